@@ -1,0 +1,156 @@
+/**
+ * The one contract every platform connector implements. Connectors take and
+ * return plain data (the normalised model below); they never touch the
+ * database, and they never call `fetch` themselves: the shared transport
+ * (app/connectors/transport) is the only HTTP call site.
+ */
+
+/** Money: integer minor units + ISO 4217 currency. A missing price is `null`, never 0. */
+export interface Money {
+  amountMinor: number
+  currency: string
+}
+
+export type NormalisedEventStatus =
+  | 'scheduled'
+  | 'onsale'
+  | 'offsale'
+  | 'cancelled'
+  | 'postponed'
+  | 'rescheduled'
+  | 'ended'
+
+export interface SaleWindow {
+  name: string
+  startsAt: string | null
+  endsAt: string | null
+}
+
+export interface NormalisedEvent {
+  /** The platform's own id for the event */
+  ref: string
+  platform: string
+  url: string | null
+  name: string
+  sport: string | null
+  league: string | null
+  homeTeam: string | null
+  awayTeam: string | null
+  venue: string | null
+  city: string | null
+  /** ISO 3166-1 alpha-2 */
+  country: string | null
+  /** ISO 8601 UTC, or null when the date is TBA */
+  startsAt: string | null
+  /** IANA zone, when known */
+  timezone: string | null
+  dateTbd: boolean
+  status: NormalisedEventStatus
+  publicSale: SaleWindow | null
+  presales: SaleWindow[]
+}
+
+export interface PriceSummary {
+  min: Money | null
+  max: Money | null
+  median: Money | null
+  average: Money | null
+  /** Whether the prices include buyer fees; null when the platform does not say */
+  feesIncluded: boolean | null
+  listingCount: number | null
+}
+
+export interface NormalisedListing {
+  ref: string
+  section: string | null
+  row: string | null
+  quantity: number
+  /** Purchasable quantities; null when the platform does not restrict */
+  splits: number[] | null
+  price: Money | null
+  priceWithFees: Money | null
+  format: string | null
+  inHand: boolean | null
+  inHandOn: string | null
+  notes: string | null
+}
+
+export interface MarketSnapshot {
+  event: NormalisedEvent
+  summary: PriceSummary
+  /** null when the platform gives no listing-level data (say so in capabilities) */
+  listings: NormalisedListing[] | null
+  fetchedAt: string
+}
+
+export interface Capabilities {
+  discover: boolean
+  market: boolean
+  /** Places orders through an official order API */
+  checkout: boolean
+  /** Gives listing-level data (not only a price summary) */
+  listings: boolean
+}
+
+export interface DiscoverQuery {
+  keyword?: string
+  performer?: string
+  classification?: string
+  country?: string
+  from?: string
+  to?: string
+  page?: number
+  pageSize?: number
+}
+
+export interface DiscoverPage {
+  events: NormalisedEvent[]
+  /** Next page number, or null at the end (or at the platform's deep-paging limit) */
+  nextPage: number | null
+  total: number | null
+}
+
+export interface OrderRequest {
+  eventRef: string
+  listingRef: string
+  quantity: number
+  /** Per ticket, the price the user accepted */
+  unitPrice: Money
+}
+
+export interface PlacedOrder {
+  ref: string
+  status: string
+  quantity: number
+  unitPrice: Money
+  total: Money
+  /** True when the platform already had an order for this idempotency key */
+  replayed: boolean
+}
+
+/** Secrets for one platform, decrypted just before use and never logged. */
+export type Credential = Record<string, string>
+
+export interface CredentialField {
+  name: string
+  label: string
+  secret: boolean
+}
+
+export interface ConnectorContext {
+  credential: Credential | null
+  /** The source key used for rate limits and the circuit breaker */
+  sourceKey?: string
+}
+
+export interface Connector {
+  readonly slug: string
+  readonly name: string
+  readonly capabilities: Capabilities
+  readonly credentialFields: CredentialField[]
+  discoverEvents(query: DiscoverQuery, context: ConnectorContext): Promise<DiscoverPage>
+  fetchMarket(eventRef: string, context: ConnectorContext): Promise<MarketSnapshot>
+  placeOrder?(request: OrderRequest, idempotencyKey: string, context: ConnectorContext): Promise<PlacedOrder>
+  findOrder?(idempotencyKey: string, context: ConnectorContext): Promise<PlacedOrder | null>
+  checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }>
+}

@@ -1,0 +1,94 @@
+/**
+ * Typed connector errors. Each carries facts (source, event, path, reason),
+ * never a secret, so it can be logged and shown as is.
+ */
+export class ConnectorError extends Error {
+  readonly source: string
+  constructor(source: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.source = source
+  }
+}
+
+/** The platform said "slow down". `retryAfterMs` comes from Retry-After or the platform's reset header. */
+export class RateLimited extends ConnectorError {
+  readonly retryAfterMs: number | null
+  constructor(source: string, retryAfterMs: number | null, detail = 'rate limited') {
+    super(source, `${source}: ${detail}${retryAfterMs !== null ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`)
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/**
+ * A challenge page, CAPTCHA, bot check, login wall or robots.txt refusal.
+ * HDTickets never works around these (DESIGN §1): the source is paused and
+ * an operator is told. Never retried in a loop.
+ */
+export class SourceBlocked extends ConnectorError {
+  readonly reason: string
+  constructor(source: string, reason: string) {
+    super(source, `${source}: source blocked: ${reason}`)
+    this.reason = reason
+  }
+}
+
+/** The payload did not match the platform's schema. Nothing is written. */
+export class InvalidPayload extends ConnectorError {
+  readonly endpoint: string | null
+  readonly eventRef: string | null
+  readonly path: string
+  readonly reason: string
+  constructor(details: {
+    source: string
+    endpoint?: string | null
+    eventRef?: string | null
+    path: string
+    reason: string
+  }) {
+    super(
+      details.source,
+      `${details.source}: invalid payload${details.endpoint ? ` from ${details.endpoint}` : ''}${
+        details.eventRef ? ` for event ${details.eventRef}` : ''
+      } at ${details.path || '$'}: ${details.reason}`
+    )
+    this.endpoint = details.endpoint ?? null
+    this.eventRef = details.eventRef ?? null
+    this.path = details.path
+    this.reason = details.reason
+  }
+}
+
+/** The platform refused the credential (401/403 on an authenticated call). */
+export class CredentialRejected extends ConnectorError {
+  constructor(source: string, detail = 'credential rejected') {
+    super(source, `${source}: ${detail}`)
+  }
+}
+
+/** 5xx, timeouts, resets, open circuit: try later. */
+export class Unavailable extends ConnectorError {
+  readonly retryAfterMs: number | null
+  constructor(source: string, detail: string, retryAfterMs: number | null = null, options?: { cause?: unknown }) {
+    super(source, `${source}: unavailable: ${detail}`, options)
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** The event no longer exists on the platform (404): mark it gone, no error storm. */
+export class EventGone extends ConnectorError {
+  readonly eventRef: string
+  constructor(source: string, eventRef: string) {
+    super(source, `${source}: event ${eventRef} is gone`)
+    this.eventRef = eventRef
+  }
+}
+
+/** The platform refused an order for a reason that will not change on retry. */
+export class OrderRejected extends ConnectorError {
+  readonly code: string
+  constructor(source: string, code: string, detail: string) {
+    super(source, `${source}: order rejected (${code}): ${detail}`)
+    this.code = code
+  }
+}

@@ -1,0 +1,64 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import limiter from '@adonisjs/limiter/services/main'
+import User from '#models/user'
+import UserService from '#services/user_service'
+import { loginValidator, signupValidator } from '#validators/auth_validator'
+import { hdtickets } from '#config/app'
+
+/**
+ * Log-in attempts are throttled per email + IP: five failures a minute,
+ * then that pair is blocked for fifteen minutes. Successes don't count.
+ */
+const loginLimiter = () => limiter.use({ requests: 5, duration: '1 min', blockDuration: '15 mins' })
+
+@inject()
+export default class AuthController {
+  constructor(private users: UserService) {}
+
+  async showSignup({ inertia }: HttpContext) {
+    const hasUsers = Number((await User.query().count('* as total'))[0].$extras.total) > 0
+    return inertia.render('auth/signup', { signupEnabled: hdtickets.signupEnabled || !hasUsers })
+  }
+
+  async signup({ request, response, auth, session }: HttpContext) {
+    const payload = await request.validateUsing(signupValidator)
+    const user = await this.users.signup(payload)
+    await auth.use('web').login(user)
+    session.flash('success', user.role === 'admin' ? 'Welcome! You are the admin of this HDTickets.' : 'Welcome to HDTickets.')
+    return response.redirect('/')
+  }
+
+  async showLogin({ inertia }: HttpContext) {
+    return inertia.render('auth/login', { signupEnabled: hdtickets.signupEnabled })
+  }
+
+  async login({ request, response, auth, session }: HttpContext) {
+    const { email, password } = await request.validateUsing(loginValidator)
+    const key = `login_${email}_${request.ip()}`
+    const [throttled, user] = await loginLimiter().penalize(key, () => User.verifyCredentials(email, password))
+
+    if (throttled) {
+      const message = `Too many failed log-ins. Try again in ${throttled.response.availableIn} seconds.`
+      if (request.accepts(['html', 'json']) === 'json' && !request.header('x-inertia')) {
+        response.header('retry-after', String(throttled.response.availableIn))
+        return response.status(429).send({ errors: [{ code: 'E_TOO_MANY_REQUESTS', message }] })
+      }
+      session.flashExcept(['password'])
+      session.flash('error', message)
+      return response.redirect().back()
+    }
+    if (user.disabledAt) {
+      session.flash('error', 'This account is disabled.')
+      return response.redirect().back()
+    }
+    await auth.use('web').login(user)
+    return response.redirect('/')
+  }
+
+  async logout({ auth, response, session }: HttpContext) {
+    await auth.use('web').logout()
+    session.flash('success', 'You are logged out.')
+    return response.redirect('/login')
+  }
+}

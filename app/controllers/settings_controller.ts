@@ -1,0 +1,57 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { inject } from '@adonisjs/core'
+import UserService from '#services/user_service'
+import AccessTokenService from '#services/access_token_service'
+import {
+  changePasswordValidator,
+  createTokenValidator,
+  profileValidator,
+  TIMEZONES,
+} from '#validators/auth_validator'
+
+@inject()
+export default class SettingsController {
+  constructor(
+    private users: UserService,
+    private tokens: AccessTokenService
+  ) {}
+
+  async show({ inertia, auth, session }: HttpContext) {
+    const user = auth.getUserOrFail()
+    return inertia.render('settings/show', {
+      tokens: await this.tokens.list(user),
+      allowedAbilities: this.tokens.allowedAbilities(user),
+      timezones: TIMEZONES,
+      /** A freshly created token secret is shown once, right after creation. */
+      newToken: (session.flashMessages.get('newToken') as { name: string; secret: string } | undefined) ?? null,
+    })
+  }
+
+  async updateProfile({ request, auth, response, session }: HttpContext) {
+    const payload = await request.validateUsing(profileValidator)
+    await this.users.updateProfile(auth.getUserOrFail(), payload)
+    session.flash('success', 'Profile saved.')
+    return response.redirect('/settings')
+  }
+
+  async updatePassword({ request, auth, response, session }: HttpContext) {
+    const payload = await request.validateUsing(changePasswordValidator)
+    await this.users.changePassword(auth.getUserOrFail(), payload.currentPassword, payload.password)
+    session.flash('success', 'Password changed.')
+    return response.redirect('/settings')
+  }
+
+  async createToken({ request, auth, response, session }: HttpContext) {
+    const payload = await request.validateUsing(createTokenValidator)
+    const token = await this.tokens.create(auth.getUserOrFail(), payload.name, payload.abilities)
+    session.flash('newToken', { name: token.name, secret: token.secret })
+    session.flash('success', 'Token created. Copy it now: it will not be shown again.')
+    return response.redirect('/settings')
+  }
+
+  async revokeToken({ params, auth, response, session }: HttpContext) {
+    await this.tokens.revoke(auth.getUserOrFail(), params.id)
+    session.flash('success', 'Token revoked.')
+    return response.redirect('/settings')
+  }
+}

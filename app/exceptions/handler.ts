@@ -1,0 +1,105 @@
+import app from '@adonisjs/core/services/app'
+import { type HttpContext, ExceptionHandler } from '@adonisjs/core/http'
+import type { StatusPageRange, StatusPageRenderer } from '@adonisjs/core/types/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import { errors as authErrors } from '@adonisjs/auth'
+import { errors as bouncerErrors } from '@adonisjs/bouncer'
+import { errors as limiterErrors } from '@adonisjs/limiter'
+
+interface ApiError {
+  code: string
+  message: string
+  field?: string
+  rule?: string
+}
+
+/**
+ * One place turns errors into responses.
+ * - JSON clients (/api/*, Accept: application/json) get one envelope:
+ *   `{ errors: [{ code, message, field?, rule? }] }`.
+ * - Pages get Inertia error pages, and validation errors flashed back to
+ *   the form beside each field.
+ * Internal details (stack, SQL, secrets) never reach a response in production.
+ */
+export default class HttpExceptionHandler extends ExceptionHandler {
+  protected debug = !app.inProduction && !app.inTest
+  protected renderStatusPages = app.inProduction || app.inTest
+
+  protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
+    '404': (error, { inertia }) => inertia.render('errors/not_found', { message: error.message }),
+    '403': (error, { inertia }) => inertia.render('errors/forbidden', { message: error.message }),
+    '500..599': (error, { inertia }) =>
+      inertia.render('errors/server_error', { message: app.inProduction ? 'Something went wrong' : error.message }),
+  }
+
+  private wantsJson(ctx: HttpContext) {
+    const url = ctx.request.url()
+    if (url.startsWith('/api/') || url.startsWith('/health') || url.startsWith('/metrics')) return true
+    if (ctx.request.header('x-inertia')) return false
+    const accept = ctx.request.header('accept') ?? ''
+    return accept.includes('application/json') && !accept.includes('text/html')
+  }
+
+  private toApiErrors(error: any): { status: number; errors: ApiError[]; headers?: Record<string, string> } {
+    if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+      return {
+        status: 422,
+        errors: error.messages.map((m: any) => ({
+          code: 'E_VALIDATION',
+          field: m.field,
+          rule: m.rule,
+          message: m.message,
+        })),
+      }
+    }
+    if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
+      return { status: 401, errors: [{ code: 'E_UNAUTHORIZED', message: 'Authentication required' }] }
+    }
+    if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
+      return { status: 400, errors: [{ code: 'E_INVALID_CREDENTIALS', message: 'Invalid email or password' }] }
+    }
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+      return { status: 403, errors: [{ code: 'E_FORBIDDEN', message: 'You are not allowed to do this' }] }
+    }
+    if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
+      const retryAfter = String(error.response.availableIn)
+      return {
+        status: 429,
+        errors: [{ code: 'E_TOO_MANY_REQUESTS', message: `Too many requests; retry in ${retryAfter} s` }],
+        headers: { 'retry-after': retryAfter },
+      }
+    }
+    const status = typeof error?.status === 'number' ? error.status : 500
+    if (status === 404 || error?.code === 'E_ROUTE_NOT_FOUND' || error?.code === 'E_ROW_NOT_FOUND') {
+      return { status: 404, errors: [{ code: 'E_NOT_FOUND', message: 'Not found' }] }
+    }
+    if (error?.code === 'E_BAD_CSRF_TOKEN') {
+      return { status: 403, errors: [{ code: 'E_BAD_CSRF_TOKEN', message: 'Invalid or missing CSRF token' }] }
+    }
+    if (status >= 500) {
+      return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
+    }
+    const apiError: ApiError = { code: error?.code ?? 'E_BAD_REQUEST', message: error?.message ?? 'Bad request' }
+    if (error?.field) apiError.field = error.field
+    return { status, errors: [apiError] }
+  }
+
+  async handle(error: any, ctx: HttpContext) {
+    if (this.wantsJson(ctx)) {
+      const { status, errors, headers } = this.toApiErrors(error)
+      for (const [name, value] of Object.entries(headers ?? {})) ctx.response.header(name, value)
+      return ctx.response.status(status).send({ errors })
+    }
+    if (error?.code === 'E_BAD_CSRF_TOKEN') {
+      return ctx.response.status(403).send('Invalid or missing CSRF token. Reload the page and try again.')
+    }
+    if (error?.code === 'E_ROW_NOT_FOUND') {
+      error.status = 404
+    }
+    return super.handle(error, ctx)
+  }
+
+  async report(error: unknown, ctx: HttpContext) {
+    return super.report(error, ctx)
+  }
+}

@@ -1,0 +1,18 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import type { Role } from '#models/user'
+import ApiException from '#exceptions/api_exception'
+
+/**
+ * Route-level role floor (admin > manager > member > viewer). Finer
+ * per-record decisions live in policies.
+ */
+export default class RoleMiddleware {
+  async handle(ctx: HttpContext, next: NextFn, options: { atLeast: Role }) {
+    const user = ctx.auth.user
+    if (!user || !user.hasRoleAtLeast(options.atLeast)) {
+      throw new ApiException('E_FORBIDDEN', `This needs the ${options.atLeast} role or higher`, 403)
+    }
+    return next()
+  }
+}

@@ -1,0 +1,82 @@
+import { DateTime } from 'luxon'
+import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
+import type { BelongsTo } from '@adonisjs/lucid/types/relations'
+import { booleanColumn, jsonColumn } from '#models/columns'
+import User from '#models/user'
+import Event from '#models/event'
+
+export interface WatchRuleFilters {
+  team?: string
+  league?: string
+  venue?: string
+  from?: string
+  to?: string
+  platforms?: string[]
+}
+
+export interface WatchRuleTrigger {
+  kind: string
+  [parameter: string]: unknown
+}
+
+export default class WatchRule extends BaseModel {
+  @column({ isPrimary: true })
+  declare id: number
+
+  @column()
+  declare userId: number
+
+  @column()
+  declare name: string
+
+  @column()
+  declare eventId: number | null
+
+  @jsonColumn()
+  declare filters: WatchRuleFilters
+
+  @column()
+  declare maxPriceMinor: number | null
+
+  @column()
+  declare currency: string | null
+
+  @column()
+  declare minQuantity: number
+
+  @jsonColumn()
+  declare sections: string[]
+
+  @jsonColumn()
+  declare triggers: WatchRuleTrigger[]
+
+  @column()
+  declare hysteresisMinor: number
+
+  @column()
+  declare cooldownSeconds: number
+
+  @jsonColumn()
+  declare channels: Array<number | string>
+
+  @column()
+  declare importance: number
+
+  @booleanColumn()
+  declare autoPurchase: boolean
+
+  @booleanColumn()
+  declare enabled: boolean
+
+  @column.dateTime({ autoCreate: true })
+  declare createdAt: DateTime
+
+  @column.dateTime({ autoCreate: true, autoUpdate: true })
+  declare updatedAt: DateTime | null
+
+  @belongsTo(() => User)
+  declare user: BelongsTo<typeof User>
+
+  @belongsTo(() => Event)
+  declare event: BelongsTo<typeof Event>
+}

@@ -1,0 +1,30 @@
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+
+/**
+ * Runs a queue worker inside the current process (the embedded mode). On
+ * shutdown the worker stops taking jobs and finishes the one in hand.
+ */
+export async function startEmbeddedWorker(queues: string[] = ['default']) {
+  const { Worker } = await import('@adonisjs/queue')
+  const config = app.config.get<any>('queue')
+  const adapters: Record<string, unknown> = {}
+  for (const [name, adapter] of Object.entries<any>(config.adapters)) {
+    adapters[name] = typeof adapter === 'function' ? adapter : await adapter.resolver(app)
+  }
+  const queueManager = await app.container.make('queue.manager')
+  await queueManager.loadJobs()
+  const worker = new Worker({
+    ...config,
+    autoLoadJobs: false,
+    adapters,
+    jobFactory: config.jobFactory ?? ((jobClass: any) => app.container.make(jobClass)),
+    logger: config.logger ?? logger,
+  })
+  app.terminating(async () => {
+    await worker.stop()
+  })
+  worker.start(queues).catch((error: Error) => logger.error({ err: error }, 'embedded worker stopped'))
+  logger.info('embedded queue worker started on %s', queues.join(', '))
+  return worker
+}

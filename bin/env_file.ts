@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+
+/**
+ * A fresh clone has no `.env`. The first start writes one from
+ * `.env.example` with a freshly generated APP_KEY, so nobody has to
+ * hand-make it. An existing `.env` is never touched. Under test and CI the
+ * variables come from the environment and `.env.test`, so nothing is written.
+ */
+export function ensureEnvFile(appRoot: URL) {
+  if (process.env.NODE_ENV === 'test') return
+  const envPath = new URL('.env', appRoot)
+  const examplePath = new URL('.env.example', appRoot)
+  if (existsSync(envPath) || !existsSync(examplePath)) return
+
+  const key = randomBytes(32).toString('base64url')
+  const contents = readFileSync(examplePath, 'utf8').replace(/^APP_KEY=.*$/m, `APP_KEY=${key}`)
+  writeFileSync(envPath, contents, { mode: 0o600 })
+  console.log('Wrote .env from .env.example with a new APP_KEY')
+}

@@ -1,0 +1,88 @@
+import env from '#start/env'
+import app from '@adonisjs/core/services/app'
+import { defineConfig } from '@adonisjs/lucid'
+
+/**
+ * Three connections, chosen by DB_CONNECTION: `sqlite` (default, a file
+ * under storage/), `mysql` (MySQL 8 / MariaDB 10.11+) and `pg`
+ * (PostgreSQL 15+). The last two take read replicas from DB_READ_HOSTS:
+ * reads go to a replica, writes and transactions to DB_HOST.
+ */
+const connectionName = env.get('DB_CONNECTION', 'sqlite')
+
+const migrations = { naturalSort: true, paths: ['database/migrations'] }
+/** Models are written by hand; no generated schema classes. */
+const schemaGeneration = { enabled: false }
+const seeders = { paths: ['database/seeders'] }
+
+function server(defaultPort: number) {
+  return {
+    host: env.get('DB_HOST', '127.0.0.1'),
+    port: env.get('DB_PORT', defaultPort),
+    user: env.get('DB_USER', 'root'),
+    password: env.get('DB_PASSWORD')?.release() ?? '',
+    database: env.get('DB_DATABASE', 'hdtickets'),
+  }
+}
+
+function withReplicas<T extends { host: string }>(primary: T) {
+  const readHosts = (env.get('DB_READ_HOSTS') ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter(Boolean)
+  if (readHosts.length === 0) return { connection: primary }
+  return {
+    connection: primary,
+    replicas: {
+      write: { connection: primary },
+      read: { connection: readHosts.map((host) => ({ ...primary, host })) },
+    },
+  }
+}
+
+const sqlitePath = env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3')
+
+const dbConfig = defineConfig({
+  connection: connectionName,
+  prettyPrintDebugQueries: false,
+  connections: {
+    sqlite: {
+      client: 'sqlite3',
+      connection: { filename: app.makePath(sqlitePath) },
+      useNullAsDefault: true,
+      pool: {
+        /**
+         * One connection: SQLite serialises writers anyway, and a single
+         * connection keeps transactions from waiting on each other's locks.
+         */
+        min: 1,
+        max: 1,
+        afterCreate: (conn: any, done: (error: Error | null, conn: any) => void) => {
+          conn.exec(
+            'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+            (error: Error | null) => done(error, conn)
+          )
+        },
+      },
+      migrations,
+      seeders,
+      schemaGeneration,
+    },
+    mysql: {
+      client: 'mysql2',
+      ...withReplicas(server(3306)),
+      migrations,
+      seeders,
+      schemaGeneration,
+    },
+    pg: {
+      client: 'pg',
+      ...withReplicas(server(5432)),
+      migrations,
+      seeders,
+      schemaGeneration,
+    },
+  },
+})
+
+export default dbConfig

@@ -1,0 +1,24 @@
+import env from '#start/env'
+import { defineConfig, drivers } from '@adonisjs/queue'
+
+/**
+ * Jobs go through the database (the default: nothing else to run) or Redis
+ * (QUEUE_DRIVER=redis, for many workers). `node ace queue:work` runs a
+ * worker on any host; the embedded mode runs one inside the web process.
+ */
+const driver = env.get('QUEUE_DRIVER', 'database')
+
+export default defineConfig({
+  default: driver,
+  /** Only the adapter in use is built, so the database mode never dials Redis. */
+  adapters:
+    driver === 'redis'
+      ? { redis: drivers.redis({ connectionName: 'main' }), sync: drivers.sync() }
+      : { database: drivers.database({ tableName: 'queue_jobs' }), sync: drivers.sync() },
+  worker: {
+    concurrency: 5,
+    idleDelay: '500ms',
+    gracefulShutdown: true,
+  },
+  locations: ['./app/jobs/**/*.{ts,js}'],
+})

@@ -1,0 +1,62 @@
+import router from '@adonisjs/core/services/router'
+import transmit from '@adonisjs/transmit/services/main'
+import { middleware } from '#start/kernel'
+
+const AuthController = () => import('#controllers/auth_controller')
+const SettingsController = () => import('#controllers/settings_controller')
+const PagesController = () => import('#controllers/pages_controller')
+const AdminUsersController = () => import('#controllers/admin/users_controller')
+const HealthController = () => import('#controllers/health_controller')
+
+router.get('/health/live', [HealthController, 'live'])
+router.get('/health/ready', [HealthController, 'ready'])
+
+router
+  .group(() => {
+    router.get('/signup', [AuthController, 'showSignup']).as('signup.show')
+    router.post('/signup', [AuthController, 'signup']).as('signup.store')
+    router.get('/login', [AuthController, 'showLogin']).as('login.show')
+    router.post('/login', [AuthController, 'login']).as('login.store')
+  })
+  .use(middleware.guest())
+
+router
+  .group(() => {
+    router.post('/logout', [AuthController, 'logout']).as('logout')
+
+    router.get('/', [PagesController, 'dashboard']).as('dashboard')
+    router.get('/events', [PagesController, 'section']).as('events.index')
+    router.get('/watch-rules', [PagesController, 'section']).as('watch_rules.index')
+    router.get('/alerts', [PagesController, 'section']).as('alerts.index')
+    router.get('/purchases', [PagesController, 'section']).as('purchases.index')
+    router.get('/accounts', [PagesController, 'section']).as('accounts.index')
+    router.get('/analytics', [PagesController, 'section']).as('analytics.index')
+
+    router.get('/settings', [SettingsController, 'show']).as('settings.show')
+    router.put('/settings/profile', [SettingsController, 'updateProfile']).as('settings.profile')
+    router.put('/settings/password', [SettingsController, 'updatePassword']).as('settings.password')
+    router.post('/settings/tokens', [SettingsController, 'createToken']).as('settings.tokens.store')
+    router.delete('/settings/tokens/:id', [SettingsController, 'revokeToken']).as('settings.tokens.destroy')
+
+    router
+      .group(() => {
+        router.get('/admin', [PagesController, 'section']).as('admin.index')
+        router
+          .group(() => {
+            router.get('/admin/users', [AdminUsersController, 'index']).as('admin.users.index')
+            router.put('/admin/users/:id/role', [AdminUsersController, 'updateRole']).as('admin.users.role')
+          })
+          .use(middleware.role({ atLeast: 'admin' }))
+      })
+      .use(middleware.role({ atLeast: 'manager' }))
+  })
+  .use(middleware.auth())
+
+/**
+ * SSE: GET /__transmit/events opens the stream; subscribing to a channel
+ * needs a signed-in user, and `users/<id>` only that user (start/transmit.ts).
+ */
+transmit.registerRoutes((route) => {
+  if (route.getPattern() === '/__transmit/events') return
+  route.use(middleware.auth())
+})
