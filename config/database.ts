@@ -1,5 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 
 /**
@@ -41,6 +43,7 @@ function withReplicas<T extends { host: string }>(primary: T) {
 }
 
 const sqlitePath = env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3')
+if (connectionName === 'sqlite') mkdirSync(dirname(app.makePath(sqlitePath)), { recursive: true })
 
 const dbConfig = defineConfig({
   connection: connectionName,

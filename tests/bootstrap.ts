@@ -6,31 +6,35 @@ import { apiClient } from '@japa/api-client'
 import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
+import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
 
-/**
- * Plugins: assertions, the HTTP API client with sessions, auth and Inertia.
- */
 export const plugins: Config['plugins'] = [
   assert(),
   pluginAdonisJS(app),
   apiClient(),
   sessionApiClient(app),
+  shieldApiClient(),
   authApiClient(app),
   inertiaApiClient(app),
 ]
 
 /**
- * Before the run: a fresh database with every migration applied.
+ * Before the run: the database of this pass (SQLite file, or the MariaDB /
+ * PostgreSQL `test` database in the service passes) emptied and migrated.
+ * A service that is not reachable fails the run here, loudly.
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
-  setup: [() => testUtils.db().migrate()],
+  setup: [
+    async () => {
+      await db.connection().dropAllTables()
+      await testUtils.db().migrate()
+    },
+  ],
   teardown: [],
 }
 
-/**
- * The functional suite needs the HTTP server.
- */
 export const configureSuite: Config['configureSuite'] = (suite) => {
   if (['browser', 'functional', 'e2e'].includes(suite.name)) {
     return suite.setup(() => testUtils.httpServer().start())

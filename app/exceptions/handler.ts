@@ -26,10 +26,20 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   protected renderStatusPages = app.inProduction || app.inTest
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
-    '404': (error, { inertia }) => inertia.render('errors/not_found', { message: error.message }),
-    '403': (error, { inertia }) => inertia.render('errors/forbidden', { message: error.message }),
-    '500..599': (error, { inertia }) =>
-      inertia.render('errors/server_error', { message: app.inProduction ? 'Something went wrong' : error.message }),
+    '404': (error, { inertia, response }) => {
+      response.status(404)
+      return inertia.render('errors/not_found', { message: error.message })
+    },
+    '403': (error, { inertia, response }) => {
+      response.status(403)
+      return inertia.render('errors/forbidden', { message: error.message })
+    },
+    '500..599': (error, { inertia, response }) => {
+      response.status(error.status)
+      return inertia.render('errors/server_error', {
+        message: app.inProduction ? 'Something went wrong' : error.message,
+      })
+    },
   }
 
   private wantsJson(ctx: HttpContext) {
@@ -95,6 +105,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
     if (error?.code === 'E_ROW_NOT_FOUND') {
       error.status = 404
+    }
+    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+      /** Bouncer would redirect back with a flash; a page that is not allowed is a 403 page. */
+      ctx.response.status(403)
+      return ctx.inertia.render('errors/forbidden', { message: 'Your role does not allow this.' })
     }
     return super.handle(error, ctx)
   }

@@ -1,0 +1,79 @@
+import { test } from '@japa/runner'
+import User, { ROLES, type Role } from '#models/user'
+import { createUser } from '#tests/helpers/users'
+
+/**
+ * Every protected route added so far × every role → allowed or forbidden.
+ * A new protected route must be added here, with its expected roles.
+ */
+type Route = { method: 'get' | 'put' | 'post' | 'delete'; url: string | ((ctx: Ctx) => string); allowed: Role[]; body?: (ctx: Ctx) => Record<string, unknown> }
+type Ctx = { target: User }
+
+const ALL: Role[] = [...ROLES]
+const MANAGERS: Role[] = ['admin', 'manager']
+const ADMINS: Role[] = ['admin']
+
+const routes: Route[] = [
+  { method: 'get', url: '/', allowed: ALL },
+  { method: 'get', url: '/events', allowed: ALL },
+  { method: 'get', url: '/watch-rules', allowed: ALL },
+  { method: 'get', url: '/alerts', allowed: ALL },
+  { method: 'get', url: '/purchases', allowed: ALL },
+  { method: 'get', url: '/accounts', allowed: ALL },
+  { method: 'get', url: '/analytics', allowed: ALL },
+  { method: 'get', url: '/settings', allowed: ALL },
+  { method: 'put', url: '/settings/profile', allowed: ALL, body: () => ({ fullName: 'Name', timezone: 'Europe/Paris' }) },
+  { method: 'post', url: '/settings/tokens', allowed: ALL, body: () => ({ name: 'script', abilities: ['read'] }) },
+  { method: 'get', url: '/admin', allowed: MANAGERS },
+  { method: 'get', url: '/admin/users', allowed: ADMINS },
+  { method: 'put', url: ({ target }) => `/admin/users/${target.id}/role`, allowed: ADMINS, body: () => ({ role: 'viewer' }) },
+]
+
+test.group('Permission matrix: web', (group) => {
+  group.each.setup(async () => {
+    await User.query().delete()
+  })
+
+  for (const route of routes) {
+    for (const role of ROLES) {
+      const expected = route.allowed.includes(role) ? 'allowed' : 'forbidden'
+      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any })
+      test(`${role} ${route.method.toUpperCase()} ${label} → ${expected}`, async ({ client, assert }) => {
+        const actor = await createUser(role)
+        const target = await createUser('member')
+        const url = typeof route.url === 'string' ? route.url : route.url({ target })
+        let request = client[route.method](url).loginAs(actor).withCsrfToken().withInertia().redirects(0)
+        if (route.body) request = request.json(route.body({ target }))
+        const response = await request
+        if (expected === 'allowed') {
+          assert.oneOf(response.status(), [200, 302, 303], `expected success, got ${response.status()}`)
+        } else {
+          assert.equal(response.status(), 403)
+        }
+      })
+    }
+  }
+
+  test('signed-out visitors are redirected from every protected page', async ({ client, assert }) => {
+    const target = await createUser('member')
+    for (const route of routes) {
+      const url = typeof route.url === 'string' ? route.url : route.url({ target })
+      const response = await client[route.method](url).withCsrfToken().redirects(0)
+      assert.equal(response.status(), 302, url)
+      assert.equal(response.header('location'), '/login', url)
+    }
+  })
+
+  test('an admin cannot demote themselves', async ({ client, assert }) => {
+    const admin = await createUser('admin')
+    const response = await client
+      .put(`/admin/users/${admin.id}/role`)
+      .json({ role: 'viewer' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .withInertia()
+    assert.equal(response.status(), 403)
+    await admin.refresh()
+    assert.equal(admin.role, 'admin')
+  })
+})
