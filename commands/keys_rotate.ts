@@ -17,7 +17,9 @@ export default class KeysRotate extends BaseCommand {
   async run() {
     const { reencryptAll } = await import('#security/secrets')
     try {
-      const counts = await reencryptAll((table, done) => this.logger.info(`${table}: ${done} re-encrypted`))
+      const counts = await reencryptAll({
+        onProgress: (table, done) => this.logger.info(`${table}: ${done} re-encrypted`),
+      })
       for (const [table, count] of Object.entries(counts)) {
         this.logger.success(`${table}: ${count} value(s) now encrypted with the current key`)
       }

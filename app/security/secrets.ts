@@ -10,12 +10,22 @@ import db from '@adonisjs/lucid/services/db'
  */
 export type SecretPurpose = 'account.credentials' | 'account.session' | 'platform.credentials' | 'channel.config'
 
-export function encryptSecret(value: unknown, purpose: SecretPurpose): string {
-  return encryption.encrypt(value, { purpose })
+/** What encrypts: the app's configured encryption unless another is passed (a rotation run, a test). */
+export interface Encrypter {
+  encrypt(value: unknown, options: { purpose: string }): string
+  decrypt<T>(value: string, purpose: string): T | null
 }
 
-export function decryptSecret<T = Record<string, string>>(cipherText: string, purpose: SecretPurpose): T {
-  const value = encryption.decrypt<T>(cipherText, purpose)
+export function encryptSecret(value: unknown, purpose: SecretPurpose, encrypter: Encrypter = encryption): string {
+  return encrypter.encrypt(value, { purpose })
+}
+
+export function decryptSecret<T = Record<string, string>>(
+  cipherText: string,
+  purpose: SecretPurpose,
+  encrypter: Encrypter = encryption
+): T {
+  const value = encrypter.decrypt<T>(cipherText, purpose)
   if (value === null) {
     throw new Error(`Cannot decrypt a stored ${purpose}: none of the configured keys opens it`)
   }
@@ -35,7 +45,10 @@ const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; purpose: SecretP
  * table in one transaction. Returns how many values were rewritten per table.
  * A value no key can open aborts that table's transaction: nothing is lost.
  */
-export async function reencryptAll(onProgress?: (table: string, done: number) => void) {
+export async function reencryptAll(
+  options: { encrypter?: Encrypter; onProgress?: (table: string, done: number) => void } = {}
+) {
+  const { encrypter = encryption, onProgress } = options
   const counts: Record<string, number> = {}
   for (const { table, column, purpose } of ENCRYPTED_COLUMNS) {
     counts[table] = 0
@@ -51,8 +64,11 @@ export async function reencryptAll(onProgress?: (table: string, done: number) =>
           .limit(500)
         if (rows.length === 0) break
         for (const row of rows) {
-          const plain = decryptSecret(row[column], purpose)
-          await trx.from(table).where('id', row.id).update({ [column]: encryptSecret(plain, purpose) })
+          const plain = decryptSecret(row[column], purpose, encrypter)
+          await trx
+            .from(table)
+            .where('id', row.id)
+            .update({ [column]: encryptSecret(plain, purpose, encrypter) })
           counts[table]++
         }
         lastId = rows[rows.length - 1].id

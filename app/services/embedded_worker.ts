@@ -2,10 +2,11 @@ import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 
 /**
- * Runs a queue worker inside the current process (the embedded mode). On
- * shutdown the worker stops taking jobs and finishes the one in hand.
+ * Builds a queue worker for the current process, from config/queue.ts —
+ * what `node ace queue:work` does, usable inside the web process (the
+ * embedded mode) and in tests.
  */
-export async function startEmbeddedWorker(queues: string[] = ['default']) {
+export async function createWorker() {
   const { Worker } = await import('@adonisjs/queue')
   const config = app.config.get<any>('queue')
   const adapters: Record<string, unknown> = {}
@@ -14,13 +15,21 @@ export async function startEmbeddedWorker(queues: string[] = ['default']) {
   }
   const queueManager = await app.container.make('queue.manager')
   await queueManager.loadJobs()
-  const worker = new Worker({
+  return new Worker({
     ...config,
     autoLoadJobs: false,
     adapters,
     jobFactory: config.jobFactory ?? ((jobClass: any) => app.container.make(jobClass)),
     logger: config.logger ?? logger,
   })
+}
+
+/**
+ * Runs a worker in the background of this process. On shutdown it stops
+ * taking jobs and finishes the one in hand.
+ */
+export async function startEmbeddedWorker(queues: string[] = ['default']) {
+  const worker = await createWorker()
   app.terminating(async () => {
     await worker.stop()
   })

@@ -53,10 +53,9 @@ router
   .use(middleware.auth())
 
 /**
- * SSE: GET /__transmit/events opens the stream; subscribing to a channel
- * needs a signed-in user, and `users/<id>` only that user (start/transmit.ts).
+ * SSE: opening a stream and subscribing need a signed-in user, and the
+ * channel `users/<id>` only that user (start/transmit.ts).
  */
 transmit.registerRoutes((route) => {
-  if (route.getPattern() === '/__transmit/events') return
   route.use(middleware.auth())
 })

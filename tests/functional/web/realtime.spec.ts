@@ -1,0 +1,123 @@
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import transmit from '@adonisjs/transmit/services/main'
+import User from '#models/user'
+import { createUser } from '#tests/helpers/users'
+
+const BASE = `http://${process.env.HOST}:${process.env.PORT}`
+
+/** Logs in through the real form, as a browser would, and returns the cookie header. */
+async function browserLogin(email: string, password: string) {
+  const jar = new Map<string, string>()
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const index = pair.indexOf('=')
+      jar.set(pair.slice(0, index), pair.slice(index + 1))
+    }
+  }
+  const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+  keep(await fetch(`${BASE}/login`))
+  const login = await fetch(`${BASE}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'cookie': header(),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
+    },
+    body: new URLSearchParams({ email, password }).toString(),
+  })
+  keep(login)
+  if (login.status !== 302 || login.headers.get('location') !== '/') {
+    throw new Error(`log-in failed with ${login.status}`)
+  }
+  return header()
+}
+
+/** Opens an SSE stream as the given session cookie and collects what arrives. */
+async function openStream(cookie: string, uid: string) {
+  const controller = new AbortController()
+  const response = await fetch(`${BASE}/__transmit/events?uid=${uid}`, {
+    headers: { cookie, accept: 'text/event-stream' },
+    redirect: 'manual',
+    signal: controller.signal,
+  })
+  const decoder = new TextDecoder()
+  const reader = response.body!.getReader()
+  let received = ''
+  const waiters: Array<{ text: string; resolve: () => void }> = []
+  ;(async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        received += decoder.decode(value)
+        for (const waiter of [...waiters]) {
+          if (received.includes(waiter.text)) {
+            waiters.splice(waiters.indexOf(waiter), 1)
+            waiter.resolve()
+          }
+        }
+      }
+    } catch {}
+  })()
+  return {
+    status: response.status,
+    received: () => received,
+    waitFor: (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (received.includes(text)) return resolve()
+        waiters.push({ text, resolve })
+        setTimeout(() => reject(new Error(`"${text}" never arrived; got: ${received}`)), 5000)
+      }),
+    close: () => controller.abort(),
+  }
+}
+
+test.group('Realtime (SSE)', (group) => {
+  group.each.setup(async () => {
+    await User.query().delete()
+  })
+
+  test('a message on users/<id> reaches only that user', async ({ client, assert, cleanup }) => {
+    const alice = await createUser('member', { password: 'alice password 1' })
+    const bob = await createUser('member', { password: 'bob password 22' })
+    const aliceCookie = await browserLogin(alice.email, 'alice password 1')
+    const bobCookie = await browserLogin(bob.email, 'bob password 22')
+
+    const aliceUid = randomUUID()
+    const bobUid = randomUUID()
+    const aliceStream = await openStream(aliceCookie, aliceUid)
+    const bobStream = await openStream(bobCookie, bobUid)
+    cleanup(() => {
+      aliceStream.close()
+      bobStream.close()
+    })
+    assert.equal(aliceStream.status, 200)
+
+    const own = await client.post('/__transmit/subscribe').json({ uid: aliceUid, channel: `users/${alice.id}` }).loginAs(alice)
+    own.assertStatus(204)
+
+    /** Bob may not listen on Alice's channel. */
+    const intrusion = await client.post('/__transmit/subscribe').json({ uid: bobUid, channel: `users/${alice.id}` }).loginAs(bob)
+    assert.notEqual(intrusion.status(), 204)
+    const bobOwn = await client.post('/__transmit/subscribe').json({ uid: bobUid, channel: `users/${bob.id}` }).loginAs(bob)
+    bobOwn.assertStatus(204)
+
+    transmit.broadcast(`users/${alice.id}`, { note: 'for-alice-only' })
+    transmit.broadcast(`users/${bob.id}`, { note: 'for-bob' })
+
+    await aliceStream.waitFor('for-alice-only')
+    await bobStream.waitFor('for-bob')
+    /** Alice's message was sent before Bob's: had Bob been subscribed, it would be in his stream. */
+    assert.notInclude(bobStream.received(), 'for-alice-only')
+    assert.notInclude(aliceStream.received(), 'for-bob')
+  })
+
+  test('a signed-out visitor cannot open a stream', async ({ assert }) => {
+    const response = await fetch(`${BASE}/__transmit/events?uid=${randomUUID()}`, { redirect: 'manual' })
+    assert.equal(response.status, 302)
+    await response.body?.cancel()
+  })
+})
