@@ -16,7 +16,6 @@ export default class PruneExpiredTokens extends Job<PruneExpiredTokensPayload> {
 
   async execute() {
     const now = this.payload.now ? new Date(this.payload.now) : new Date()
-    const deleted = await db.from('auth_access_tokens').whereNotNull('expires_at').where('expires_at', '<', now).delete()
-    return { outcome: 'done', deleted }
+    await db.from('auth_access_tokens').whereNotNull('expires_at').where('expires_at', '<', now).delete()
   }
 }

@@ -26,13 +26,13 @@ export default class AccessTokenService {
       )
     }
     const token = await User.accessTokens.create(user, abilities, { name })
-    return { id: token.identifier, name: token.name, abilities: token.abilities, secret: token.value!.release() }
+    return { id: String(token.identifier), name: token.name, abilities: token.abilities, secret: token.value!.release() }
   }
 
   async list(user: User) {
     const tokens = await User.accessTokens.all(user)
     return tokens.map((token) => ({
-      id: token.identifier,
+      id: String(token.identifier),
       name: token.name,
       abilities: token.abilities,
       lastUsedAt: token.lastUsedAt?.toISOString() ?? null,

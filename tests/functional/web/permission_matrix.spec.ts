@@ -42,8 +42,8 @@ test.group('Permission matrix: web', (group) => {
         const actor = await createUser(role)
         const target = await createUser('member')
         const url = typeof route.url === 'string' ? route.url : route.url({ target })
-        let request = client[route.method](url).loginAs(actor).withCsrfToken().withInertia().redirects(0)
-        if (route.body) request = request.json(route.body({ target }))
+        let request = (client as any)[route.method](url).loginAs(actor).withCsrfToken().withInertia().redirects(0)
+        if (route.body) request = request.json(route.body({ target }) as any)
         const response = await request
         if (expected === 'allowed') {
           assert.oneOf(response.status(), [200, 302, 303], `expected success, got ${response.status()}`)
@@ -58,7 +58,7 @@ test.group('Permission matrix: web', (group) => {
     const target = await createUser('member')
     for (const route of routes) {
       const url = typeof route.url === 'string' ? route.url : route.url({ target })
-      const response = await client[route.method](url).withCsrfToken().redirects(0)
+      const response = await (client as any)[route.method](url).withCsrfToken().redirects(0)
       assert.equal(response.status(), 302, url)
       assert.equal(response.header('location'), '/login', url)
     }

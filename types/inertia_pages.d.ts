@@ -1,0 +1,43 @@
+/**
+ * The Inertia pages the server renders and the props each takes. Keep in
+ * step with inertia/pages/<name>.vue (their defineProps).
+ */
+import '@adonisjs/inertia/types'
+
+type TokenRow = {
+  id: number | string
+  name: string | null
+  abilities: string[]
+  lastUsedAt: string | null
+  createdAt: string
+  expiresAt: string | null
+}
+
+type UserRow = {
+  id: number
+  email: string
+  fullName: string | null
+  role: string
+  timezone: string
+  disabled: boolean
+  createdAt: string | null
+}
+
+declare module '@adonisjs/inertia/types' {
+  export interface InertiaPages {
+    'auth/login': { signupEnabled: boolean }
+    'auth/signup': { signupEnabled: boolean }
+    'dashboard/index': Record<string, never>
+    'sections/empty': { section: string }
+    'settings/show': {
+      tokens: TokenRow[]
+      allowedAbilities: string[]
+      timezones: string[]
+      newToken: { name: string; secret: string } | null
+    }
+    'admin/users': { users: UserRow[] }
+    'errors/not_found': { message?: string }
+    'errors/forbidden': { message?: string }
+    'errors/server_error': { message?: string }
+  }
+}
