@@ -1,0 +1,142 @@
+/**
+ * Writes one check's result: diffs the fetched market against the stored
+ * listings of that source and, in one transaction, applies the listing
+ * changes, appends the change-only history (listing_changes), records an
+ * event status change, and updates the source's price summary and check
+ * times. An unchanged market writes no history row.
+ */
+import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { MarketSnapshot, NormalisedListing } from '#connectors/contract'
+import { diffMarket, type ListingChangeRow, type StoredListing } from '#monitoring/market_diff'
+
+export interface SourceRef {
+  id: number
+  eventId: number
+}
+
+export interface WriteResult {
+  changes: ListingChangeRow[]
+  statusChanged: { from: string | null; to: string } | null
+}
+
+function listingColumns(listing: NormalisedListing) {
+  return {
+    section: listing.section,
+    row: listing.row,
+    quantity: listing.quantity,
+    splits: listing.splits ? JSON.stringify(listing.splits) : null,
+    price_minor: listing.price?.amountMinor ?? null,
+    price_with_fees_minor: listing.priceWithFees?.amountMinor ?? null,
+    currency: listing.price?.currency ?? listing.priceWithFees?.currency ?? 'USD',
+    format: listing.format,
+    in_hand: listing.inHand,
+    in_hand_on: listing.inHandOn,
+    notes: listing.notes,
+    status: 'available',
+  }
+}
+
+export async function writeMarket(source: SourceRef, snapshot: MarketSnapshot, now: Date): Promise<WriteResult> {
+  return db.transaction(async (trx) => {
+    const result: WriteResult = { changes: [], statusChanged: null }
+
+    if (snapshot.listings) {
+      const stored: StoredListing[] = (
+        await trx
+          .from('listings')
+          .where('event_source_id', source.id)
+          .select('id', 'external_id', 'price_minor', 'quantity', 'currency', 'status')
+      ).map((row) => ({
+        id: row.id,
+        externalId: row.external_id,
+        priceMinor: row.price_minor,
+        quantity: row.quantity,
+        currency: row.currency,
+        status: row.status,
+      }))
+      const diff = diffMarket(stored, snapshot.listings)
+      result.changes = diff.changes
+      await applyDiff(trx, source, diff, now)
+    }
+
+    const event = await trx.from('events').where('id', source.eventId).select('status').first()
+    if (event && event.status !== snapshot.event.status) {
+      await trx.from('events').where('id', source.eventId).update({ status: snapshot.event.status, updated_at: now })
+      await trx.table('event_status_changes').insert({
+        event_id: source.eventId,
+        event_source_id: source.id,
+        from_status: event.status,
+        to_status: snapshot.event.status,
+        observed_at: now,
+      })
+      result.statusChanged = { from: event.status, to: snapshot.event.status }
+    }
+
+    const summary = snapshot.summary
+    await trx
+      .from('event_sources')
+      .where('id', source.id)
+      .update({
+        min_price_minor: summary.min?.amountMinor ?? null,
+        max_price_minor: summary.max?.amountMinor ?? null,
+        currency: summary.min?.currency ?? summary.max?.currency ?? null,
+        fees_included: summary.feesIncluded,
+        listing_count: summary.listingCount,
+        last_checked_at: now,
+        last_success_at: now,
+        last_error: null,
+        consecutive_failures: 0,
+        updated_at: now,
+      })
+    return result
+  })
+}
+
+async function applyDiff(
+  trx: TransactionClientContract,
+  source: SourceRef,
+  diff: ReturnType<typeof diffMarket>,
+  now: Date
+) {
+  const insertedIds = new Map<string, number>()
+  for (const listing of diff.inserts) {
+    const [row] = await trx
+      .table('listings')
+      .insert({
+        event_source_id: source.id,
+        event_id: source.eventId,
+        external_id: listing.ref,
+        ...listingColumns(listing),
+        first_seen_at: now,
+        last_changed_at: now,
+      })
+      .returning('id')
+    insertedIds.set(listing.ref, typeof row === 'object' ? row.id : row)
+  }
+  for (const { id, listing } of diff.updates) {
+    await trx
+      .from('listings')
+      .where('id', id)
+      .update({ ...listingColumns(listing), last_changed_at: now })
+  }
+  if (diff.gone.length > 0) {
+    await trx.from('listings').whereIn('id', diff.gone).update({ status: 'gone', quantity: 0, last_changed_at: now })
+  }
+  if (diff.changes.length > 0) {
+    await trx.table('listing_changes').multiInsert(
+      diff.changes.map((change) => ({
+        listing_id: change.listingId ?? insertedIds.get(change.externalId)!,
+        event_id: source.eventId,
+        event_source_id: source.id,
+        kind: change.kind,
+        old_price_minor: change.oldPriceMinor,
+        new_price_minor: change.newPriceMinor,
+        old_quantity: change.oldQuantity,
+        new_quantity: change.newQuantity,
+        currency: change.currency,
+        observed_at: now,
+      }))
+    )
+  }
+}
