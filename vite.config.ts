@@ -11,6 +11,8 @@ export default defineConfig({
       reload: ['resources/views/**/*.edge'],
     }),
   ],
+  /** The server's .env is not the front end's: keep Vite from reading it. */
+  envDir: 'inertia',
   resolve: {
     alias: { '~/': `${import.meta.dirname}/inertia/` },
   },
