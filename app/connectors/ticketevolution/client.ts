@@ -21,8 +21,10 @@ import { parseErrorsMap } from '#connectors/ticketevolution/payloads'
 export type HttpMethod = 'GET' | 'POST'
 
 export interface HttpRequest {
-  /** The source key for rate limits / circuit breaker (e.g. `ticketevolution`) */
+  /** The platform slug, named in transport errors */
   source: string
+  /** Rate-limit / circuit-breaker key (defaults to `source`) */
+  sourceKey?: string
   method: HttpMethod
   url: string
   headers?: Record<string, string>
@@ -38,7 +40,8 @@ export interface HttpResponse {
 }
 
 /**
- * What this connector needs from the shared transport. The transport may
+ * What this connector needs from the shared transport; `rawHttp(transport)` from
+ * #connectors/transport/raw_adapter has exactly this shape. The transport may
  * itself throw `RateLimited` / `Unavailable` (open circuit, timeout, reset);
  * any other outcome is returned as a response and mapped here.
  */
@@ -116,6 +119,8 @@ export interface CallOptions {
   notFound?: NotFoundMeaning
   /** This call places an order: a 422 becomes `OrderRejected` */
   order?: boolean
+  /** Rate-limit / circuit-breaker key for the transport (defaults to the client's source) */
+  sourceKey?: string
 }
 
 export interface TevoClientOptions {
@@ -148,6 +153,7 @@ export class TevoClient {
     const signature = signRequest(credential.secret, { method: 'GET', host: this.#host, path: fullPath, query })
     const res = await this.#transport.request({
       source: this.source,
+      sourceKey: call.sourceKey,
       method: 'GET',
       url: `${this.#origin}${fullPath}?${query}`,
       headers: this.#headers(credential, signature),
@@ -167,6 +173,7 @@ export class TevoClient {
     const signature = signRequest(credential.secret, { method: 'POST', host: this.#host, path: fullPath, body })
     const res = await this.#transport.request({
       source: this.source,
+      sourceKey: call.sourceKey,
       method: 'POST',
       url: `${this.#origin}${fullPath}`,
       headers: { ...this.#headers(credential, signature), 'content-type': 'application/json' },

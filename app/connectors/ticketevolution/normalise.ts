@@ -44,18 +44,29 @@ function clean(text: string | null): string | null {
   return trimmed === '' ? null : trimmed
 }
 
-/** Offset of `timeZone` at the instant `utcMs`, in minutes. */
-function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs))
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+    formatters.set(timeZone, formatter)
+  }
+  return formatter
+}
+
+/** Offset of `timeZone` at the instant `utcMs`, in minutes (throws on an unknown zone). */
+export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
+  const parts = formatterFor(timeZone).formatToParts(new Date(utcMs))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
   return Math.round((asUtc - utcMs) / 60_000)
@@ -107,12 +118,10 @@ function startOf(event: TevoEvent): { startsAt: string | null; timezone: string 
   if (event.occurs_at_local) startMs = Date.parse(event.occurs_at_local)
   else if (event.occurs_at && timezone) startMs = wallTimeToUtc(event.occurs_at, timezone)
   const clock = localClock(event.occurs_at_local ?? event.occurs_at)
-  const dateTbd = clock === '00:00' || clock === '00:00:00'
-  return {
-    startsAt: startMs === null || Number.isNaN(startMs) ? null : new Date(startMs).toISOString(),
-    timezone,
-    dateTbd,
-  }
+  const startsAt = startMs === null || Number.isNaN(startMs) ? null : new Date(startMs).toISOString()
+  // TBD events carry 00:00:00; an unknown start is TBD for our purposes too
+  const dateTbd = startsAt === null || clock === '00:00' || clock === '00:00:00'
+  return { startsAt, timezone, dateTbd }
 }
 
 function statusOf(

@@ -67,6 +67,8 @@ class RetryableFailure extends Error {
   }
 }
 
+class BodyTooLarge extends Error {}
+
 const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -221,7 +223,13 @@ export class HttpTransport {
           return this.#finish(req, { status: cached.status, headers: cached.headers, body: cached.body, text }, url, true)
         }
       }
-      if (req.rawStatus) return { ...raw, json: undefined, safeUrl: redactUrl(url), fromCache: false }
+      if (req.rawStatus) {
+        if (raw.status >= 500) {
+          const retryAfterMs = parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
+          throw new RetryableFailure(new Unavailable(req.source, `HTTP ${raw.status} from ${req.endpoint ?? describeUrl(url)}`, retryAfterMs), retryAfterMs)
+        }
+        return { ...raw, json: undefined, safeUrl: redactUrl(url), fromCache: false }
+      }
 
       this.#raiseForStatus(req, raw)
       if (useCache && raw.status === 200) this.#cache.store(cacheKey, raw)
@@ -255,7 +263,9 @@ export class HttpTransport {
     try {
       body = await readBody(response.body, this.#options.maxBodyBytes ?? 16 * 1024 * 1024, req.truncateAtBytes)
     } catch (error) {
-      if (error instanceof InvalidPayload) throw error
+      if (error instanceof BodyTooLarge) {
+        throw new InvalidPayload({ source: req.source, endpoint: req.endpoint ?? where, eventRef: req.eventRef, path: '$', reason: error.message })
+      }
       const final = new InvalidPayload({
         source: req.source,
         endpoint: req.endpoint ?? where,
@@ -357,8 +367,10 @@ export class HttpTransport {
     }
   }
 
+  /** Closes the dispatchers this transport uses (the guarded one included). */
   async close(): Promise<void> {
     if (!this.#options.dispatcher) await this.#dispatcher.close()
+    await this.#options.guardedDispatcher?.close()
   }
 }
 
@@ -399,7 +411,7 @@ async function readBody(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (
     }
     if (size > max) {
       body.destroy?.()
-      throw new InvalidPayload({ source: 'transport', path: '$', reason: `body larger than ${max} bytes` })
+      throw new BodyTooLarge(`body larger than ${max} bytes`)
     }
   }
   return Buffer.concat(chunks)

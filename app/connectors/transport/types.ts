@@ -72,7 +72,10 @@ export interface TransportRequest {
    * generic mapping. Return null to fall through.
    */
   mapError?: (response: RawResponse) => ConnectorError | null
-  /** Return every status to the caller (only network failures throw) */
+  /**
+   * Return every status below 500 to the caller unmapped; 5xx and network
+   * failures are still retried (idempotent reads) and end as Unavailable.
+   */
   rawStatus?: boolean
   /** Stop reading after this many bytes and keep what was read (robots.txt) */
   truncateAtBytes?: number

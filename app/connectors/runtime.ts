@@ -1,0 +1,105 @@
+/**
+ * The connectors as the application uses them: one shared transport (honest
+ * User-Agent, timeouts, per-platform limits from the platforms table), the
+ * SSRF guard, and credentials resolved per request — the requesting user's
+ * linked account for that platform, else the deployment-wide credential an
+ * admin set, else none. Secrets are decrypted just before a call and never
+ * kept on the connector.
+ */
+import type { Connector, ConnectorContext, Credential } from '#connectors/contract'
+import { createConnector, createSharedTransport, connectorSlugs } from '#connectors/registry'
+import type { HttpTransport } from '#connectors/transport/http_transport'
+import type { SsrfGuard } from '#security/ssrf_guard'
+import Account from '#models/account'
+import Platform from '#models/platform'
+import { decryptSecret } from '#security/secrets'
+import connectorsConfig from '#config/connectors'
+import { hdtickets } from '#config/app'
+
+export default class ConnectorRuntime {
+  readonly transport: HttpTransport
+  readonly ssrfGuard: SsrfGuard
+  #connectors = new Map<string, Connector>()
+  #sandboxUrl: string | undefined
+
+  constructor(options: { limits?: Record<string, { requestsPerSecond: number; requestsPerDay: number | null }> } = {}) {
+    const shared = createSharedTransport({
+      version: hdtickets.version,
+      instanceUrl: hdtickets.url,
+      ssrf: connectorsConfig.ssrf,
+      limits: options.limits,
+    })
+    this.transport = shared.transport
+    this.ssrfGuard = shared.ssrfGuard
+    this.#sandboxUrl = connectorsConfig.sandbox.url
+  }
+
+  /** Builds the runtime with the rate limits an admin set in the platforms table. */
+  static async fromDatabase() {
+    const platforms = await Platform.all()
+    const limits = Object.fromEntries(
+      platforms.map((platform) => [
+        platform.slug,
+        { requestsPerSecond: platform.requestsPerSecond, requestsPerDay: platform.requestsPerDay },
+      ])
+    )
+    return new ConnectorRuntime({ limits: Object.keys(limits).length ? limits : undefined })
+  }
+
+  /** Where the sandbox exchange answers (set once the embedded one has started). */
+  useSandboxAt(url: string) {
+    this.#sandboxUrl = url
+    this.#connectors.delete('sandbox')
+  }
+
+  get sandboxUrl() {
+    return this.#sandboxUrl
+  }
+
+  slugs() {
+    return connectorSlugs()
+  }
+
+  connector(slug: string): Connector {
+    let connector = this.#connectors.get(slug)
+    if (!connector) {
+      connector = createConnector(slug, {
+        transport: this.transport,
+        ssrfGuard: this.ssrfGuard,
+        settings: { ...connectorsConfig.settings, sandbox: { baseUrl: this.#sandboxUrl } },
+      })
+      this.#connectors.set(slug, connector)
+    }
+    return connector
+  }
+
+  /** The credential a call on `platform` uses for `userId` (or the deployment's). */
+  async credentialFor(platform: Platform, userId: number | null): Promise<Credential | null> {
+    if (userId !== null) {
+      const account = await Account.query().where({ user_id: userId, platform_id: platform.id }).first()
+      if (account) return decryptSecret<Credential>(account.encryptedCredentials, 'account.credentials')
+    }
+    if (platform.encryptedCredentials) {
+      return decryptSecret<Credential>(platform.encryptedCredentials, 'platform.credentials')
+    }
+    return null
+  }
+
+  async context(platform: Platform, userId: number | null, sourceKey?: string): Promise<ConnectorContext> {
+    return { credential: await this.credentialFor(platform, userId), sourceKey }
+  }
+}
+
+let runtime: ConnectorRuntime | null = null
+
+/** The process-wide runtime (one transport, so limits and breakers are shared). */
+export async function connectorRuntime() {
+  runtime ??= await ConnectorRuntime.fromDatabase()
+  return runtime
+}
+
+/** Forget the runtime (after an admin edits platform limits). */
+export function resetConnectorRuntime() {
+  runtime = null
+}
+
