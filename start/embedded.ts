@@ -4,16 +4,49 @@
 |--------------------------------------------------------------------------
 |
 | With EMBEDDED=true (the default of `npm start`) the web process also runs
-| a queue worker. In the scaled mode, set EMBEDDED=false and run
-| `node ace queue:work` on as many hosts as needed.
+| the queue worker, the sandbox exchange (the demo's market, unless
+| SANDBOX_URL points elsewhere) and the check dispatcher. In the scaled
+| mode, set EMBEDDED=false and run `node ace queue:work --queue=default,checks`
+| on as many hosts as needed.
 |
 */
 import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
-import { startEmbeddedWorker } from '#services/embedded_worker'
 
 if (hdtickets.embedded && !app.inTest) {
   app.ready(async () => {
-    await startEmbeddedWorker()
+    const { startEmbeddedWorker } = await import('#services/embedded_worker')
+    const { startEmbeddedSandbox } = await import('#services/embedded_sandbox')
+    const { discoverEvents } = await import('#monitoring/discovery_service')
+    const { dispatchDueChecks } = await import('#monitoring/due_checks')
+
+    const sandbox = await startEmbeddedSandbox()
+    if (sandbox) logger.info('sandbox exchange on %s', sandbox.url)
+    try {
+      const found = await discoverEvents('sandbox', {}, { maxPages: 20 })
+      logger.info('sandbox: %d events (%d new)', found.seen, found.createdEvents)
+    } catch (error) {
+      logger.error({ err: error }, 'sandbox discovery failed')
+    }
+
+    await startEmbeddedWorker(['default', 'checks'])
+    let ticking = false
+    const timer = setInterval(async () => {
+      if (ticking) return
+      ticking = true
+      try {
+        await dispatchDueChecks()
+      } catch (error) {
+        logger.error({ err: error }, 'check dispatch failed')
+      } finally {
+        ticking = false
+      }
+    }, 2000)
+
+    app.terminating(async () => {
+      clearInterval(timer)
+      await sandbox?.stop()
+    })
   })
 }

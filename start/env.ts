@@ -55,6 +55,24 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /*
   |----------------------------------------------------------
+  | Connectors and the sandbox exchange
+  |----------------------------------------------------------
+  */
+  /** Where the sandbox exchange answers. Unset in the embedded mode: it starts in-process. */
+  SANDBOX_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  SANDBOX_PORT: Env.schema.number.optional(),
+  SANDBOX_EVENTS: Env.schema.number.optional(),
+  SANDBOX_LISTINGS_PER_EVENT: Env.schema.number.optional(),
+  /** Hosts or CIDRs user-supplied URLs may reach despite the SSRF guard (operator's choice) */
+  SSRF_ALLOW: Env.schema.string.optional(),
+  TICKETMASTER_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  SEATGEEK_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  STUBHUB_API_BASE: Env.schema.string.optional({ format: 'url', tld: false }),
+  STUBHUB_TOKEN_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  TICKETEVOLUTION_BASE_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+
+  /*
+  |----------------------------------------------------------
   | Redis (scaled mode): queue, rate limits, locks, SSE fan-out
   |----------------------------------------------------------
   */

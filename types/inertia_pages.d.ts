@@ -36,6 +36,8 @@ declare module '@adonisjs/inertia/types' {
       newToken: { name: string; secret: string } | null
     }
     'admin/users': { users: UserRow[] }
+    'events/index': { events: any[]; nextCursor: string | null; filters: { q?: string; status?: string; league?: string; cursor?: string } }
+    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[] }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }
     'errors/server_error': { message?: string }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import env from '#start/env'
 import User from '#models/user'
+import PlatformSeeder from '#database/seeders/platform_seeder'
 
 /**
  * The demo: an admin to log in with. Idempotent — running it again changes
@@ -12,6 +13,8 @@ import User from '#models/user'
  */
 export default class MainSeeder extends BaseSeeder {
   async run() {
+    await new PlatformSeeder(this.client).run()
+
     const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
     const credentialsFile = app.makePath('storage/demo-admin.txt')
 

@@ -5,6 +5,7 @@ import { middleware } from '#start/kernel'
 const AuthController = () => import('#controllers/auth_controller')
 const SettingsController = () => import('#controllers/settings_controller')
 const PagesController = () => import('#controllers/pages_controller')
+const EventsController = () => import('#controllers/events_controller')
 const AdminUsersController = () => import('#controllers/admin/users_controller')
 const HealthController = () => import('#controllers/health_controller')
 
@@ -25,7 +26,9 @@ router
     router.post('/logout', [AuthController, 'logout']).as('logout')
 
     router.get('/', [PagesController, 'dashboard']).as('dashboard')
-    router.get('/events', [PagesController, 'section']).as('events.index')
+    router.get('/events', [EventsController, 'index']).as('events.index')
+    router.post('/events', [EventsController, 'store']).as('events.store')
+    router.get('/events/:id', [EventsController, 'show']).as('events.show').where('id', router.matchers.number())
     router.get('/watch-rules', [PagesController, 'section']).as('watch_rules.index')
     router.get('/alerts', [PagesController, 'section']).as('alerts.index')
     router.get('/purchases', [PagesController, 'section']).as('purchases.index')

@@ -1,0 +1,96 @@
+/**
+ * One check of one (event, source) pair: fetch the market through the
+ * connector, then write what changed (market_writer). A connector error marks
+ * the check failed with its reason and leaves the stored listings as they
+ * were. A lock keeps two workers from checking the same pair at once.
+ */
+import lock from '@adonisjs/lock/services/main'
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { connectorRuntime } from '#connectors/runtime'
+import {
+  ConnectorError,
+  CredentialRejected,
+  EventGone,
+  InvalidPayload,
+  RateLimited,
+  SourceBlocked,
+  Unavailable,
+} from '#connectors/errors'
+import Platform from '#models/platform'
+import { writeMarket, type WriteResult } from '#monitoring/market_writer'
+
+export type CheckOutcome =
+  | { outcome: 'done'; changes: number; statusChanged: WriteResult['statusChanged'] }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'failed'; reason: string; error: string }
+
+/** Until the adaptive scheduler lands, every active source is checked on this interval. */
+export const DEFAULT_CHECK_INTERVAL_MS = 30_000
+
+function backoffMs(failures: number) {
+  return Math.min(3_600_000, DEFAULT_CHECK_INTERVAL_MS * 2 ** Math.min(failures, 7))
+}
+
+export async function checkSource(sourceId: number, now = new Date()): Promise<CheckOutcome> {
+  const checkLock = lock.createLock(`check:source:${sourceId}`, '2 mins')
+  const acquired = await checkLock.acquireImmediately()
+  if (!acquired) return { outcome: 'skipped', reason: 'another worker is checking this source' }
+  try {
+    return await runCheck(sourceId, now)
+  } finally {
+    await checkLock.release()
+  }
+}
+
+async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
+  const source = await db.from('event_sources').where('id', sourceId).first()
+  if (!source) return { outcome: 'skipped', reason: 'source no longer exists' }
+  if (source.state !== 'active') return { outcome: 'skipped', reason: `source ${source.state}` }
+  const platform = await Platform.find(source.platform_id)
+  if (!platform || !platform.enabled) return { outcome: 'skipped', reason: 'platform disabled' }
+
+  const runtime = await connectorRuntime()
+  try {
+    const connector = runtime.connector(platform.slug)
+    const snapshot = await connector.fetchMarket(
+      source.external_id,
+      await runtime.context(platform, null, `${platform.slug}:${sourceId}`)
+    )
+    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now)
+    await db
+      .from('event_sources')
+      .where('id', sourceId)
+      .update({ next_check_at: new Date(now.getTime() + DEFAULT_CHECK_INTERVAL_MS) })
+    return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
+  } catch (error) {
+    if (!(error instanceof ConnectorError)) throw error
+    const failures = Number(source.consecutive_failures) + 1
+    const update: Record<string, unknown> = {
+      last_checked_at: now,
+      last_error: error.message.slice(0, 500),
+      consecutive_failures: failures,
+      updated_at: now,
+    }
+    if (error instanceof EventGone) {
+      update.state = 'gone'
+      update.state_reason = 'the platform no longer has this event'
+    } else if (error instanceof SourceBlocked) {
+      /** Never retried in a loop (DESIGN §1): paused until an operator looks. */
+      update.state = 'blocked'
+      update.state_reason = error.reason.slice(0, 500)
+      logger.warn({ source: platform.slug, sourceId }, 'source blocked, paused for an operator: %s', error.reason)
+    } else if (error instanceof CredentialRejected) {
+      update.next_check_at = new Date(now.getTime() + backoffMs(failures))
+    } else {
+      const retryAfter =
+        error instanceof RateLimited || error instanceof Unavailable ? error.retryAfterMs ?? 0 : 0
+      update.next_check_at = new Date(now.getTime() + Math.max(retryAfter, backoffMs(failures)))
+      if (error instanceof InvalidPayload) {
+        logger.warn({ source: platform.slug, sourceId, path: error.path }, error.message)
+      }
+    }
+    await db.from('event_sources').where('id', sourceId).update(update)
+    return { outcome: 'failed', reason: error.name, error: error.message }
+  }
+}
