@@ -44,6 +44,7 @@ export default defineConfig({
     () => import('#start/events'),
     () => import('#start/transmit'),
     { file: () => import('#start/embedded'), environment: ['web'] },
+    { file: () => import('#start/scheduler'), environment: ['web'] },
   ],
 
   tests: {

@@ -7,7 +7,7 @@
  * kept on the connector.
  */
 import type { Connector, ConnectorContext, Credential } from '#connectors/contract'
-import { createConnector, createSharedTransport, connectorSlugs } from '#connectors/registry'
+import { createConnector, createSharedTransport, connectorSlugs, type ConnectorSettings } from '#connectors/registry'
 import type { HttpTransport } from '#connectors/transport/http_transport'
 import type { SsrfGuard } from '#security/ssrf_guard'
 import Account from '#models/account'
@@ -22,7 +22,16 @@ export default class ConnectorRuntime {
   #connectors = new Map<string, Connector>()
   #sandboxUrl: string | undefined
 
-  constructor(options: { limits?: Record<string, { requestsPerSecond: number; requestsPerDay: number | null }> } = {}) {
+  #settings: ConnectorSettings
+
+  constructor(
+    options: {
+      limits?: Record<string, { requestsPerSecond: number; requestsPerDay: number | null }>
+      /** Base URLs per platform; defaults to config/connectors.ts */
+      settings?: ConnectorSettings
+    } = {}
+  ) {
+    this.#settings = options.settings ?? connectorsConfig.settings
     const shared = createSharedTransport({
       version: hdtickets.version,
       instanceUrl: hdtickets.url,
@@ -66,7 +75,7 @@ export default class ConnectorRuntime {
       connector = createConnector(slug, {
         transport: this.transport,
         ssrfGuard: this.ssrfGuard,
-        settings: { ...connectorsConfig.settings, sandbox: { baseUrl: this.#sandboxUrl } },
+        settings: { ...this.#settings, sandbox: { baseUrl: this.#sandboxUrl } },
       })
       this.#connectors.set(slug, connector)
     }
@@ -98,8 +107,8 @@ export async function connectorRuntime() {
   return runtime
 }
 
-/** Forget the runtime (after an admin edits platform limits). */
-export function resetConnectorRuntime() {
-  runtime = null
+/** Forget the runtime (after an admin edits platform limits); or install one (tests, benchmarks). */
+export function resetConnectorRuntime(next: ConnectorRuntime | null = null) {
+  runtime = next
 }
 

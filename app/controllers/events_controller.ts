@@ -26,10 +26,9 @@ export default class EventsController {
       session.flash('success', `${added.event.name} added.`)
       return response.redirect(`/events/${added.eventId}`)
     } catch (error) {
-      if (error instanceof ConnectorError || error instanceof ApiException) {
-        session.flash('error', error.message)
-        session.flashAll()
-        return response.redirect().back()
+      if (error instanceof ConnectorError) {
+        /** The platform failed or refused: say so where the user asked. */
+        throw new ApiException('E_PLATFORM', error.message, 422, 'reference')
       }
       throw error
     }

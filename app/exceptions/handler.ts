@@ -5,6 +5,7 @@ import { errors as vineErrors } from '@vinejs/vine'
 import { errors as authErrors } from '@adonisjs/auth'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { errors as limiterErrors } from '@adonisjs/limiter'
+import ApiException from '#exceptions/api_exception'
 
 interface ApiError {
   code: string
@@ -102,6 +103,12 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     }
     if (error?.code === 'E_BAD_CSRF_TOKEN') {
       return ctx.response.status(403).send('Invalid or missing CSRF token. Reload the page and try again.')
+    }
+    if (error instanceof ApiException && error.status === 422 && error.field && ctx.session) {
+      /** A domain refusal about one input: back to the form, shown beside that field. */
+      ctx.session.flashExcept(['password', 'passwordConfirmation', 'currentPassword', 'credentials'])
+      ctx.session.flash('inputErrorsBag', { [error.field]: [error.message] })
+      return ctx.response.redirect().back()
     }
     if (error?.code === 'E_ROW_NOT_FOUND') {
       error.status = 404

@@ -1,21 +1,27 @@
 import { test } from '@japa/runner'
 import User, { ROLES, type Role } from '#models/user'
 import { createUser } from '#tests/helpers/users'
+import { createPlatform, normalisedEvent } from '#tests/helpers/market'
+import { upsertEvent } from '#monitoring/event_catalogue'
 
 /**
  * Every protected route added so far × every role → allowed or forbidden.
  * A new protected route must be added here, with its expected roles.
  */
 type Route = { method: 'get' | 'put' | 'post' | 'delete'; url: string | ((ctx: Ctx) => string); allowed: Role[]; body?: (ctx: Ctx) => Record<string, unknown> }
-type Ctx = { target: User }
+type Ctx = { target: User; eventId: number; platformId: number }
 
 const ALL: Role[] = [...ROLES]
 const MANAGERS: Role[] = ['admin', 'manager']
 const ADMINS: Role[] = ['admin']
+const WRITERS: Role[] = ['admin', 'manager', 'member']
 
 const routes: Route[] = [
   { method: 'get', url: '/', allowed: ALL },
   { method: 'get', url: '/events', allowed: ALL },
+  { method: 'get', url: ({ eventId }) => `/events/${eventId}`, allowed: ALL },
+  { method: 'post', url: '/events', allowed: WRITERS, body: () => ({ reference: 'x' }) },
+  { method: 'post', url: '/accounts', allowed: WRITERS, body: () => ({ platform: 'nowhere', username: 'x' }) },
   { method: 'get', url: '/watch-rules', allowed: ALL },
   { method: 'get', url: '/alerts', allowed: ALL },
   { method: 'get', url: '/purchases', allowed: ALL },
@@ -27,7 +33,21 @@ const routes: Route[] = [
   { method: 'get', url: '/admin', allowed: MANAGERS },
   { method: 'get', url: '/admin/users', allowed: ADMINS },
   { method: 'put', url: ({ target }) => `/admin/users/${target.id}/role`, allowed: ADMINS, body: () => ({ role: 'viewer' }) },
+  { method: 'get', url: '/admin/platforms', allowed: ADMINS },
+  {
+    method: 'put',
+    url: ({ platformId }) => `/admin/platforms/${platformId}`,
+    allowed: ADMINS,
+    body: () => ({ enabled: true, requestsPerSecond: 2, requestsPerDay: null, maxTicketsPerOrder: null }),
+  },
 ]
+
+async function context(): Promise<Ctx> {
+  const target = await createUser('member')
+  const platform = await createPlatform()
+  const { eventId } = await upsertEvent(platform.id, normalisedEvent())
+  return { target, eventId, platformId: platform.id }
+}
 
 test.group('Permission matrix: web', (group) => {
   group.each.setup(async () => {
@@ -37,13 +57,13 @@ test.group('Permission matrix: web', (group) => {
   for (const route of routes) {
     for (const role of ROLES) {
       const expected = route.allowed.includes(role) ? 'allowed' : 'forbidden'
-      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any })
+      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any, eventId: ':id' as any, platformId: ':id' as any })
       test(`${role} ${route.method.toUpperCase()} ${label} → ${expected}`, async ({ client, assert }) => {
         const actor = await createUser(role)
-        const target = await createUser('member')
-        const url = typeof route.url === 'string' ? route.url : route.url({ target })
+        const ctx = await context()
+        const url = typeof route.url === 'string' ? route.url : route.url(ctx)
         let request = (client as any)[route.method](url).loginAs(actor).withCsrfToken().withInertia().redirects(0)
-        if (route.body) request = request.json(route.body({ target }) as any)
+        if (route.body) request = request.json(route.body(ctx) as any)
         const response = await request
         if (expected === 'allowed') {
           assert.oneOf(response.status(), [200, 302, 303], `expected success, got ${response.status()}`)
@@ -55,9 +75,9 @@ test.group('Permission matrix: web', (group) => {
   }
 
   test('signed-out visitors are redirected from every protected page', async ({ client, assert }) => {
-    const target = await createUser('member')
+    const ctx = await context()
     for (const route of routes) {
-      const url = typeof route.url === 'string' ? route.url : route.url({ target })
+      const url = typeof route.url === 'string' ? route.url : route.url(ctx)
       const response = await (client as any)[route.method](url).withCsrfToken().redirects(0)
       assert.equal(response.status(), 302, url)
       assert.equal(response.header('location'), '/login', url)

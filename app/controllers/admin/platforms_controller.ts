@@ -1,0 +1,45 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Platform from '#models/platform'
+import { updatePlatformValidator } from '#validators/account_validator'
+import { recordAudit } from '#services/audit_log'
+import { resetConnectorRuntime } from '#connectors/runtime'
+
+/** Admins edit each platform's limits; the connectors pick them up at once. */
+export default class AdminPlatformsController {
+  async index({ inertia }: HttpContext) {
+    const platforms = await Platform.query().orderBy('name')
+    return inertia.render('admin/platforms', {
+      platforms: platforms.map((platform) => ({
+        id: platform.id,
+        slug: platform.slug,
+        name: platform.name,
+        baseUrl: platform.baseUrl,
+        capabilities: platform.capabilities,
+        enabled: platform.enabled,
+        requestsPerSecond: platform.requestsPerSecond,
+        requestsPerDay: platform.requestsPerDay,
+        maxTicketsPerOrder: platform.maxTicketsPerOrder,
+        hasDeploymentCredential: platform.encryptedCredentials !== null,
+      })),
+    })
+  }
+
+  async update({ params, request, auth, response, session }: HttpContext) {
+    const payload = await request.validateUsing(updatePlatformValidator)
+    const platform = await Platform.findOrFail(params.id)
+    const before = { enabled: platform.enabled, requestsPerSecond: platform.requestsPerSecond, requestsPerDay: platform.requestsPerDay }
+    platform.merge(payload)
+    await platform.save()
+    await recordAudit({
+      actorId: auth.user!.id,
+      action: 'platform.updated',
+      subjectType: 'platform',
+      subjectId: platform.id,
+      meta: { before, after: payload },
+      ip: request.ip(),
+    })
+    resetConnectorRuntime()
+    session.flash('success', `${platform.name} updated.`)
+    return response.redirect('/admin/platforms')
+  }
+}

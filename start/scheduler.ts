@@ -1,0 +1,25 @@
+/*
+|--------------------------------------------------------------------------
+| Schedules
+|--------------------------------------------------------------------------
+|
+| Recurring jobs, all in one place. Stored by the queue under a fixed id
+| (so every web process declaring them keeps one schedule each) and run by
+| whichever worker picks them up.
+|
+*/
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+
+if (!app.inTest) {
+  app.ready(async () => {
+    try {
+      const { default: ValidateAccountHealth } = await import('#jobs/validate_account_health')
+      const { default: PruneExpiredTokens } = await import('#jobs/prune_expired_tokens')
+      await ValidateAccountHealth.schedule({}).id('validate-account-health').every('6h')
+      await PruneExpiredTokens.schedule({}).id('prune-expired-tokens').cron('17 3 * * *')
+    } catch (error) {
+      logger.error({ err: error }, 'could not register schedules')
+    }
+  })
+}

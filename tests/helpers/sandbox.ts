@@ -1,0 +1,30 @@
+import PlatformSeeder from '#database/seeders/platform_seeder'
+import db from '@adonisjs/lucid/services/db'
+import ConnectorRuntime, { resetConnectorRuntime } from '#connectors/runtime'
+import { startSandboxExchange } from '#connectors/sandbox/start_sandbox'
+import type { ConnectorSettings } from '#connectors/registry'
+
+/** The platforms table as a fresh install has it. */
+export async function seedPlatforms() {
+  await new PlatformSeeder(db.connection()).run()
+}
+
+/**
+ * A sandbox exchange on a random port whose market moves only when the test
+ * says so, and a connector runtime pointed at it (and at any fixture servers).
+ */
+export async function startTestSandbox(options: { settings?: ConnectorSettings; events?: number } = {}) {
+  const exchange = await startSandboxExchange({ port: 0, seed: 7, events: options.events ?? 6, listingsPerEvent: 8, tickIntervalMs: null })
+  const runtime = new ConnectorRuntime({ settings: options.settings })
+  runtime.useSandboxAt(exchange.url)
+  resetConnectorRuntime(runtime)
+  return {
+    exchange,
+    runtime,
+    async stop() {
+      resetConnectorRuntime(null)
+      await runtime.transport.close()
+      await exchange.stop()
+    },
+  }
+}
