@@ -51,7 +51,7 @@ export default class AccountService {
   }
 
   /** Asks the platform whether the credential works. */
-  private async verify(platform: Platform, credential: Credential) {
+  async verify(platform: Platform, credential: Credential) {
     const runtime = await connectorRuntime()
     const connector = runtime.connector(platform.slug)
     for (const field of connector.credentialFields.filter((item) => item.secret)) {
@@ -72,6 +72,32 @@ export default class AccountService {
       }
       throw error
     }
+  }
+
+  /**
+   * The deployment-wide credential an admin sets for a platform (used when
+   * the requesting user has no linked account there). Checked first,
+   * encrypted, audited; `null` removes it.
+   */
+  async setDeploymentCredential(actor: User, platformId: number, credentials: Record<string, string> | null, ip: string | null = null) {
+    const platform = await Platform.findOrFail(platformId)
+    if (credentials) await this.verify(platform, credentials)
+    await db.transaction(async (trx) => {
+      platform.useTransaction(trx)
+      platform.encryptedCredentials = credentials ? encryptSecret(credentials, 'platform.credentials') : null
+      await platform.save()
+      await recordAudit(
+        {
+          actorId: actor.id,
+          action: credentials ? 'platform.credential_set' : 'platform.credential_removed',
+          subjectType: 'platform',
+          subjectId: platform.id,
+          ip,
+        },
+        trx
+      )
+    })
+    return platform
   }
 
   async link(user: User, input: LinkInput, ip: string | null = null) {

@@ -56,6 +56,7 @@ router
             router.put('/admin/users/:id/role', [AdminUsersController, 'updateRole']).as('admin.users.role')
             router.get('/admin/platforms', [AdminPlatformsController, 'index']).as('admin.platforms.index')
             router.put('/admin/platforms/:id', [AdminPlatformsController, 'update']).as('admin.platforms.update')
+            router.put('/admin/platforms/:id/credential', [AdminPlatformsController, 'setCredential']).as('admin.platforms.credential')
           })
           .use(middleware.role({ atLeast: 'admin' }))
       })

@@ -1,6 +1,8 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Platform from '#models/platform'
-import { updatePlatformValidator } from '#validators/account_validator'
+import { replaceCredentialsValidator, updatePlatformValidator } from '#validators/account_validator'
+import AccountService from '#services/account_service'
+import { connectorRuntime } from '#connectors/runtime'
 import { recordAudit } from '#services/audit_log'
 import { resetConnectorRuntime } from '#connectors/runtime'
 
@@ -8,6 +10,14 @@ import { resetConnectorRuntime } from '#connectors/runtime'
 export default class AdminPlatformsController {
   async index({ inertia }: HttpContext) {
     const platforms = await Platform.query().orderBy('name')
+    const runtime = await connectorRuntime()
+    const fieldsOf = (slug: string) => {
+      try {
+        return runtime.connector(slug).credentialFields
+      } catch {
+        return []
+      }
+    }
     return inertia.render('admin/platforms', {
       platforms: platforms.map((platform) => ({
         id: platform.id,
@@ -20,8 +30,22 @@ export default class AdminPlatformsController {
         requestsPerDay: platform.requestsPerDay,
         maxTicketsPerOrder: platform.maxTicketsPerOrder,
         hasDeploymentCredential: platform.encryptedCredentials !== null,
+        credentialFields: fieldsOf(platform.slug),
       })),
     })
+  }
+
+  async setCredential({ params, request, auth, response, session }: HttpContext) {
+    const { credentials } = await request.validateUsing(replaceCredentialsValidator)
+    const empty = !credentials || Object.values(credentials).every((value) => !value)
+    const platform = await new AccountService().setDeploymentCredential(
+      auth.getUserOrFail(),
+      Number(params.id),
+      empty ? null : (credentials as Record<string, string>),
+      request.ip()
+    )
+    session.flash('success', empty ? `${platform.name}: deployment credential removed.` : `${platform.name}: deployment credential checked and saved.`)
+    return response.redirect('/admin/platforms')
   }
 
   async update({ params, request, auth, response, session }: HttpContext) {

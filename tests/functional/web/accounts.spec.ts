@@ -115,3 +115,41 @@ test.group('Linked platform accounts', (group) => {
     assert.lengthOf(await AuditLog.query().where('action', 'account.credential_rejected'), 1)
   })
 })
+
+test.group('Deployment-wide platform credentials', (group) => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>
+  group.setup(async () => {
+    await seedPlatforms()
+    sandbox = await startTestSandbox()
+    return () => sandbox.stop()
+  })
+
+  test('an admin sets a checked credential; a refused one changes nothing; members cannot', async ({ client, assert }) => {
+    const admin = await createUser('admin')
+    const member = await createUser('member')
+    const platform = await db.from('platforms').where('slug', 'sandbox').first()
+    await db.from('platforms').where('id', platform.id).update({ encrypted_credentials: null })
+
+    const refused = await client.put(`/admin/platforms/${platform.id}/credential`)
+      .json({ credentials: { ...good, secret: 'z'.repeat(40) } })
+      .header('accept', 'application/json').loginAs(admin).withCsrfToken()
+    refused.assertStatus(422)
+    assert.isNull((await db.from('platforms').where('id', platform.id).first()).encrypted_credentials)
+
+    const saved = await client.put(`/admin/platforms/${platform.id}/credential`)
+      .json({ credentials: good }).loginAs(admin).withCsrfToken().redirects(0)
+    saved.assertStatus(302)
+    const stored = (await db.from('platforms').where('id', platform.id).first()).encrypted_credentials
+    assert.isString(stored)
+    assert.notInclude(stored, SANDBOX_CREDENTIALS.secret)
+
+    const forbidden = await client.put(`/admin/platforms/${platform.id}/credential`)
+      .json({ credentials: good }).loginAs(member).withCsrfToken().withInertia()
+    forbidden.assertStatus(403)
+
+    const page = await client.get('/admin/platforms').loginAs(admin).withInertia()
+    assert.notInclude(JSON.stringify(page.body()), SANDBOX_CREDENTIALS.secret)
+    const row = page.body().props.platforms.find((item: any) => item.slug === 'sandbox')
+    assert.isTrue(row.hasDeploymentCredential)
+  })
+})
