@@ -23,6 +23,12 @@ export default {
     events: env.get('SANDBOX_EVENTS', 60),
     listingsPerEvent: env.get('SANDBOX_LISTINGS_PER_EVENT', 24),
   },
+  /**
+   * Share platform rate limits and quotas across processes through
+   * @adonisjs/limiter (on when its store is Redis: the scaled mode). One
+   * process keeps them in memory, which is exact and costs nothing per call.
+   */
+  sharedLimits: env.get('LIMITER_STORE', 'database') === 'redis',
   ssrf: {
     allowedHosts: allow.filter((entry) => !entry.includes('/')),
     allowedCidrs: allow.filter((entry) => entry.includes('/')),

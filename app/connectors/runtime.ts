@@ -14,6 +14,7 @@ import Account from '#models/account'
 import Platform from '#models/platform'
 import { decryptSecret } from '#security/secrets'
 import connectorsConfig from '#config/connectors'
+import SharedRateLimiter from '#connectors/shared_rate_limiter'
 import { hdtickets } from '#config/app'
 
 export default class ConnectorRuntime {
@@ -37,6 +38,7 @@ export default class ConnectorRuntime {
       instanceUrl: hdtickets.url,
       ssrf: connectorsConfig.ssrf,
       limits: options.limits,
+      transport: connectorsConfig.sharedLimits ? { rateLimiter: new SharedRateLimiter() } : undefined,
     })
     this.transport = shared.transport
     this.ssrfGuard = shared.ssrfGuard
