@@ -100,19 +100,29 @@ async function applyDiff(
   now: Date
 ) {
   const insertedIds = new Map<string, number>()
-  for (const listing of diff.inserts) {
-    const [row] = await trx
-      .table('listings')
-      .insert({
-        event_source_id: source.id,
-        event_id: source.eventId,
-        external_id: listing.ref,
-        ...listingColumns(listing),
-        first_seen_at: now,
-        last_changed_at: now,
-      })
-      .returning('id')
-    insertedIds.set(listing.ref, typeof row === 'object' ? row.id : row)
+  if (diff.inserts.length > 0) {
+    /** One statement for all new listings, then one read for their ids (no per-row round trip). */
+    for (let offset = 0; offset < diff.inserts.length; offset += 200) {
+      await trx.table('listings').multiInsert(
+        diff.inserts.slice(offset, offset + 200).map((listing) => ({
+          event_source_id: source.id,
+          event_id: source.eventId,
+          external_id: listing.ref,
+          ...listingColumns(listing),
+          first_seen_at: now,
+          last_changed_at: now,
+        }))
+      )
+    }
+    const refs = diff.inserts.map((listing) => listing.ref)
+    for (let offset = 0; offset < refs.length; offset += 500) {
+      const rows = await trx
+        .from('listings')
+        .where('event_source_id', source.id)
+        .whereIn('external_id', refs.slice(offset, offset + 500))
+        .select('id', 'external_id')
+      for (const row of rows) insertedIds.set(row.external_id, row.id)
+    }
   }
   for (const { id, listing } of diff.updates) {
     await trx

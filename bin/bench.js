@@ -1,0 +1,166 @@
+/*
+|--------------------------------------------------------------------------
+| npm run bench — performance figures measured on the real code
+|--------------------------------------------------------------------------
+|
+| Starts the sandbox exchange in its own process (not counted), runs the
+| check pipeline against it in another (bench:pipeline), runs the scheduler
+| simulation, and prints a table — or, with --json, one JSON object with the
+| DESIGN §5 keys it measured (a key it did not measure is absent).
+|
+*/
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { parseArgs } from 'node:util'
+import { ensureRuntime, root } from './bootstrap.js'
+
+ensureRuntime(new URL(import.meta.url).pathname)
+const { ensureEnvFile } = await import('./env_file_plain.js')
+ensureEnvFile(new URL('../', import.meta.url))
+
+const { values: opts } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000' },
+    listings: { type: 'string', default: '50' },
+    pace: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '32' },
+    db: { type: 'string', default: 'sqlite' },
+    queue: { type: 'string', default: 'database' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+})
+
+if (opts.help) {
+  console.log(`npm run bench -- [options]
+
+  --events N        sandbox events (default 10000)
+  --listings N      listings per event (default 50)
+  --pace N          market changes per second across the sandbox (default 100)
+  --duration S      seconds to measure the pipeline (default 20)
+  --concurrency N   checks in flight (default 32)
+  --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql use DB_* or the local test databases)
+  --queue NAME      database | redis (default database)
+  --json            print one JSON object instead of the table
+  --help            this text
+
+The sandbox exchange runs in its own process and is not counted. The pipeline
+process empties and migrates the benchmark database (tmp/bench.sqlite3, or the
+pg/mysql database named by DB_DATABASE, default "test").`)
+  process.exit(0)
+}
+
+for (const name of ['events', 'listings', 'pace', 'duration', 'concurrency']) {
+  if (!/^\d+$/.test(opts[name]) || Number(opts[name]) <= 0) {
+    console.error(`--${name} must be a positive whole number (got "${opts[name]}")`)
+    process.exit(1)
+  }
+}
+if (!['sqlite', 'pg', 'mysql'].includes(opts.db)) {
+  console.error(`--db must be sqlite, pg or mysql (got "${opts.db}")`)
+  process.exit(1)
+}
+if (!['database', 'redis'].includes(opts.queue)) {
+  console.error(`--queue must be database or redis (got "${opts.queue}")`)
+  process.exit(1)
+}
+
+const say = (line) => {
+  if (!opts.json) console.log(line)
+  else console.error(line)
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const dbEnv = {
+  sqlite: { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench.sqlite3' },
+  pg: { DB_CONNECTION: 'pg', DB_HOST: process.env.DB_HOST ?? '127.0.0.1', DB_PORT: process.env.DB_PORT ?? '5432', DB_USER: process.env.DB_USER ?? 'postgres', DB_DATABASE: process.env.DB_DATABASE ?? 'test' },
+  mysql: { DB_CONNECTION: 'mysql', DB_HOST: process.env.DB_HOST ?? '127.0.0.1', DB_PORT: process.env.DB_PORT ?? '3306', DB_USER: process.env.DB_USER ?? 'root', DB_DATABASE: process.env.DB_DATABASE ?? 'test' },
+}[opts.db]
+
+const childEnv = {
+  ...process.env,
+  ...dbEnv,
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  EMBEDDED: 'false',
+  QUEUE_DRIVER: opts.queue,
+  LOCK_STORE: opts.queue === 'redis' ? 'redis' : 'memory',
+  LIMITER_STORE: 'memory',
+  TRANSMIT_TRANSPORT: 'memory',
+}
+
+mkdirSync(`${root}tmp`, { recursive: true })
+const port = await freePort()
+say(`› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`)
+const sandbox = spawn(
+  'node',
+  ['ace', 'sandbox:serve', `--port=${port}`, `--events=${opts.events}`, `--listings=${opts.listings}`, `--pace=${opts.pace}`],
+  { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] }
+)
+const sandboxUrl = await new Promise((resolve, reject) => {
+  let output = ''
+  sandbox.stdout.on('data', (chunk) => {
+    output += chunk
+    const match = output.match(/Sandbox exchange on (http:\/\/\S+)/)
+    if (match) resolve(match[1])
+  })
+  sandbox.on('exit', (code) => reject(new Error(`the sandbox exited (${code}) before listening:\n${output}`)))
+})
+
+const stopSandbox = () => sandbox.kill('SIGTERM')
+process.on('exit', stopSandbox)
+
+const results = {}
+try {
+  const out = `${root}tmp/bench-pipeline.json`
+  rmSync(out, { force: true })
+  say(`› check pipeline on ${opts.db} for ${opts.duration} s (concurrency ${opts.concurrency})`)
+  const pipeline = spawn(
+    'node',
+    ['ace', 'bench:pipeline', `--sandbox-url=${sandboxUrl}`, `--duration=${opts.duration}`, `--concurrency=${opts.concurrency}`, `--out=${out}`],
+    { cwd: root, env: childEnv, stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'] }
+  )
+  const code = await new Promise((resolve) => pipeline.on('exit', resolve))
+  if (code !== 0 || !existsSync(out)) throw new Error(`bench:pipeline failed (${code})`)
+  Object.assign(results, JSON.parse(readFileSync(out, 'utf8')))
+
+  const simulation = `${root}bench/scheduler_simulation.ts`
+  if (existsSync(simulation)) {
+    say('› scheduler simulation (importance-weighted staleness, same quota)')
+    const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] })
+    let text = ''
+    sim.stdout.on('data', (chunk) => (text += chunk))
+    const simCode = await new Promise((resolve) => sim.on('exit', resolve))
+    if (simCode === 0) Object.assign(results, JSON.parse(text.trim().split('\n').pop()))
+  }
+} finally {
+  stopSandbox()
+}
+
+const targets = {
+  checks_per_s: '≥ 2000',
+  cpu_ms_per_check: '≤ 0.5',
+  history_rows_per_unchanged_check: '0',
+  staleness_ratio_vs_round_robin: '≥ 2',
+  rss_mb: '≤ 300',
+}
+if (opts.json) {
+  console.log(JSON.stringify(results))
+} else {
+  console.log('\n  figure                              measured      target')
+  for (const [key, value] of Object.entries(results)) {
+    console.log(`  ${key.padEnd(36)}${String(value).padEnd(14)}${targets[key] ?? ''}`)
+  }
+  console.log(`\n${JSON.stringify(results)}`)
+}
+process.exit(0)

@@ -1,0 +1,41 @@
+import { BaseCommand, flags } from '@adonisjs/core/ace'
+import type { CommandOptions } from '@adonisjs/core/types/ace'
+import { writeFileSync } from 'node:fs'
+
+/**
+ * One benchmark run of the check pipeline (fetch → parse → diff → persist)
+ * on the real code, against a sandbox exchange running in another process.
+ * Used by `npm run bench` (bin/bench.js), which starts the exchange and
+ * prints the table; not meant to be run by hand on a live database: it
+ * empties the configured database first.
+ */
+export default class BenchPipeline extends BaseCommand {
+  static commandName = 'bench:pipeline'
+  static description = 'Benchmark the check pipeline against a sandbox exchange (empties the configured database)'
+  static options: CommandOptions = { startApp: true }
+
+  @flags.string({ description: 'URL of the running sandbox exchange', required: true })
+  declare sandboxUrl: string
+
+  @flags.number({ description: 'Seconds to measure', default: 20 })
+  declare duration: number
+
+  @flags.number({ description: 'Checks in flight at once', default: 32 })
+  declare concurrency: number
+
+  @flags.string({ description: 'Write the JSON result to this file' })
+  declare out?: string
+
+  async run() {
+    const { runPipelineBenchmark } = await import('#monitoring/pipeline_benchmark')
+    const result = await runPipelineBenchmark({
+      sandboxUrl: this.sandboxUrl,
+      durationMs: this.duration * 1000,
+      concurrency: this.concurrency,
+      log: (line) => this.logger.info(line),
+    })
+    const json = JSON.stringify(result)
+    if (this.out) writeFileSync(this.out, json)
+    else console.log(json)
+  }
+}
