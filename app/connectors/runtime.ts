@@ -84,8 +84,38 @@ export default class ConnectorRuntime {
     return connector
   }
 
-  /** The credential a call on `platform` uses for `userId` (or the deployment's). */
+  #platforms = new Map<number, { platform: Platform; at: number }>()
+  #credentials = new Map<string, { credential: Credential | null; at: number }>()
+
+  /** Platform rows change rarely (admin edits reset the runtime): read them at most every 30 s. */
+  async platformById(id: number): Promise<Platform | null> {
+    const cached = this.#platforms.get(id)
+    if (cached && Date.now() - cached.at < 30_000) return cached.platform
+    const platform = await Platform.find(id)
+    if (platform) this.#platforms.set(id, { platform, at: Date.now() })
+    return platform
+  }
+
+  /**
+   * The credential a call on `platform` uses for `userId` (or the
+   * deployment's). Decrypted credentials are kept in memory for 60 s so a
+   * check does not pay a query and a decryption each time.
+   */
   async credentialFor(platform: Platform, userId: number | null): Promise<Credential | null> {
+    const key = `${platform.id}:${userId ?? '-'}`
+    const cached = this.#credentials.get(key)
+    if (cached && Date.now() - cached.at < 60_000) return cached.credential
+    const credential = await this.#loadCredential(platform, userId)
+    this.#credentials.set(key, { credential, at: Date.now() })
+    return credential
+  }
+
+  /** Forget cached credentials (after a user links or replaces an account). */
+  forgetCredentials() {
+    this.#credentials.clear()
+  }
+
+  async #loadCredential(platform: Platform, userId: number | null): Promise<Credential | null> {
     if (userId !== null) {
       const account = await Account.query().where({ user_id: userId, platform_id: platform.id }).first()
       if (account) return decryptSecret<Credential>(account.encryptedCredentials, 'account.credentials')

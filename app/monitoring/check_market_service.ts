@@ -17,8 +17,9 @@ import {
   SourceBlocked,
   Unavailable,
 } from '#connectors/errors'
-import Platform from '#models/platform'
 import { writeMarket, type WriteResult } from '#monitoring/market_writer'
+import { marketHash } from '#monitoring/market_hash'
+import { checkStamps } from '#monitoring/check_stamps'
 
 export type CheckOutcome =
   | { outcome: 'done'; changes: number; statusChanged: WriteResult['statusChanged'] }
@@ -44,24 +45,32 @@ export async function checkSource(sourceId: number, now = new Date()): Promise<C
 }
 
 async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
-  const source = await db.from('event_sources').where('id', sourceId).first()
+  const source = await db
+    .from('event_sources')
+    .where('id', sourceId)
+    .select('id', 'event_id', 'platform_id', 'external_id', 'state', 'consecutive_failures', 'market_hash')
+    .first()
   if (!source) return { outcome: 'skipped', reason: 'source no longer exists' }
   if (source.state !== 'active') return { outcome: 'skipped', reason: `source ${source.state}` }
-  const platform = await Platform.find(source.platform_id)
+  const runtime = await connectorRuntime()
+  const platform = await runtime.platformById(source.platform_id)
   if (!platform || !platform.enabled) return { outcome: 'skipped', reason: 'platform disabled' }
 
-  const runtime = await connectorRuntime()
   try {
     const connector = runtime.connector(platform.slug)
     const snapshot = await connector.fetchMarket(
       source.external_id,
       await runtime.context(platform, null, `${platform.slug}:${sourceId}`)
     )
-    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now)
-    await db
-      .from('event_sources')
-      .where('id', sourceId)
-      .update({ next_check_at: new Date(now.getTime() + DEFAULT_CHECK_INTERVAL_MS) })
+    const nextCheckAt = new Date(now.getTime() + DEFAULT_CHECK_INTERVAL_MS)
+    const hash = marketHash(snapshot)
+    if (hash === source.market_hash && Number(source.consecutive_failures) === 0) {
+      /** Nothing changed: no diff, no history; the check time is written in a batch. */
+      checkStamps.add(sourceId, { checkedAt: now, nextCheckAt })
+      return { outcome: 'done', changes: 0, statusChanged: null }
+    }
+    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now, hash)
+    await db.from('event_sources').where('id', sourceId).update({ next_check_at: nextCheckAt })
     return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error

@@ -37,7 +37,12 @@ function listingColumns(listing: NormalisedListing) {
   }
 }
 
-export async function writeMarket(source: SourceRef, snapshot: MarketSnapshot, now: Date): Promise<WriteResult> {
+export async function writeMarket(
+  source: SourceRef,
+  snapshot: MarketSnapshot,
+  now: Date,
+  marketHash: string | null = null
+): Promise<WriteResult> {
   return db.transaction(async (trx) => {
     const result: WriteResult = { changes: [], statusChanged: null }
 
@@ -87,6 +92,7 @@ export async function writeMarket(source: SourceRef, snapshot: MarketSnapshot, n
         last_success_at: now,
         last_error: null,
         consecutive_failures: 0,
+        market_hash: marketHash,
         updated_at: now,
       })
     return result

@@ -12,6 +12,7 @@ import PlatformSeeder from '#database/seeders/platform_seeder'
 import { connectorRuntime } from '#connectors/runtime'
 import { discoverEvents } from '#monitoring/discovery_service'
 import { checkSource, type CheckOutcome } from '#monitoring/check_market_service'
+import { checkStamps } from '#monitoring/check_stamps'
 
 export interface PipelineBenchmarkOptions {
   sandboxUrl: string
@@ -84,6 +85,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
       failed++
     }
   })
+  await checkStamps.flush()
   const wallMs = performance.now() - wallStart
   const cpu = process.cpuUsage(cpuStart)
   clearInterval(sampler)

@@ -97,6 +97,7 @@ export default class AccountService {
         trx
       )
     })
+    await this.#forget()
     return platform
   }
 
@@ -130,7 +131,12 @@ export default class AccountService {
         trx
       )
       return account
-    })
+    }).finally(() => this.#forget())
+  }
+
+  /** Credentials changed: this process stops using the cached ones at once (others within 60 s). */
+  async #forget() {
+    ;(await connectorRuntime()).forgetCredentials()
   }
 
   async replaceCredentials(user: User, accountId: number, credentials: Record<string, string>, ip: string | null = null) {
@@ -148,6 +154,7 @@ export default class AccountService {
         trx
       )
     })
+    await this.#forget()
     return account
   }
 
@@ -158,6 +165,7 @@ export default class AccountService {
       await account.delete()
       await recordAudit({ actorId: user.id, action: 'account.unlinked', subjectType: 'account', subjectId: accountId, ip }, trx)
     })
+    await this.#forget()
   }
 
   /**
