@@ -29,6 +29,17 @@ export type CheckOutcome =
 /** Until the adaptive scheduler lands, every active source is checked on this interval. */
 export const DEFAULT_CHECK_INTERVAL_MS = 30_000
 
+/** A payload problem is logged once per source, endpoint and path every 15 minutes. */
+const LOG_WINDOW_MS = 15 * 60_000
+const lastLogged = new Map<string, number>()
+function shouldLog(key: string, now: Date) {
+  const last = lastLogged.get(key)
+  if (last !== undefined && now.getTime() - last < LOG_WINDOW_MS) return false
+  if (lastLogged.size > 10_000) lastLogged.clear()
+  lastLogged.set(key, now.getTime())
+  return true
+}
+
 function backoffMs(failures: number) {
   return Math.min(3_600_000, DEFAULT_CHECK_INTERVAL_MS * 2 ** Math.min(failures, 7))
 }
@@ -95,7 +106,7 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       const retryAfter =
         error instanceof RateLimited || error instanceof Unavailable ? error.retryAfterMs ?? 0 : 0
       update.next_check_at = new Date(now.getTime() + Math.max(retryAfter, backoffMs(failures)))
-      if (error instanceof InvalidPayload) {
+      if (error instanceof InvalidPayload && shouldLog(`${sourceId}:${error.endpoint}:${error.path}`, now)) {
         logger.warn({ source: platform.slug, sourceId, path: error.path }, error.message)
       }
     }
