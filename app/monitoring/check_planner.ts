@@ -7,44 +7,52 @@
  * ## The policy, in plain words
  *
  * **How often (`intervalFor`).** Every pair starts from a base interval of
- * 10 minutes (an importance-3 event, one watching rule, a day away, an
- * ordinary market) and each fact about the event multiplies it:
+ * 10 minutes (an importance-3 event, one watching rule, a day away, a market
+ * where one check in three finds a change) and each fact about the event
+ * multiplies it:
  *
- * - *Importance* (set by the user, 1..5): each step up halves the interval,
- *   each step down doubles it (importance 5 = ×¼, importance 1 = ×4).
+ * - *Importance* (set by the user, 1..5): each step up divides the interval
+ *   by √2, so a VIP (5) is checked 4× as often as an importance-1 event.
  * - *Watchers* (enabled rules watching the event): an unwatched event is
- *   checked 4× less often; 1 rule = ×1; more rules shorten it by
- *   1/√watchers, down to ×½ from 4 rules on.
- * - *Time to the event*: ×√(hours until start ÷ 24), kept between ×¼ (from
- *   1.5 h before the start) and ×4 (16 days or more away). Once the event has
- *   started the market winds down: ×½. An unknown start date: ×2.
+ *   checked half as often; each further rule shortens it by 1/√watchers, down
+ *   to ×½ from 4 rules on.
+ * - *Time to the event*: ×(days until the start)^¼, kept between ×½ (from
+ *   1.5 hours before) and ×2 (16 days or more away). Once the event has
+ *   started, ×½ while its market winds down. An unknown start date: ×2.
  * - *On-sale moment*: in the hour before it, ×¼, and the next check is never
  *   later than the moment itself; in the first hour after it, when the market
  *   moves fastest, ×1/20.
- * - *Volatility* (recent share of checks that found a change, 0..1):
- *   ×2^(1 − 3·volatility), i.e. ×2 for a market that never changes, ×1 at one
- *   check in three finding a change, ×¼ when every check finds one.
- * - *Status*: `offsale` and `postponed` ×4 (little moves until a new date or
- *   a new sale); `cancelled` and `ended` stop checking.
+ * - *Volatility* (the share of the pair's recent checks, about the last ten,
+ *   that found a change): ×ln 1.5 ÷ −ln(1 − share), between ×⅛ and ×8. One
+ *   check in three finding a change keeps the interval; fewer lengthen it,
+ *   more shorten it. Over time this settles each market at an interval
+ *   proportional to 1/√(how often it changes): the way to share a fixed
+ *   number of checks that leaves changes unseen for the shortest time. A pair
+ *   with no history is planned at one in three.
+ * - *Status*: `offsale` and `postponed` ×4 (little moves until a new sale or
+ *   a new date).
+ * - *Quota*: the intervals of one platform's pairs are then stretched or
+ *   shrunk together (`quotaScale`) so that together they ask for what the
+ *   platform's quota allows: a bigger catalogue or a smaller quota means
+ *   longer intervals for everyone, in the same proportions.
  *
  * The result is kept between 5 seconds and 6 hours. Then *failures back off*:
- * after n consecutive failures the interval is doubled n times (and is at
- * least 30 s × 2^(n−1), so a failing VIP source is not hammered), still at
- * most 6 hours.
+ * after n consecutive failures the interval is doubled n times (at most 10
+ * times), and is at least 30 s × 2^(n−1) so a failing VIP source is not
+ * hammered; still at most 6 hours.
  *
  * **When to stop.** A cancelled event, an ended event, or one that started
  * more than 3 hours ago is no longer checked (`intervalMs: null`).
  *
  * **Which due pairs go now (`planDueChecks`).** Among the pairs whose next
- * check time has come, the most urgent go first: urgency (`priorityOf`) is the
- * importance weight (1, 2, 4, 8, 16 for importance 1..5) times how late the
- * pair is relative to its own interval, plus one (so a just-due VIP outranks a
- * just-due low-importance event, and a low-importance event that has waited
- * long enough eventually outranks everything: nothing starves). Each platform
- * gets at most its requests-per-second quota × the dispatch window, and never
- * more than what is left of its daily quota; a platform without a quota entry
- * gets nothing. Pairs that do not fit wait for the next window, growing more
- * urgent.
+ * check time has come, the most urgent go first. Urgency (`priorityOf`) is
+ * the event's importance (1..5) × (1 + how late the pair is, as a share of its
+ * own interval): a just-due VIP goes before a just-due importance-1 event, and
+ * a pair that has waited long enough eventually goes before everything, so
+ * nothing starves. Each platform gets at most its requests-per-second quota ×
+ * the dispatch window, and never more than what is left of its daily quota; a
+ * platform without a quota entry gets nothing. Pairs that do not fit wait for
+ * the next window, growing more urgent.
  */
 
 export type EventStatus = 'scheduled' | 'onsale' | 'offsale' | 'cancelled' | 'postponed' | 'rescheduled' | 'ended'
@@ -95,8 +103,12 @@ export const ONSALE_WINDOW_MS = 3_600_000
 export const FAILURE_FLOOR_MS = 30_000
 
 const HOUR_MS = 3_600_000
-/** The share of a platform's quota the planned intervals aim to use, leaving room for bursts */
-export const QUOTA_UTILISATION = 0.95
+/**
+ * The share of a platform's quota the planned intervals together aim at: all
+ * of it. Moments that ask for more wait their turn by priority; the quota
+ * itself is never exceeded (planDueChecks).
+ */
+export const QUOTA_UTILISATION = 1
 const MAX_QUOTA_SCALE = 64
 const MAX_BACKOFF_DOUBLINGS = 10
 
@@ -112,9 +124,28 @@ function importanceOf(importance: number) {
   return clamp(Math.round(finiteOr(importance, 3)), 1, 5)
 }
 
-/** The importance weight used in priorities: 1, 2, 4, 8, 16 for importance 1..5. */
+/**
+ * The importance weight used in priorities: the importance itself (1..5),
+ * the same weight the staleness figure of DESIGN §5 gives each event.
+ */
 export function importanceWeight(importance: number) {
-  return 2 ** (importanceOf(importance) - 1)
+  return importanceOf(importance)
+}
+
+/** The volatility a pair without check history is planned with. */
+export const UNKNOWN_VOLATILITY = 1 / 3
+
+/**
+ * ln(1.5) ÷ −ln(1 − share), between ×⅛ and ×8: ×1 at one check in three
+ * finding a change. If a market changes as a Poisson process at rate λ and is
+ * checked every T, the share is 1 − e^(−λT), so −ln(1 − share) = λT and the
+ * steady interval this feeds back to is T ∝ 1/√λ: the square-root rule that
+ * minimises the mean staleness of changes for a fixed number of checks.
+ */
+export function volatilityFactor(volatility: number) {
+  const share = clamp(finiteOr(volatility, UNKNOWN_VOLATILITY), 0, 0.95)
+  if (share === 0) return 8
+  return clamp(Math.log(1.5) / -Math.log(1 - share), 1 / 8, 8)
 }
 
 function formatDuration(ms: number) {
@@ -142,12 +173,12 @@ export function intervalFor(pair: PlanInput, now: Date, scale = 1): PlannedInter
   let interval = BASE_INTERVAL_MS
 
   const importance = importanceOf(pair.importance)
-  interval *= process.env.IMODE === 'sqrt' ? Math.sqrt(3 / importance) : process.env.IMODE === 'half' ? 2 ** ((3 - importance) / 2) : 2 ** (3 - importance)
+  interval *= Math.SQRT2 ** (3 - importance)
   if (importance !== 3) reasons.push(`importance ${importance}`)
 
   const watchers = Math.max(0, Math.floor(finiteOr(pair.watchers, 0)))
   if (watchers === 0) {
-    interval *= process.env.WATCH === 'off' ? 1 : process.env.WATCH === 'half' ? 2 : 4
+    interval *= 2
     reasons.push('unwatched')
   } else if (watchers > 1) {
     interval *= Math.max(0.5, 1 / Math.sqrt(watchers))
@@ -161,7 +192,7 @@ export function intervalFor(pair: PlanInput, now: Date, scale = 1): PlannedInter
     interval *= 0.5
     reasons.push('in progress')
   } else {
-    interval *= process.env.DIST === 'off' ? 1 : process.env.DIST === 'soft' ? clamp((startsInMs / (24 * HOUR_MS)) ** 0.25, 0.5, 2) : clamp(Math.sqrt(startsInMs / (24 * HOUR_MS)), 0.25, 4)
+    interval *= clamp((startsInMs / (24 * HOUR_MS)) ** 0.25, 0.5, 2)
     reasons.push(`starts in ${formatDuration(startsInMs)}`)
   }
 
@@ -170,10 +201,10 @@ export function intervalFor(pair: PlanInput, now: Date, scale = 1): PlannedInter
     reasons.push(pair.status)
   }
 
-  const volatility = clamp(finiteOr(pair.volatility, 0), 0, 1)
-  interval *= process.env.VOL === 'off' ? 1 : 2 ** (Number(process.env.VOLK ?? 1) - Number(process.env.VOLS ?? 3) * volatility)
+  const volatility = clamp(finiteOr(pair.volatility, UNKNOWN_VOLATILITY), 0, 1)
+  interval *= volatilityFactor(volatility)
   if (volatility >= 0.5) reasons.push('volatile market')
-  else if (volatility < 0.1) reasons.push('calm market')
+  else if (volatility < 0.15) reasons.push('calm market')
 
   if (Number.isFinite(scale) && scale > 0 && scale !== 1) {
     interval *= scale
@@ -237,9 +268,7 @@ export function priorityOf(
 ): number {
   const lateMs = Math.max(0, now.getTime() - pair.nextCheckAt.getTime())
   const interval = pair.intervalMs && pair.intervalMs > 0 ? pair.intervalMs : BASE_INTERVAL_MS
-  const mode = process.env.PMODE ?? 'w'
-  const w = mode === 'w' ? importanceWeight(pair.importance) : mode === 'lin' ? importanceOf(pair.importance) : mode === 'sqrt' ? Math.sqrt(importanceOf(pair.importance)) : 1
-  return w * (1 + lateMs / interval)
+  return importanceWeight(pair.importance) * (1 + lateMs / interval)
 }
 
 /** How many requests a platform may get in one window. */

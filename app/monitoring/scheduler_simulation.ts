@@ -5,29 +5,37 @@
  * epoch, no clock.
  *
  * The world: N events on one platform. Importance is skewed (45 % are 1,
- * 30 % are 2, 15 % are 3, 7 % are 4, 3 % are 5), watchers grow with
- * importance, a fifth of the events start within the next 12 hours and the
- * rest within 30 days, one in ten goes on sale during the run, 2 % are
- * cancelled. Each market changes as a Poisson process whose base rate is
- * drawn log-uniformly between once in 12 hours and once in 5 minutes, three
- * times as fast in the last 24 hours before the start, six times in the last
- * 3 hours, twenty times in the first hour on sale, and not at all before the
- * on-sale moment, once cancelled or an hour after the start. Both policies
- * see the very same changes.
+ * 30 % are 2, 15 % are 3, 7 % are 4, 3 % are 5) and independent of how busy
+ * the market is; watchers grow with importance. A fifth of the events start
+ * between 2 hours before the run and 12 hours into it, the rest within 30
+ * days; one in ten of the later ones goes on sale during the run; 2 % are
+ * cancelled. Each market changes as a Poisson process. Its base rate differs
+ * from event to event as real resale markets do (a few busy games, many
+ * quiet ones): the mean time between changes is log-normal around 2 hours,
+ * with σ = `activitySpread` (1.75 by default: the busiest 2.5 % change
+ * about 1,000× as often as the quietest 2.5 %), kept between 1 minute and 2
+ * days. The rate also follows the calendar: ×¼ more than 14 days before the
+ * start, ×½ from 3 to 14 days, ×1 from 1 to 3 days, ×3 in the last day, ×6 in
+ * the last 3 hours, ×20 in the first hour on sale; nothing before the
+ * on-sale moment, once cancelled, or from an hour after the start. Both
+ * policies see the very same changes.
  *
  * The quota is a token bucket of `quota` requests per second shared by all
- * events, refilled every tick (burst at most one tick's worth). Round-robin
+ * events, refilled every tick (at most one tick's worth kept). Round-robin
  * spends every token on the next live event in a fixed ring (it skips events
  * that were cancelled or ended, as any implementation would). The planner
- * keeps a next check time per event from `intervalFor` (with the volatility
- * it has observed: an exponentially weighted share of its checks that found
- * a change) and each tick hands `planDueChecks` the due events with their
- * `priorityOf`; it may leave tokens unused.
+ * keeps a next check time per event from `intervalFor`, with the volatility it
+ * has observed (an exponentially weighted share of its checks that found a
+ * change, about the last ten) and its intervals fitted to the quota once a
+ * simulated minute (`quotaScale`); each tick it hands `planDueChecks` the due
+ * events with their `priorityOf`. It never uses more tokens than round-robin
+ * and may leave some unused.
  *
  * The metric: importance-weighted staleness, Σ importanceᵢ × (time from a
  * market change to the first check that sees it) ÷ Σ importanceᵢ, over the
- * changes made after the warm-up. A change nobody has seen by the end counts
- * with its age at the end. `ratio` = round-robin ÷ planner (higher is better
+ * changes made after the warm-up (during which the planner learns the
+ * markets, as a running system has). A change nobody has seen by the end
+ * counts with its age at the end. `ratio` = round-robin ÷ planner (higher is better
  * for the planner).
  */
 import {
@@ -35,6 +43,7 @@ import {
   planDueChecks,
   priorityOf,
   quotaScale,
+  UNKNOWN_VOLATILITY,
   type DueCandidate,
   type EventStatus,
   type PlanInput,
@@ -49,6 +58,8 @@ export interface SimulationOptions {
   durationS: number
   /** Simulated time before measuring starts, seconds (the planner learns volatility) */
   warmupS: number
+  /** How unequal markets are: σ of the natural log of the mean time between changes */
+  activitySpread: number
   /** Simulation step, seconds */
   tickS: number
   seed: number
@@ -58,7 +69,8 @@ export const DEFAULT_SIMULATION: SimulationOptions = {
   events: 2_000,
   quota: 2,
   durationS: 6 * 3600,
-  warmupS: 3600,
+  warmupS: 6 * 3600,
+  activitySpread: 1.75,
   tickS: 1,
   seed: 42,
 }
@@ -102,9 +114,8 @@ const EPOCH_MS = Date.UTC(2025, 0, 1)
 const HOUR_S = 3600
 const DAY_S = 24 * HOUR_S
 const PLATFORM = 'sim'
-/** Weight of the latest check in the observed volatility */
-const VOLATILITY_ALPHA = 0.2
-const INITIAL_VOLATILITY = 0.3
+/** Weight of the latest check in the observed volatility: about the last ten checks */
+const VOLATILITY_ALPHA = 0.1
 /** How often the planner refits its intervals to the quota, simulated seconds */
 const RESCALE_EVERY_S = 60
 
@@ -115,6 +126,7 @@ interface SimEvent {
   startsAtS: number
   onsaleAtS: number
   cancelled: boolean
+  baseRate: number
   /** Change times, seconds from the simulation start, ascending */
   changes: Float64Array
 }
@@ -142,6 +154,17 @@ function rateMultiplier(event: SimEvent, t: number) {
 }
 const MAX_MULTIPLIER = 20
 
+/**
+ * The base change rate of one market (changes per second): the mean time
+ * between changes is log-normal around 2 hours with the given spread (σ of its
+ * natural log), kept between 1 minute and 2 days.
+ */
+function drawBaseRate(random: () => number, spread: number) {
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+  const meanGapS = Math.min(2 * DAY_S, Math.max(60, 2 * HOUR_S * Math.exp(spread * z)))
+  return 1 / meanGapS
+}
+
 /** The world both policies face, drawn from the seed. */
 export function generateWorld(options: SimulationOptions): SimEvent[] {
   const random = mulberry32(options.seed)
@@ -154,11 +177,8 @@ export function generateWorld(options: SimulationOptions): SimEvent[] {
     const onsaleAtS =
       random() < 0.1 && startsAtS > endS ? random() * endS : -DAY_S - random() * 60 * DAY_S
     const cancelled = random() < 0.02
-    /** Base rate, log-uniform between 1/12 h and 1/5 min */
-    const lo = Math.log(1 / (12 * HOUR_S))
-    const hi = Math.log(1 / 300)
-    const baseRate = Math.exp(lo + random() * (hi - lo))
-    const event: SimEvent = { importance, watchers, startsAtS, onsaleAtS, cancelled, changes: new Float64Array(0) }
+    const baseRate = drawBaseRate(random, options.activitySpread)
+    const event: SimEvent = { importance, watchers, startsAtS, onsaleAtS, cancelled, baseRate, changes: new Float64Array(0) }
     /** Non-homogeneous Poisson process by thinning */
     const times: number[] = []
     const maxRate = baseRate * MAX_MULTIPLIER
@@ -327,7 +347,7 @@ function runPlanner(events: SimEvent[], options: SimulationOptions): PolicyResul
       priority: 0,
       intervalMs: 0,
       baseIntervalMs: 0,
-      volatility: INITIAL_VOLATILITY,
+      volatility: UNKNOWN_VOLATILITY,
       stopped: false,
     }
     const base = intervalFor(planInput(event, state, 0), start).intervalMs
