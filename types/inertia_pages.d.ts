@@ -39,6 +39,7 @@ declare module '@adonisjs/inertia/types' {
     'events/index': { events: any[]; nextCursor: string | null; filters: { q?: string; status?: string; league?: string; cursor?: string } }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
+    'admin/sources': { platforms: any[]; problems: any[] }
     'events/show': { event: any; sources: any[]; listings: any[]; changes: any[] }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }

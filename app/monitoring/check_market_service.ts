@@ -20,6 +20,7 @@ import {
 import { writeMarket, type WriteResult } from '#monitoring/market_writer'
 import { marketHash } from '#monitoring/market_hash'
 import { checkStamps } from '#monitoring/check_stamps'
+import { healthRecorder } from '#monitoring/source_health'
 
 export type CheckOutcome =
   | { outcome: 'done'; changes: number; statusChanged: WriteResult['statusChanged'] }
@@ -67,12 +68,14 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
   const platform = await runtime.platformById(source.platform_id)
   if (!platform || !platform.enabled) return { outcome: 'skipped', reason: 'platform disabled' }
 
+  const started = performance.now()
   try {
     const connector = runtime.connector(platform.slug)
     const snapshot = await connector.fetchMarket(
       source.external_id,
       await runtime.context(platform, null, `${platform.slug}:${sourceId}`)
     )
+    healthRecorder.record(platform.id, 'ok', performance.now() - started, now)
     const nextCheckAt = new Date(now.getTime() + DEFAULT_CHECK_INTERVAL_MS)
     const hash = marketHash(snapshot)
     if (hash === source.market_hash && Number(source.consecutive_failures) === 0) {
@@ -85,6 +88,12 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
     return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error
+    healthRecorder.record(
+      platform.id,
+      error instanceof SourceBlocked ? 'blocked' : error instanceof RateLimited ? 'rate_limited' : 'failed',
+      performance.now() - started,
+      now
+    )
     const failures = Number(source.consecutive_failures) + 1
     const update: Record<string, unknown> = {
       last_checked_at: now,

@@ -8,6 +8,7 @@ const PagesController = () => import('#controllers/pages_controller')
 const EventsController = () => import('#controllers/events_controller')
 const AccountsController = () => import('#controllers/accounts_controller')
 const AdminPlatformsController = () => import('#controllers/admin/platforms_controller')
+const AdminSourcesController = () => import('#controllers/admin/sources_controller')
 const AdminUsersController = () => import('#controllers/admin/users_controller')
 const HealthController = () => import('#controllers/health_controller')
 
@@ -50,6 +51,10 @@ router
     router
       .group(() => {
         router.get('/admin', [PagesController, 'section']).as('admin.index')
+        router.get('/admin/sources', [AdminSourcesController, 'index']).as('admin.sources.index')
+        router.post('/admin/sources/:id/pause', [AdminSourcesController, 'pause']).as('admin.sources.pause')
+        router.post('/admin/sources/:id/resume', [AdminSourcesController, 'resume']).as('admin.sources.resume')
+        router.post('/admin/sources/:id/check', [AdminSourcesController, 'checkNow']).as('admin.sources.check')
         router
           .group(() => {
             router.get('/admin/users', [AdminUsersController, 'index']).as('admin.users.index')

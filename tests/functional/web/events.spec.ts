@@ -130,3 +130,30 @@ test.group('Adding events: errors shown beside the field', (group) => {
     assert.include(response.body().props.errors.reference, 'gone')
   })
 })
+
+test.group('Operators pause, resume and check sources', (group) => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>
+  group.setup(async () => {
+    await seedPlatforms()
+    sandbox = await startTestSandbox()
+    return () => sandbox.stop()
+  })
+
+  test('a paused source is skipped by checks until it is resumed; every action is audited', async ({ client, assert }) => {
+    await resetMarket()
+    const manager = await createUser('manager')
+    await discoverEvents('sandbox', {})
+    const source = await db.from('event_sources').orderBy('id').first()
+
+    ;(await client.post(`/admin/sources/${source.id}/pause`).json({ reason: 'maintenance' }).loginAs(manager).withCsrfToken().redirects(0)).assertStatus(302)
+    assert.deepInclude(await checkSource(source.id), { outcome: 'skipped', reason: 'source paused' })
+
+    const health = await client.get('/admin/sources').loginAs(manager).withInertia()
+    assert.equal(health.body().props.problems[0].id, source.id)
+
+    ;(await client.post(`/admin/sources/${source.id}/resume`).loginAs(manager).withCsrfToken().redirects(0)).assertStatus(302)
+    assert.equal((await checkSource(source.id)).outcome, 'done')
+    const audit = await db.from('audit_logs').where('subject_type', 'event_source').orderBy('id').select('action')
+    assert.deepEqual(audit.map((row) => row.action), ['source.paused', 'source.resumed'])
+  })
+})

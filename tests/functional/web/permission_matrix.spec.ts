@@ -9,7 +9,7 @@ import { upsertEvent } from '#monitoring/event_catalogue'
  * A new protected route must be added here, with its expected roles.
  */
 type Route = { method: 'get' | 'put' | 'post' | 'delete'; url: string | ((ctx: Ctx) => string); allowed: Role[]; body?: (ctx: Ctx) => Record<string, unknown> }
-type Ctx = { target: User; eventId: number; platformId: number }
+type Ctx = { target: User; eventId: number; platformId: number; sourceId: number }
 
 const ALL: Role[] = [...ROLES]
 const MANAGERS: Role[] = ['admin', 'manager']
@@ -31,6 +31,9 @@ const routes: Route[] = [
   { method: 'put', url: '/settings/profile', allowed: ALL, body: () => ({ fullName: 'Name', timezone: 'Europe/Paris' }) },
   { method: 'post', url: '/settings/tokens', allowed: ALL, body: () => ({ name: 'script', abilities: ['read'] }) },
   { method: 'get', url: '/admin', allowed: MANAGERS },
+  { method: 'get', url: '/admin/sources', allowed: MANAGERS },
+  { method: 'post', url: ({ sourceId }) => `/admin/sources/${sourceId}/pause`, allowed: MANAGERS, body: () => ({ reason: 'maintenance' }) },
+  { method: 'post', url: ({ sourceId }) => `/admin/sources/${sourceId}/resume`, allowed: MANAGERS },
   { method: 'get', url: '/admin/users', allowed: ADMINS },
   { method: 'put', url: ({ target }) => `/admin/users/${target.id}/role`, allowed: ADMINS, body: () => ({ role: 'viewer' }) },
   { method: 'get', url: '/admin/platforms', allowed: ADMINS },
@@ -45,8 +48,8 @@ const routes: Route[] = [
 async function context(): Promise<Ctx> {
   const target = await createUser('member')
   const platform = await createPlatform()
-  const { eventId } = await upsertEvent(platform.id, normalisedEvent())
-  return { target, eventId, platformId: platform.id }
+  const { eventId, sourceId } = await upsertEvent(platform.id, normalisedEvent())
+  return { target, eventId, platformId: platform.id, sourceId }
 }
 
 test.group('Permission matrix: web', (group) => {
@@ -57,7 +60,7 @@ test.group('Permission matrix: web', (group) => {
   for (const route of routes) {
     for (const role of ROLES) {
       const expected = route.allowed.includes(role) ? 'allowed' : 'forbidden'
-      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any, eventId: ':id' as any, platformId: ':id' as any })
+      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any, eventId: ':id' as any, platformId: ':id' as any, sourceId: ':id' as any })
       test(`${role} ${route.method.toUpperCase()} ${label} → ${expected}`, async ({ client, assert }) => {
         const actor = await createUser(role)
         const ctx = await context()

@@ -1,0 +1,31 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import vine from '@vinejs/vine'
+import SourceService from '#monitoring/source_service'
+import { sourceHealth } from '#monitoring/source_health'
+
+const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
+
+export default class AdminSourcesController {
+  async index({ inertia }: HttpContext) {
+    return inertia.render('admin/sources', await sourceHealth())
+  }
+
+  async pause({ params, request, auth, response, session }: HttpContext) {
+    const { reason } = await request.validateUsing(pauseValidator)
+    await new SourceService().pause(auth.getUserOrFail(), Number(params.id), reason ?? null)
+    session.flash('success', 'Source paused.')
+    return response.redirect().back()
+  }
+
+  async resume({ params, auth, response, session }: HttpContext) {
+    await new SourceService().resume(auth.getUserOrFail(), Number(params.id))
+    session.flash('success', 'Source resumed; it is checked now.')
+    return response.redirect().back()
+  }
+
+  async checkNow({ params, auth, response, session }: HttpContext) {
+    await new SourceService().checkNow(auth.getUserOrFail(), Number(params.id))
+    session.flash('success', 'Check queued.')
+    return response.redirect().back()
+  }
+}
