@@ -19,7 +19,7 @@ if (hdtickets.embedded && !app.inTest) {
     const { startEmbeddedWorker } = await import('#services/embedded_worker')
     const { startEmbeddedSandbox } = await import('#services/embedded_sandbox')
     const { discoverEvents } = await import('#monitoring/discovery_service')
-    const { dispatchDueChecks } = await import('#monitoring/due_checks')
+    const { dispatchDueChecks, rescaleIntervals, TICK_MS } = await import('#monitoring/due_checks')
 
     const sandbox = await startEmbeddedSandbox()
     if (sandbox) logger.info('sandbox exchange on %s', sandbox.url)
@@ -32,17 +32,22 @@ if (hdtickets.embedded && !app.inTest) {
 
     await startEmbeddedWorker(['default', 'checks'])
     let ticking = false
+    let lastRescale = 0
     const timer = setInterval(async () => {
       if (ticking) return
       ticking = true
       try {
+        if (Date.now() - lastRescale > 60_000) {
+          await rescaleIntervals()
+          lastRescale = Date.now()
+        }
         await dispatchDueChecks()
       } catch (error) {
         logger.error({ err: error }, 'check dispatch failed')
       } finally {
         ticking = false
       }
-    }, 2000)
+    }, TICK_MS)
 
     app.terminating(async () => {
       clearInterval(timer)

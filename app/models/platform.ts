@@ -45,6 +45,10 @@ export default class Platform extends BaseModel {
   @booleanColumn()
   declare enabled: boolean
 
+  /** Set by the dispatcher: stretches (> 1) or shrinks this platform's check intervals to fit its quota */
+  @column()
+  declare intervalScale: number
+
   @secretColumn()
   declare encryptedCredentials: string | null
 

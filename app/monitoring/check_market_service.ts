@@ -10,7 +10,6 @@ import logger from '@adonisjs/core/services/logger'
 import { connectorRuntime } from '#connectors/runtime'
 import {
   ConnectorError,
-  CredentialRejected,
   EventGone,
   InvalidPayload,
   RateLimited,
@@ -21,14 +20,30 @@ import { writeMarket, type WriteResult } from '#monitoring/market_writer'
 import { marketHash } from '#monitoring/market_hash'
 import { checkStamps } from '#monitoring/check_stamps'
 import { healthRecorder } from '#monitoring/source_health'
+import { intervalFor, type EventStatus } from '#monitoring/check_planner'
+import { watchersOf } from '#monitoring/watcher_counts'
+
+/**
+ * A pair the planner says to stop (the event passed, ended or was
+ * cancelled): the source stops being checked, and the event is archived
+ * once none of its sources is checked any more.
+ */
+async function stopChecking(sourceId: number, eventId: number, reason: string, now: Date) {
+  await db.transaction(async (trx) => {
+    await trx.from('event_sources').where('id', sourceId).update({ state: 'ended', state_reason: reason, last_checked_at: now, updated_at: now })
+    const stillChecked = await trx.from('event_sources').where('event_id', eventId).where('state', 'active').first()
+    if (!stillChecked) await trx.from('events').where('id', eventId).whereNull('archived_at').update({ archived_at: now })
+  })
+}
 
 export type CheckOutcome =
   | { outcome: 'done'; changes: number; statusChanged: WriteResult['statusChanged'] }
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'failed'; reason: string; error: string }
 
-/** Until the adaptive scheduler lands, every active source is checked on this interval. */
-export const DEFAULT_CHECK_INTERVAL_MS = 30_000
+/** How long a dispatched check holds its claim before another dispatcher may take the pair again. */
+export const CLAIM_MS = 120_000
+const FAILURE_BASE_MS = 30_000
 
 /** A payload problem is logged once per source, endpoint and path every 15 minutes. */
 const LOG_WINDOW_MS = 15 * 60_000
@@ -42,7 +57,7 @@ function shouldLog(key: string, now: Date) {
 }
 
 function backoffMs(failures: number) {
-  return Math.min(3_600_000, DEFAULT_CHECK_INTERVAL_MS * 2 ** Math.min(failures, 7))
+  return Math.min(3_600_000, FAILURE_BASE_MS * 2 ** Math.min(failures, 7))
 }
 
 export async function checkSource(sourceId: number, now = new Date()): Promise<CheckOutcome> {
@@ -56,17 +71,54 @@ export async function checkSource(sourceId: number, now = new Date()): Promise<C
   }
 }
 
+/** Moving average of "this check found a change" over about the last ten checks. */
+export function nextVolatility(previous: number, changed: boolean) {
+  return previous + 0.1 * ((changed ? 1 : 0) - previous)
+}
+
 async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
   const source = await db
     .from('event_sources')
-    .where('id', sourceId)
-    .select('id', 'event_id', 'platform_id', 'external_id', 'state', 'consecutive_failures', 'market_hash')
+    .join('events', 'events.id', 'event_sources.event_id')
+    .where('event_sources.id', sourceId)
+    .select(
+      'event_sources.id',
+      'event_sources.event_id',
+      'event_sources.platform_id',
+      'event_sources.external_id',
+      'event_sources.state',
+      'event_sources.consecutive_failures',
+      'event_sources.market_hash',
+      'event_sources.volatility',
+      'events.importance',
+      'events.starts_at',
+      'events.onsale_at',
+      'events.status as event_status'
+    )
     .first()
   if (!source) return { outcome: 'skipped', reason: 'source no longer exists' }
   if (source.state !== 'active') return { outcome: 'skipped', reason: `source ${source.state}` }
   const runtime = await connectorRuntime()
   const platform = await runtime.platformById(source.platform_id)
   if (!platform || !platform.enabled) return { outcome: 'skipped', reason: 'platform disabled' }
+
+  const plan = async (status: string, changed: boolean, failures: number) => {
+    const volatility = nextVolatility(Number(source.volatility ?? 1 / 3), changed)
+    const planned = intervalFor(
+      {
+        importance: Number(source.importance ?? 3),
+        watchers: await watchersOf(source.event_id),
+        startsAt: source.starts_at ? new Date(source.starts_at) : null,
+        onsaleAt: source.onsale_at ? new Date(source.onsale_at) : null,
+        status: status as EventStatus,
+        volatility,
+        consecutiveFailures: failures,
+      },
+      now,
+      platform.intervalScale ?? 1
+    )
+    return { volatility, planned }
+  }
 
   const started = performance.now()
   try {
@@ -76,15 +128,40 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       await runtime.context(platform, null, `${platform.slug}:${sourceId}`)
     )
     healthRecorder.record(platform.id, 'ok', performance.now() - started, now)
-    const nextCheckAt = new Date(now.getTime() + DEFAULT_CHECK_INTERVAL_MS)
     const hash = marketHash(snapshot)
     if (hash === source.market_hash && Number(source.consecutive_failures) === 0) {
       /** Nothing changed: no diff, no history; the check time is written in a batch. */
-      checkStamps.add(sourceId, { checkedAt: now, nextCheckAt })
+      const { volatility, planned } = await plan(snapshot.event.status, false, 0)
+      if (planned.intervalMs === null) {
+        await stopChecking(sourceId, source.event_id, planned.reason, now)
+      } else {
+        checkStamps.add(sourceId, {
+          checkedAt: now,
+          nextCheckAt: new Date(now.getTime() + planned.intervalMs),
+          intervalMs: planned.intervalMs,
+          volatility,
+        })
+      }
       return { outcome: 'done', changes: 0, statusChanged: null }
     }
     const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now, hash)
-    await db.from('event_sources').where('id', sourceId).update({ next_check_at: nextCheckAt })
+    const { volatility, planned } = await plan(
+      snapshot.event.status,
+      written.changes.length > 0 || written.statusChanged !== null,
+      0
+    )
+    if (planned.intervalMs === null) {
+      await stopChecking(sourceId, source.event_id, planned.reason, now)
+    } else {
+      await db
+        .from('event_sources')
+        .where('id', sourceId)
+        .update({
+          next_check_at: new Date(now.getTime() + planned.intervalMs),
+          check_interval_ms: Math.round(planned.intervalMs),
+          volatility,
+        })
+    }
     return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error
@@ -109,12 +186,12 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       update.state = 'blocked'
       update.state_reason = error.reason.slice(0, 500)
       logger.warn({ source: platform.slug, sourceId }, 'source blocked, paused for an operator: %s', error.reason)
-    } else if (error instanceof CredentialRejected) {
-      update.next_check_at = new Date(now.getTime() + backoffMs(failures))
     } else {
+      const { planned } = await plan(source.event_status, false, failures)
       const retryAfter =
         error instanceof RateLimited || error instanceof Unavailable ? error.retryAfterMs ?? 0 : 0
-      update.next_check_at = new Date(now.getTime() + Math.max(retryAfter, backoffMs(failures)))
+      const backoff = planned.intervalMs ?? backoffMs(failures)
+      update.next_check_at = new Date(now.getTime() + Math.max(retryAfter, backoff))
       if (error instanceof InvalidPayload && shouldLog(`${sourceId}:${error.endpoint}:${error.path}`, now)) {
         logger.warn({ source: platform.slug, sourceId, path: error.path }, error.message)
       }

@@ -9,6 +9,8 @@ import logger from '@adonisjs/core/services/logger'
 interface Stamp {
   checkedAt: Date
   nextCheckAt: Date
+  intervalMs: number
+  volatility: number
 }
 
 export class CheckStamps {
@@ -42,6 +44,8 @@ export class CheckStamps {
             last_checked_at: stamp.checkedAt,
             last_success_at: stamp.checkedAt,
             next_check_at: stamp.nextCheckAt,
+            check_interval_ms: Math.round(stamp.intervalMs),
+            volatility: stamp.volatility,
             consecutive_failures: 0,
             last_error: null,
           })

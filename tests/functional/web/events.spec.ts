@@ -157,3 +157,39 @@ test.group('Operators pause, resume and check sources', (group) => {
     assert.deepEqual(audit.map((row) => row.action), ['source.paused', 'source.resumed'])
   })
 })
+
+test.group('Checks stop when an event has passed', (group) => {
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>>
+  group.setup(async () => {
+    await seedPlatforms()
+    sandbox = await startTestSandbox()
+    return () => sandbox.stop()
+  })
+
+  test('a source of an event that started hours ago stops being checked and the event is archived', async ({ assert }) => {
+    await resetMarket()
+    await discoverEvents('sandbox', {})
+    const source = await db.from('event_sources').orderBy('id').first()
+    const now = new Date()
+    await db.from('events').where('id', source.event_id).update({ starts_at: new Date(now.getTime() - 5 * 3_600_000) })
+    const outcome = await checkSource(source.id, now)
+    assert.equal(outcome.outcome, 'done')
+    const stored = await db.from('event_sources').where('id', source.id).first()
+    assert.equal(stored.state, 'ended')
+    const event = await db.from('events').where('id', source.event_id).first()
+    assert.isNotNull(event.archived_at)
+    assert.deepInclude(await checkSource(source.id, now), { outcome: 'skipped' })
+  })
+
+  test('an upcoming event gets its next check time from the planner', async ({ assert }) => {
+    await resetMarket()
+    await discoverEvents('sandbox', {})
+    const source = await db.from('event_sources').orderBy('id').first()
+    const now = new Date()
+    await checkSource(source.id, now)
+    const stored = await db.from('event_sources').where('id', source.id).first()
+    assert.equal(stored.state, 'active')
+    assert.isAbove(stored.check_interval_ms, 0)
+    assert.closeTo(new Date(stored.next_check_at).getTime() - now.getTime(), stored.check_interval_ms, 1000)
+  })
+})
