@@ -3,7 +3,8 @@
 | Server-Sent Events
 |--------------------------------------------------------------------------
 |
-| One private channel per user: `users/<id>`. Only that user may subscribe.
+| `users/<id>`: one private channel per user; only that user may subscribe.
+| `events/<id>`: an event's market changes; any signed-in user may listen.
 |
 */
 import transmit from '@adonisjs/transmit/services/main'
@@ -12,4 +13,8 @@ import type { HttpContext } from '@adonisjs/core/http'
 transmit.authorize<{ id: string }>('users/:id', async (ctx: HttpContext, { id }) => {
   const authenticated = await ctx.auth.use('web').check()
   return authenticated && String(ctx.auth.use('web').user!.id) === id
+})
+
+transmit.authorize<{ id: string }>('events/:id', async (ctx: HttpContext) => {
+  return ctx.auth.use('web').check()
 })

@@ -22,6 +22,7 @@ import { checkStamps } from '#monitoring/check_stamps'
 import { healthRecorder } from '#monitoring/source_health'
 import { intervalFor, type EventStatus } from '#monitoring/check_planner'
 import { watchersOf } from '#monitoring/watcher_counts'
+import { publishMarketChange } from '#monitoring/live_feed'
 
 /**
  * A pair the planner says to stop (the event passed, ended or was
@@ -161,6 +162,16 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
           check_interval_ms: Math.round(planned.intervalMs),
           volatility,
         })
+    }
+    if (written.changes.length > 0 || written.statusChanged) {
+      publishMarketChange({
+        eventId: source.event_id,
+        changes: written.changes.length,
+        statusChanged: written.statusChanged,
+        lowestPriceMinor: snapshot.summary.min?.amountMinor ?? null,
+        currency: snapshot.summary.min?.currency ?? null,
+        at: now.toISOString(),
+      })
     }
     return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
   } catch (error) {
