@@ -159,6 +159,7 @@ if (opts.json) {
 } else {
   console.log('\n  figure                              measured      target')
   for (const [key, value] of Object.entries(results)) {
+    if (typeof value === 'object') continue
     console.log(`  ${key.padEnd(36)}${String(value).padEnd(14)}${targets[key] ?? ''}`)
   }
   console.log(`\n${JSON.stringify(results)}`)
