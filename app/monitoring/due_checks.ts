@@ -9,6 +9,7 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import CheckTicketAvailability from '#jobs/check_ticket_availability'
+import MonitorPriceChanges from '#jobs/monitor_price_changes'
 import { CLAIM_MS } from '#monitoring/check_market_service'
 import {
   intervalFor,
@@ -62,9 +63,24 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
     .where((query) => query.whereNull('event_sources.next_check_at').orWhere('event_sources.next_check_at', '<=', now))
     .orderBy('event_sources.next_check_at', 'asc')
     .limit(CANDIDATE_LIMIT)
-    .select('event_sources.id', 'event_sources.next_check_at', 'event_sources.check_interval_ms', 'platforms.slug', 'events.importance')
+    .select(
+      'event_sources.id',
+      'event_sources.next_check_at',
+      'event_sources.check_interval_ms',
+      'platforms.slug',
+      'platforms.capabilities',
+      'events.importance'
+    )
   if (rows.length === 0) return 0
 
+  const summaryOnly = new Set(
+    rows
+      .filter((row) => {
+        const capabilities = typeof row.capabilities === 'string' ? JSON.parse(row.capabilities) : row.capabilities
+        return !capabilities?.listings
+      })
+      .map((row) => row.slug as string)
+  )
   const candidates = rows.map((row) => {
     const nextCheckAt = row.next_check_at ? new Date(row.next_check_at) : new Date(0)
     return {
@@ -86,7 +102,23 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
       .where((query) => query.whereNull('next_check_at').orWhere('next_check_at', '<=', now))
       .update({ next_check_at: claimUntil })
   }
-  for (const sourceId of ids) await CheckTicketAvailability.dispatch({ sourceId })
+  /** Listing-level platforms: one job per pair. Summary-only platforms: batches of 20. */
+  const batches = new Map<string, number[]>()
+  for (const candidate of chosen) {
+    if (!summaryOnly.has(candidate.platform)) {
+      await CheckTicketAvailability.dispatch({ sourceId: candidate.sourceId })
+      continue
+    }
+    const batch = batches.get(candidate.platform) ?? []
+    batch.push(candidate.sourceId)
+    if (batch.length === 20) {
+      await MonitorPriceChanges.dispatch({ sourceIds: batch })
+      batches.set(candidate.platform, [])
+    } else {
+      batches.set(candidate.platform, batch)
+    }
+  }
+  for (const batch of batches.values()) if (batch.length) await MonitorPriceChanges.dispatch({ sourceIds: batch })
   return ids.length
 }
 

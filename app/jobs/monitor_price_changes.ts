@@ -1,0 +1,20 @@
+import { Job } from '@adonisjs/queue'
+import type { JobOptions } from '@adonisjs/queue/types'
+import { checkSource } from '#monitoring/check_market_service'
+
+interface MonitorPriceChangesPayload {
+  sourceIds: number[]
+}
+
+/**
+ * A batch of price-summary checks (platforms that give no listings:
+ * Ticketmaster, SeatGeek, StubHub, event pages): one job for many sources,
+ * each checked under its own lock, in order. Safe to repeat.
+ */
+export default class MonitorPriceChanges extends Job<MonitorPriceChangesPayload> {
+  static options: JobOptions = { name: 'MonitorPriceChanges', queue: 'checks', maxRetries: 0 }
+
+  async execute() {
+    for (const sourceId of this.payload.sourceIds) await checkSource(sourceId)
+  }
+}
