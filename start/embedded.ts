@@ -20,6 +20,7 @@ if (hdtickets.embedded && !app.inTest) {
     const { startEmbeddedSandbox } = await import('#services/embedded_sandbox')
     const { discoverEvents } = await import('#monitoring/discovery_service')
     const { dispatchDueChecks, rescaleIntervals, TICK_MS } = await import('#monitoring/due_checks')
+    const { sweepOutbox } = await import('#alerts/alert_service')
 
     const sandbox = await startEmbeddedSandbox()
     if (sandbox) logger.info('sandbox exchange on %s', sandbox.url)
@@ -42,6 +43,7 @@ if (hdtickets.embedded && !app.inTest) {
           lastRescale = Date.now()
         }
         await dispatchDueChecks()
+        await sweepOutbox()
       } catch (error) {
         logger.error({ err: error }, 'check dispatch failed')
       } finally {

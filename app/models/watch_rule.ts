@@ -41,6 +41,9 @@ export default class WatchRule extends BaseModel {
   @column()
   declare currency: string | null
 
+  @booleanColumn()
+  declare includeFees: boolean
+
   @column()
   declare minQuantity: number
 

@@ -23,6 +23,7 @@ import { healthRecorder } from '#monitoring/source_health'
 import { intervalFor, type EventStatus } from '#monitoring/check_planner'
 import { watchersOf } from '#monitoring/watcher_counts'
 import { publishMarketChange } from '#monitoring/live_feed'
+import { processOutbox } from '#alerts/alert_service'
 
 /**
  * A pair the planner says to stop (the event passed, ended or was
@@ -164,6 +165,14 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
         })
     }
     if (written.changes.length > 0 || written.statusChanged) {
+      if (written.outboxId !== null) {
+        try {
+          await processOutbox(written.outboxId)
+        } catch (error) {
+          /** The outbox row stays; the sweep evaluates it again. */
+          logger.error({ err: error, sourceId }, 'rule evaluation failed')
+        }
+      }
       publishMarketChange({
         eventId: source.event_id,
         changes: written.changes.length,

@@ -26,6 +26,8 @@ export type ListingChangeKind = 'appeared' | 'price_changed' | 'quantity_changed
 
 export interface ListingChangeRow {
   kind: ListingChangeKind
+  /** An `appeared` listing that had been gone: back in stock */
+  reappeared?: boolean
   /** null for a listing that does not exist yet (appeared, first time) */
   listingId: number | null
   externalId: string
@@ -67,7 +69,7 @@ export function diffMarket(stored: StoredListing[], fetched: NormalisedListing[]
     }
     if (before.status === 'gone') {
       diff.updates.push({ id: before.id, listing })
-      diff.changes.push(change('appeared', before.id, listing.ref, before.priceMinor, price, null, listing.quantity, currency))
+      diff.changes.push({ ...change('appeared', before.id, listing.ref, before.priceMinor, price, null, listing.quantity, currency), reappeared: true })
       continue
     }
     const priceChanged = before.priceMinor !== price

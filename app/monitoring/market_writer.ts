@@ -18,6 +18,8 @@ export interface SourceRef {
 export interface WriteResult {
   changes: ListingChangeRow[]
   statusChanged: { from: string | null; to: string } | null
+  /** The outbox row to evaluate rules from (null when nothing changed) */
+  outboxId: number | null
 }
 
 function listingColumns(listing: NormalisedListing) {
@@ -44,7 +46,7 @@ export async function writeMarket(
   marketHash: string | null = null
 ): Promise<WriteResult> {
   return db.transaction(async (trx) => {
-    const result: WriteResult = { changes: [], statusChanged: null }
+    const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
 
     if (snapshot.listings) {
       const stored: StoredListing[] = (
@@ -76,6 +78,18 @@ export async function writeMarket(
         observed_at: now,
       })
       result.statusChanged = { from: event.status, to: snapshot.event.status }
+    }
+
+    if (result.changes.length > 0 || result.statusChanged) {
+      const [row] = await trx
+        .table('alert_outbox')
+        .insert({
+          event_id: source.eventId,
+          payload: JSON.stringify({ changes: result.changes, statusChanged: result.statusChanged }),
+          detected_at: now,
+        })
+        .returning('id')
+      result.outboxId = typeof row === 'object' ? Number(row.id) : Number(row)
     }
 
     const summary = snapshot.summary
@@ -138,6 +152,10 @@ async function applyDiff(
   }
   if (diff.gone.length > 0) {
     await trx.from('listings').whereIn('id', diff.gone).update({ status: 'gone', quantity: 0, last_changed_at: now })
+  }
+  /** New listings now have ids: the changes carry them to the rule matcher. */
+  for (const change of diff.changes) {
+    if (change.listingId === null) change.listingId = insertedIds.get(change.externalId) ?? null
   }
   if (diff.changes.length > 0) {
     await trx.table('listing_changes').multiInsert(

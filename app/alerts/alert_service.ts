@@ -1,0 +1,265 @@
+/**
+ * From a check that changed something to alerts: only the rules watching
+ * that event are evaluated (event-bound rules by id, filter rules by their
+ * filters); matches become alerts, de-duplicated by the database's unique
+ * key (rule + listing + condition + cooldown window), and each new alert is
+ * pushed to its user's live channel.
+ */
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import WatchRule from '#models/watch_rule'
+import type { ListingChangeRow } from '#monitoring/market_diff'
+import {
+  compileRule,
+  evaluateRule,
+  watchesEvent,
+  type CompiledRule,
+  type EventView,
+  type ListingView,
+  type Match,
+} from '#alerts/rule_engine'
+import { toSpec, listingView } from '#alerts/watch_rule_service'
+import { publishToUser } from '#monitoring/live_feed'
+
+interface RuleCache {
+  byEvent: Map<number, CompiledRule[]>
+  byFilters: CompiledRule[]
+  loadedAt: number
+}
+
+let cache: RuleCache | null = null
+let loading: Promise<RuleCache> | null = null
+
+async function rules(now: number): Promise<RuleCache> {
+  if (cache && now - cache.loadedAt < 30_000) return cache
+  loading ??= (async () => {
+    const rows = await WatchRule.query().where('enabled', true)
+    const next: RuleCache = { byEvent: new Map(), byFilters: [], loadedAt: now }
+    for (const row of rows) {
+      let compiled: CompiledRule
+      try {
+        compiled = compileRule(toSpec(row))
+      } catch (error) {
+        logger.warn({ ruleId: row.id }, 'skipping a rule that does not compile: %s', (error as Error).message)
+        continue
+      }
+      if (row.eventId !== null) {
+        const list = next.byEvent.get(row.eventId) ?? []
+        list.push(compiled)
+        next.byEvent.set(row.eventId, list)
+      } else {
+        next.byFilters.push(compiled)
+      }
+    }
+    cache = next
+    return next
+  })().finally(() => {
+    loading = null
+  })
+  return loading
+}
+
+/** After a rule is created, changed or deleted: the next check reloads them. */
+export function forgetRuleCache() {
+  cache = null
+}
+
+export interface CheckResult {
+  eventId: number
+  changes: readonly ListingChangeRow[]
+  statusChanged: { from: string | null; to: string } | null
+  /** When the check saw the change (the alert's detected_at) */
+  detectedAt: Date
+}
+
+export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> {
+  const all = await rules(result.detectedAt.getTime())
+  const candidates = [...(all.byEvent.get(result.eventId) ?? []), ...all.byFilters]
+  if (candidates.length === 0) return []
+
+  const eventRow = await db.from('events').where('id', result.eventId).first()
+  if (!eventRow) return []
+  const platforms = (
+    await db
+      .from('event_sources')
+      .join('platforms', 'platforms.id', 'event_sources.platform_id')
+      .where('event_sources.event_id', result.eventId)
+      .select('platforms.slug')
+  ).map((row) => row.slug as string)
+  const event: EventView = {
+    id: eventRow.id,
+    status: eventRow.status,
+    startsAt: eventRow.starts_at ? new Date(eventRow.starts_at) : null,
+    league: eventRow.league,
+    homeTeam: eventRow.home_team,
+    awayTeam: eventRow.away_team,
+    venue: eventRow.venue,
+  }
+  const watching = candidates.filter((compiled) => watchesEvent(compiled, event, platforms))
+  if (watching.length === 0) return []
+
+  const changedIds = [...new Set(result.changes.map((change) => change.listingId).filter((id): id is number => id !== null))]
+  const listings = new Map<number, ListingView>()
+  if (changedIds.length) {
+    const rows = await db
+      .from('listings')
+      .join('event_sources', 'event_sources.id', 'listings.event_source_id')
+      .join('platforms', 'platforms.id', 'event_sources.platform_id')
+      .whereIn('listings.id', changedIds)
+      .select('listings.*', 'platforms.slug as platform')
+    for (const row of rows) listings.set(row.id, listingView(row))
+  }
+
+  const needsHistory = watching.some((compiled) =>
+    compiled.rule.triggers.some((trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile')
+  )
+  let history: Array<{ at: number; price: number }> = []
+  let sorted: number[] = []
+  if (needsHistory) {
+    const days = Math.max(
+      90,
+      ...watching.flatMap((compiled) => compiled.rule.triggers.map((trigger) => (trigger.kind === 'lowest_in_days' ? trigger.days : 0)))
+    )
+    const rows = await db
+      .from('listing_changes')
+      .where('event_id', result.eventId)
+      .whereNotNull('new_price_minor')
+      .whereNot('kind', 'gone')
+      .where('observed_at', '>=', new Date(result.detectedAt.getTime() - days * 86_400_000))
+      .where('observed_at', '<', result.detectedAt)
+      .orderBy('observed_at', 'desc')
+      .limit(20_000)
+      .select('new_price_minor', 'observed_at')
+    history = rows.map((row) => ({ at: new Date(row.observed_at).getTime(), price: Number(row.new_price_minor) }))
+    sorted = history.map((point) => point.price).sort((a, b) => a - b)
+  }
+
+  const lastAlertPrice = new Map<string, number | null>()
+  if (changedIds.length) {
+    const previous = await db
+      .from('alerts')
+      .whereIn('watch_rule_id', watching.map((compiled) => compiled.rule.id))
+      .whereIn('listing_id', changedIds)
+      .orderBy('id', 'asc')
+      .select('watch_rule_id', 'listing_id', 'condition', 'price_minor')
+    for (const row of previous) lastAlertPrice.set(`${row.watch_rule_id}:${row.listing_id}:${row.condition}`, row.price_minor)
+  }
+
+  const context = {
+    event,
+    statusChanged: result.statusChanged,
+    listings,
+    changes: result.changes
+      .filter((change) => change.listingId !== null)
+      .map((change) => ({
+        listingId: change.listingId!,
+        kind: change.kind,
+        oldPriceMinor: change.oldPriceMinor,
+        newPriceMinor: change.newPriceMinor,
+        reappeared: change.reappeared === true,
+      })),
+    history: {
+      lowestInDays(days: number) {
+        const since = result.detectedAt.getTime() - days * 86_400_000
+        let lowest: number | null = null
+        for (const point of history) if (point.at >= since && (lowest === null || point.price < lowest)) lowest = point.price
+        return lowest
+      },
+      rankOf(price: number) {
+        if (sorted.length === 0) return null
+        let low = 0
+        let high = sorted.length
+        while (low < high) {
+          const mid = (low + high) >> 1
+          if (sorted[mid] < price) low = mid + 1
+          else high = mid
+        }
+        return low / sorted.length
+      },
+    },
+    lastAlertPrice,
+    now: result.detectedAt,
+  }
+  const matches = watching.flatMap((compiled) => evaluateRule(compiled, context))
+  if (matches.length === 0) return []
+  return storeAlerts(matches, result.detectedAt)
+}
+
+/** Inserts the matches the database does not already hold (same de-dupe key) and pushes them live. */
+async function storeAlerts(matches: Match[], detectedAt: Date): Promise<Match[]> {
+  const keys = matches.map((match) => match.dedupeKey)
+  const existing = new Set(
+    (await db.from('alerts').whereIn('dedupe_key', keys).select('dedupe_key')).map((row) => row.dedupe_key as string)
+  )
+  const fresh = matches.filter((match, index) => !existing.has(match.dedupeKey) && keys.indexOf(match.dedupeKey) === index)
+  if (fresh.length === 0) return []
+  const createdAt = new Date()
+  await db
+    .table('alerts')
+    .insert(
+      fresh.map((match) => ({
+        user_id: match.userId,
+        watch_rule_id: match.ruleId,
+        event_id: match.eventId,
+        listing_id: match.listingId,
+        type: match.type,
+        condition: match.condition,
+        dedupe_key: match.dedupeKey,
+        price_minor: match.priceMinor,
+        currency: match.currency,
+        reason: JSON.stringify(match.reason),
+        detected_at: detectedAt,
+        created_at: createdAt,
+      }))
+    )
+    .onConflict('dedupe_key')
+    .ignore()
+  const stored = await db.from('alerts').whereIn('dedupe_key', fresh.map((match) => match.dedupeKey))
+  for (const row of stored) {
+    publishToUser(row.user_id, {
+      kind: 'alert',
+      alert: {
+        id: row.id,
+        type: row.type,
+        condition: row.condition,
+        eventId: row.event_id,
+        listingId: row.listing_id,
+        price: row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
+        reason: typeof row.reason === 'string' ? JSON.parse(row.reason) : row.reason,
+        detectedAt: detectedAt.toISOString(),
+      },
+    })
+  }
+  return fresh
+}
+
+/** Evaluates one outbox row and removes it. */
+export async function processOutbox(id: number) {
+  const row = await db.from('alert_outbox').where('id', id).first()
+  if (!row) return []
+  const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
+  const matches = await evaluateAfterCheck({
+    eventId: row.event_id,
+    changes: payload.changes,
+    statusChanged: payload.statusChanged,
+    detectedAt: new Date(row.detected_at),
+  })
+  await db.from('alert_outbox').where('id', id).delete()
+  return matches
+}
+
+/**
+ * Outbox rows older than `olderThanMs` belong to checks whose worker died
+ * before evaluating: evaluate them now (alerts are de-duplicated, so a
+ * row evaluated twice makes no second alert).
+ */
+export async function sweepOutbox(now = new Date(), olderThanMs = 30_000) {
+  const stale = await db
+    .from('alert_outbox')
+    .where('detected_at', '<', new Date(now.getTime() - olderThanMs))
+    .orderBy('id')
+    .limit(200)
+    .select('id')
+  for (const { id } of stale) await processOutbox(Number(id))
+  return stale.length
+}
