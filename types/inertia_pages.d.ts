@@ -37,6 +37,9 @@ declare module '@adonisjs/inertia/types' {
     }
     'admin/users': { users: UserRow[] }
     'events/index': { events: any[]; nextCursor: string | null; filters: { q?: string; status?: string; league?: string; cursor?: string } }
+    'watch_rules/index': { rules: any[] }
+    'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
+    'alerts/index': { alerts: any[]; nextCursor: string | null }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
     'admin/sources': { platforms: any[]; problems: any[] }

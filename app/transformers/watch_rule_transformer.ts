@@ -1,0 +1,25 @@
+import type WatchRule from '#models/watch_rule'
+
+export default class WatchRuleTransformer {
+  static toJSON(rule: WatchRule) {
+    return {
+      id: rule.id,
+      name: rule.name,
+      eventId: rule.eventId,
+      filters: rule.filters ?? {},
+      maxPriceMinor: rule.maxPriceMinor,
+      currency: rule.currency,
+      includeFees: rule.includeFees,
+      minQuantity: rule.minQuantity,
+      sections: rule.sections ?? [],
+      triggers: rule.triggers ?? [],
+      hysteresisMinor: rule.hysteresisMinor,
+      cooldownSeconds: rule.cooldownSeconds,
+      channels: rule.channels ?? [],
+      importance: rule.importance,
+      autoPurchase: rule.autoPurchase,
+      enabled: rule.enabled,
+      createdAt: rule.createdAt?.toUTC().toISO() ?? null,
+    }
+  }
+}
