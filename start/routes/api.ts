@@ -4,6 +4,8 @@ import { middleware } from '#start/kernel'
 const MeController = () => import('#controllers/api/v1/me_controller')
 const TokensController = () => import('#controllers/api/v1/tokens_controller')
 const UsersController = () => import('#controllers/api/v1/users_controller')
+const WatchRulesController = () => import('#controllers/api/v1/watch_rules_controller')
+const AlertsController = () => import('#controllers/api/v1/alerts_controller')
 
 /**
  * /api/v1: bearer access tokens with abilities (read, write, purchase,
@@ -16,5 +18,17 @@ router
     router.post('/tokens', [TokensController, 'store']).use(middleware.apiAuth({ abilities: ['write'] }))
     router.delete('/tokens/:id', [TokensController, 'destroy']).use(middleware.apiAuth({ abilities: ['write'] }))
     router.get('/users', [UsersController, 'index']).use(middleware.apiAuth({ abilities: ['admin'] }))
+
+    router.get('/watch-rules', [WatchRulesController, 'index']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.post('/watch-rules', [WatchRulesController, 'store']).use(middleware.apiAuth({ abilities: ['write'] }))
+    router.post('/watch-rules/preview', [WatchRulesController, 'preview']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.get('/watch-rules/:id', [WatchRulesController, 'show']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.put('/watch-rules/:id', [WatchRulesController, 'update']).use(middleware.apiAuth({ abilities: ['write'] }))
+    router.delete('/watch-rules/:id', [WatchRulesController, 'destroy']).use(middleware.apiAuth({ abilities: ['write'] }))
+
+    router.get('/alerts', [AlertsController, 'index']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge']).use(middleware.apiAuth({ abilities: ['write'] }))
+    router.post('/alerts/:id/snooze', [AlertsController, 'snooze']).use(middleware.apiAuth({ abilities: ['write'] }))
   })
   .prefix('/api/v1')
+  .as('api.v1')
