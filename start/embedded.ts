@@ -27,6 +27,8 @@ if (hdtickets.embedded && !app.inTest) {
     try {
       const found = await discoverEvents('sandbox', {}, { maxPages: 20 })
       logger.info('sandbox: %d events (%d new)', found.seen, found.createdEvents)
+      const { ensureDemoRules } = await import('#services/demo')
+      await ensureDemoRules()
     } catch (error) {
       logger.error({ err: error }, 'sandbox discovery failed')
     }

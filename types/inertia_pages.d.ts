@@ -27,7 +27,7 @@ declare module '@adonisjs/inertia/types' {
   export interface InertiaPages {
     'auth/login': { signupEnabled: boolean }
     'auth/signup': { signupEnabled: boolean }
-    'dashboard/index': Record<string, never>
+    'dashboard/index': { watched: any[]; alerts: any[]; pendingPurchases: any[]; sources: any[]; queue: { waiting: number; active: number; failed: number } | null }
     'sections/empty': { section: string }
     'settings/show': {
       tokens: TokenRow[]

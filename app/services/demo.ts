@@ -1,0 +1,61 @@
+/**
+ * The demo of `npm start`: the demo admin watches the sandbox's market with
+ * a few rules that match within the first minute, so a new user sees prices
+ * move and alerts arrive. Created once; a user's own edits are kept.
+ */
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import env from '#start/env'
+import User from '#models/user'
+import WatchRuleService from '#alerts/watch_rule_service'
+
+export async function ensureDemoRules() {
+  const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
+  const user = await User.findBy('email', email)
+  if (!user) return
+  const existing = await db.from('watch_rules').where('user_id', user.id).count('* as total').first()
+  if (Number(existing.total) > 0) return
+
+  const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
+  if (!sandbox) return
+  const events = await db
+    .from('events')
+    .join('event_sources', 'event_sources.event_id', 'events.id')
+    .where('event_sources.platform_id', sandbox.id)
+    .whereNull('events.archived_at')
+    .orderBy('events.starts_at', 'asc')
+    .limit(3)
+    .select('events.id', 'events.name', 'events.league')
+  if (events.length === 0) return
+
+  const service = new WatchRuleService()
+  const league = events[0].league
+  if (league) {
+    await service.create(user, {
+      name: `Any ${league} pair under $150`,
+      filters: { league },
+      maxPriceMinor: 15_000,
+      currency: 'USD',
+      minQuantity: 2,
+      triggers: [{ kind: 'available' }],
+      importance: 4,
+    } as any)
+  }
+  await service.create(user, {
+    name: `${events[0].name}: price drops of 3 % or more`,
+    eventId: events[0].id,
+    minQuantity: 1,
+    triggers: [{ kind: 'price_drop', percent: 3 }, { kind: 'back_in_stock' }],
+    importance: 5,
+  } as any)
+  if (events[1]) {
+    await service.create(user, {
+      name: `${events[1].name}: 4 seats together`,
+      eventId: events[1].id,
+      minQuantity: 1,
+      triggers: [{ kind: 'seats_together', count: 4 }],
+      importance: 3,
+    } as any)
+  }
+  logger.info('demo: watch rules created for %s', email)
+}
