@@ -80,7 +80,14 @@ export async function writeMarket(
       result.statusChanged = { from: event.status, to: snapshot.event.status }
     }
 
-    if (result.changes.length > 0 || result.statusChanged) {
+    /**
+     * The first load of a source is the baseline, not news: rules are
+     * evaluated from the second check on (the rule form's preview shows
+     * what matches at once).
+     */
+    const before = await trx.from('event_sources').where('id', source.id).select('last_success_at').first()
+    const firstLoad = !before?.last_success_at
+    if (!firstLoad && (result.changes.length > 0 || result.statusChanged)) {
       const [row] = await trx
         .table('alert_outbox')
         .insert({

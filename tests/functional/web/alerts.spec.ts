@@ -62,6 +62,16 @@ test.group('From a market change to an alert', (group) => {
     assert.lengthOf(await db.from('alerts').where('user_id', user.id), 1)
   })
 
+  test('the first load of a market is the baseline: it raises no alert', async ({ assert }) => {
+    const user = await createUser('member')
+    await discoverEvents('sandbox', {})
+    const source = await db.from('event_sources').orderBy('id').first()
+    await new WatchRuleService().create(user, { name: 'Anything', eventId: source.event_id, triggers: [{ kind: 'available' }] } as any)
+    await checkSource(source.id)
+    assert.lengthOf(await db.from('alerts'), 0)
+    assert.isAbove((await db.from('listings').where('event_source_id', source.id)).length, 0)
+  })
+
   test('a rule on another event, or over the cap, raises nothing', async ({ assert }) => {
     const user = await createUser('member')
     await discoverEvents('sandbox', {})
@@ -98,6 +108,8 @@ test.group('From a market change to an alert', (group) => {
       triggers: [{ kind: 'available' }],
     } as any)
     const detectedAt = new Date(Date.now() - 60_000)
+    /** The first load is the baseline; the next change is news. */
+    await writeMarket({ id: sourceId, eventId }, snapshot(event, []), new Date(detectedAt.getTime() - 60_000))
     /** The write commits (with its outbox row); the process "dies" before evaluating. */
     const written = await writeMarket({ id: sourceId, eventId }, snapshot(event, [normalisedListing('L1', 3_000, 2)]), detectedAt)
     assert.isNotNull(written.outboxId)
