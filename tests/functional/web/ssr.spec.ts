@@ -1,0 +1,45 @@
+import { test } from '@japa/runner'
+import User from '#models/user'
+import { upsertEvent } from '#monitoring/event_catalogue'
+import { createUser } from '#tests/helpers/users'
+import { createPlatform, normalisedEvent } from '#tests/helpers/market'
+
+/**
+ * Every page renders on the server as a first visit would (full HTML, not
+ * an Inertia visit), and leaves nothing behind that could fail later in
+ * the server process (timers, browser-only globals).
+ */
+test.group('Server-side rendering of every page', (group) => {
+  group.each.setup(async () => {
+    await User.query().delete()
+  })
+
+  test('each page renders its heading on the server', async ({ client, assert }) => {
+    const admin = await createUser('admin')
+    const platform = await createPlatform()
+    const { eventId } = await upsertEvent(platform.id, normalisedEvent({ name: 'Render Test Game' }))
+    const pages: Array<[string, string]> = [
+      ['/', '<h1>Dashboard</h1>'],
+      ['/events', '<h1>Events</h1>'],
+      [`/events/${eventId}`, 'Render Test Game'],
+      ['/watch-rules', '<h1>Watch rules</h1>'],
+      ['/watch-rules/new', 'New watch rule'],
+      ['/alerts', '<h1>Alerts</h1>'],
+      ['/accounts', 'Linked platform accounts'],
+      ['/settings', '<h1>Settings</h1>'],
+      ['/admin/users', 'Users and roles'],
+      ['/admin/platforms', 'Platforms and their limits'],
+      ['/admin/sources', 'Source health'],
+      ['/purchases', '<h1>Purchases</h1>'],
+      ['/analytics', '<h1>Analytics</h1>'],
+    ]
+    for (const [url, text] of pages) {
+      const response = await client.get(url).loginAs(admin)
+      assert.equal(response.status(), 200, url)
+      assert.include(response.text(), 'data-server-rendered="true"', url)
+      assert.include(response.text(), text, url)
+    }
+    /** Long enough for any timer a page might have started during rendering to fire. */
+    await new Promise((resolve) => setTimeout(resolve, 700))
+  }).timeout(60_000)
+})
