@@ -22,6 +22,8 @@ export interface HistoryRow {
   newQuantity: number | null
   currency: string
   observedAt: Date
+  /** Part of its source's first load: state only, never an alert (as in live checks) */
+  baseline?: boolean
 }
 
 export interface ListingMeta {
@@ -68,7 +70,7 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
     if (row.kind === 'gone') seenGone.add(row.listingId)
 
     const at = row.observedAt.getTime()
-    const matches = evaluateRule(compiled, {
+    const matches = row.baseline ? [] : evaluateRule(compiled, {
       event: { id: row.eventId, status: 'onsale', startsAt: null, league: null, homeTeam: null, awayTeam: null, venue: null },
       statusChanged: null,
       listings: state,
@@ -144,9 +146,17 @@ export async function backtest(spec: RuleSpec, eventIds: number[], from: Date, t
       })
     }
   }
+  const firstLoads = await db
+    .from('listing_changes')
+    .whereIn('event_source_id', [...new Set(rows.map((row) => row.event_source_id as number))])
+    .select('event_source_id')
+    .min('observed_at as first')
+    .groupBy('event_source_id')
+  const baselineAt = new Map(firstLoads.map((row) => [row.event_source_id as number, new Date(row.first).getTime()]))
   return replay(
     spec,
     rows.map((row) => ({
+      baseline: baselineAt.get(row.event_source_id) === new Date(row.observed_at).getTime(),
       listingId: row.listing_id,
       eventId: row.event_id,
       kind: row.kind,

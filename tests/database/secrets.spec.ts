@@ -7,7 +7,9 @@ import Platform from '#models/platform'
 import { decryptSecret, encryptSecret, reencryptAll } from '#security/secrets'
 import { createUser } from '#tests/helpers/users'
 
-async function platform(slug: string) {
+let counter = 0
+async function platform(prefix: string) {
+  const slug = `${prefix}-${++counter}-${Date.now()}`.slice(0, 40)
   return Platform.create({
     slug,
     name: slug,
@@ -26,7 +28,6 @@ async function platform(slug: string) {
 test.group('Secrets at rest', (group) => {
   group.each.setup(async () => {
     await db.from('accounts').delete()
-    await db.from('platforms').delete()
   })
 
   test('credentials are stored as AES-256-GCM ciphertext, never the plaintext', async ({ assert }) => {
