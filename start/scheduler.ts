@@ -18,6 +18,8 @@ if (!app.inTest) {
       const { default: PruneExpiredTokens } = await import('#jobs/prune_expired_tokens')
       await ValidateAccountHealth.schedule({}).id('validate-account-health').every('6h')
       await PruneExpiredTokens.schedule({}).id('prune-expired-tokens').cron('17 3 * * *')
+      const { default: DetectAnomalies } = await import('#jobs/detect_anomalies')
+      await DetectAnomalies.schedule({}).id('detect-anomalies').every('10m')
     } catch (error) {
       logger.error({ err: error }, 'could not register schedules')
     }
