@@ -1,0 +1,60 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ApiException from '#exceptions/api_exception'
+import { purchaseService } from '#purchasing/settings'
+import { auditToJSON, orderToJSON, purchaseRequestToJSON } from '#purchasing/purchase_transformer'
+import { createPurchaseValidator, listPurchasesValidator, rejectPurchaseValidator } from '#validators/purchase_validator'
+
+/**
+ * /api/v1/purchases — create (Idempotency-Key header or body field), list,
+ * show, approve, reject, cancel. Errors use the one envelope.
+ */
+export default class PurchasesController {
+  async index({ auth, request }: HttpContext) {
+    const filters = await listPurchasesValidator.validate(request.qs())
+    const result = await purchaseService().list(auth.use('api').getUserOrFail(), filters)
+    return { data: result.data.map((row) => purchaseRequestToJSON(row)), meta: result.meta }
+  }
+
+  async store({ auth, request, response }: HttpContext) {
+    const payload = await request.validateUsing(createPurchaseValidator)
+    const header = request.header('idempotency-key')?.trim()
+    if (header && payload.idempotencyKey && header !== payload.idempotencyKey) {
+      throw new ApiException('E_VALIDATION', 'The Idempotency-Key header and the body disagree', 422, 'idempotencyKey')
+    }
+    const { request: created, replayed } = await purchaseService().create(auth.use('api').getUserOrFail(), {
+      ...payload,
+      idempotencyKey: header || payload.idempotencyKey || null,
+      ip: request.ip(),
+    })
+    if (replayed) response.header('idempotent-replayed', 'true')
+    response.status(replayed ? 200 : 201)
+    return { data: purchaseRequestToJSON(created) }
+  }
+
+  async show({ auth, params }: HttpContext) {
+    const found = await purchaseService().show(auth.use('api').getUserOrFail(), Number(params.id))
+    return {
+      data: {
+        ...purchaseRequestToJSON(found.request),
+        order: found.order ? orderToJSON(found.order) : null,
+        history: found.audit.map((row) => auditToJSON(row)),
+      },
+    }
+  }
+
+  async approve({ auth, params, request }: HttpContext) {
+    const row = await purchaseService().approve(auth.use('api').getUserOrFail(), Number(params.id), request.ip())
+    return { data: purchaseRequestToJSON(row) }
+  }
+
+  async reject({ auth, params, request }: HttpContext) {
+    const { reason } = await request.validateUsing(rejectPurchaseValidator)
+    const row = await purchaseService().reject(auth.use('api').getUserOrFail(), Number(params.id), reason, request.ip())
+    return { data: purchaseRequestToJSON(row) }
+  }
+
+  async cancel({ auth, params, request }: HttpContext) {
+    const row = await purchaseService().cancel(auth.use('api').getUserOrFail(), Number(params.id), request.ip())
+    return { data: purchaseRequestToJSON(row) }
+  }
+}
