@@ -25,6 +25,9 @@ const ci = process.env.CI === 'true' || process.env.CI === '1'
 const extra = process.argv.slice(2)
 const only = process.env.TEST_PASSES?.split(',')
 
+/** TEST_SQLITE_PREFIX lets two runs on one machine keep apart (each pass empties its file). */
+const sqliteFile = (name) => `tmp/${process.env.TEST_SQLITE_PREFIX ?? ''}${name}.sqlite3`
+
 const services = {
   mysql: { host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.TEST_MYSQL_PORT ?? 3306) },
   pg: { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: Number(process.env.TEST_PG_PORT ?? 5432) },
@@ -32,7 +35,7 @@ const services = {
 }
 
 const passes = [
-  { name: 'sqlite', suites: [], env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/test.sqlite3' } },
+  { name: 'sqlite', suites: [], env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') } },
   {
     name: 'mysql',
     service: 'mysql',
@@ -65,7 +68,7 @@ const passes = [
     suites: ['database', 'functional'],
     env: {
       DB_CONNECTION: 'sqlite',
-      SQLITE_PATH: 'tmp/test-redis.sqlite3',
+      SQLITE_PATH: sqliteFile('test-redis'),
       REDIS_HOST: services.redis.host,
       REDIS_PORT: String(services.redis.port),
       QUEUE_DRIVER: 'redis',
@@ -106,8 +109,8 @@ function runPass(pass) {
   })
 }
 
-rmSync(`${root}tmp/test.sqlite3`, { force: true })
-rmSync(`${root}tmp/test-redis.sqlite3`, { force: true })
+rmSync(`${root}${sqliteFile('test')}`, { force: true })
+rmSync(`${root}${sqliteFile('test-redis')}`, { force: true })
 
 const summary = []
 let failedRun = false

@@ -6,7 +6,7 @@
 | With EMBEDDED=true (the default of `npm start`) the web process also runs
 | the queue worker, the sandbox exchange (the demo's market, unless
 | SANDBOX_URL points elsewhere) and the check dispatcher. In the scaled
-| mode, set EMBEDDED=false and run `node ace queue:work --queue=default,checks`
+| mode, set EMBEDDED=false and run `node ace queue:work --queue=purchases,default,checks`
 | on as many hosts as needed.
 |
 */
@@ -33,7 +33,7 @@ if (hdtickets.embedded && !app.inTest) {
       logger.error({ err: error }, 'sandbox discovery failed')
     }
 
-    await startEmbeddedWorker(['default', 'checks'])
+    await startEmbeddedWorker(['purchases', 'default', 'checks'])
     let ticking = false
     let lastRescale = 0
     const timer = setInterval(async () => {

@@ -36,6 +36,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   SIGNUP_ENABLED: Env.schema.boolean.optional(),
   EMBEDDED: Env.schema.boolean.optional(),
   DEMO_ADMIN_EMAIL: Env.schema.string.optional({ format: 'email' }),
+  /** Purchases of other users need a manager's approval (default: the requester approves) */
+  PURCHASE_REQUIRE_MANAGER: Env.schema.boolean.optional(),
   DEMO_ADMIN_PASSWORD: Env.schema.secret.optional(),
 
   /*
@@ -83,4 +85,66 @@ export default await Env.create(new URL('../', import.meta.url), {
   LIMITER_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
   LOCK_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
   TRANSMIT_TRANSPORT: Env.schema.enum.optional(['memory', 'redis'] as const),
+
+  /*
+  |----------------------------------------------------------
+  | Notifications
+  |----------------------------------------------------------
+  | All optional: a fresh install boots without any of them.
+  | Email needs SMTP_HOST (or another MAIL_MAILER), SMS needs
+  | the three TWILIO_* credentials, web push generates its
+  | VAPID keys on first start when none are given.
+  */
+  MAIL_MAILER: Env.schema.enum.optional(['smtp', 'ses', 'resend', 'postmark', 'mailgun', 'brevo'] as const),
+  SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+  SMTP_PORT: Env.schema.number.optional(),
+  /** Implicit TLS (port 465). Otherwise STARTTLS is used when the server offers it. */
+  SMTP_SECURE: Env.schema.boolean.optional(),
+  SMTP_USERNAME: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.secret.optional(),
+  MAIL_FROM_ADDRESS: Env.schema.string.optional({ format: 'email' }),
+  MAIL_FROM_NAME: Env.schema.string.optional(),
+  /** API key of the resend / postmark / mailgun / brevo mailer */
+  MAIL_API_KEY: Env.schema.secret.optional(),
+  MAILGUN_DOMAIN: Env.schema.string.optional(),
+  SES_REGION: Env.schema.string.optional(),
+  TWILIO_ACCOUNT_SID: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (!/^AC[0-9a-fA-F]{32}$/.test(value)) {
+      throw new Error(`Invalid value for "${key}": expected a Twilio Account SID ("AC" and 32 hex characters)`)
+    }
+    return value
+  },
+  TWILIO_AUTH_TOKEN: Env.schema.secret.optional(),
+  /** Sender: an E.164 number (+14155550123) or a Messaging Service SID (MG…) */
+  TWILIO_FROM: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (!/^\+[1-9]\d{7,14}$/.test(value) && !/^MG[0-9a-fA-F]{32}$/.test(value)) {
+      throw new Error(`Invalid value for "${key}": expected an E.164 number (+14155550123) or a Messaging Service SID (MG…)`)
+    }
+    return value
+  },
+  /** Twilio API base URL (default https://api.twilio.com); tests point it at a local server */
+  TWILIO_API_BASE: Env.schema.string.optional({ format: 'url', tld: false }),
+  /** VAPID key pair (base64url). Unset: generated on first start and stored. */
+  VAPID_PUBLIC_KEY: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (!/^[A-Za-z0-9_-]{86,88}$/.test(value)) {
+      throw new Error(`Invalid value for "${key}": expected a base64url P-256 public key (87 characters)`)
+    }
+    return value
+  },
+  VAPID_PRIVATE_KEY: Env.schema.secret.optional(),
+  /** VAPID contact: "mailto:ops@example.com" or an https URL (default: APP_URL if https, else mailto: MAIL_FROM_ADDRESS) */
+  VAPID_SUBJECT: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(value)) {
+      throw new Error(`Invalid value for "${key}": expected "mailto:address" or an https URL`)
+    }
+    return value
+  },
+  /** Lets webhook, Slack/Discord and push URLs reach private and loopback addresses, over plain http too (trusted lab installs only) */
+  WEBHOOK_ALLOW_PRIVATE: Env.schema.boolean.optional(),
+  /** Whole-attempt timeout of one webhook / chat / push delivery (default 10000) */
+  WEBHOOK_TIMEOUT_MS: Env.schema.number.optional(),
 })

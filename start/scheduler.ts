@@ -20,6 +20,8 @@ if (!app.inTest) {
       await PruneExpiredTokens.schedule({}).id('prune-expired-tokens').cron('17 3 * * *')
       const { default: DetectAnomalies } = await import('#jobs/detect_anomalies')
       await DetectAnomalies.schedule({}).id('detect-anomalies').every('10m')
+      const { default: ProcessPurchaseRequests } = await import('#jobs/process_purchase_requests')
+      await ProcessPurchaseRequests.schedule({ sweep: true }).id('purchases-sweep').every('1m')
     } catch (error) {
       logger.error({ err: error }, 'could not register schedules')
     }

@@ -40,6 +40,9 @@ declare module '@adonisjs/inertia/types' {
     'watch_rules/index': { rules: any[] }
     'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
     'alerts/index': { alerts: any[]; nextCursor: string | null }
+    'purchases/index': { awaiting: any[]; history: any[]; meta: any; filters: any; successRates: any; canApproveOthers: boolean }
+    'purchases/show': { request: any; order: any; history: any[] }
+    'purchases/budget': { budget: any }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
     'admin/sources': { platforms: any[]; problems: any[] }

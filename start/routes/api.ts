@@ -6,6 +6,7 @@ const TokensController = () => import('#controllers/api/v1/tokens_controller')
 const UsersController = () => import('#controllers/api/v1/users_controller')
 const WatchRulesController = () => import('#controllers/api/v1/watch_rules_controller')
 const AlertsController = () => import('#controllers/api/v1/alerts_controller')
+const PurchasesController = () => import('#controllers/api/v1/purchases_controller')
 
 /**
  * /api/v1: bearer access tokens with abilities (read, write, purchase,
@@ -25,6 +26,13 @@ router
     router.get('/watch-rules/:id', [WatchRulesController, 'show']).use(middleware.apiAuth({ abilities: ['read'] }))
     router.put('/watch-rules/:id', [WatchRulesController, 'update']).use(middleware.apiAuth({ abilities: ['write'] }))
     router.delete('/watch-rules/:id', [WatchRulesController, 'destroy']).use(middleware.apiAuth({ abilities: ['write'] }))
+
+    router.get('/purchases', [PurchasesController, 'index']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.get('/purchases/:id', [PurchasesController, 'show']).use(middleware.apiAuth({ abilities: ['read'] }))
+    router.post('/purchases', [PurchasesController, 'store']).use(middleware.apiAuth({ abilities: ['purchase'] }))
+    router.post('/purchases/:id/approve', [PurchasesController, 'approve']).use(middleware.apiAuth({ abilities: ['purchase'] }))
+    router.post('/purchases/:id/reject', [PurchasesController, 'reject']).use(middleware.apiAuth({ abilities: ['purchase'] }))
+    router.post('/purchases/:id/cancel', [PurchasesController, 'cancel']).use(middleware.apiAuth({ abilities: ['purchase'] }))
 
     router.get('/alerts', [AlertsController, 'index']).use(middleware.apiAuth({ abilities: ['read'] }))
     router.post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge']).use(middleware.apiAuth({ abilities: ['write'] }))

@@ -31,6 +31,7 @@ test.group('Server-side rendering of every page', (group) => {
       ['/admin/platforms', 'Platforms and their limits'],
       ['/admin/sources', 'Source health'],
       ['/purchases', '<h1>Purchases</h1>'],
+      ['/purchases/budget', 'Budget and price tolerance'],
       ['/analytics', '<h1>Analytics</h1>'],
     ]
     for (const [url, text] of pages) {
