@@ -36,6 +36,7 @@ if (hdtickets.embedded && !app.inTest) {
     await startEmbeddedWorker(['purchases', 'default', 'checks'])
     let ticking = false
     let lastRescale = 0
+    let demoPurchase = sandbox ? 'pending' : 'done'
     const timer = setInterval(async () => {
       if (ticking) return
       ticking = true
@@ -46,6 +47,13 @@ if (hdtickets.embedded && !app.inTest) {
         }
         await dispatchDueChecks()
         await sweepOutbox()
+        if (demoPurchase !== 'done') {
+          const { ensureDemoPurchase } = await import('#services/demo')
+          demoPurchase = await ensureDemoPurchase().catch((error) => {
+            logger.warn({ err: error }, 'demo purchase not prepared')
+            return 'done'
+          })
+        }
       } catch (error) {
         logger.error({ err: error }, 'check dispatch failed')
       } finally {

@@ -244,6 +244,10 @@ export async function processOutbox(id: number) {
     statusChanged: payload.statusChanged,
     detectedAt: new Date(row.detected_at),
   })
+  if (matches.length > 0) {
+    const { openRequestsFromAlerts } = await import('#purchasing/from_alerts')
+    await openRequestsFromAlerts(matches)
+  }
   await db.from('alert_outbox').where('id', id).delete()
   return matches
 }

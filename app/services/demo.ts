@@ -59,3 +59,41 @@ export async function ensureDemoRules() {
   }
   logger.info('demo: watch rules created for %s', email)
 }
+
+/**
+ * The demo's purchase: the demo admin's sandbox account is linked (the
+ * exchange's demo credential), and once the first market is loaded a
+ * request for the cheapest pair of the first event waits for approval —
+ * approving it places a real order on the sandbox exchange.
+ */
+export async function ensureDemoPurchase() {
+  const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
+  const user = await User.findBy('email', email)
+  if (!user) return 'no demo user'
+  const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
+  if (!sandbox) return 'no sandbox'
+  const { default: AccountService } = await import('#services/account_service')
+  const { sandboxCredential } = await import('#connectors/sandbox/sandbox_credentials')
+  const linked = await db.from('accounts').where({ user_id: user.id, platform_id: sandbox.id }).first()
+  if (!linked) {
+    await new AccountService().link(user, { platform: 'sandbox', username: 'Demo exchange account', credentials: sandboxCredential() })
+  }
+  const existing = await db.from('purchase_requests').where('user_id', user.id).first()
+  if (existing) return 'done'
+  const listing = await db
+    .from('listings')
+    .join('event_sources', 'event_sources.id', 'listings.event_source_id')
+    .where('event_sources.platform_id', sandbox.id)
+    .where('listings.status', 'available')
+    .where('listings.quantity', '>=', 2)
+    .orderBy('listings.price_minor', 'asc')
+    .select('listings.id', 'listings.price_minor', 'listings.splits')
+    .first()
+  if (!listing) return 'waiting for listings'
+  const splits: number[] = typeof listing.splits === 'string' ? JSON.parse(listing.splits) : listing.splits ?? [2]
+  const quantity = splits.includes(2) ? 2 : Math.min(...splits)
+  const { purchaseService } = await import('#purchasing/settings')
+  await purchaseService().create(user, { listingId: listing.id, quantity, maxPriceMinor: Math.round(listing.price_minor * 1.05) })
+  logger.info('demo: a purchase request waits for approval')
+  return 'done'
+}
