@@ -507,12 +507,13 @@ export default class PurchaseService {
 
   async show(actor: User, id: number) {
     const request = await this.#visible(actor, id)
-    const [order, audit, attempts] = await Promise.all([
+    const [platform, order, audit, attempts] = await Promise.all([
+      db.from('platforms').where('id', request.platform_id).select('slug').first(),
       db.from('orders').where('purchase_request_id', request.id).orderBy('id').first(),
       db.from('audit_logs').where({ subject_type: 'purchase_request', subject_id: String(request.id) }).orderBy('id'),
       db.from('purchase_attempts').where('purchase_request_id', request.id).orderBy('id'),
     ])
-    return { request, order: order ?? null, audit, attempts }
+    return { request: { ...request, platform_slug: platform?.slug }, order: order ?? null, audit, attempts }
   }
 
   async list(actor: User, filters: ListFilters = {}) {
