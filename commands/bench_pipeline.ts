@@ -37,5 +37,7 @@ export default class BenchPipeline extends BaseCommand {
     const json = JSON.stringify(result)
     if (this.out) writeFileSync(this.out, json)
     else console.log(json)
+    /** Pools, agents and timers of the run would keep the process up: a benchmark ends here. */
+    process.exit(0)
   }
 }

@@ -54,6 +54,9 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   log(`discovered ${discovered.seen} events in ${Math.round(performance.now() - discoveryStart)} ms`)
   const ids = (await db.from('event_sources').where('state', 'active').orderBy('id').select('id')).map((row) => row.id)
 
+  log('a watch rule on every event, so changed checks raise alerts')
+  await createBenchRules()
+
   log('first full load (not measured)')
   const loadStart = performance.now()
   let loaded = 0
@@ -92,6 +95,17 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss)
   const historyWritten = (await countRows('listing_changes')) - historyBefore
 
+  /** Check → alert: how long after a check saw a change its alert was stored (rules on every event). */
+  const alertLatencies = await db
+    .from('alerts')
+    .where('created_at', '>=', new Date(Date.now() - options.durationMs - 60_000))
+    .select('created_at', 'detected_at')
+  const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value)))
+  const checkToAlert = alertLatencies.map((row) => toMs(row.created_at) - toMs(row.detected_at)).filter((ms) => Number.isFinite(ms) && ms >= 0)
+
+  log('approved purchase → order placed, 100 concurrent approvals')
+  const purchase = await measureApproveToOrder(100)
+
   const result: Record<string, number | string> = {
     events: discovered.seen,
     listings: listingRows,
@@ -107,5 +121,102 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   if (unchangedChecks > 0) {
     result.history_rows_per_unchanged_check = (historyWritten - reportedChanges) / unchangedChecks
   }
+  if (checkToAlert.length > 0) {
+    result.alerts = checkToAlert.length
+    result.check_to_alert_p50_ms = percentile(checkToAlert, 0.5)
+    result.check_to_alert_p99_ms = percentile(checkToAlert, 0.99)
+  }
+  if (purchase.latencies.length > 0) {
+    result.orders = purchase.latencies.length
+    result.approve_to_order_p50_ms = percentile(purchase.latencies, 0.5)
+    result.approve_to_order_p99_ms = percentile(purchase.latencies, 0.99)
+  }
   return result
+}
+
+function percentile(values: number[], share: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] * 10) / 10
+}
+
+async function benchUser() {
+  const { default: User } = await import('#models/user')
+  return (
+    (await User.findBy('email', 'bench@hdtickets.local')) ??
+    (await User.create({ email: 'bench@hdtickets.local', password: 'bench password 123', role: 'member', timezone: 'UTC' }))
+  )
+}
+
+/** One filter rule per league (every event watched), no cap, no cooldown: every new listing alerts. */
+async function createBenchRules() {
+  const user = await benchUser()
+  const leagues = (await db.from('events').distinct('league')).map((row) => row.league).filter(Boolean)
+  const { default: WatchRule } = await import('#models/watch_rule')
+  for (const league of leagues) {
+    await WatchRule.create({
+      userId: user.id,
+      name: `bench ${league}`,
+      eventId: null,
+      filters: { league },
+      maxPriceMinor: null,
+      currency: null,
+      includeFees: false,
+      minQuantity: 1,
+      sections: [],
+      triggers: [{ kind: 'available' }, { kind: 'price_drop', percent: 1 }],
+      hysteresisMinor: 0,
+      cooldownSeconds: 0,
+      channels: ['inapp'],
+      importance: 3,
+      autoPurchase: false,
+      enabled: true,
+    })
+  }
+  const { forgetRuleCache } = await import('#alerts/alert_service')
+  forgetRuleCache()
+}
+
+/**
+ * Approved → order placed: `count` requests for distinct sandbox listings,
+ * approved at once, each executed as the queue job would run it; the time
+ * from the approval call to the stored order.
+ */
+async function measureApproveToOrder(count: number) {
+  const user = await benchUser()
+  const { default: AccountService } = await import('#services/account_service')
+  const { sandboxCredential } = await import('#connectors/sandbox/sandbox_credentials')
+  const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
+  const linked = await db.from('accounts').where({ user_id: user.id, platform_id: sandbox.id }).first()
+  if (!linked) await new AccountService().link(user, { platform: 'sandbox', username: 'bench', credentials: sandboxCredential() })
+  const { purchaseService, purchaseExecutor } = await import('#purchasing/settings')
+  const service = purchaseService()
+  const listings = await db
+    .from('listings')
+    .where('status', 'available')
+    .where('quantity', '>=', 1)
+    .orderBy('id')
+    .limit(count * 4)
+    .select('id', 'price_minor', 'splits')
+  const requests: number[] = []
+  for (const listing of listings) {
+    if (requests.length >= count) break
+    const splits: number[] = typeof listing.splits === 'string' ? JSON.parse(listing.splits) : listing.splits ?? [1]
+    try {
+      const { request } = await service.create(user, { listingId: listing.id, quantity: Math.min(...splits), maxPriceMinor: Math.round(listing.price_minor * 1.5) })
+      requests.push(request.id)
+    } catch {
+      /** a listing the market just moved: take the next */
+    }
+  }
+  const latencies: number[] = []
+  const executor = purchaseExecutor()
+  await Promise.all(
+    requests.map(async (id) => {
+      const started = performance.now()
+      await service.approve(user, id)
+      const outcome = await executor.run(id)
+      if (outcome.outcome === 'succeeded') latencies.push(performance.now() - started)
+    })
+  )
+  return { latencies }
 }
