@@ -20,6 +20,7 @@ import {
 } from '#alerts/rule_engine'
 import { toSpec, listingView } from '#alerts/watch_rule_service'
 import { publishToUser } from '#monitoring/live_feed'
+import PriceHistory from '#alerts/price_history'
 
 interface RuleCache {
   byEvent: Map<number, CompiledRule[]>
@@ -113,8 +114,7 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
   const needsHistory = watching.some((compiled) =>
     compiled.rule.triggers.some((trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile')
   )
-  let history: Array<{ at: number; price: number }> = []
-  let sorted: number[] = []
+  let history = new PriceHistory()
   if (needsHistory) {
     const days = Math.max(
       90,
@@ -130,8 +130,7 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
       .orderBy('observed_at', 'desc')
       .limit(20_000)
       .select('new_price_minor', 'observed_at')
-    history = rows.map((row) => ({ at: new Date(row.observed_at).getTime(), price: Number(row.new_price_minor) }))
-    sorted = history.map((point) => point.price).sort((a, b) => a - b)
+    history = new PriceHistory(rows.map((row) => ({ at: new Date(row.observed_at).getTime(), price: Number(row.new_price_minor) })))
   }
 
   const lastAlertPrice = new Map<string, number | null>()
@@ -159,23 +158,8 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
         reappeared: change.reappeared === true,
       })),
     history: {
-      lowestInDays(days: number) {
-        const since = result.detectedAt.getTime() - days * 86_400_000
-        let lowest: number | null = null
-        for (const point of history) if (point.at >= since && (lowest === null || point.price < lowest)) lowest = point.price
-        return lowest
-      },
-      rankOf(price: number) {
-        if (sorted.length === 0) return null
-        let low = 0
-        let high = sorted.length
-        while (low < high) {
-          const mid = (low + high) >> 1
-          if (sorted[mid] < price) low = mid + 1
-          else high = mid
-        }
-        return low / sorted.length
-      },
+      lowestInDays: (days: number) => history.lowestInDays(days, result.detectedAt.getTime()),
+      rankOf: (price: number) => history.rankOf(price),
     },
     lastAlertPrice,
     now: result.detectedAt,

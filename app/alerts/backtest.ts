@@ -5,6 +5,7 @@
  * the history.
  */
 import db from '@adonisjs/lucid/services/db'
+import PriceHistory from '#alerts/price_history'
 import {
   compileRule,
   evaluateRule,
@@ -43,8 +44,7 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
   const compiled = compileRule(spec)
   const state = new Map<number, ListingView>()
   const seenGone = new Set<number>()
-  const prices: Array<{ at: number; price: number }> = []
-  const sorted: number[] = []
+  const history = new PriceHistory()
   const lastAlertPrice = new Map<string, number | null>()
   const keys = new Set<string>()
   const result: ReplayResult = { fires: 0, samples: [] }
@@ -76,22 +76,8 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
       listings: state,
       changes: [{ listingId: row.listingId, kind: row.kind, oldPriceMinor: row.oldPriceMinor, newPriceMinor: row.newPriceMinor, reappeared }],
       history: {
-        lowestInDays(days) {
-          let lowest: number | null = null
-          for (const point of prices) if (point.at >= at - days * 86_400_000 && (lowest === null || point.price < lowest)) lowest = point.price
-          return lowest
-        },
-        rankOf(price) {
-          if (sorted.length === 0) return null
-          let low = 0
-          let high = sorted.length
-          while (low < high) {
-            const mid = (low + high) >> 1
-            if (sorted[mid] < price) low = mid + 1
-            else high = mid
-          }
-          return low / sorted.length
-        },
+        lowestInDays: (days) => history.lowestInDays(days, at),
+        rankOf: (price) => history.rankOf(price),
       },
       lastAlertPrice,
       now: row.observedAt,
@@ -105,12 +91,7 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
         result.samples.push({ at: row.observedAt.toISOString(), listingId: match.listingId, condition: match.condition, priceMinor: match.priceMinor })
       }
     }
-    if (row.newPriceMinor !== null && row.kind !== 'gone') {
-      prices.push({ at, price: row.newPriceMinor })
-      let index = sorted.findIndex((value) => value > row.newPriceMinor!)
-      if (index === -1) index = sorted.length
-      sorted.splice(index, 0, row.newPriceMinor)
-    }
+    if (row.newPriceMinor !== null && row.kind !== 'gone') history.add(at, row.newPriceMinor)
   }
   return result
 }
