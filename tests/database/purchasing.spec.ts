@@ -367,6 +367,8 @@ test.group(`Purchase execution against the sandbox exchange (${DB})`, (group) =>
     await resetPurchasing()
     sandbox.exchange.setFault(null)
     sandbox.exchange.setOrderResponse({ mode: 'normal' })
+    /** Tests that inject 503s can leave the sandbox's circuit open for 30 s: start each test without it. */
+    await sandbox.fresh()
     baseline = sandbox.exchange.orders().length
   })
 

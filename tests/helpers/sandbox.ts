@@ -18,12 +18,26 @@ export async function startTestSandbox(options: { settings?: ConnectorSettings; 
   const runtime = new ConnectorRuntime({ settings: options.settings })
   runtime.useSandboxAt(exchange.url)
   resetConnectorRuntime(runtime)
+  let current = runtime
   return {
     exchange,
-    runtime,
+    get runtime() {
+      return current
+    },
+    /**
+     * A new runtime on the same exchange: no circuit left open, no cached
+     * credential, by a fault an earlier test injected on purpose.
+     */
+    async fresh() {
+      const next = new ConnectorRuntime({ settings: options.settings })
+      next.useSandboxAt(exchange.url)
+      resetConnectorRuntime(next)
+      await current.transport.close()
+      current = next
+    },
     async stop() {
       resetConnectorRuntime(null)
-      await runtime.transport.close()
+      await current.transport.close()
       await exchange.stop()
     },
   }
