@@ -22,11 +22,8 @@
  *                                   system_alert for operators
  */
 
-/** "USD 123.45" from minor units, with the currency's own decimals. */
-function formatMoney(minor: number, currency: string) {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  return `${currency} ${(minor / 10 ** digits).toFixed(digits)}`
-}
+
+import { formatMinorUnits as formatMoney } from '#connectors/transport/money'
 
 export interface SeriesPoint {
   at: Date | number | string

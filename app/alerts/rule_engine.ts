@@ -24,6 +24,8 @@
  * second).
  */
 
+import { formatMinorUnits } from '#connectors/transport/money'
+
 export type TriggerKind =
   | 'available'
   | 'back_in_stock'
@@ -228,9 +230,10 @@ export function listingMatches(compiled: CompiledRule, listing: ListingView): bo
   return true
 }
 
+/** A price for a reason text, in the currency's own decimals (never assumes cents). */
 function money(minor: number | null, currency: string | null) {
   if (minor === null) return 'no price'
-  return `${(minor / 100).toFixed(2)} ${currency ?? ''}`.trim()
+  return currency ? formatMinorUnits(minor, currency) : String(minor)
 }
 
 export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[] {

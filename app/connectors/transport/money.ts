@@ -50,3 +50,9 @@ function numberToPlainString(value: number): string {
   const text = String(value)
   return /e/i.test(text) ? value.toFixed(20).replace(/0+$/, '') : text
 }
+
+/** Minor units → "USD 12.50" / "JPY 1200" / "KWD 12.050", with the currency's own decimals. */
+export function formatMinorUnits(amountMinor: number, currency: string): string {
+  const exponent = currencyExponent(currency)
+  return `${currency.toUpperCase()} ${(amountMinor / 10 ** exponent).toFixed(exponent)}`
+}

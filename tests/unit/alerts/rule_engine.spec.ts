@@ -168,3 +168,13 @@ test.group('Rule engine: de-duplication', () => {
     assert.lengthOf(run(spec, context({ lastAlertPrice: last, listing: listing({ priceMinor: 7_600 }) })), 1)
   })
 })
+
+test.group('Rule engine: reason texts', () => {
+  test('prices are written in the currency’s own decimals', ({ assert }) => {
+    const yen = listing({ currency: 'JPY', priceMinor: 12_000 })
+    const [match] = run(rule({ maxPriceMinor: null, currency: null }), context({ listing: yen }))
+    assert.include(match.reason.text, 'JPY 12000')
+    const [usd] = run(rule(), context())
+    assert.include(usd.reason.text, 'USD 80.00')
+  })
+})
