@@ -146,7 +146,7 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       }
       return { outcome: 'done', changes: 0, statusChanged: null }
     }
-    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now, hash)
+    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now, hash, source.market_hash === null)
     const { volatility, planned } = await plan(
       snapshot.event.status,
       written.changes.length > 0 || written.statusChanged !== null,

@@ -43,7 +43,9 @@ export async function writeMarket(
   source: SourceRef,
   snapshot: MarketSnapshot,
   now: Date,
-  marketHash: string | null = null
+  marketHash: string | null = null,
+  /** Whether this source had never been written; a check knows it from the row it read (no fingerprint yet) */
+  firstLoad?: boolean
 ): Promise<WriteResult> {
   return db.transaction(async (trx) => {
     const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
@@ -85,9 +87,9 @@ export async function writeMarket(
      * evaluated from the second check on (the rule form's preview shows
      * what matches at once).
      */
-    const before = await trx.from('event_sources').where('id', source.id).select('last_success_at').first()
-    const firstLoad = !before?.last_success_at
-    if (!firstLoad && (result.changes.length > 0 || result.statusChanged)) {
+    const baseline =
+      firstLoad ?? !(await trx.from('event_sources').where('id', source.id).select('last_success_at').first())?.last_success_at
+    if (!baseline && (result.changes.length > 0 || result.statusChanged)) {
       const [row] = await trx
         .table('alert_outbox')
         .insert({
