@@ -81,6 +81,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.secret.optional(),
+  REDIS_DB: Env.schema.number.optional(),
   QUEUE_DRIVER: Env.schema.enum.optional(['database', 'redis', 'sync'] as const),
   LIMITER_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
   LOCK_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
