@@ -54,6 +54,9 @@ export default class WatchRuleService {
       const unknown = filters.platforms.filter((slug) => !known.has(slug))
       if (unknown.length) refuse('filters.platforms', `Unknown platform(s): ${unknown.join(', ')}`)
     }
+    if (input.follow && (input.eventId || !(filters.team || filters.league || filters.venue))) {
+      refuse('follow', 'Following needs a team, league or venue to search for (and no single event)')
+    }
     if (input.maxPriceMinor && !input.currency) refuse('currency', 'A price cap needs its currency (e.g. USD)')
     for (const [index, trigger] of input.triggers.entries()) {
       if (trigger.kind === 'price_drop' && trigger.percent === undefined && trigger.belowMinor === undefined) {
@@ -83,6 +86,7 @@ export default class WatchRuleService {
       importance: input.importance ?? 3,
       autoPurchase: input.autoPurchase ?? false,
       enabled: input.enabled ?? true,
+      follow: input.follow ?? false,
     }
   }
 
@@ -98,6 +102,7 @@ export default class WatchRuleService {
     const values = await this.normalise(input)
     const rule = await user.related('watchRules').create(values)
     this.#changed()
+    await this.#discoverSoon(rule)
     return rule
   }
 
@@ -106,6 +111,7 @@ export default class WatchRuleService {
     rule.merge(await this.normalise(input))
     await rule.save()
     this.#changed()
+    await this.#discoverSoon(rule)
     return rule
   }
 
@@ -113,6 +119,13 @@ export default class WatchRuleService {
     const rule = await this.find(user, id)
     await rule.delete()
     this.#changed()
+  }
+
+  /** A new or changed follow rule is searched for now rather than at the next hourly run. */
+  async #discoverSoon(rule: WatchRule) {
+    if (!rule.follow || !rule.enabled) return
+    const { default: DiscoverFollowedEvents } = await import('#jobs/discover_followed_events')
+    await DiscoverFollowedEvents.dispatch({ ruleIds: [rule.id] })
   }
 
   #changed() {

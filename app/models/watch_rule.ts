@@ -71,6 +71,19 @@ export default class WatchRule extends BaseModel {
   @booleanColumn()
   declare enabled: boolean
 
+  /** Discovery searches the platforms for this rule's team, league or venue (app/monitoring/follow_discovery.ts) */
+  @booleanColumn()
+  declare follow: boolean
+
+  @column.dateTime()
+  declare lastDiscoveredAt: DateTime | null
+
+  @column()
+  declare discoveredEvents: number
+
+  @column()
+  declare lastDiscoveryError: string | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

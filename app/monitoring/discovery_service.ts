@@ -3,7 +3,7 @@
  * upserts what it finds (no duplicates; the same game on two platforms is
  * linked), or adds one event by URL or platform id and fetches its market.
  */
-import type { DiscoverQuery } from '#connectors/contract'
+import type { DiscoverQuery, NormalisedEvent } from '#connectors/contract'
 import { connectorRuntime } from '#connectors/runtime'
 import Platform from '#models/platform'
 import ApiException from '#exceptions/api_exception'
@@ -37,7 +37,13 @@ async function platformBySlug(slug: string) {
 export async function discoverEvents(
   slug: string,
   query: DiscoverQuery,
-  options: { maxPages?: number; userId?: number | null; onPage?: (progress: DiscoverProgress) => void } = {}
+  options: {
+    maxPages?: number
+    userId?: number | null
+    onPage?: (progress: DiscoverProgress) => void
+    /** Keeps only the events this returns true for (a follow rule's own filter); the others are not stored */
+    accept?: (event: NormalisedEvent) => boolean
+  } = {}
 ): Promise<DiscoverResult> {
   const platform = await platformBySlug(slug)
   const runtime = await connectorRuntime()
@@ -53,6 +59,7 @@ export async function discoverEvents(
     const found = await connector.discoverEvents({ ...query, ...(page !== null ? { page } : {}) }, context)
     result.pages++
     for (const event of found.events) {
+      if (options.accept && !options.accept(event)) continue
       const upserted = await upsertEvent(platform.id, event)
       result.seen++
       if (upserted.created === 'event') result.createdEvents++

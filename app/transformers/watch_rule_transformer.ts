@@ -19,6 +19,10 @@ export default class WatchRuleTransformer {
       importance: rule.importance,
       autoPurchase: rule.autoPurchase,
       enabled: rule.enabled,
+      follow: rule.follow,
+      lastDiscoveredAt: rule.lastDiscoveredAt?.toUTC().toISO() ?? null,
+      discoveredEvents: rule.discoveredEvents,
+      lastDiscoveryError: rule.lastDiscoveryError,
       createdAt: rule.createdAt?.toUTC().toISO() ?? null,
     }
   }

@@ -64,6 +64,7 @@ export const watchRuleValidator = vine.create({
   importance: vine.number().withoutDecimals().min(1).max(5).optional(),
   autoPurchase: vine.boolean().optional(),
   enabled: vine.boolean().optional(),
+  follow: vine.boolean().optional(),
 })
 
 export const previewRuleValidator = watchRuleValidator

@@ -294,6 +294,15 @@ export default class MarketSimulator {
     return this.#listings.get(eventId) ?? []
   }
 
+  /** A new game announced (tests and the demo: what follow rules' discovery finds). */
+  addEvent(): SimEvent {
+    const id = FIRST_EVENT_ID + this.#events.length
+    this.#createEvent(id)
+    this.#pending.sort((a, b) => a.onSaleAtMs - b.onSaleAtMs || a.id - b.id)
+    this.#version++
+    return this.#eventsById.get(id)!
+  }
+
   listing(id: number): SimListing | undefined {
     return this.#listingsById.get(id)
   }

@@ -58,6 +58,9 @@ test.group('Watch rules', (group) => {
       [{ maxPriceMinor: 5_000, currency: null }, 'currency'],
       [{ triggers: [] }, 'triggers'],
       [{ eventId: 999_999 }, 'eventId'],
+      [{ follow: true }, 'follow'],
+      [{ eventId: null, filters: { from: '2027-01-01T00:00:00Z' }, follow: true }, 'follow'],
+      [{ follow: 'yes please' }, 'follow'],
     ]
     for (const [change, field] of cases) {
       const response = await client
