@@ -151,6 +151,9 @@ const targets = {
   checks_per_s: '≥ 2000',
   cpu_ms_per_check: '≤ 0.5',
   history_rows_per_unchanged_check: '0',
+  check_to_alert_p99_ms: '≤ 250',
+  change_to_alert_over_interval_p99_ms: '≤ 250',
+  approve_to_order_p99_ms: '≤ 300',
   staleness_ratio_vs_round_robin: '≥ 2',
   rss_mb: '≤ 300',
 }

@@ -23,6 +23,9 @@ export default class BenchPipeline extends BaseCommand {
   @flags.number({ description: 'Checks in flight at once', default: 32 })
   declare concurrency: number
 
+  @flags.number({ description: 'Price cuts made in the sandbox to time change → alert (0: skip)', default: 30 })
+  declare changeSamples: number
+
   @flags.string({ description: 'Write the JSON result to this file' })
   declare out?: string
 
@@ -32,6 +35,7 @@ export default class BenchPipeline extends BaseCommand {
       sandboxUrl: this.sandboxUrl,
       durationMs: this.duration * 1000,
       concurrency: this.concurrency,
+      changeSamples: this.changeSamples,
       log: (line) => this.logger.info(line),
     })
     const json = JSON.stringify(result)

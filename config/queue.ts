@@ -17,7 +17,7 @@ export default defineConfig({
       : { database: drivers.database({ tableName: 'queue_jobs' }), sync: drivers.sync() },
   worker: {
     concurrency: 5,
-    idleDelay: '500ms',
+    idleDelay: '100ms',
     gracefulShutdown: true,
   },
   locations: ['./app/jobs/**/*.{ts,js}'],
