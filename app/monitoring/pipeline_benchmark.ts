@@ -114,8 +114,9 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
     ? await measureChangeToAlert({ sandboxUrl: options.sandboxUrl, sourceIds: ids, samples: options.changeSamples, spreadMs: 10_000, timeoutMs: 180_000, log })
     : null
 
-  log('approved purchase → order placed, 100 concurrent approvals')
-  const purchase = await measureApproveToOrder(100)
+  log('approved purchase → order placed: 100 approvals arriving 10 per second, then 100 at once')
+  const purchase = await measureApproveToOrder(100, 100)
+  const burst = await measureApproveToOrder(100, 0, 400)
 
   const result: Record<string, number | string> = {
     events: discovered.seen,
@@ -147,8 +148,13 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   }
   if (purchase.latencies.length > 0) {
     result.orders = purchase.latencies.length
+    result.orders_not_placed = purchase.failed + burst.failed
     result.approve_to_order_p50_ms = percentile(purchase.latencies, 0.5)
     result.approve_to_order_p99_ms = percentile(purchase.latencies, 0.99)
+  }
+  if (burst.latencies.length > 0) {
+    result.approve_to_order_burst100_p50_ms = percentile(burst.latencies, 0.5)
+    result.approve_to_order_burst100_p99_ms = percentile(burst.latencies, 0.99)
   }
   return result
 }
@@ -197,10 +203,11 @@ async function createBenchRules() {
 
 /**
  * Approved → order placed: `count` requests for distinct sandbox listings,
- * approved at once, each executed as the queue job would run it; the time
- * from the approval call to the stored order.
+ * approved one every `spacingMs` (0: all at once), each executed as the
+ * queue job would run it; the time from the approval call to the stored
+ * order.
  */
-async function measureApproveToOrder(count: number) {
+async function measureApproveToOrder(count: number, spacingMs = 0, skip = 0) {
   const user = await benchUser()
   const { default: AccountService } = await import('#services/account_service')
   const { sandboxCredential } = await import('#connectors/sandbox/sandbox_credentials')
@@ -209,13 +216,18 @@ async function measureApproveToOrder(count: number) {
   if (!linked) await new AccountService().link(user, { platform: 'sandbox', username: 'bench', credentials: sandboxCredential() })
   const { purchaseService, purchaseExecutor } = await import('#purchasing/settings')
   const service = purchaseService()
+  /** Listings of games on sale (a postponed game refuses orders, as it should) */
   const listings = await db
     .from('listings')
-    .where('status', 'available')
-    .where('quantity', '>=', 1)
-    .orderBy('id')
+    .join('event_sources', 'event_sources.id', 'listings.event_source_id')
+    .join('events', 'events.id', 'event_sources.event_id')
+    .where('listings.status', 'available')
+    .where('listings.quantity', '>=', 1)
+    .whereIn('events.status', ['onsale', 'scheduled'])
+    .orderBy('listings.id')
+    .offset(skip)
     .limit(count * 4)
-    .select('id', 'price_minor', 'splits')
+    .select('listings.id', 'listings.price_minor', 'listings.splits')
   const requests: number[] = []
   for (const listing of listings) {
     if (requests.length >= count) break
@@ -228,14 +240,17 @@ async function measureApproveToOrder(count: number) {
     }
   }
   const latencies: number[] = []
+  const outcomes = new Map<string, number>()
   const executor = purchaseExecutor()
   await Promise.all(
-    requests.map(async (id) => {
+    requests.map(async (id, index) => {
+      if (spacingMs) await new Promise((resolve) => setTimeout(resolve, index * spacingMs))
       const started = performance.now()
       await service.approve(user, id)
       const outcome = await executor.run(id)
       if (outcome.outcome === 'succeeded') latencies.push(performance.now() - started)
+      else outcomes.set(outcome.outcome, (outcomes.get(outcome.outcome) ?? 0) + 1)
     })
   )
-  return { latencies }
+  return { latencies, failed: [...outcomes.values()].reduce((a, b) => a + b, 0) }
 }
