@@ -21,6 +21,9 @@ import {
 import { toSpec, listingView } from '#alerts/watch_rule_service'
 import { publishToUser } from '#monitoring/live_feed'
 import PriceHistory from '#alerts/price_history'
+import { lazy } from '#services/lazy'
+
+const fromAlerts = lazy(() => import('#purchasing/from_alerts'))
 
 interface RuleCache {
   byEvent: Map<number, CompiledRule[]>
@@ -229,7 +232,7 @@ export async function processOutbox(id: number) {
     detectedAt: new Date(row.detected_at),
   })
   if (matches.length > 0) {
-    const { openRequestsFromAlerts } = await import('#purchasing/from_alerts')
+    const { openRequestsFromAlerts } = await fromAlerts()
     await openRequestsFromAlerts(matches)
   }
   await db.from('alert_outbox').where('id', id).delete()

@@ -78,6 +78,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   let unchangedChecks = 0
   let reportedChanges = 0
   let failed = 0
+  let skipped = 0
   let peakRss = process.memoryUsage().rss
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss)
@@ -85,7 +86,12 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   const cpuStart = process.cpuUsage()
   const wallStart = performance.now()
   const deadline = wallStart + options.durationMs
+  /** Only checks that ran count (done or failed); one skipped because another worker held the pair, or because its game ended, does not. */
   await runChecks(ids, options.concurrency, () => performance.now() >= deadline, (outcome) => {
+    if (outcome.outcome === 'skipped') {
+      skipped++
+      return
+    }
     checks++
     if (outcome.outcome === 'done') {
       if (outcome.changes > 0 || outcome.statusChanged) changedChecks++
@@ -123,6 +129,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
     listings: listingRows,
     checks,
     failed_checks: failed,
+    skipped_checks: skipped,
     changed_checks: changedChecks,
     unchanged_checks: unchangedChecks,
     checks_per_s: Math.round((checks / wallMs) * 1000 * 10) / 10,

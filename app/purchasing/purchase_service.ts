@@ -29,6 +29,7 @@ import { loadBudget, spendOf } from '#purchasing/budgets'
 import { findRequest, moveRequest, normaliseRequest, type RequestRow } from '#purchasing/requests'
 import { ACTIVE_STATES, IllegalTransition, isPurchaseState, type PurchaseState } from '#purchasing/state_machine'
 import { dbTime, fromDbTime, insertReturningId, lockRows, uniqueViolation } from '#purchasing/sql'
+import { lazy } from '#services/lazy'
 
 export interface PurchaseServiceOptions {
   /** The deployment requires a manager (or admin) to approve every request, the requester's own included */
@@ -156,8 +157,10 @@ export function priorityFor(eventImportance: number, ruleImportance: number | nu
   return Math.min(10, Math.max(1, 11 - 2 * Math.min(5, importance)))
 }
 
+const purchaseJob = lazy(() => import('#jobs/process_purchase_requests'))
+
 async function defaultDispatch(requestId: number, priority: number) {
-  const { default: ProcessPurchaseRequests } = await import('#jobs/process_purchase_requests')
+  const { default: ProcessPurchaseRequests } = await purchaseJob()
   await ProcessPurchaseRequests.dispatch({ requestId }).priority(priority)
 }
 
