@@ -1,10 +1,7 @@
 import { PURCHASE_STATES } from '#purchasing/state_machine'
 import { arr, body, bool, dataOf, dateTime, enumOf, errors, input, int, listParams, nullable, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule } from '#api/openapi/schema'
 
-const module: OpenApiModule = {
-  tag: { name: 'purchases', description: 'Purchase requests: approval-first, placed only through official order APIs' },
-  schemas: {
-    PurchaseRequest: obj({
+const requestProperties = {
       id: int(),
       status: enumOf(PURCHASE_STATES),
       userId: int(),
@@ -29,7 +26,13 @@ const module: OpenApiModule = {
       expiresAt: nullable(dateTime()),
       createdAt: nullable(dateTime()),
       updatedAt: nullable(dateTime()),
-    }),
+    }
+
+const module: OpenApiModule = {
+  tag: { name: 'purchases', description: 'Purchase requests: approval-first, placed only through official order APIs' },
+  schemas: {
+    PurchaseRequest: obj(requestProperties),
+    PurchaseDetail: obj({ ...requestProperties, order: nullable(ref('Order')), history: arr(ref('PurchaseAudit')) }),
     Order: obj({
       id: int(),
       purchaseRequestId: nullable(int()),
@@ -91,7 +94,7 @@ const module: OpenApiModule = {
         'x-abilities': ['read'],
         parameters: [pathId()],
         responses: {
-          '200': dataOf({ allOf: [ref('PurchaseRequest')], type: 'object', properties: { order: nullable(ref('Order')), history: arr(ref('PurchaseAudit')) }, required: ['order', 'history'] }),
+          '200': dataOf(ref('PurchaseDetail')),
           ...errors(404),
         },
       },
