@@ -196,6 +196,10 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
     await call('DELETE /accounts/{id}', 404, () => asMember('delete', `/accounts/${accountId}`))
 
     assert.deepEqual(problems, [])
+    /** The checks the sandbox listings ran were counted on their way (check_market_service, http_transport). */
+    const metrics = await client.get('/metrics').bearerToken(adminToken)
+    assert.match(metrics.text(), /hdtickets_checks_total\{platform="sandbox",outcome="ok"\} [1-9]/)
+    assert.match(metrics.text(), /hdtickets_platform_requests_total\{platform="sandbox"\} [1-9]/)
     const uncovered = documentedOperations().filter((key) => {
       const statuses = [...validated].filter((entry) => entry.startsWith(`${key} `)).map((entry) => Number(entry.split(' ').pop()))
       return !statuses.some((status) => status < 300) || (operation(key).security === undefined && !statuses.some((status) => status >= 400))
