@@ -76,7 +76,9 @@ test.group('API operations', (group) => {
     const saved = { ...apiConfig.rateLimit }
     apiConfig.rateLimit.perMinute = 3
     apiConfig.rateLimit.store = 'memory'
-    cleanup(() => Object.assign(apiConfig.rateLimit, saved))
+    cleanup(() => {
+      Object.assign(apiConfig.rateLimit, saved)
+    })
     const user = await createUser('member')
     const first = await token(user, ['read'])
     const second = await token(user, ['read'])
