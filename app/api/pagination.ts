@@ -104,24 +104,37 @@ export async function paginate<Row, T>(
   const { column, nullable } = list.sort.field
   const dir = list.sort.descending ? 'desc' : 'asc'
   const beyond = list.sort.descending ? '<' : '>'
-  if (list.cursor) {
-    const { value, id } = list.cursor
-    if (column === idColumn) {
-      query.where(idColumn, beyond, id)
-    } else if (value === null) {
-      query.whereNull(column).where(idColumn, beyond, id)
-    } else {
-      query.where((where) => {
-        if (nullable) where.orWhereNull(column)
-        where.orWhere(column, beyond, value as any).orWhere((tie) => tie.where(column, value as any).where(idColumn, beyond, id))
-      })
+  const cursor = list.cursor
+  const take = list.limit + 1
+  const afterValue = (q: DatabaseQueryBuilderContract<any>, value: any, id: number) =>
+    q.where((where) => where.where(column, beyond, value).orWhere((tie) => tie.where(column, value).where(idColumn, beyond, id)))
+
+  let rows: any[]
+  if (column === idColumn) {
+    if (cursor) query.where(idColumn, beyond, cursor.id)
+    rows = await query.orderBy(idColumn, dir).limit(take)
+  } else if (!nullable) {
+    if (cursor) afterValue(query, cursor.value, cursor.id)
+    rows = await query.orderBy(column, dir).orderBy(idColumn, dir).limit(take)
+  } else {
+    /**
+     * Two index-friendly reads instead of one `ORDER BY (col IS NULL), col`
+     * (which sorts the whole table): the rows with a value, then, if the
+     * page is not full, the rows without one.
+     */
+    rows = []
+    if (!cursor || cursor.value !== null) {
+      const valued = query.clone().whereNotNull(column)
+      if (cursor) afterValue(valued, cursor.value, cursor.id)
+      rows = await valued.orderBy(column, dir).orderBy(idColumn, dir).limit(take)
+    }
+    if (rows.length < take) {
+      const empty = query.clone().whereNull(column)
+      if (cursor && cursor.value === null) empty.where(idColumn, beyond, cursor.id)
+      rows.push(...(await empty.orderBy(idColumn, dir).limit(take - rows.length)))
     }
   }
-  if (nullable) query.orderByRaw(`case when ${column} is null then 1 else 0 end`)
-  if (column !== idColumn) query.orderBy(column, dir)
-  query.orderBy(idColumn, dir).limit(list.limit + 1)
 
-  const rows: any[] = await query
   const hasMore = rows.length > list.limit
   const page = rows.slice(0, list.limit)
   const last = page[page.length - 1]
