@@ -5,6 +5,8 @@
  * document; every route refuses a token without its ability.
  */
 import { test } from '@japa/runner'
+import { readFileSync } from 'node:fs'
+import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import { createUser } from '#tests/helpers/users'
@@ -44,6 +46,11 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
     assert.equal(doc.openapi, '3.1.0')
     assert.equal(doc.jsonSchemaDialect, 'https://json-schema.org/draft/2020-12/schema')
     assert.deepEqual(schemaProblems(), [])
+  })
+
+  test('the committed docs/openapi.json is current (node ace openapi:write)', ({ assert }) => {
+    const committed = JSON.parse(readFileSync(app.makePath('docs/openapi.json'), 'utf8'))
+    assert.deepEqual(committed, JSON.parse(JSON.stringify(openApiDocument())), 'run `node ace openapi:write` and commit docs/openapi.json')
   })
 
   test('a module documenting a path twice is refused when the document is built', ({ assert }) => {
