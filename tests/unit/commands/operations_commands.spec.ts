@@ -41,11 +41,15 @@ test.group('operations commands', (group) => {
     return () => rmSync(scratch, { recursive: true, force: true })
   })
 
-  test('db:backup writes a consistent copy of the live SQLite database, and refuses to overwrite', async ({ assert }) => {
-    if (!db.connection().dialect.name.includes('sqlite')) return assert.fail('this pass runs on SQLite')
+  test('db:backup writes a consistent copy of the live SQLite database, and refuses to overwrite', async ({ assert, cleanup }) => {
+    /** A row only this test wrote, so the copy is known to be of the live file (removed after: other suites list platforms). */
+    const slug = `backup-${Date.now()}`
     await db.table('platforms').insert({
-      slug: `backup-${Date.now()}`, name: 'Backup probe', base_url: 'http://127.0.0.1', api_endpoints: '{}', scraper_config: '{}',
-      capabilities: '{}', requests_per_second: 1, enabled: true, created_at: new Date(),
+      slug, name: 'Backup probe', base_url: 'http://127.0.0.1', api_endpoints: '{}', scraper_config: '{}',
+      capabilities: '{"discover":false,"market":false,"checkout":false,"listings":false}', requests_per_second: 1, enabled: false, created_at: new Date(),
+    })
+    cleanup(async () => {
+      await db.from('platforms').where('slug', slug).delete()
     })
     const expected = await db.from('platforms').count('* as total').first()
     const target = `${scratch}/backup.sqlite3`
