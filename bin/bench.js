@@ -143,6 +143,19 @@ try {
     const simCode = await new Promise((resolve) => sim.on('exit', resolve))
     if (simCode === 0) Object.assign(results, JSON.parse(text.trim().split('\n').pop()))
   }
+
+  /** GET /api/v1/tickets at a fixed rate (commands/bench_api.ts; its own database file on SQLite). */
+  const apiOut = `${root}tmp/bench-api.json`
+  rmSync(apiOut, { force: true })
+  say(`› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`)
+  const api = spawn('node', ['ace', 'bench:api', `--events=${opts.events}`, '--rate=200', `--duration=${opts.duration}`, `--out=${apiOut}`], {
+    cwd: root,
+    env: { ...childEnv, ...(opts.db === 'sqlite' ? { SQLITE_PATH: 'tmp/bench-api.sqlite3' } : {}) },
+    stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'],
+  })
+  const apiCode = await new Promise((resolve) => api.on('exit', resolve))
+  if (apiCode === 0 && existsSync(apiOut)) Object.assign(results, JSON.parse(readFileSync(apiOut, 'utf8')))
+  else say(`bench:api failed (${apiCode}); api_tickets_p95_ms not measured`)
 } finally {
   stopSandbox()
 }
@@ -156,6 +169,7 @@ const targets = {
   approve_to_order_p99_ms: '≤ 300',
   staleness_ratio_vs_round_robin: '≥ 2',
   rss_mb: '≤ 300',
+  api_tickets_p95_ms: '≤ 20',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

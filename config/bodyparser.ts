@@ -16,6 +16,11 @@ const bodyParserConfig = defineConfig({
       'application/csp-report',
     ],
   },
+  /** CSV bodies of the bulk import (POST /api/v1/import/:kind), read as text. */
+  raw: {
+    limit: '5mb',
+    types: ['text/csv'],
+  },
   multipart: {
     autoProcess: true,
     convertEmptyStringsToNull: true,

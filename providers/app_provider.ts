@@ -1,4 +1,12 @@
 import type { ApplicationService } from '@adonisjs/core/types'
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
+
+/** A request of the token API: it carries its bearer token and no session cookie matters to it. */
+function isBearerApiRequest(ctx: HttpContext) {
+  return ctx.request.url().startsWith('/api/v1/') && (ctx.request.header('authorization') ?? '').startsWith('Bearer ')
+}
 
 /**
  * Boot-time checks and bindings of HDTickets itself.
@@ -6,7 +14,36 @@ import type { ApplicationService } from '@adonisjs/core/types'
 export default class AppProvider {
   constructor(protected app: ApplicationService) {}
 
-  register() {}
+  register() {
+    /**
+     * @adonisjs/shield binds its middleware per request: each request builds
+     * five guards and awaits `import('edge.js')`, which under the TypeScript
+     * loader is a round trip to the loader thread. The middleware holds only
+     * its config, so one instance serves every request.
+     *
+     * Bearer-token API calls skip it: they are not cookie-authenticated, so
+     * CSRF does not apply (config/shield.ts already exempts /api/ from the
+     * check), yet the guard would still mint a CSRF secret, an encrypted
+     * XSRF cookie and a session cookie on every call — about a third of the
+     * CPU of `GET /api/v1/tickets` (`npm run bench`, api_tickets). They keep
+     * `X-Content-Type-Options: nosniff`; CSP and frame options do not apply
+     * to JSON.
+     */
+    this.app.container.singleton(ShieldMiddleware, async () => {
+      const config = this.app.config.get<any>('shield', {})
+      const encryption = (await this.app.container.make('encryption')).use()
+      const shield = this.app.usingEdgeJS
+        ? new ShieldMiddleware(config, encryption, (await import('edge.js')).default)
+        : new ShieldMiddleware(config, encryption)
+      return {
+        handle(ctx: HttpContext, next: NextFn) {
+          if (!isBearerApiRequest(ctx)) return shield.handle(ctx, next)
+          ctx.response.header('x-content-type-options', 'nosniff')
+          return next()
+        },
+      } as unknown as ShieldMiddleware
+    })
+  }
 
   async boot() {}
 

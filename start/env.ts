@@ -89,6 +89,20 @@ export default await Env.create(new URL('../', import.meta.url), {
 
   /*
   |----------------------------------------------------------
+  | Public API (config/api.ts, config/cors.ts)
+  |----------------------------------------------------------
+  */
+  /** Requests per minute per access token on /api/v1 (0: no limit). Default 600. */
+  API_RATE_LIMIT: Env.schema.number.optional(),
+  /** Where the per-token counters live; defaults to LIMITER_STORE. */
+  API_RATE_LIMIT_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
+  /** Origins allowed to call the API from a browser: comma-separated, `*` for any. Default: none. */
+  CORS_ORIGINS: Env.schema.string.optional(),
+  /** Bearer token for GET /metrics (an admin access token works too). Unset: admin tokens only. */
+  METRICS_TOKEN: Env.schema.secret.optional(),
+
+  /*
+  |----------------------------------------------------------
   | Notifications
   |----------------------------------------------------------
   | All optional: a fresh install boots without any of them.

@@ -1,6 +1,7 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
 import { checkSource } from '#monitoring/check_market_service'
+import { timeJob } from '#monitoring/metrics'
 
 interface CheckTicketAvailabilityPayload {
   sourceId: number
@@ -14,6 +15,6 @@ export default class CheckTicketAvailability extends Job<CheckTicketAvailability
   static options: JobOptions = { name: 'CheckTicketAvailability', queue: 'checks', maxRetries: 0 }
 
   async execute() {
-    await checkSource(this.payload.sourceId)
+    await timeJob('CheckTicketAvailability', () => checkSource(this.payload.sourceId), (result) => result.outcome)
   }
 }

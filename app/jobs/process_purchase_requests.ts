@@ -2,6 +2,7 @@ import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
 import type { ExecutionOutcome } from '#purchasing/executor'
 import { purchaseExecutor, purchaseService } from '#purchasing/settings'
+import { timeJob } from '#monitoring/metrics'
 
 type ProcessPurchaseRequestsPayload =
   /** Place the order of one approved request */
@@ -34,7 +35,7 @@ export default class ProcessPurchaseRequests extends Job<ProcessPurchaseRequests
       return
     }
     const requestId = this.payload.requestId
-    this.outcome = await executor.run(requestId)
+    this.outcome = await timeJob('ProcessPurchaseRequests', () => executor.run(requestId), (result) => result.outcome)
     if (this.outcome.outcome === 'retry') {
       await ProcessPurchaseRequests.dispatch({ requestId }).in(this.outcome.delayMs)
     }

@@ -1,11 +1,18 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import limiter from '@adonisjs/limiter/services/main'
+import { errors as limiterErrors } from '@adonisjs/limiter'
 import ApiException from '#exceptions/api_exception'
+import apiConfig from '#config/api'
 
 /**
  * `/api/v1`: a bearer access token is required. A missing, wrong, expired or
  * revoked token is a 401 in the API's one error envelope. `abilities`
  * lists what the route needs (read, write, purchase, admin).
+ *
+ * Each token then has its own rate limit (API_RATE_LIMIT requests a minute):
+ * every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and
+ * `RateLimit-Reset`; beyond it a 429 with `Retry-After` (exception handler).
  */
 export default class ApiAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { abilities?: string[] } = {}) {
@@ -18,11 +25,32 @@ export default class ApiAuthMiddleware {
       throw new ApiException('E_UNAUTHORIZED', 'This account is disabled', 401)
     }
     const token = user.currentAccessToken
+    await this.#rateLimit(ctx, String(token.identifier))
     for (const ability of options.abilities ?? []) {
       if (!token.allows(ability) && !token.allows('*')) {
         throw new ApiException('E_TOKEN_ABILITY', `This token lacks the "${ability}" ability`, 403)
       }
     }
     return next()
+  }
+
+  async #rateLimit(ctx: HttpContext, tokenId: string) {
+    const { perMinute, store } = apiConfig.rateLimit
+    if (perMinute <= 0) return
+    const tokenLimiter = limiter.use(store, { requests: perMinute, duration: '1 minute' })
+    const setHeaders = (limit: number, remaining: number, reset: number) => {
+      ctx.response.header('RateLimit-Limit', String(limit))
+      ctx.response.header('RateLimit-Remaining', String(Math.max(0, remaining)))
+      ctx.response.header('RateLimit-Reset', String(Math.max(0, Math.ceil(reset))))
+    }
+    try {
+      const result = await tokenLimiter.consume(`api_token_${tokenId}`)
+      setHeaders(result.limit, result.remaining, result.availableIn)
+    } catch (error) {
+      if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
+        setHeaders(error.response.limit, 0, error.response.availableIn)
+      }
+      throw error
+    }
   }
 }

@@ -5,7 +5,7 @@ import { secretColumn } from '#models/columns'
 import User from '#models/user'
 import Platform from '#models/platform'
 
-export type AccountStatus = 'unchecked' | 'ok' | 'rejected' | 'error'
+export type AccountStatus = 'unchecked' | 'ok' | 'rejected' | 'error' | 'no_credentials'
 
 /**
  * A user's linked account on one platform (at most one per platform).

@@ -20,6 +20,7 @@ import { writeMarket, type WriteResult } from '#monitoring/market_writer'
 import { marketHash } from '#monitoring/market_hash'
 import { checkStamps } from '#monitoring/check_stamps'
 import { healthRecorder } from '#monitoring/source_health'
+import { recordCheck } from '#monitoring/metrics'
 import { intervalFor, type EventStatus } from '#monitoring/check_planner'
 import { watchersOf } from '#monitoring/watcher_counts'
 import { publishMarketChange } from '#monitoring/live_feed'
@@ -130,6 +131,7 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       await runtime.context(platform, null, `${platform.slug}:${sourceId}`)
     )
     healthRecorder.record(platform.id, 'ok', performance.now() - started, now)
+    recordCheck(platform.slug, 'ok', performance.now() - started)
     const hash = marketHash(snapshot)
     if (hash === source.market_hash && Number(source.consecutive_failures) === 0) {
       /** Nothing changed: no diff, no history; the check time is written in a batch. */
@@ -185,12 +187,9 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
     return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error
-    healthRecorder.record(
-      platform.id,
-      error instanceof SourceBlocked ? 'blocked' : error instanceof RateLimited ? 'rate_limited' : 'failed',
-      performance.now() - started,
-      now
-    )
+    const kind = error instanceof SourceBlocked ? 'blocked' : error instanceof RateLimited ? 'rate_limited' : 'failed'
+    healthRecorder.record(platform.id, kind, performance.now() - started, now)
+    recordCheck(platform.slug, kind, performance.now() - started)
     const failures = Number(source.consecutive_failures) + 1
     const update: Record<string, unknown> = {
       last_checked_at: now,

@@ -519,15 +519,20 @@ export default class PurchaseService {
     return { request: { ...request, platform_slug: platform?.slug }, order: order ?? null, audit, attempts }
   }
 
-  async list(actor: User, filters: ListFilters = {}) {
+  /** The requests `actor` may see in `scope` (mine, awaiting approval, all): the base of every list. */
+  scopedQuery(actor: User, scope: 'mine' | 'awaiting' | 'all' = 'mine') {
     const manager = actor.hasRoleAtLeast('manager')
-    const scope = filters.scope ?? 'mine'
     if (scope === 'all' && !manager) throw new ApiException('E_FORBIDDEN', "Only managers and admins see everyone's requests", 403, 'scope')
-    const perPage = Math.min(100, Math.max(1, Math.trunc(filters.perPage ?? 25)))
-    const page = Math.max(1, Math.trunc(filters.page ?? 1))
     const query = db.from('purchase_requests as r').join('platforms as p', 'p.id', 'r.platform_id').select('r.*', 'p.slug as platform_slug')
     if (scope === 'mine' || (scope === 'awaiting' && !manager)) query.where('r.user_id', actor.id)
     if (scope === 'awaiting') query.where('r.status', 'pending_approval')
+    return query
+  }
+
+  async list(actor: User, filters: ListFilters = {}) {
+    const perPage = Math.min(100, Math.max(1, Math.trunc(filters.perPage ?? 25)))
+    const page = Math.max(1, Math.trunc(filters.page ?? 1))
+    const query = this.scopedQuery(actor, filters.scope ?? 'mine')
     if (filters.status) {
       if (!isPurchaseState(filters.status)) throw new ApiException('E_VALIDATION', 'Unknown status', 422, 'status')
       query.where('r.status', filters.status)

@@ -14,4 +14,19 @@ export default class AccountTransformer {
       createdAt: account.createdAt?.toUTC().toISO() ?? null,
     }
   }
+
+  /** The same from a query-builder row joined with `platforms.slug as platform_slug, platforms.name as platform_name`. */
+  static row(row: any) {
+    const iso = (value: unknown) => (value ? new Date(typeof value === 'string' && !value.includes('T') ? `${value.replace(' ', 'T')}Z` : (value as string)).toISOString() : null)
+    return {
+      id: Number(row.id),
+      platform: row.platform_slug ?? null,
+      platformName: row.platform_name ?? null,
+      username: row.username,
+      status: row.status,
+      lastError: row.last_error ?? null,
+      lastCheck: iso(row.last_check),
+      createdAt: iso(row.created_at),
+    }
+  }
 }

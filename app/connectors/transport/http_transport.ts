@@ -19,6 +19,7 @@ import type { RateLimiter, RateLimits } from '#connectors/transport/rate_limiter
 import { describeUrl, redactUrl } from '#connectors/transport/redact'
 import { backoffDelay, parseRetryAfter } from '#connectors/transport/retry_after'
 import { realSleep, systemClock } from '#connectors/transport/types'
+import { recordPlatformRequest } from '#monitoring/metrics'
 import type {
   Clock,
   RawResponse,
@@ -179,7 +180,10 @@ export class HttpTransport {
     const maxWait = this.#options.maxRateWaitMs ?? 2_000
     for (;;) {
       const decision = await this.rateLimiter.tryAcquire(key, limits)
-      if (decision.granted) return
+      if (decision.granted) {
+        recordPlatformRequest(req.source)
+        return
+      }
       if (decision.reason !== 'per-second' || decision.retryAfterMs > maxWait) {
         throw new RateLimited(req.source, decision.retryAfterMs, `local ${decision.reason} limit reached`)
       }

@@ -1,23 +1,37 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
+import db from '@adonisjs/lucid/services/db'
 import AlertQueries from '#alerts/alert_queries'
+import AlertTransformer from '#transformers/alert_transformer'
+import ApiException from '#exceptions/api_exception'
+import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
 
-const listValidator = vine.create({
-  cursor: vine.number().withoutDecimals().min(1).optional(),
-  limit: vine.number().withoutDecimals().min(1).max(200).optional(),
-  unacknowledged: vine.boolean().optional(),
-})
+const spec: ListSpec = {
+  sorts: { id: { column: 'alerts.id' }, detectedAt: { column: 'alerts.detected_at', nullable: true } },
+  defaultSort: '-id',
+  idColumn: 'alerts.id',
+  enums: { unacknowledged: ['true', 'false'] },
+  filters: {
+    unacknowledged: (query, value) => (value === 'true' ? query.whereNull('alerts.acknowledged_at') : query.whereNotNull('alerts.acknowledged_at')),
+    type: (query, value) => query.where('alerts.type', value),
+    eventId: (query, value) => {
+      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      query.where('alerts.event_id', Number(value))
+    },
+  },
+}
 const snoozeValidator = vine.create({ minutes: vine.number().withoutDecimals().min(5).max(7 * 24 * 60) })
 
 export default class AlertsController {
   async index({ auth, request }: HttpContext) {
-    const query = await listValidator.validate(request.qs())
-    const page = await new AlertQueries().feed(auth.use('api').getUserOrFail().id, {
-      before: query.cursor,
-      limit: query.limit,
-      unacknowledged: query.unacknowledged,
-    })
-    return { data: page.alerts, meta: { nextCursor: page.nextCursor } }
+    const list = parseListQuery(request.qs(), spec)
+    const query = db
+      .from('alerts')
+      .leftJoin('events', 'events.id', 'alerts.event_id')
+      .leftJoin('watch_rules', 'watch_rules.id', 'alerts.watch_rule_id')
+      .where('alerts.user_id', auth.use('api').getUserOrFail().id)
+      .select('alerts.*', 'events.name as event_name', 'watch_rules.name as rule_name')
+    return paginate(query, list, spec, (row) => AlertTransformer.row(row))
   }
 
   async acknowledge({ auth, params, response }: HttpContext) {

@@ -2,7 +2,29 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ApiException from '#exceptions/api_exception'
 import { purchaseService } from '#purchasing/settings'
 import { auditToJSON, orderToJSON, purchaseRequestToJSON } from '#purchasing/purchase_transformer'
-import { createPurchaseValidator, listPurchasesValidator, rejectPurchaseValidator } from '#validators/purchase_validator'
+import { createPurchaseValidator, rejectPurchaseValidator } from '#validators/purchase_validator'
+import { normaliseRequest } from '#purchasing/requests'
+import { PURCHASE_STATES } from '#purchasing/state_machine'
+import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
+
+const SCOPES = ['mine', 'awaiting', 'all'] as const
+
+const spec: ListSpec = {
+  sorts: { id: { column: 'r.id' }, createdAt: { column: 'r.created_at' } },
+  defaultSort: '-id',
+  idColumn: 'r.id',
+  enums: { scope: SCOPES, status: PURCHASE_STATES },
+  filters: {
+    /** Applied to the base query (it depends on the caller), see index(). */
+    scope: () => {},
+    status: (query, value) => query.where('r.status', value),
+    eventId: (query, value) => {
+      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      query.where('r.event_id', Number(value))
+    },
+    platform: (query, value) => query.where('p.slug', value),
+  },
+}
 
 /**
  * /api/v1/purchases — create (Idempotency-Key header or body field), list,
@@ -10,9 +32,10 @@ import { createPurchaseValidator, listPurchasesValidator, rejectPurchaseValidato
  */
 export default class PurchasesController {
   async index({ auth, request }: HttpContext) {
-    const filters = await listPurchasesValidator.validate(request.qs())
-    const result = await purchaseService().list(auth.use('api').getUserOrFail(), filters)
-    return { data: result.data.map((row) => purchaseRequestToJSON(row)), meta: result.meta }
+    const list = parseListQuery(request.qs(), spec)
+    const scope = (list.filters.scope ?? 'mine') as (typeof SCOPES)[number]
+    const query = purchaseService().scopedQuery(auth.use('api').getUserOrFail(), scope)
+    return paginate(query, list, spec, (row: any) => purchaseRequestToJSON({ ...normaliseRequest(row), platform_slug: row.platform_slug }))
   }
 
   async store({ auth, request, response }: HttpContext) {

@@ -4,6 +4,22 @@ import WatchRuleService from '#alerts/watch_rule_service'
 import WatchRuleTransformer from '#transformers/watch_rule_transformer'
 import { watchRuleValidator } from '#validators/watch_rule_validator'
 import ApiException from '#exceptions/api_exception'
+import db from '@adonisjs/lucid/services/db'
+import WatchRule from '#models/watch_rule'
+import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
+
+const spec: ListSpec = {
+  sorts: { id: { column: 'id' }, name: { column: 'name' }, createdAt: { column: 'created_at' } },
+  defaultSort: 'id',
+  enums: { enabled: ['true', 'false'] },
+  filters: {
+    enabled: (query, value) => query.where('enabled', value === 'true'),
+    eventId: (query, value) => {
+      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      query.where('event_id', Number(value))
+    },
+  },
+}
 
 @inject()
 export default class WatchRulesController {
@@ -15,9 +31,10 @@ export default class WatchRulesController {
     return user
   }
 
-  async index({ auth }: HttpContext) {
-    const rules = await this.rules.list(auth.use('api').getUserOrFail())
-    return { data: rules.map((rule) => WatchRuleTransformer.toJSON(rule)) }
+  async index({ auth, request }: HttpContext) {
+    const list = parseListQuery(request.qs(), spec)
+    const query = db.from('watch_rules').where('user_id', auth.use('api').getUserOrFail().id)
+    return paginate(query, list, spec, (row: any) => WatchRuleTransformer.toJSON(WatchRule.$createFromAdapterResult(row)!))
   }
 
   async show({ auth, params }: HttpContext) {

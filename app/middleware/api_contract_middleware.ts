@@ -1,0 +1,35 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import ApiException from '#exceptions/api_exception'
+import { openApiDocument } from '#api/openapi/document'
+import { firstUnknownField, operationFor } from '#api/openapi/lookup'
+
+/**
+ * Holds /api/v1 requests to the OpenAPI document before they reach a
+ * controller: a body in a content type the operation does not take is a
+ * 415; a body field the operation does not document is a 422 naming it
+ * (validators would silently drop it). Oversized bodies are refused by the
+ * body parser (413, config/bodyparser.ts). Other paths pass untouched.
+ */
+export default class ApiContractMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    const pattern = ctx.route?.pattern
+    if (!pattern || !pattern.startsWith('/api/v1/')) return next()
+    const method = ctx.request.method().toLowerCase()
+    const operation = operationFor(openApiDocument(), pattern, method)
+    const hasBody = Number(ctx.request.header('content-length') ?? 0) > 0 || ctx.request.header('transfer-encoding') !== undefined
+    if (!hasBody || !operation) return next()
+
+    const contentType = (ctx.request.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
+    const accepted = Object.keys(operation.requestBody?.content ?? { 'application/json': {} })
+    if (!accepted.includes(contentType)) {
+      throw new ApiException('E_UNSUPPORTED_MEDIA_TYPE', `Send the body as ${accepted.join(' or ')} (got "${contentType || 'none'}")`, 415)
+    }
+    if (contentType === 'application/json') {
+      const schema = operation.requestBody?.content?.['application/json']?.schema ?? { type: 'object', properties: {}, additionalProperties: false }
+      const unknown = firstUnknownField(openApiDocument(), schema, ctx.request.body())
+      if (unknown) throw new ApiException('E_UNKNOWN_FIELD', `Unknown field "${unknown}"`, 422, unknown)
+    }
+    return next()
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Prometheus metrics (prom-client), scraped at GET /metrics. Domain code
+ * calls the small `record*` functions below at one clearly marked place
+ * each; gauges that describe stored state (queue depth, quotas) are read
+ * from the database when scraped.
+ *
+ * - hdtickets_checks_total{platform,outcome}          check_market_service
+ * - hdtickets_check_duration_seconds{platform}        check_market_service
+ * - hdtickets_platform_requests_total{platform}        connectors' http_transport (quota use)
+ * - hdtickets_platform_daily_quota{platform}           platforms.requests_per_day (scrape)
+ * - hdtickets_queue_depth{queue}                       queue_jobs table, database driver (scrape)
+ * - hdtickets_job_duration_seconds{job,outcome}        jobs (timeJob)
+ * - hdtickets_notification_deliveries_total{channel,outcome}  recordDelivery (notifications)
+ * - hdtickets_purchases_total{outcome}                 purchase events (start/metrics.ts)
+ * - hdtickets_sse_connections                          Transmit connect/disconnect (start/metrics.ts)
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import db from '@adonisjs/lucid/services/db'
+
+export const registry = new Registry()
+collectDefaultMetrics({ register: registry, prefix: 'hdtickets_process_' })
+
+const checks = new Counter({
+  name: 'hdtickets_checks_total',
+  help: 'Market checks by platform and outcome (ok, failed, blocked, rate_limited)',
+  labelNames: ['platform', 'outcome'] as const,
+  registers: [registry],
+})
+
+const checkDuration = new Histogram({
+  name: 'hdtickets_check_duration_seconds',
+  help: 'Market check latency (fetch, parse, diff, persist)',
+  labelNames: ['platform'] as const,
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+})
+
+const platformRequests = new Counter({
+  name: 'hdtickets_platform_requests_total',
+  help: 'Requests sent to a platform (granted by its rate limit): quota use is increase(...[24h]) / hdtickets_platform_daily_quota',
+  labelNames: ['platform'] as const,
+  registers: [registry],
+})
+
+const jobDuration = new Histogram({
+  name: 'hdtickets_job_duration_seconds',
+  help: 'Queue job run time by job and outcome',
+  labelNames: ['job', 'outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+})
+
+const deliveries = new Counter({
+  name: 'hdtickets_notification_deliveries_total',
+  help: 'Notification deliveries by channel (mail, sms, push, webhook, slack, discord, in_app) and outcome (sent, failed, retried, skipped)',
+  labelNames: ['channel', 'outcome'] as const,
+  registers: [registry],
+})
+
+const purchases = new Counter({
+  name: 'hdtickets_purchases_total',
+  help: 'Purchase requests that ended, by outcome (succeeded, failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+})
+
+const sseConnections = new Gauge({
+  name: 'hdtickets_sse_connections',
+  help: 'Open Server-Sent Events connections on this process',
+  registers: [registry],
+})
+
+new Gauge({
+  name: 'hdtickets_queue_depth',
+  help: 'Jobs waiting in each queue (database queue driver)',
+  labelNames: ['queue'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset()
+    try {
+      const rows = await db.from('queue_jobs').select('queue').count('* as total').groupBy('queue')
+      for (const row of rows as any[]) this.set({ queue: row.queue }, Number(row.total))
+    } catch {
+      /** Redis queue driver (or no table yet): nothing stored here to count. */
+    }
+  },
+})
+
+new Gauge({
+  name: 'hdtickets_platform_daily_quota',
+  help: "A platform's published daily request quota",
+  labelNames: ['platform'] as const,
+  registers: [registry],
+  async collect() {
+    this.reset()
+    const rows = await db.from('platforms').whereNotNull('requests_per_day').select('slug', 'requests_per_day')
+    for (const row of rows as any[]) this.set({ platform: row.slug }, Number(row.requests_per_day))
+  },
+})
+
+export function recordCheck(platform: string, outcome: string, latencyMs: number) {
+  checks.inc({ platform, outcome })
+  checkDuration.observe({ platform }, latencyMs / 1000)
+}
+
+export function recordPlatformRequest(platform: string) {
+  platformRequests.inc({ platform })
+}
+
+/** For the notifications module: one call per delivery attempt that ended. */
+export function recordDelivery(channel: string, outcome: 'sent' | 'failed' | 'retried' | 'skipped' | (string & {})) {
+  deliveries.inc({ channel, outcome })
+}
+
+export function recordPurchase(outcome: 'succeeded' | 'failed') {
+  purchases.inc({ outcome })
+}
+
+export function sseConnected(delta: 1 | -1) {
+  sseConnections.inc(delta)
+}
+
+/** Runs a job body and records its duration and outcome. */
+export async function timeJob<T>(job: string, run: () => Promise<T>, outcomeOf: (result: T) => string = () => 'done'): Promise<T> {
+  const end = jobDuration.startTimer({ job })
+  try {
+    const result = await run()
+    end({ outcome: outcomeOf(result) })
+    return result
+  } catch (error) {
+    end({ outcome: 'error' })
+    throw error
+  }
+}
