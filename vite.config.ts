@@ -18,5 +18,10 @@ export default defineConfig({
   },
   server: {
     watch: { ignored: ['**/storage/**', '**/tmp/**'] },
+    /**
+     * Tests serve the pages through Vite's dev middleware: no hot reload
+     * there (its websocket would take a fixed port other runs may hold).
+     */
+    hmr: process.env.NODE_ENV === 'test' ? false : undefined,
   },
 })
