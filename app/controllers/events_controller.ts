@@ -7,6 +7,7 @@ import ApiException from '#exceptions/api_exception'
 import { ConnectorError } from '#connectors/errors'
 import { errors as vineErrors } from '@vinejs/vine'
 import type { EventFilters } from '#monitoring/event_queries'
+import { rangeError } from '#validators/day'
 
 const FILTER_KEYS = ['q', 'sport', 'league', 'team', 'venue', 'from', 'to', 'platform', 'status', 'cursor'] as const
 
@@ -31,6 +32,7 @@ export default class EventsController {
     let filters: EventFilters & Record<string, unknown> = {}
     try {
       filters = await listEventsValidator.validate(raw)
+      errors = rangeError(filters)
     } catch (error) {
       if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
       for (const item of error.messages as Array<{ field: string; message: string }>) errors[item.field] ??= item.message

@@ -1,7 +1,7 @@
 import vine from '@vinejs/vine'
 import { EVENT_STATUSES } from '#models/event'
+import { day } from '#validators/day'
 
-const date = () => vine.date({ formats: { utc: true, format: 'YYYY-MM-DD' } }).optional()
 
 export const listEventsValidator = vine.create({
   q: vine.string().trim().maxLength(100).optional(),
@@ -9,8 +9,8 @@ export const listEventsValidator = vine.create({
   league: vine.string().trim().maxLength(60).optional(),
   team: vine.string().trim().maxLength(120).optional(),
   venue: vine.string().trim().maxLength(200).optional(),
-  from: date(),
-  to: vine.date({ formats: { utc: true, format: 'YYYY-MM-DD' } }).afterOrSameAs('from', { compare: 'day' }).optional(),
+  from: day().optional(),
+  to: day().optional(),
   platform: vine.string().trim().regex(/^[a-z][a-z0-9_-]{0,39}$/).optional(),
   status: vine.enum(EVENT_STATUSES).optional(),
   /** Opaque cursor from the previous page (checked when decoded: E_INVALID_CURSOR) */

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import User from '#models/user'
 import { checkSource } from '#monitoring/check_market_service'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import { BASE_URL, hydrated, launchBrowser, snap, visit } from '#tests/helpers/browser'
+import { BASE_URL, launchBrowser, snap, visit } from '#tests/helpers/browser'
 import { createUser } from '#tests/helpers/users'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 

@@ -2,15 +2,15 @@ import type { HttpContext } from '@adonisjs/core/http'
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import AuditLogQueries from '#services/audit_log_queries'
 import ApiException from '#exceptions/api_exception'
+import { day, rangeError } from '#validators/day'
 
-const day = () => vine.date({ formats: { utc: true, format: 'YYYY-MM-DD' } })
 const auditFiltersValidator = vine.create({
   actor: vine.string().trim().maxLength(191).optional(),
   action: vine.string().trim().maxLength(60).optional(),
   subjectType: vine.string().trim().maxLength(40).optional(),
   subjectId: vine.string().trim().maxLength(64).optional(),
   from: day().optional(),
-  to: day().afterOrSameAs('from', { compare: 'day' }).optional(),
+  to: day().optional(),
   before: vine.string().trim().maxLength(60).optional(),
 })
 const KEYS = ['actor', 'action', 'subjectType', 'subjectId', 'from', 'to', 'before'] as const
@@ -25,7 +25,9 @@ export default class AdminAuditController {
     const filterErrors: Record<string, string> = {}
     let page: Awaited<ReturnType<AuditLogQueries['list']>> = { entries: [], nextCursor: null }
     try {
-      page = await queries.list(await auditFiltersValidator.validate(raw))
+      const valid = await auditFiltersValidator.validate(raw)
+      Object.assign(filterErrors, rangeError(valid))
+      if (!filterErrors.to) page = await queries.list(valid)
     } catch (error) {
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
         for (const item of error.messages as Array<{ field: string; message: string }>) filterErrors[item.field] ??= item.message
