@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
+import queue from '@adonisjs/queue/services/main'
 import type { Browser, Page } from 'playwright-core'
 import User from '#models/user'
 import { checkSource } from '#monitoring/check_market_service'
@@ -140,9 +142,21 @@ test.group("Browser: a new user's journey", (group) => {
     await snap(page, '12-analytics')
 
     /** Admin pages: the queue monitor and the audit log (the approval is in it). */
+    const adapter = queue.use()
+    const failedId = randomUUID()
+    await adapter.pushOn('default', { id: failedId, name: 'ValidateAccountHealth', payload: { accountId: 1 }, attempts: 0 })
+    adapter.setWorkerId(`journey-${randomUUID()}`)
+    assert.equal((await adapter.popFrom('default'))?.id, failedId)
+    await adapter.failJob(failedId, 'default', new Error('Sandbox exchange answered 503 Service Unavailable'), { age: '1h' })
     await visit(page, `${BASE_URL}/admin/queue`)
     await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor()
-    await snap(page, '13-admin-queue')
+    await page.getByRole('button', { name: 'Show reason' }).click()
+    await page.getByText('Sandbox exchange answered 503 Service Unavailable').waitFor()
+    await snap(page, '13-admin-queue-failed')
+    await page.getByRole('button', { name: 'Retry', exact: true }).click()
+    await page.getByText('No failed jobs.').waitFor()
+    await snap(page, '13-admin-queue-retried')
+    assert.equal((await db.from('queue_jobs').where('id', failedId).firstOrFail()).status, 'pending')
     await visit(page, `${BASE_URL}/admin/audit`)
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor()
     await page.locator('tbody tr').first().waitFor()
