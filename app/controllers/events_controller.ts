@@ -89,7 +89,7 @@ export default class EventsController {
       })
       session.flash(
         'success',
-        `${result.seen} event${result.seen === 1 ? '' : 's'} found on ${platform}: ${result.createdEvents} new, ${result.linkedSources} linked to events you already had.`
+        `${result.seen} event${result.seen === 1 ? '' : 's'} found on ${platform}: ${result.createdEvents} new, ${result.linkedSources} linked to events you already had, ${result.updated} already listed.`
       )
       const query = keyword ? `?${new URLSearchParams({ q: keyword, platform })}` : `?${new URLSearchParams({ platform })}`
       return response.redirect(`/events${query}`)
