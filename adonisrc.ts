@@ -55,6 +55,7 @@ export default defineConfig({
       { files: ['tests/connectors/**/*.spec.{ts,js}'], name: 'connectors', timeout: 20000 },
       { files: ['tests/functional/**/*.spec.{ts,js}'], name: 'functional', timeout: 30000 },
       { files: ['tests/database/**/*.spec.{ts,js}'], name: 'database', timeout: 60000 },
+      { files: ['tests/browser/**/*.spec.{ts,js}'], name: 'browser', timeout: 120000 },
     ],
     forceExit: true,
   },

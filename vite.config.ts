@@ -18,5 +18,12 @@ export default defineConfig({
   },
   server: {
     watch: { ignored: ['**/storage/**', '**/tmp/**'] },
+    /**
+     * Tests serve the pages through Vite's dev middleware, whose hot-reload
+     * websocket would take Vite's one fixed port (24678) that parallel runs
+     * on the machine fight over: under test it listens beside the app's own
+     * port instead (PORT + 21000), so each run's browser connects to its own.
+     */
+    ...(process.env.NODE_ENV === 'test' ? { hmr: { port: Number(process.env.PORT ?? 3333) + 21_000 } } : {}),
   },
 })

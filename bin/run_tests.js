@@ -8,15 +8,19 @@
 | 3. pg       the database suite on PostgreSQL       (database `test`)
 | 4. redis    database + functional suites with the Redis queue, limiter,
 |             locks and SSE transport
+| 5. browser  the browser suite: the real app (test server, sandbox exchange,
+|             its own fresh SQLite file) driven in Debian's Chromium through
+|             playwright-core; screenshots in tmp/browser-artifacts/
 |
-| Under CI=true a service that cannot be reached fails the run. Elsewhere
-| its pass is reported as NOT RUN (never counted as passed).
+| Under CI=true a service (or Chromium, for the browser pass) that cannot be
+| reached fails the run. Elsewhere its pass is reported as NOT RUN (never
+| counted as passed).
 | Extra arguments go to every pass (e.g. `npm test -- --files=auth`).
 |
 */
 import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
-import { rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { ensureRuntime, root } from './bootstrap.js'
 
 ensureRuntime(new URL(import.meta.url).pathname)
@@ -34,8 +38,10 @@ const services = {
   redis: { host: process.env.TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.TEST_REDIS_PORT ?? 6379) },
 }
 
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
 const passes = [
-  { name: 'sqlite', suites: [], env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') } },
+  { name: 'sqlite', suites: ['unit', 'connectors', 'functional', 'database'], env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') } },
   {
     name: 'mysql',
     service: 'mysql',
@@ -77,6 +83,12 @@ const passes = [
       TRANSMIT_TRANSPORT: 'redis',
     },
   },
+  {
+    name: 'browser',
+    needs: { what: 'Chromium', where: chromiumPath, present: () => existsSync(chromiumPath), install: 'apt-get install -y chromium' },
+    suites: ['browser'],
+    env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test-browser'), CHROMIUM_PATH: chromiumPath },
+  },
 ].filter((pass) => !only || only.includes(pass.name))
 
 function reachable({ host, port }) {
@@ -111,6 +123,7 @@ function runPass(pass) {
 
 rmSync(`${root}${sqliteFile('test')}`, { force: true })
 rmSync(`${root}${sqliteFile('test-redis')}`, { force: true })
+rmSync(`${root}${sqliteFile('test-browser')}`, { force: true })
 
 const summary = []
 let failedRun = false
@@ -128,14 +141,29 @@ for (const pass of passes) {
     }
     continue
   }
+  if (pass.needs && !pass.needs.present()) {
+    if (ci) {
+      console.error(`✖ ${pass.needs.what} is missing at ${pass.needs.where}: under CI this is a failure, not a skip (${pass.needs.install})`)
+      summary.push({ name: pass.name, status: `FAILED (${pass.needs.what} missing)`, passed: 0, failed: 1 })
+      failedRun = true
+    } else {
+      console.warn(`⚠ ${pass.needs.what} is missing at ${pass.needs.where}: pass NOT RUN (${pass.needs.install})`)
+      summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
+    }
+    continue
+  }
+  const started = Date.now()
   const result = await runPass(pass)
+  result.seconds = Math.round((Date.now() - started) / 100) / 10
   const ok = result.code === 0 && result.failed === 0 && result.passed > 0
   if (!ok) failedRun = true
-  summary.push({ name: pass.name, status: ok ? 'ok' : 'FAILED', passed: result.passed, failed: result.failed || (ok ? 0 : 1) })
+  summary.push({ name: pass.name, status: ok ? 'ok' : 'FAILED', passed: result.passed, failed: result.failed || (ok ? 0 : 1), seconds: result.seconds })
 }
 
 console.log('\n━━ summary ━━')
-for (const row of summary) console.log(`  ${row.name.padEnd(8)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed`)
+for (const row of summary) {
+  console.log(`  ${row.name.padEnd(8)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`)
+}
 const passed = summary.reduce((sum, row) => sum + row.passed, 0)
 const failed = summary.reduce((sum, row) => sum + row.failed, 0)
 console.log(`\n${passed} passed, ${failed} failed`)

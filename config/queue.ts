@@ -15,6 +15,11 @@ export default defineConfig({
     driver === 'redis'
       ? { redis: drivers.redis({ connectionName: 'main' }), sync: drivers.sync() }
       : { database: drivers.database({ tableName: 'queue_jobs' }), sync: drivers.sync() },
+  /**
+   * Failed jobs are kept a week (at most 1,000 a queue) so the admin queue
+   * monitor can show why they failed and retry them; done jobs are dropped.
+   */
+  defaultJobOptions: { removeOnFail: { age: '7d', count: 1000 } },
   worker: {
     concurrency: 5,
     idleDelay: '100ms',

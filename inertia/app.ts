@@ -10,6 +10,8 @@ createInertiaApp({
     createSSRApp({ render: () => h(App, props) })
       .use(plugin)
       .mount(el)
+    /** Interactive from here on (the server-rendered HTML was not): browser tests wait for this mark. */
+    document.documentElement.dataset.hydrated = 'true'
   },
   progress: { color: '#2563eb' },
 })

@@ -36,7 +36,15 @@ declare module '@adonisjs/inertia/types' {
       newToken: { name: string; secret: string } | null
     }
     'admin/users': { users: UserRow[] }
-    'events/index': { events: any[]; nextCursor: string | null; filters: { q?: string; status?: string; league?: string; cursor?: string } }
+    'events/index': {
+      events: any[]
+      nextCursor: string | null
+      filters: Partial<Record<'q' | 'sport' | 'league' | 'team' | 'venue' | 'from' | 'to' | 'platform' | 'status' | 'cursor', string>>
+      filterErrors: Record<string, string>
+      sports: string[]
+      leagues: string[]
+      platforms: Array<{ slug: string; name: string }>
+    }
     'watch_rules/index': { rules: any[] }
     'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
     'alerts/index': { alerts: any[]; nextCursor: string | null }
@@ -45,7 +53,21 @@ declare module '@adonisjs/inertia/types' {
     'purchases/budget': { budget: any }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
-    'admin/sources': { platforms: any[]; problems: any[] }
+    'admin/sources': { platforms: any[]; problems: any[]; schedules: any[]; scheduledTotal: number }
+    'admin/index': { queue: { driver: string; waiting: number; active: number; failed: number }; sources: { active: number; paused: number; blocked: number }; audit: number }
+    'admin/queue': {
+      driver: 'database' | 'redis'
+      queues: Array<{ queue: string; waiting: number; delayed: number; active: number; failed: number }>
+      failed: Array<{ id: string; queue: string; name: string; attempts: number; error: string | null; failedAt: string | null }>
+    }
+    'admin/audit': {
+      entries: any[]
+      nextCursor: string | null
+      filters: Partial<Record<'actor' | 'action' | 'subjectType' | 'subjectId' | 'from' | 'to' | 'before', string>>
+      filterErrors: Record<string, string>
+      actions: string[]
+      subjectTypes: string[]
+    }
     'events/show': { event: any; sources: any[]; listings: any[]; changes: any[] }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }

@@ -4,11 +4,34 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import EventTransformer from '#transformers/event_transformer'
+import { decodeEventCursor, encodeEventCursor } from '#monitoring/event_cursor'
 
 const PAGE_SIZE = 25
 
+export type EventFilters = {
+  q?: string
+  sport?: string
+  league?: string
+  team?: string
+  venue?: string
+  from?: Date
+  to?: Date
+  platform?: string
+  status?: string
+  cursor?: string
+}
+
+/** A contains-pattern for `like … escape '!'` (portable: MySQL reads a backslash inside quotes). */
+const like = (value: string) => `%${value.toLowerCase().replace(/[!%_]/g, (char) => `!${char}`)}%`
+
 export default class EventQueries {
-  async list(filters: { q?: string; status?: string; league?: string; cursor?: string }) {
+  /**
+   * One page of events matching the filters, dated events by start time
+   * then undated ones, with an opaque cursor for the next page. A cursor
+   * that was not made here is refused (E_INVALID_CURSOR, field `cursor`).
+   */
+  async list(filters: EventFilters, pageSize = PAGE_SIZE) {
+    const cursor = filters.cursor ? decodeEventCursor(filters.cursor) : null
     const query = db
       .from('events')
       .whereNull('archived_at')
@@ -29,35 +52,82 @@ export default class EventQueries {
           .count('*')
           .as('listing_count')
       )
+      .orderByRaw('case when starts_at is null then 1 else 0 end asc')
       .orderBy('starts_at', 'asc')
       .orderBy('id', 'asc')
-      .limit(PAGE_SIZE + 1)
+      .limit(pageSize + 1)
     if (filters.q) {
-      const like = `%${filters.q.toLowerCase()}%`
+      const pattern = like(filters.q)
       query.where((where) =>
         where
-          .whereRaw('lower(name) like ?', [like])
-          .orWhereRaw('lower(coalesce(venue, \'\')) like ?', [like])
-          .orWhereRaw('lower(coalesce(home_team, \'\')) like ?', [like])
-          .orWhereRaw('lower(coalesce(away_team, \'\')) like ?', [like])
+          .whereRaw("lower(name) like ? escape '!'", [pattern])
+          .orWhereRaw("lower(coalesce(venue, '')) like ? escape '!'", [pattern])
+          .orWhereRaw("lower(coalesce(home_team, '')) like ? escape '!'", [pattern])
+          .orWhereRaw("lower(coalesce(away_team, '')) like ? escape '!'", [pattern])
       )
     }
-    if (filters.status) query.where('status', filters.status)
-    if (filters.league) query.where('league', filters.league)
-    if (filters.cursor) {
-      const [startMs, id] = filters.cursor.split('_').map(Number)
-      const starts = new Date(startMs)
+    if (filters.team) {
+      const pattern = like(filters.team)
       query.where((where) =>
-        where.where('starts_at', '>', starts).orWhere((tie) => tie.where('starts_at', starts).where('id', '>', id))
+        where
+          .whereRaw("lower(coalesce(home_team, '')) like ? escape '!'", [pattern])
+          .orWhereRaw("lower(coalesce(away_team, '')) like ? escape '!'", [pattern])
+      )
+    }
+    if (filters.venue) query.whereRaw("lower(coalesce(venue, '')) like ? escape '!'", [like(filters.venue)])
+    if (filters.sport) query.whereRaw('lower(sport) = ?', [filters.sport.toLowerCase()])
+    if (filters.league) query.whereRaw('lower(league) = ?', [filters.league.toLowerCase()])
+    if (filters.status) query.where('status', filters.status)
+    if (filters.from) query.where('starts_at', '>=', filters.from)
+    if (filters.to) query.where('starts_at', '<', new Date(filters.to.getTime() + 86_400_000))
+    if (filters.platform) {
+      query.whereExists((sources) =>
+        sources
+          .from('event_sources')
+          .join('platforms', 'platforms.id', 'event_sources.platform_id')
+          .whereColumn('event_sources.event_id', 'events.id')
+          .where('platforms.slug', filters.platform!)
+      )
+    }
+    if (cursor?.undated) {
+      query.whereNull('starts_at').where('id', '>', cursor.id)
+    } else if (cursor) {
+      const starts = new Date(cursor.startsAtMs!)
+      query.where((where) =>
+        where
+          .whereNull('starts_at')
+          .orWhere('starts_at', '>', starts)
+          .orWhere((tie) => tie.where('starts_at', starts).where('id', '>', cursor.id))
       )
     }
     const rows = await query
-    const hasMore = rows.length > PAGE_SIZE
-    const page = rows.slice(0, PAGE_SIZE)
+    const hasMore = rows.length > pageSize
+    const page = rows.slice(0, pageSize)
     const last = page[page.length - 1]
     return {
       events: page.map((row) => EventTransformer.row(row)),
-      nextCursor: hasMore && last?.starts_at ? `${new Date(last.starts_at).getTime()}_${last.id}` : null,
+      nextCursor:
+        hasMore && last
+          ? encodeEventCursor(
+              last.starts_at === null || last.starts_at === undefined
+                ? { undated: true, startsAtMs: null, id: last.id }
+                : { undated: false, startsAtMs: new Date(last.starts_at).getTime(), id: last.id }
+            )
+          : null,
+    }
+  }
+
+  /** What the filter selects offer: the sports, leagues and platforms in the catalogue. */
+  async filterOptions() {
+    const distinct = async (column: string) =>
+      (await db.from('events').whereNull('archived_at').whereNotNull(column).distinct(column).orderBy(column).limit(200)).map(
+        (row) => row[column] as string
+      )
+    const platforms = await db.from('platforms').where('enabled', true).orderBy('name').select('slug', 'name')
+    return {
+      sports: await distinct('sport'),
+      leagues: await distinct('league'),
+      platforms: platforms.map((row) => ({ slug: row.slug as string, name: row.name as string })),
     }
   }
 

@@ -10,9 +10,6 @@ const WatchRulesController = () => import('#controllers/watch_rules_controller')
 const AlertsController = () => import('#controllers/alerts_controller')
 const PurchasesController = () => import('#controllers/purchases_controller')
 const AccountsController = () => import('#controllers/accounts_controller')
-const AdminPlatformsController = () => import('#controllers/admin/platforms_controller')
-const AdminSourcesController = () => import('#controllers/admin/sources_controller')
-const AdminUsersController = () => import('#controllers/admin/users_controller')
 const HealthController = () => import('#controllers/health_controller')
 
 router.get('/health/live', [HealthController, 'live'])
@@ -34,6 +31,7 @@ router
     router.get('/', [PagesController, 'dashboard']).as('dashboard')
     router.get('/events', [EventsController, 'index']).as('events.index')
     router.post('/events', [EventsController, 'store']).as('events.store')
+    router.post('/events/discover', [EventsController, 'discover']).as('events.discover')
     router.get('/events/:id', [EventsController, 'show']).as('events.show').where('id', router.matchers.number())
     router.get('/watch-rules', [WatchRulesController, 'index']).as('watch_rules.index')
     router.get('/watch-rules/new', [WatchRulesController, 'create']).as('watch_rules.create')
@@ -67,25 +65,6 @@ router
     router.put('/settings/password', [SettingsController, 'updatePassword']).as('settings.password')
     router.post('/settings/tokens', [SettingsController, 'createToken']).as('settings.tokens.store')
     router.delete('/settings/tokens/:id', [SettingsController, 'revokeToken']).as('settings.tokens.destroy')
-
-    router
-      .group(() => {
-        router.get('/admin', [PagesController, 'section']).as('admin.index')
-        router.get('/admin/sources', [AdminSourcesController, 'index']).as('admin.sources.index')
-        router.post('/admin/sources/:id/pause', [AdminSourcesController, 'pause']).as('admin.sources.pause')
-        router.post('/admin/sources/:id/resume', [AdminSourcesController, 'resume']).as('admin.sources.resume')
-        router.post('/admin/sources/:id/check', [AdminSourcesController, 'checkNow']).as('admin.sources.check')
-        router
-          .group(() => {
-            router.get('/admin/users', [AdminUsersController, 'index']).as('admin.users.index')
-            router.put('/admin/users/:id/role', [AdminUsersController, 'updateRole']).as('admin.users.role')
-            router.get('/admin/platforms', [AdminPlatformsController, 'index']).as('admin.platforms.index')
-            router.put('/admin/platforms/:id', [AdminPlatformsController, 'update']).as('admin.platforms.update')
-            router.put('/admin/platforms/:id/credential', [AdminPlatformsController, 'setCredential']).as('admin.platforms.credential')
-          })
-          .use(middleware.role({ atLeast: 'admin' }))
-      })
-      .use(middleware.role({ atLeast: 'manager' }))
   })
   .use(middleware.auth())
 

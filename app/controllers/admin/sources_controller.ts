@@ -2,12 +2,14 @@ import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import SourceService from '#monitoring/source_service'
 import { sourceHealth } from '#monitoring/source_health'
+import { sourceSchedules } from '#monitoring/source_schedules'
 
 const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
 
 export default class AdminSourcesController {
   async index({ inertia }: HttpContext) {
-    return inertia.render('admin/sources', await sourceHealth())
+    const schedules = await sourceSchedules()
+    return inertia.render('admin/sources', { ...(await sourceHealth()), schedules: schedules.sources, scheduledTotal: schedules.total })
   }
 
   async pause({ params, request, auth, response, session }: HttpContext) {
