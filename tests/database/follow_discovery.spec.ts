@@ -46,7 +46,7 @@ test.group('Following a team', (group) => {
   const follow = (team: string, extra: Record<string, unknown> = {}) =>
     new WatchRuleService().create(user, {
       name: `Follow ${team}`,
-      filters: { team },
+      filters: { team, platforms: ['sandbox'] },
       triggers: [{ kind: 'available' }],
       follow: true,
       ...extra,

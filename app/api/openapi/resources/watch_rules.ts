@@ -36,6 +36,7 @@ export const watchRuleInput = input(
     importance: int({ minimum: 1, maximum: 5 }),
     autoPurchase: bool(),
     enabled: bool(),
+    follow: { ...bool(), description: 'Search the platforms for the team, league or venue of the filters and watch the new games found (needs one of them, and no eventId)' },
   },
   ['name', 'triggers']
 )
@@ -60,6 +61,10 @@ const module: OpenApiModule = {
       importance: int(),
       autoPurchase: bool(),
       enabled: bool(),
+      follow: bool(),
+      lastDiscoveredAt: nullable(dateTime()),
+      discoveredEvents: int(),
+      lastDiscoveryError: nullable(str()),
       createdAt: nullable(dateTime()),
     }),
     WatchRuleInput: watchRuleInput,
