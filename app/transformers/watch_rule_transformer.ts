@@ -19,10 +19,11 @@ export default class WatchRuleTransformer {
       importance: rule.importance,
       autoPurchase: rule.autoPurchase,
       enabled: rule.enabled,
-      follow: rule.follow,
+      follow: rule.follow ?? false,
       lastDiscoveredAt: rule.lastDiscoveredAt?.toUTC().toISO() ?? null,
-      discoveredEvents: rule.discoveredEvents,
-      lastDiscoveryError: rule.lastDiscoveryError,
+      // a rule just created has not read back its column defaults
+      discoveredEvents: rule.discoveredEvents ?? 0,
+      lastDiscoveryError: rule.lastDiscoveryError ?? null,
       createdAt: rule.createdAt?.toUTC().toISO() ?? null,
     }
   }
