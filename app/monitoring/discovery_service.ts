@@ -9,6 +9,7 @@ import Platform from '#models/platform'
 import ApiException from '#exceptions/api_exception'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { writeMarket } from '#monitoring/market_writer'
+import { marketHash } from '#monitoring/market_hash'
 
 export interface DiscoverProgress {
   page: number
@@ -106,6 +107,7 @@ export async function addEvent(input: string, options: { userId?: number | null;
   const context = await runtime.context(platform, options.userId ?? null)
   const snapshot = await connector.fetchMarket(ref, context)
   const upserted = await upsertEvent(platform.id, snapshot.event)
-  const written = await writeMarket({ id: upserted.sourceId, eventId: upserted.eventId }, snapshot, options.now ?? new Date())
+  /** With its fingerprint stored, this load is the baseline: the next scheduled check alerts on what changed since. */
+  const written = await writeMarket({ id: upserted.sourceId, eventId: upserted.eventId }, snapshot, options.now ?? new Date(), marketHash(snapshot))
   return { ...upserted, event: snapshot.event, listings: snapshot.listings?.length ?? null, changes: written.changes.length }
 }

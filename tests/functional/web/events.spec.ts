@@ -93,6 +93,22 @@ test.group('Events from the sandbox exchange', (group) => {
     assert.include(stored.last_error, 'unavailable')
   })
 
+  test('an event added by reference is the baseline: the first scheduled check alerts on what changed since', async ({ assert }) => {
+    const { addEvent } = await import('#monitoring/discovery_service')
+    const { default: WatchRuleService } = await import('#alerts/watch_rule_service')
+    const simEvent = sandbox.exchange.simulator.events().find((event: any) => event.state === 'shown' && sandbox.exchange.simulator.listings(event.id).some((l: any) => l.available > 0))!
+    const added = await addEvent(`sandbox:${simEvent.id}`)
+    const user = await createUser('member')
+    await new WatchRuleService().create(user, { name: 'Drops', eventId: added.eventId, triggers: [{ kind: 'price_drop', percent: 5 }] } as any)
+    const simListing = sandbox.exchange.simulator.listings(simEvent.id).find((listing: any) => listing.available > 0)!
+    sandbox.exchange.mutate((simulator) => simulator.setPrice(simListing.id, Math.max(600, Math.round(simListing.retailCents / 2))))
+    await checkSource(added.sourceId)
+    const alerts = await db.from('alerts').where({ user_id: user.id, event_id: added.eventId })
+    assert.lengthOf(alerts, 1)
+    await db.from('alerts').delete()
+    await db.from('watch_rules').delete()
+  })
+
   test('a market change in the exchange becomes change-only history on the next check', async ({ assert }) => {
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
