@@ -8,6 +8,7 @@ import User from '#models/user'
 import apiConfig from '#config/api'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { recordDelivery } from '#monitoring/metrics'
+import { emitPurchase } from '#purchasing/purchase_events'
 import { createUser } from '#tests/helpers/users'
 import { createPlatform, normalisedEvent } from '#tests/helpers/market'
 import { conformanceErrors } from '#tests/helpers/openapi'
@@ -115,6 +116,8 @@ test.group('API operations', (group) => {
     })
     const member = await createUser('member')
     const admin = await createUser('admin')
+    const scrapeFailed = async () =>
+      (await client.get('/metrics').bearerToken('scrape-secret-123')).text().match(/hdtickets_purchases_total\{outcome="failed"\} (\d+)/)?.[1]
     ;(await client.get('/metrics')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken('wrong')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken(await token(member, ['read']))).assertStatus(401)
@@ -122,11 +125,15 @@ test.group('API operations', (group) => {
 
     recordDelivery('webhook', 'sent')
     recordDelivery('webhook', 'sent')
+    /** Purchase outcomes reach the counter through the purchase events (start/metrics.ts). */
+    const failedBefore = Number((await scrapeFailed()) ?? 0)
+    await emitPurchase('purchase_failed', { requestId: 1, userId: 1, platform: 'sandbox', code: 'E_TEST', reason: 'test' })
     const scraped = await client.get('/metrics').bearerToken('scrape-secret-123')
     scraped.assertStatus(200)
     assert.match(scraped.header('content-type')!, /^text\/plain/)
     const text = scraped.text()
     assert.match(text, /hdtickets_notification_deliveries_total\{channel="webhook",outcome="sent"\} [2-9]/)
+    assert.equal(Number(await scrapeFailed()), failedBefore + 1)
     for (const name of ['hdtickets_checks_total', 'hdtickets_check_duration_seconds', 'hdtickets_platform_requests_total', 'hdtickets_platform_daily_quota', 'hdtickets_queue_depth', 'hdtickets_job_duration_seconds', 'hdtickets_purchases_total', 'hdtickets_sse_connections']) {
       assert.include(text, `# TYPE ${name} `)
     }
