@@ -4,7 +4,7 @@ import { compose } from '@adonisjs/core/helpers'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
-import { DbAccessTokensProvider } from '@adonisjs/auth/access_tokens'
+import { ThrottledAccessTokensProvider } from '#security/access_tokens_provider'
 import Account from '#models/account'
 import WatchRule from '#models/watch_rule'
 import Alert from '#models/alert'
@@ -70,7 +70,8 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @hasMany(() => Order)
   declare orders: HasMany<typeof Order>
 
-  static accessTokens = DbAccessTokensProvider.forModel(User, {
+  static accessTokens = new ThrottledAccessTokensProvider({
+    tokenableModel: User,
     expiresIn: '365 days',
     prefix: 'hdt_',
     table: 'auth_access_tokens',

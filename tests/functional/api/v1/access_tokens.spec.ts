@@ -24,6 +24,28 @@ test.group('API access tokens', (group) => {
     response.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
   })
 
+  test('last use is stamped once a minute, and never by a request with the wrong secret', async ({ client, assert }) => {
+    const { default: db } = await import('@adonisjs/lucid/services/db')
+    const user = await createUser('member')
+    const value = await tokenFor(user, ['read'])
+    const [identifier] = value.slice('hdt_'.length).split('.')
+    const lastUsed = async () => (await db.from('auth_access_tokens').where('tokenable_id', user.id).first()).last_used_at
+
+    ;(await client.get('/api/v1/me').bearerToken(`hdt_${identifier}.${'x'.repeat(40)}`)).assertStatus(401)
+    assert.isNull(await lastUsed())
+
+    ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
+    const first = await lastUsed()
+    assert.isNotNull(first)
+    ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
+    assert.deepEqual(await lastUsed(), first)
+
+    await db.from('auth_access_tokens').where('tokenable_id', user.id).update({ last_used_at: new Date(Date.now() - 120_000) })
+    ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
+    const later = new Date(await lastUsed()).getTime()
+    assert.isAbove(later, Date.now() - 30_000)
+  })
+
   test('a valid token reads, and its abilities bound what it may do', async ({ client, assert }) => {
     const user = await createUser('member')
     const readOnly = await tokenFor(user, ['read'])
