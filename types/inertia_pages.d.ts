@@ -46,7 +46,22 @@ declare module '@adonisjs/inertia/types' {
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
     'admin/sources': { platforms: any[]; problems: any[] }
-    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[] }
+    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[]; chart: any; spread: any[]; platforms: any[]; dealScores: Record<string, any> }
+    'analytics/index': {
+      groups: { leagues: string[]; teams: string[] }
+      selected: { kind: 'league' | 'team'; name: string | null }
+      trend: any[]
+      curve: any[]
+      pastEvents: number
+      backtest: any
+      hints: any[]
+      alerts: any[]
+      spend: any
+      funnel: any[]
+      comparison: any
+      watchedEvents: any[]
+      calendarUrl: string | null
+    }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }
     'errors/server_error': { message?: string }
