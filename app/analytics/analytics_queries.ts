@@ -4,6 +4,7 @@
  * functions beside this file.
  */
 import db from '@adonisjs/lucid/services/db'
+import { fromDbTime } from '#purchasing/sql'
 import { dealScore, type ComparableListing, type DealScore } from '#analytics/deal_score'
 import { backtestHint, buyOrWaitHint, daysBeforeCurve, DAY_MS } from '#analytics/days_before'
 import { alertFunnel, spendByMonth, spendByPlatform } from '#analytics/spend'
@@ -13,7 +14,7 @@ import { watchedEventIds } from '#analytics/watched_events'
 import CalendarFeed from '#analytics/calendar_feed'
 
 const money = (minor: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100)
-const ms = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value : new Date(value as string).getTime())
+const ms = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
 
 export type ListingForScore = { id: number; section: string | null; price: { amountMinor: number } | null; platform: string; quantity: number; priceWithFees?: { amountMinor: number } | null }
 

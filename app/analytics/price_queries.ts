@@ -5,10 +5,11 @@
  * event's age.
  */
 import db from '@adonisjs/lucid/services/db'
+import { fromDbTime } from '#purchasing/sql'
 import { priceSeries, dailyLowest, bucketFor, type HistoryChange, type ListingNow, type PriceSeries } from '#analytics/price_series'
 import { DAY_MS, type PastEvent } from '#analytics/days_before'
 
-const ms = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value : new Date(value as string).getTime())
+const ms = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
 
 export async function loadSeries(eventIds: number[], fromMs: number, toMs: number, bucketMs?: number): Promise<Map<number, PriceSeries>> {
   const result = new Map<number, PriceSeries>()
