@@ -21,16 +21,16 @@ function listing(ref: string, price: number, quantity: number, section: string) 
   return { ...normalisedListing(ref, price, quantity), section }
 }
 
-/** An event with three days of history: 101 gets cheaper, one listing goes. */
+/** An event with three days of history: A in 101 gets cheaper, D (Floor, VIP) goes; E stays in 200. */
 async function eventWithHistory(name = 'Analytics Game') {
   const platform = await createPlatform()
   const event = normalisedEvent({ name, startsAt: new Date(Date.now() + 20 * 24 * HOUR).toISOString() })
   const { eventId, sourceId } = await upsertEvent(platform.id, event)
   const source = { id: sourceId, eventId }
   const t = (hoursAgo: number) => new Date(Date.now() - hoursAgo * HOUR)
-  await writeMarket(source, snapshot(event, [listing('A', 10_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101'), listing('D', 30_000, 2, 'Floor, VIP')]), t(72))
-  await writeMarket(source, snapshot(event, [listing('A', 9_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101'), listing('D', 30_000, 2, 'Floor, VIP')]), t(48))
-  await writeMarket(source, snapshot(event, [listing('A', 8_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101')]), t(24))
+  await writeMarket(source, snapshot(event, [listing('A', 10_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101'), listing('D', 30_000, 2, 'Floor, VIP'), listing('E', 20_000, 2, '200')]), t(72))
+  await writeMarket(source, snapshot(event, [listing('A', 9_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101'), listing('D', 30_000, 2, 'Floor, VIP'), listing('E', 20_000, 2, '200')]), t(48))
+  await writeMarket(source, snapshot(event, [listing('A', 8_000, 2, '101'), listing('B', 12_000, 4, '101'), listing('C', 14_000, 2, '101'), listing('E', 20_000, 2, '200')]), t(24))
   return { platform, eventId, sourceId }
 }
 
@@ -51,17 +51,18 @@ test.group('Event page analytics', (group) => {
     /** Starts before the history (nothing), then 100.00 → 90.00 → 80.00, ends at today's market. */
     assert.equal(lowest[0], null)
     assert.deepEqual(lowest.filter((value: number | null) => value !== null), [10_000, 9_000, 8_000, 8_000])
-    assert.deepEqual(props.chart.availability[props.chart.availability.length - 1].slice(1), [3, 8])
+    assert.deepEqual(props.chart.availability[props.chart.availability.length - 1].slice(1), [4, 10])
 
-    assert.deepEqual(props.spread.map((row: any) => row.section), ['101'])
-    assert.deepEqual(props.platforms.map((row: any) => [row.platform, row.lowestMinor, row.listings]), [[platform.slug, 8_000, 3]])
+    assert.deepEqual(props.spread.map((row: any) => [row.section, row.medianMinor]), [['101', 12_000], ['200', 20_000]])
+    assert.deepEqual(props.platforms.map((row: any) => [row.platform, row.lowestMinor, row.listings]), [[platform.slug, 8_000, 4]])
 
     const cheapest = props.listings.find((row: any) => row.price.amountMinor === 8_000)
     const score = props.dealScores[cheapest.id]
-    /** Few listings in 101: compared with the whole event (2 others), both dearer. */
+    /** Only 2 others in 101: compared with the whole event (3 others), all dearer. */
     assert.equal(score.comparables.scope, 'event')
-    assert.equal(score.comparables.count, 2)
-    assert.deepEqual(score.comparables.sample.map((row: any) => row.priceMinor), [12_000, 14_000])
+    assert.equal(score.comparables.count, 3)
+    assert.deepEqual(score.comparables.sample.map((row: any) => row.priceMinor), [12_000, 14_000, 20_000])
+    assert.equal(score.comparables.shareAbove, 1)
     assert.isNotNull(score.score)
     assert.isAbove(score.explanation.length, 1)
   })
@@ -125,7 +126,7 @@ test.group('Analytics page', (group) => {
 
     assert.lengthOf(props.alerts, 1)
     assert.equal(props.alerts[0].section, '101')
-    assert.equal(props.alerts[0].deal.comparables.count, 2)
+    assert.equal(props.alerts[0].deal.comparables.count, 3)
     assert.match(props.alerts[0].deal.explanation[0], /below the median/)
 
     assert.equal(props.comparison.eventId, eventId)
@@ -171,8 +172,8 @@ test.group('CSV exports', (group) => {
     assert.include(response.header('content-disposition'), `event-${eventId}-price-history.csv`)
     const lines = response.text().split('\r\n').filter(Boolean)
     assert.equal(lines[0], 'observed_at,platform,listing_id,section,row,change,old_price,new_price,currency,old_quantity,new_quantity')
-    /** 4 appeared, A 100→90, A 90→80, D gone */
-    assert.lengthOf(lines, 1 + 7)
+    /** 5 appeared, A 100→90, A 90→80, D gone */
+    assert.lengthOf(lines, 1 + 8)
     assert.match(lines[1], /,101,A,appeared,,100\.00,USD,,2$/)
     assert.isTrue(lines.some((line) => line.includes(',"Floor, VIP",A,appeared,,300.00,USD,,2')))
     assert.isTrue(lines.some((line) => line.includes(',price_changed,90.00,80.00,USD,2,2')))
