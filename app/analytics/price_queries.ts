@@ -11,7 +11,7 @@ import { DAY_MS, type PastEvent } from '#analytics/days_before'
 
 const ms = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
 
-export async function loadSeries(eventIds: number[], fromMs: number, toMs: number, bucketMs?: number): Promise<Map<number, PriceSeries>> {
+export async function loadSeries(eventIds: number[], fromMs: number, toMs: number, bucketMs?: number, options: { perPlatform?: boolean } = {}): Promise<Map<number, PriceSeries>> {
   const result = new Map<number, PriceSeries>()
   if (!eventIds.length) return result
   const [listings, changes] = await Promise.all([
@@ -46,7 +46,7 @@ export async function loadSeries(eventIds: number[], fromMs: number, toMs: numbe
       at: ms(row.observed_at),
     })
   }
-  for (const id of eventIds) result.set(id, priceSeries(listingsBy.get(id) ?? [], changesBy.get(id) ?? [], fromMs, toMs, bucketMs ?? bucketFor(fromMs, toMs)))
+  for (const id of eventIds) result.set(id, priceSeries(listingsBy.get(id) ?? [], changesBy.get(id) ?? [], fromMs, toMs, bucketMs ?? bucketFor(fromMs, toMs), options))
   return result
 }
 
@@ -89,7 +89,7 @@ export async function priceChart(eventId: number, now = new Date(), days = 90): 
 export async function dailyLowestFor(eventIds: number[], now = new Date(), days = 30) {
   const toMs = now.getTime()
   const fromMs = toMs - days * DAY_MS
-  const series = await loadSeries(eventIds, fromMs, toMs, 3_600_000)
+  const series = await loadSeries(eventIds, fromMs, toMs, 3_600_000, { perPlatform: false })
   const result = new Map<number, Array<{ at: number; lowest: number | null }>>()
   for (const [id, entry] of series) result.set(id, dailyLowest(entry.all, fromMs, toMs).slice(0, days))
   return result
@@ -128,7 +128,7 @@ export async function pastEvents(filter: { league?: string | null; team?: string
       const raw = loaded.get(event.id)
       if (!raw || raw.changes.length === 0) continue
       /** The listings now are the market at the end; changes after the start are undone too. */
-      const series = priceSeries(raw.listings, raw.changes.filter((change) => change.at >= fromMs), fromMs, Math.max(startsAt, raw.lastChangeAt), 3_600_000)
+      const series = priceSeries(raw.listings, raw.changes.filter((change) => change.at >= fromMs), fromMs, Math.max(startsAt, raw.lastChangeAt), 3_600_000, { perPlatform: false })
       const days = dailyLowest(series.all, fromMs, startsAt)
       const daily = days
         .map((day, index) => ({ daysBefore: maxDays - 1 - index, lowest: day.lowest }))

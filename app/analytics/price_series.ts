@@ -50,7 +50,15 @@ function summarise(state: State, at: number, only?: Set<number>): SeriesPoint {
  * @param listings every listing of the event as stored now (available or not)
  * @param changes the event's changes with `at` in [fromMs, toMs], in any order
  */
-export function priceSeries(listings: ListingNow[], changes: HistoryChange[], fromMs: number, toMs: number, bucketMs = bucketFor(fromMs, toMs)): PriceSeries {
+export function priceSeries(
+  listings: ListingNow[],
+  changes: HistoryChange[],
+  fromMs: number,
+  toMs: number,
+  bucketMs = bucketFor(fromMs, toMs),
+  options: { perPlatform?: boolean } = {}
+): PriceSeries {
+  const perPlatform = options.perPlatform ?? true
   const platformOf = new Map(listings.map((listing) => [listing.id, listing.platform]))
   const state: State = new Map()
   for (const listing of listings) if (listing.available) state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
@@ -72,7 +80,7 @@ export function priceSeries(listings: ListingNow[], changes: HistoryChange[], fr
   for (const platform of byPlatform.keys()) result.platforms[platform] = []
   const emit = (at: number) => {
     result.all.push(summarise(state, at))
-    for (const [platform, ids] of byPlatform) result.platforms[platform].push(summarise(state, at, ids))
+    if (perPlatform) for (const [platform, ids] of byPlatform) result.platforms[platform].push(summarise(state, at, ids))
   }
 
   emit(fromMs)

@@ -29,7 +29,7 @@ export default class DashboardQueries {
      * The market replayed over the last 7 days (app/analytics/price_series.ts):
      * the lowest price 24 h ago, and a sparkline of the daily lowest.
      */
-    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000)
+    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000, { perPlatform: false })
     const lowestYesterday = new Map<number, number | null>()
     const sparklines = new Map<number, Array<number | null>>()
     for (const [id, entry] of series) {
@@ -47,7 +47,7 @@ export default class DashboardQueries {
       .select('purchase_requests.id', 'purchase_requests.quantity', 'purchase_requests.max_price_minor', 'purchase_requests.currency', 'events.name as event_name')
     if (!canSeeOthers) pendingQuery.where('purchase_requests.user_id', userId)
 
-    const health = await sourceHealth(now)
+    const health = await recentSourceHealth(now)
     return {
       watched: watched.map((row) => ({
         id: row.id,
@@ -78,6 +78,21 @@ export default class DashboardQueries {
       queue: await queueHealth(),
     }
   }
+}
+
+/**
+ * Source health scans every source (counts by platform and state): on a
+ * busy deployment that was most of a dashboard request. Every dashboard in
+ * the process shares one reading for up to 5 s.
+ */
+let healthCache: { at: number; value: Promise<Awaited<ReturnType<typeof sourceHealth>>> } | null = null
+function recentSourceHealth(now: Date) {
+  if (!healthCache || now.getTime() - healthCache.at > 5_000 || now.getTime() < healthCache.at) {
+    const value = sourceHealth(now)
+    healthCache = { at: now.getTime(), value }
+    value.catch(() => (healthCache = null))
+  }
+  return healthCache.value
 }
 
 /** Jobs by state, from the database driver's table (Redis: not counted here). */

@@ -49,3 +49,12 @@ test.group('priceSeries (change-only history → lowest / median / availability 
     assert.deepEqual(days.map((day) => day.lowest), [100, 90, 90, 90])
   })
 })
+
+test.group('priceSeries options', () => {
+  test('perPlatform: false skips the per-platform lines and keeps the totals', ({ assert }) => {
+    const listings = [{ id: 1, platform: 'a', priceMinor: 100, quantity: 1, available: true }]
+    const series = priceSeries(listings, [], 0, 3_600_000, 3_600_000, { perPlatform: false })
+    assert.deepEqual(series.platforms, { a: [] })
+    assert.deepEqual(series.all.map((point) => point.lowest), [100, 100])
+  })
+})
