@@ -63,7 +63,10 @@ export type PriceChart = {
 /** The event's price chart: lowest and median per platform, availability, on-sale and status changes. */
 export async function priceChart(eventId: number, now = new Date(), days = 90): Promise<PriceChart> {
   const toMs = now.getTime()
-  const fromMs = toMs - days * DAY_MS
+  /** The window starts at the event's first recorded change when that is more recent than `days` ago. */
+  const first = await db.from('listing_changes').where('event_id', eventId).min('observed_at as first').first()
+  const firstMs = first?.first === null || first?.first === undefined ? null : ms(first.first)
+  const fromMs = Math.max(toMs - days * DAY_MS, firstMs === null ? -Infinity : firstMs - Math.max(60_000, (toMs - firstMs) * 0.05))
   const [series] = [...(await loadSeries([eventId], fromMs, toMs)).values()]
   const [event, statuses] = await Promise.all([
     db.from('events').where('id', eventId).select('onsale_at', 'presale_at').first(),

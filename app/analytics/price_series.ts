@@ -28,7 +28,7 @@ export type PriceSeries = { platforms: Record<string, SeriesPoint[]>; all: Serie
 type State = Map<number, { price: number | null; quantity: number }>
 
 /** Bucket width so that a window has at most `maxPoints` buckets, never under `minBucketMs`. */
-export function bucketFor(fromMs: number, toMs: number, maxPoints = 400, minBucketMs = 3_600_000) {
+export function bucketFor(fromMs: number, toMs: number, maxPoints = 400, minBucketMs = 60_000) {
   return Math.max(minBucketMs, Math.ceil((toMs - fromMs) / maxPoints / 60_000) * 60_000)
 }
 

@@ -168,8 +168,8 @@ test.group('CSV exports', (group) => {
     const { eventId } = await eventWithHistory()
     const response = await client.get(`/events/${eventId}/price-history.csv`).loginAs(user)
     response.assertStatus(200)
-    assert.match(response.header('content-type'), /^text\/csv/)
-    assert.include(response.header('content-disposition'), `event-${eventId}-price-history.csv`)
+    assert.match(response.header('content-type') ?? '', /^text\/csv/)
+    assert.include(response.header('content-disposition') ?? '', `event-${eventId}-price-history.csv`)
     const lines = response.text().split('\r\n').filter(Boolean)
     assert.equal(lines[0], 'observed_at,platform,listing_id,section,row,change,old_price,new_price,currency,old_quantity,new_quantity')
     /** 5 appeared, A 100→90, A 90→80, D gone */
@@ -229,7 +229,7 @@ test.group('Calendar feed', (group) => {
 
     const feed = await client.get(path)
     feed.assertStatus(200)
-    assert.match(feed.header('content-type'), /^text\/calendar/)
+    assert.match(feed.header('content-type') ?? '', /^text\/calendar/)
     assert.include(feed.text(), 'BEGIN:VCALENDAR\r\n')
     assert.include(feed.text(), `UID:event-${eventId}@`)
     assert.include(feed.text(), 'SUMMARY:Lakers\\, at Celtics\r\n')

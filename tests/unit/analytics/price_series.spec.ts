@@ -40,7 +40,8 @@ test.group('priceSeries (change-only history → lowest / median / availability 
 
   test('bucket width keeps a window to a bounded number of points', ({ assert }) => {
     assert.equal(bucketFor(0, 90 * 24 * H, 400), Math.ceil((90 * 24 * 60) / 400) * 60_000)
-    assert.equal(bucketFor(0, H, 400), H)
+    assert.equal(bucketFor(0, H, 400), 60_000)
+    assert.equal(bucketFor(0, H, 400, H), H)
   })
 
   test('daily lowest carries the price over days without changes', ({ assert }) => {
