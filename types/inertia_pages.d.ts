@@ -39,7 +39,7 @@ declare module '@adonisjs/inertia/types' {
     'events/index': { events: any[]; nextCursor: string | null; filters: { q?: string; status?: string; league?: string; cursor?: string } }
     'watch_rules/index': { rules: any[] }
     'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
-    'alerts/index': { alerts: any[]; nextCursor: string | null }
+    'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
     'purchases/index': { awaiting: any[]; history: any[]; meta: any; filters: any; successRates: any; canApproveOthers: boolean }
     'purchases/show': { request: any; order: any; history: any[] }
     'purchases/budget': { budget: any }

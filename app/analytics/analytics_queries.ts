@@ -126,25 +126,44 @@ export default class AnalyticsQueries {
       .orderBy('alerts.id', 'desc')
       .limit(10)
       .select('alerts.id', 'alerts.event_id', 'alerts.listing_id', 'alerts.price_minor', 'alerts.currency', 'alerts.detected_at', 'events.name as event_name', 'listings.section')
-    const eventIds = [...new Set(alerts.map((alert) => alert.event_id as number))]
-    if (!eventIds.length) return []
-    const [market, history] = await Promise.all([
+    const scores = await this.dealScoresFor(
+      alerts.map((alert) => ({ id: Number(alert.id), eventId: alert.event_id, listingId: Number(alert.listing_id), section: alert.section, priceMinor: alert.price_minor })),
+      now
+    )
+    return alerts.map((alert) => ({
+      alertId: Number(alert.id),
+      eventId: alert.event_id,
+      eventName: alert.event_name,
+      section: alert.section,
+      price: { amountMinor: alert.price_minor, currency: alert.currency ?? 'USD' },
+      detectedAt: new Date(ms(alert.detected_at)).toISOString(),
+      deal: scores.get(Number(alert.id))!,
+    }))
+  }
+
+  /**
+   * Deal scores of alerts on listings (the alerts page and the analytics page):
+   * the alert's price against the event's listings on sale now and its last 30 days.
+   */
+  async dealScoresFor(alerts: Array<{ id: number; eventId: number | null; listingId: number | null; section?: string | null; priceMinor: number | null }>, now = new Date()) {
+    const scored = alerts.filter((alert) => alert.eventId !== null && alert.listingId !== null && alert.priceMinor !== null)
+    const result = new Map<number, DealScore>()
+    const eventIds = [...new Set(scored.map((alert) => alert.eventId as number))]
+    if (!eventIds.length) return result
+    const missingSections = scored.filter((alert) => alert.section === undefined).map((alert) => alert.listingId as number)
+    const [market, history, sections] = await Promise.all([
       db.from('listings').whereIn('event_id', eventIds).where('status', 'available').select('id', 'event_id', 'section', 'price_minor'),
       dailyLowestFor(eventIds, now, 30),
+      missingSections.length ? db.from('listings').whereIn('id', missingSections).select('id', 'section') : Promise.resolve([]),
     ])
-    return alerts.map((alert) => {
-      const comparables = market.filter((row) => row.event_id === alert.event_id).map((row) => ({ id: row.id, section: row.section, priceMinor: row.price_minor }))
-      const historyPrices = (history.get(alert.event_id) ?? []).map((day) => day.lowest).filter((price): price is number => price !== null)
-      return {
-        alertId: Number(alert.id),
-        eventId: alert.event_id,
-        eventName: alert.event_name,
-        section: alert.section,
-        price: { amountMinor: alert.price_minor, currency: alert.currency ?? 'USD' },
-        detectedAt: new Date(ms(alert.detected_at)).toISOString(),
-        deal: dealScore({ id: Number(alert.listing_id), section: alert.section, priceMinor: alert.price_minor }, comparables, historyPrices, money),
-      }
-    })
+    const sectionOf = new Map(sections.map((row: any) => [row.id, row.section as string | null]))
+    for (const alert of scored) {
+      const comparables = market.filter((row) => row.event_id === alert.eventId).map((row) => ({ id: row.id, section: row.section, priceMinor: row.price_minor }))
+      const historyPrices = (history.get(alert.eventId as number) ?? []).map((day) => day.lowest).filter((price): price is number => price !== null)
+      const section = alert.section === undefined ? (sectionOf.get(alert.listingId as number) ?? null) : alert.section
+      result.set(alert.id, dealScore({ id: alert.listingId, section, priceMinor: alert.priceMinor }, comparables, historyPrices, money))
+    }
+    return result
   }
 
   async spend(userId: number) {

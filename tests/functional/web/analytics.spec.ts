@@ -249,3 +249,29 @@ test.group('Calendar feed', (group) => {
     assert.notInclude(second, row.calendar_nonce)
   })
 })
+
+test.group('Deal scores on the alerts page', (group) => {
+  group.each.setup(reset)
+
+  test('each alert on a listing carries its deal score; others none', async ({ client, assert }) => {
+    const user = await createUser('member')
+    const { eventId } = await eventWithHistory()
+    const cheapest = await db.from('listings').where('event_id', eventId).where('price_minor', 8_000).first()
+    const now = new Date()
+    await db.table('alerts').insert({ user_id: user.id, event_id: eventId, listing_id: cheapest.id, type: 'price', condition: 'below', dedupe_key: 'd1', price_minor: 8_000, currency: 'USD', reason: '{"text":"cheap"}', detected_at: now, created_at: now })
+    await db.table('alerts').insert({ user_id: user.id, event_id: eventId, type: 'system', condition: 'status', dedupe_key: 'd2', price_minor: null, currency: null, reason: '{"text":"status"}', detected_at: now, created_at: now })
+    const page = await client.get('/alerts').loginAs(user).withInertia()
+    const props = page.body().props
+    const [statusAlert, priceAlert] = props.alerts
+    assert.isUndefined(props.dealScores[statusAlert.id])
+    const deal = props.dealScores[priceAlert.id]
+    assert.equal(deal.comparables.scope, 'event')
+    assert.equal(deal.comparables.shareAbove, 1)
+    /** History: the daily lowest was 100.00, 90.00 then 80.00 — 80.00 beats the first two, ties the rest. */
+    assert.isAbove(deal.history.count, 2)
+    assert.isAbove(deal.score, 80)
+    assert.equal(deal.label, 'great')
+    const html = await client.get('/alerts').loginAs(user)
+    assert.include(html.text(), 'Great deal')
+  })
+})
