@@ -58,6 +58,9 @@ export function daysBeforeCurve(events: readonly PastEvent[], maxDays = 60) {
 export function buyOrWaitHint(events: readonly PastEvent[], daysBefore: number, options: { threshold?: number; minSamples?: number } = {}): Hint {
   const threshold = options.threshold ?? 0.03
   const minSamples = options.minSamples ?? 5
+  if (daysBefore <= 0) {
+    return { advice: 'buy_now', daysBefore, sampleSize: 0, medianChange: null, shareCheaperLater: null, text: 'Buy now: the event is less than a day away, there is no later price to wait for.' }
+  }
   const ratios: number[] = []
   for (const event of events) {
     const days = byDay(event)
@@ -72,7 +75,7 @@ export function buyOrWaitHint(events: readonly PastEvent[], daysBefore: number, 
       sampleSize: ratios.length,
       medianChange: null,
       shareCheaperLater: null,
-      text: `Not enough history: ${ratios.length} similar past event${ratios.length === 1 ? '' : 's'} had prices ${daysBefore} days out and later (${minSamples} needed).`,
+      text: `Not enough history: ${ratios.length} similar past event${ratios.length === 1 ? '' : 's'} had prices ${daysBefore} day${daysBefore === 1 ? '' : 's'} out and later (${minSamples} needed).`,
     }
   }
   const sorted = [...ratios].sort((a, b) => a - b)

@@ -69,8 +69,8 @@ export async function seedHistory(options: { events: number; changes: number; no
     const home = teams[Math.floor(random() * teams.length)]
     let away = teams[Math.floor(random() * teams.length)]
     if (away === home) away = teams[(teams.indexOf(home) + 1) % teams.length]
-    /** Half played (up to 180 days ago), half to come (up to 120 days ahead). */
-    const startsAt = i % 2 ? now - Math.floor(random() * 180 * DAY) - DAY : now + Math.floor(random() * 120 * DAY) + DAY
+    /** Half played (up to 180 days ago), half to come (up to 120 days ahead), in every league. */
+    const startsAt = Math.floor(i / LEAGUES.length) % 2 ? now - Math.floor(random() * 180 * DAY) - DAY : now + Math.floor(random() * 120 * DAY) + DAY
     events.push({
       name: `${away} at ${home}`,
       sport: 'Sport',

@@ -102,7 +102,27 @@ export async function dailyLowestFor(eventIds: number[], now = new Date(), days 
  * Past events like the given ones (same league, or a team among home/away),
  * each with its daily lowest price by days before it started.
  */
+/**
+ * Played events do not change: their curves are kept for 10 minutes per
+ * league/team (a few hundred replays each on a large catalogue). Only
+ * non-empty results are kept, so the first recorded history shows at once.
+ */
+const pastCache = new Map<string, { at: number; value: PastEvent[] }>()
+const PAST_TTL_MS = 10 * 60_000
+
 export async function pastEvents(filter: { league?: string | null; team?: string | null }, now = new Date(), options: { maxDays?: number; limit?: number } = {}): Promise<PastEvent[]> {
+  const key = JSON.stringify([filter.league?.toLowerCase() ?? null, filter.team?.toLowerCase() ?? null, options.maxDays ?? 60, options.limit ?? 150])
+  const cached = pastCache.get(key)
+  if (cached && now.getTime() - cached.at < PAST_TTL_MS && now.getTime() >= cached.at) return cached.value
+  const value = await readPastEvents(filter, now, options)
+  if (value.length) {
+    if (pastCache.size >= 100) pastCache.delete(pastCache.keys().next().value!)
+    pastCache.set(key, { at: now.getTime(), value })
+  }
+  return value
+}
+
+async function readPastEvents(filter: { league?: string | null; team?: string | null }, now: Date, options: { maxDays?: number; limit?: number }): Promise<PastEvent[]> {
   const maxDays = options.maxDays ?? 60
   const query = db
     .from('events')

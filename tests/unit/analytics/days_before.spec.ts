@@ -60,6 +60,15 @@ test.group('days-before curve, buy-or-wait hint and its backtest', () => {
     assert.equal(mixed.buyNowAccuracy, 0.25)
   })
 
+  test('hint: less than a day out there is nothing to wait for', ({ assert }) => {
+    const falling = [1, 2, 3, 4, 5].map((id) => event(id, 100 + id, 10_000, 0.7))
+    const hint = buyOrWaitHint(falling, 0)
+    assert.equal(hint.advice, 'buy_now')
+    assert.equal(hint.sampleSize, 0)
+    assert.match(hint.text, /less than a day away/)
+    assert.match(buyOrWaitHint([], 1).text, /had prices 1 day out and later/)
+  })
+
   test('backtest with too little history decides nothing and reports no accuracy', ({ assert }) => {
     const result = backtestHint([event(1, 20, 10_000, 0.7), event(2, 40, 10_000, 0.7)])
     assert.equal(result.decisions, 0)
