@@ -114,3 +114,15 @@ export function dailyLowest(points: SeriesPoint[], fromMs: number, toMs: number)
   }
   return days
 }
+
+/** The lowest price at regular steps (the last known value at each step's end; null before any), for sparklines. */
+export function sampleLowest(points: SeriesPoint[], fromMs: number, toMs: number, stepMs: number): Array<number | null> {
+  const samples: Array<number | null> = []
+  let index = 0
+  let current: number | null = null
+  for (let at = fromMs + stepMs; at <= toMs + stepMs - 1; at += stepMs) {
+    while (index < points.length && points[index].at <= at) current = points[index++].lowest
+    samples.push(current)
+  }
+  return samples
+}

@@ -9,7 +9,7 @@ import AlertQueries from '#alerts/alert_queries'
 import { sourceHealth } from '#monitoring/source_health'
 import { watchedEventIds } from '#analytics/watched_events'
 import { loadSeries } from '#analytics/price_queries'
-import { dailyLowest } from '#analytics/price_series'
+import { sampleLowest } from '#analytics/price_series'
 
 export default class DashboardQueries {
   async forUser(userId: number, canSeeOthers: boolean) {
@@ -27,7 +27,7 @@ export default class DashboardQueries {
       : []
     /**
      * The market replayed over the last 7 days (app/analytics/price_series.ts):
-     * the lowest price 24 h ago, and a sparkline of the daily lowest.
+     * the lowest price 24 h ago, and a sparkline of the lowest price hour by hour.
      */
     const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000, { perPlatform: false })
     const lowestYesterday = new Map<number, number | null>()
@@ -35,7 +35,7 @@ export default class DashboardQueries {
     for (const [id, entry] of series) {
       const before = entry.all.filter((point) => point.at <= dayAgo.getTime())
       lowestYesterday.set(id, before.length ? before[before.length - 1].lowest : null)
-      sparklines.set(id, dailyLowest(entry.all, now.getTime() - 7 * 86_400_000, now.getTime()).slice(0, 7).map((day) => day.lowest))
+      sparklines.set(id, sampleLowest(entry.all, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000))
     }
 
     const pendingQuery = db

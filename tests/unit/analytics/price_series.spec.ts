@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { priceSeries, dailyLowest, bucketFor } from '#analytics/price_series'
+import { priceSeries, dailyLowest, bucketFor, sampleLowest } from '#analytics/price_series'
 
 const H = 3_600_000
 test.group('priceSeries (change-only history → lowest / median / availability over time)', () => {
@@ -57,5 +57,13 @@ test.group('priceSeries options', () => {
     const series = priceSeries(listings, [], 0, 3_600_000, 3_600_000, { perPlatform: false })
     assert.deepEqual(series.platforms, { a: [] })
     assert.deepEqual(series.all.map((point) => point.lowest), [100, 100])
+  })
+})
+
+test.group('sampleLowest', () => {
+  test('the last known lowest at the end of each step, null before the history starts', ({ assert }) => {
+    const point = (at: number, lowest: number | null) => ({ at, lowest, median: lowest, listings: 1, tickets: 1 })
+    const samples = sampleLowest([point(0, null), point(90 * 60_000, 500), point(150 * 60_000, 400)], 0, 4 * 3_600_000, 3_600_000)
+    assert.deepEqual(samples, [null, 500, 400, 400])
   })
 })
