@@ -27,15 +27,18 @@ export default class DashboardQueries {
       : []
     /**
      * The market replayed over the last 7 days (app/analytics/price_series.ts):
-     * the lowest price 24 h ago, and a sparkline of the lowest price hour by hour.
+     * the lowest price 24 h ago, and a sparkline of the lowest price (48 steps since its history starts, at most 7 days).
      */
-    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000, { perPlatform: false })
+    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 15 * 60_000, { perPlatform: false })
     const lowestYesterday = new Map<number, number | null>()
     const sparklines = new Map<number, Array<number | null>>()
     for (const [id, entry] of series) {
       const before = entry.all.filter((point) => point.at <= dayAgo.getTime())
       lowestYesterday.set(id, before.length ? before[before.length - 1].lowest : null)
-      sparklines.set(id, sampleLowest(entry.all, now.getTime() - 7 * 86_400_000, now.getTime(), 3_600_000))
+      /** 48 steps from where the history starts (at most 7 days back). */
+      const firstAt = entry.all.find((point) => point.lowest !== null)?.at
+      const start = firstAt === undefined ? now.getTime() - 7 * 86_400_000 : Math.max(now.getTime() - 7 * 86_400_000, firstAt - 1)
+      sparklines.set(id, sampleLowest(entry.all, start, now.getTime(), Math.max(60_000, Math.ceil((now.getTime() - start) / 48))))
     }
 
     const pendingQuery = db
