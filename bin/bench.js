@@ -160,6 +160,10 @@ try {
   stopSandbox()
 }
 
+/** Analytics: price_chart_p95_ms and dashboard_p95_ms on a seeded history (bench/analytics.js), sandbox stopped. */
+const { runAnalyticsBench } = await import('../bench/analytics.js')
+Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
+
 const targets = {
   checks_per_s: '≥ 2000',
   cpu_ms_per_check: '≤ 0.5',
@@ -170,6 +174,8 @@ const targets = {
   staleness_ratio_vs_round_robin: '≥ 2',
   rss_mb: '≤ 300',
   api_tickets_p95_ms: '≤ 20',
+  price_chart_p95_ms: '≤ 50',
+  dashboard_p95_ms: '≤ 50',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

@@ -9,3 +9,4 @@
 import './routes/web.js'
 import './routes/api.js'
 import './routes/admin.js'
+import './routes/analytics.js'

@@ -47,7 +47,7 @@ declare module '@adonisjs/inertia/types' {
     }
     'watch_rules/index': { rules: any[] }
     'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
-    'alerts/index': { alerts: any[]; nextCursor: string | null }
+    'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
     'purchases/index': { awaiting: any[]; history: any[]; meta: any; filters: any; successRates: any; canApproveOthers: boolean }
     'purchases/show': { request: any; order: any; history: any[] }
     'purchases/budget': { budget: any }
@@ -68,7 +68,22 @@ declare module '@adonisjs/inertia/types' {
       actions: string[]
       subjectTypes: string[]
     }
-    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[] }
+    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[]; chart: any; spread: any[]; platforms: any[]; dealScores: Record<string, any> }
+    'analytics/index': {
+      groups: { leagues: string[]; teams: string[] }
+      selected: { kind: 'league' | 'team'; name: string | null }
+      trend: any[]
+      curve: any[]
+      pastEvents: number
+      backtest: any
+      hints: any[]
+      alerts: any[]
+      spend: any
+      funnel: any[]
+      comparison: any
+      watchedEvents: any[]
+      calendarUrl: string | null
+    }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }
     'errors/server_error': { message?: string }

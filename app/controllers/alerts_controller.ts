@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import AlertQueries from '#alerts/alert_queries'
+import AnalyticsQueries from '#analytics/analytics_queries'
 
 const feedValidator = vine.create({
   before: vine.number().withoutDecimals().min(1).optional(),
@@ -11,7 +12,10 @@ const snoozeValidator = vine.create({ minutes: vine.number().withoutDecimals().m
 export default class AlertsController {
   async index({ inertia, request, auth }: HttpContext) {
     const filters = await feedValidator.validate(request.qs())
-    return inertia.render('alerts/index', await new AlertQueries().feed(auth.getUserOrFail().id, filters))
+    const feed = await new AlertQueries().feed(auth.getUserOrFail().id, filters)
+    /** Each alert on a listing with its deal score (app/analytics/deal_score.ts). */
+    const scores = await new AnalyticsQueries().dealScoresFor(feed.alerts.map((alert) => ({ id: alert.id, eventId: alert.eventId, listingId: alert.listingId, priceMinor: alert.price?.amountMinor ?? null })))
+    return inertia.render('alerts/index', { ...feed, dealScores: Object.fromEntries(scores) })
   }
 
   async acknowledge({ params, auth, response }: HttpContext) {

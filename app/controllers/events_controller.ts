@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import EventQueries from '#monitoring/event_queries'
+import AnalyticsQueries from '#analytics/analytics_queries'
 import { addEvent, discoverEvents } from '#monitoring/discovery_service'
 import { publishToUser } from '#monitoring/live_feed'
 import { addEventValidator, discoverEventsValidator, listEventsValidator } from '#validators/event_validator'
@@ -54,7 +55,8 @@ export default class EventsController {
   async show({ params, inertia }: HttpContext) {
     const detail = await new EventQueries().detail(Number(params.id))
     if (!detail) throw new ApiException('E_NOT_FOUND', 'No such event', 404)
-    return inertia.render('events/show', detail)
+    const analytics = await new AnalyticsQueries().forEvent(detail.event.id, detail.listings)
+    return inertia.render('events/show', { ...detail, ...analytics })
   }
 
   async store({ request, response, session, auth, bouncer }: HttpContext) {

@@ -7,21 +7,13 @@ import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
 import AlertQueries from '#alerts/alert_queries'
 import { sourceHealth } from '#monitoring/source_health'
+import { watchedEventIds } from '#analytics/watched_events'
+import { loadSeries } from '#analytics/price_queries'
+import { sampleLowest } from '#analytics/price_series'
 
 export default class DashboardQueries {
   async forUser(userId: number, canSeeOthers: boolean) {
-    const rules = await db.from('watch_rules').where('user_id', userId).where('enabled', true).select('event_id', 'filters')
-    const eventIds = new Set<number>(rules.filter((rule) => rule.event_id).map((rule) => rule.event_id as number))
-    const filterRules = rules.filter((rule) => !rule.event_id)
-    for (const rule of filterRules) {
-      const filters = typeof rule.filters === 'string' ? JSON.parse(rule.filters) : rule.filters
-      const query = db.from('events').whereNull('archived_at').orderBy('starts_at').limit(10).select('id')
-      if (filters.league) query.whereRaw('lower(league) = ?', [String(filters.league).toLowerCase()])
-      if (filters.team) query.where((q) => q.whereRaw('lower(home_team) = ?', [filters.team.toLowerCase()]).orWhereRaw('lower(away_team) = ?', [filters.team.toLowerCase()]))
-      if (filters.venue) query.whereRaw('lower(venue) = ?', [String(filters.venue).toLowerCase()])
-      for (const row of await query) eventIds.add(row.id)
-    }
-    const ids = [...eventIds].slice(0, 20)
+    const ids = await watchedEventIds(userId, 20)
     const now = new Date()
     const dayAgo = new Date(now.getTime() - 86_400_000)
     const watched = ids.length
@@ -33,19 +25,21 @@ export default class DashboardQueries {
           .select(db.from('listings').whereColumn('listings.event_id', 'events.id').where('status', 'available').min('price_minor').as('lowest'))
           .select(db.from('listings').whereColumn('listings.event_id', 'events.id').where('status', 'available').count('*').as('available'))
       : []
-    /** The lowest price a day ago: the lowest listing price recorded in the 24 h before that moment. */
-    const yesterday = ids.length
-      ? await db
-          .from('listing_changes')
-          .whereIn('event_id', ids)
-          .whereNot('kind', 'gone')
-          .where('observed_at', '<=', dayAgo)
-          .where('observed_at', '>', new Date(dayAgo.getTime() - 86_400_000))
-          .select('event_id')
-          .min('new_price_minor as lowest')
-          .groupBy('event_id')
-      : []
-    const lowestYesterday = new Map(yesterday.map((row) => [row.event_id, row.lowest === null ? null : Number(row.lowest)]))
+    /**
+     * The market replayed over the last 7 days (app/analytics/price_series.ts):
+     * the lowest price 24 h ago, and a sparkline of the lowest price (48 steps since its history starts, at most 7 days).
+     */
+    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 15 * 60_000, { perPlatform: false })
+    const lowestYesterday = new Map<number, number | null>()
+    const sparklines = new Map<number, Array<number | null>>()
+    for (const [id, entry] of series) {
+      const before = entry.all.filter((point) => point.at <= dayAgo.getTime())
+      lowestYesterday.set(id, before.length ? before[before.length - 1].lowest : null)
+      /** 48 steps from where the history starts (at most 7 days back). */
+      const firstAt = entry.all.find((point) => point.lowest !== null)?.at
+      const start = firstAt === undefined ? now.getTime() - 7 * 86_400_000 : Math.max(now.getTime() - 7 * 86_400_000, firstAt - 1)
+      sparklines.set(id, sampleLowest(entry.all, start, now.getTime(), Math.max(60_000, Math.ceil((now.getTime() - start) / 48))))
+    }
 
     const pendingQuery = db
       .from('purchase_requests')
@@ -56,7 +50,7 @@ export default class DashboardQueries {
       .select('purchase_requests.id', 'purchase_requests.quantity', 'purchase_requests.max_price_minor', 'purchase_requests.currency', 'events.name as event_name')
     if (!canSeeOthers) pendingQuery.where('purchase_requests.user_id', userId)
 
-    const health = await sourceHealth(now)
+    const health = await recentSourceHealth(now)
     return {
       watched: watched.map((row) => ({
         id: row.id,
@@ -67,6 +61,7 @@ export default class DashboardQueries {
         available: Number(row.available),
         lowest: row.lowest === null ? null : { amountMinor: Number(row.lowest), currency: 'USD' },
         lowestYesterdayMinor: lowestYesterday.get(row.id) ?? null,
+        sparkline: sparklines.get(row.id) ?? [],
       })),
       alerts: (await new AlertQueries().feed(userId, { limit: 8 })).alerts,
       pendingPurchases: (await pendingQuery).map((row) => ({
@@ -86,6 +81,21 @@ export default class DashboardQueries {
       queue: await queueHealth(),
     }
   }
+}
+
+/**
+ * Source health scans every source (counts by platform and state): on a
+ * busy deployment that was most of a dashboard request. Every dashboard in
+ * the process shares one reading for up to 5 s.
+ */
+let healthCache: { at: number; value: Promise<Awaited<ReturnType<typeof sourceHealth>>> } | null = null
+function recentSourceHealth(now: Date) {
+  if (!healthCache || now.getTime() - healthCache.at > 5_000 || now.getTime() < healthCache.at) {
+    const value = sourceHealth(now)
+    healthCache = { at: now.getTime(), value }
+    value.catch(() => (healthCache = null))
+  }
+  return healthCache.value
 }
 
 /** Jobs by state, from the database driver's table (Redis: not counted here). */

@@ -3,23 +3,44 @@ export interface Money {
   currency: string
 }
 
+/**
+ * Intl formatters are costly to build (a server-rendered page with a few
+ * hundred prices spent most of its time constructing them): one per
+ * currency / time zone, kept.
+ */
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>()
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
+function moneyFormat(currency: string) {
+  let entry = moneyFormats.get(currency)
+  if (!entry) {
+    const format = new Intl.NumberFormat('en', { style: 'currency', currency })
+    entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 }
+    moneyFormats.set(currency, entry)
+  }
+  return entry
+}
+
 /** Integer minor units + ISO currency → "$123.45". A missing price stays "—", never $0. */
 export function formatMoney(money: Money | null | undefined) {
   if (!money) return '—'
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: money.currency }).resolvedOptions()
-    .maximumFractionDigits ?? 2
-  return new Intl.NumberFormat('en', { style: 'currency', currency: money.currency }).format(
-    money.amountMinor / 10 ** digits
-  )
+  const { format, digits } = moneyFormat(money.currency)
+  return format.format(money.amountMinor / 10 ** digits)
 }
 
 export function formatDate(iso: string | null, timezone?: string | null, dateOnly = false) {
   if (!iso) return 'Date to be announced'
-  return new Intl.DateTimeFormat('en', {
-    dateStyle: 'medium',
-    ...(dateOnly ? {} : { timeStyle: 'short' }),
-    timeZone: timezone ?? 'UTC',
-  }).format(new Date(iso))
+  const key = `${timezone ?? 'UTC'}|${dateOnly}`
+  let format = dateFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', {
+      dateStyle: 'medium',
+      ...(dateOnly ? {} : { timeStyle: 'short' }),
+      timeZone: timezone ?? 'UTC',
+    })
+    dateFormats.set(key, format)
+  }
+  return format.format(new Date(iso))
 }
 
 export function formatRelative(iso: string | null) {

@@ -58,7 +58,6 @@ router
     router.put('/accounts/:id', [AccountsController, 'update']).as('accounts.update')
     router.post('/accounts/:id/recheck', [AccountsController, 'recheck']).as('accounts.recheck')
     router.delete('/accounts/:id', [AccountsController, 'destroy']).as('accounts.destroy')
-    router.get('/analytics', [PagesController, 'section']).as('analytics.index')
 
     router.get('/settings', [SettingsController, 'show']).as('settings.show')
     router.put('/settings/profile', [SettingsController, 'updateProfile']).as('settings.profile')

@@ -32,6 +32,11 @@ test.group('Dashboard', (group) => {
     assert.deepEqual(row.lowest, { amountMinor: 7_500, currency: 'USD' })
     assert.equal(row.lowestYesterdayMinor, 9_000)
     assert.equal(row.available, 1)
+    /** 48 steps since the first check 30 h ago: 90.00, then 75.00. */
+    assert.lengthOf(row.sparkline, 48)
+    assert.equal(row.sparkline[0], 9_000)
+    assert.equal(row.sparkline[46], 9_000)
+    assert.equal(row.sparkline[47], 7_500)
   })
 
   test('a new user sees empty sections that say what to do next', async ({ client, assert }) => {

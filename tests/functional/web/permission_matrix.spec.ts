@@ -34,6 +34,11 @@ const routes: Route[] = [
   { method: 'get', url: '/purchases', allowed: ALL },
   { method: 'get', url: '/accounts', allowed: ALL },
   { method: 'get', url: '/analytics', allowed: ALL },
+  { method: 'get', url: '/analytics/alerts.csv', allowed: ALL },
+  { method: 'get', url: '/analytics/purchases.csv', allowed: ALL },
+  { method: 'get', url: ({ eventId }) => `/events/${eventId}/price-history.csv`, allowed: ALL },
+  /** Everyone may have a calendar feed of what they watch (their own data, read-only). */
+  { method: 'post', url: '/analytics/calendar', allowed: ALL },
   { method: 'get', url: '/settings', allowed: ALL },
   { method: 'put', url: '/settings/profile', allowed: ALL, body: () => ({ fullName: 'Name', timezone: 'Europe/Paris' }) },
   { method: 'post', url: '/settings/tokens', allowed: ALL, body: () => ({ name: 'script', abilities: ['read'] }) },
