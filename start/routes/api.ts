@@ -6,6 +6,7 @@ const TokensController = () => import('#controllers/api/v1/tokens_controller')
 const UsersController = () => import('#controllers/api/v1/users_controller')
 const WatchRulesController = () => import('#controllers/api/v1/watch_rules_controller')
 const AlertsController = () => import('#controllers/api/v1/alerts_controller')
+const AnalyticsController = () => import('#controllers/api/v1/analytics_controller')
 const PurchasesController = () => import('#controllers/api/v1/purchases_controller')
 const TicketsController = () => import('#controllers/api/v1/tickets_controller')
 const PlatformsController = () => import('#controllers/api/v1/platforms_controller')
@@ -77,6 +78,9 @@ router
     router.get('/alerts', [AlertsController, 'index']).use(read())
     router.post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge']).use(write())
     router.post('/alerts/:id/snooze', [AlertsController, 'snooze']).use(write())
+
+    router.get('/analytics', [AnalyticsController, 'overview']).use(read())
+    router.get('/analytics/events/:id', [AnalyticsController, 'event']).use(read())
 
     router.get('/export/:kind', [BulkController, 'export']).use(read())
     router.post('/import/:kind', [BulkController, 'import']).use(write())

@@ -20,6 +20,7 @@ import scrapers from '#api/openapi/resources/scrapers'
 import accounts from '#api/openapi/resources/accounts'
 import bulk from '#api/openapi/resources/bulk'
 import system from '#api/openapi/resources/system'
+import analytics from '#api/openapi/resources/analytics'
 
 export const MODULES: OpenApiModule[] = [
   account,
@@ -31,6 +32,7 @@ export const MODULES: OpenApiModule[] = [
   watchRules,
   alerts,
   purchases,
+  analytics,
   bulk,
   system,
 ]

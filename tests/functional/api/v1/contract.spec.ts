@@ -140,6 +140,11 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
     await call('GET /tickets/{id}/price-history', 200, () => asMember('get', `/tickets/${first.eventId}/price-history?days=7`))
     await call('GET /tickets/{id}/price-history', 422, () => asMember('get', `/tickets/${first.eventId}/price-history?days=0`))
 
+    await call('GET /analytics', 200, () => asMember('get', '/analytics'))
+    await call('GET /analytics', 422, () => asMember('get', '/analytics?eventId=abc'))
+    await call('GET /analytics/events/{id}', 200, () => asMember('get', `/analytics/events/${first.eventId}`))
+    await call('GET /analytics/events/{id}', 404, () => asMember('get', '/analytics/events/999999'))
+
     await call('GET /scrapers', 200, () => asMember('get', '/scrapers'))
     await call('GET /scrapers', 422, () => asMember('get', '/scrapers?eventId=abc'))
     await call('GET /scrapers/schedule', 200, () => asMember('get', '/scrapers/schedule'))
