@@ -44,6 +44,7 @@ export default defineConfig({
     () => import('#start/kernel'),
     () => import('#start/events'),
     () => import('#start/transmit'),
+    () => import('#start/notifications'),
     { file: () => import('#start/embedded'), environment: ['web'] },
     { file: () => import('#start/scheduler'), environment: ['web'] },
   ],

@@ -8,3 +8,4 @@
 */
 import './routes/web.js'
 import './routes/api.js'
+import './routes/notifications.js'

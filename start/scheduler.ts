@@ -22,6 +22,12 @@ if (!app.inTest) {
       await DetectAnomalies.schedule({}).id('detect-anomalies').every('10m')
       const { default: ProcessPurchaseRequests } = await import('#jobs/process_purchase_requests')
       await ProcessPurchaseRequests.schedule({ sweep: true }).id('purchases-sweep').every('1m')
+      const { default: SendNotificationDigests } = await import('#jobs/send_notification_digests')
+      const { default: EscalateNotifications } = await import('#jobs/escalate_notifications')
+      const { default: SweepNotifications } = await import('#jobs/sweep_notifications')
+      await SendNotificationDigests.schedule({}).id('notification-digests').every('1m')
+      await EscalateNotifications.schedule({}).id('notification-escalations').every('1m')
+      await SweepNotifications.schedule({}).id('notification-sweep').every('1m')
     } catch (error) {
       logger.error({ err: error }, 'could not register schedules')
     }

@@ -1,0 +1,67 @@
+/**
+ * Purchase outcomes → purchase_success / purchase_failed notifications.
+ * Registered once per process (start/notifications.ts); the handlers run
+ * after the outcome is committed and never block the purchase.
+ */
+import db from '@adonisjs/lucid/services/db'
+import { hdtickets } from '#config/app'
+import { onPurchase, type PurchaseFailed, type PurchaseSucceeded } from '#purchasing/purchase_events'
+import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
+import { createNotifications } from '#notifications/notification_service'
+
+async function requestFacts(requestId: number) {
+  return db
+    .from('purchase_requests')
+    .leftJoin('events', 'events.id', 'purchase_requests.event_id')
+    .leftJoin('listings', 'listings.id', 'purchase_requests.listing_id')
+    .where('purchase_requests.id', requestId)
+    .select('purchase_requests.*', 'events.name as event_name', 'events.starts_at', 'events.venue', 'listings.section', 'listings.row as listing_row')
+    .first()
+}
+
+export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = new Date()) {
+  const facts = await requestFacts(payload.requestId)
+  const message = buildPurchaseSuccess(
+    {
+      eventName: facts?.event_name ?? 'your event',
+      eventId: facts?.event_id ?? undefined,
+      purchaseRequestId: payload.requestId,
+      orderId: payload.externalOrderId ?? String(payload.orderId),
+      platform: payload.platform,
+      section: facts?.section ?? null,
+      row: facts?.listing_row ?? null,
+      quantity: payload.quantity,
+      totalMinor: payload.totalMinor,
+      currency: payload.currency,
+    },
+    { appUrl: hdtickets.url, now }
+  )
+  return createNotifications([{ userId: payload.userId, message }], { now })
+}
+
+export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Date()) {
+  const facts = await requestFacts(payload.requestId)
+  const message = buildPurchaseFailed(
+    {
+      eventName: facts?.event_name ?? 'your event',
+      eventId: facts?.event_id ?? undefined,
+      purchaseRequestId: payload.requestId,
+      platform: payload.platform,
+      reason: payload.reason,
+      quantity: facts?.quantity ?? null,
+      currency: facts?.currency ?? null,
+    },
+    { appUrl: hdtickets.url, now }
+  )
+  return createNotifications([{ userId: payload.userId, message }], { now })
+}
+
+let registered = false
+
+/** Idempotent: a second call does not register the handlers twice. */
+export function registerPurchaseNotifications() {
+  if (registered) return
+  registered = true
+  onPurchase('purchase_success', (payload) => notifyPurchaseSucceeded(payload))
+  onPurchase('purchase_failed', (payload) => notifyPurchaseFailed(payload))
+}
