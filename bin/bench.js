@@ -5,7 +5,7 @@
 |
 | Starts the sandbox exchange in its own process (not counted), runs the
 | check pipeline against it in another (bench:pipeline), runs the scheduler
-| simulation, and prints a table — or, with --json, one JSON object with the
+| simulation, the alert → webhook fan-out (bench/notifications.js), and prints a table — or, with --json, one JSON object with the
 | DESIGN §5 keys it measured (a key it did not measure is absent).
 |
 */
@@ -147,12 +147,18 @@ try {
   stopSandbox()
 }
 
+// Alert → webhook fan-out (bench/notifications.js): its own receiver process, its own run of the app.
+const { runNotificationsBench } = await import('../bench/notifications.js')
+Object.assign(results, await runNotificationsBench({ root, env: childEnv, say, json: opts.json }))
+
 const targets = {
   checks_per_s: '≥ 2000',
   cpu_ms_per_check: '≤ 0.5',
   history_rows_per_unchanged_check: '0',
   staleness_ratio_vs_round_robin: '≥ 2',
   rss_mb: '≤ 300',
+  webhook_deliveries_per_s: '',
+  alert_to_webhook_p99_ms: '≤ 250',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

@@ -78,6 +78,9 @@ function retrySchedule(kind: ChannelKind): readonly number[] {
   return kind === 'webhook' || kind === 'slack' || kind === 'discord' ? notificationsConfig.webhooks.retryScheduleMs : HUMAN_RETRY_SCHEDULE_MS
 }
 
+/** Notifications per DeliverNotification job (a check's alerts go out together). */
+const JOB_BATCH = 20
+
 /** A delivery in `sending` longer than this belongs to a dead worker: it may be claimed again. */
 export const SENDING_LEASE_MS = 5 * 60_000
 
@@ -243,8 +246,10 @@ async function afterCommit(created: CreatedNotification[], now: Date) {
   const rows = await db.from('notifications').whereIn('id', created.map((entry) => entry.id))
   for (const row of rows) publishToUser(row.user_id, { kind: 'notification', notification: NotificationTransformer.row(row) })
   const { default: DeliverNotification } = await import('#jobs/deliver_notification')
-  const dueNow = created.filter((entry) => entry.dueNow > 0)
-  if (dueNow.length) await DeliverNotification.dispatchMany(dueNow.map((entry) => ({ notificationId: entry.id })))
+  const dueNow = created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id)
+  const batches: Array<{ notificationIds: number[] }> = []
+  for (let index = 0; index < dueNow.length; index += JOB_BATCH) batches.push({ notificationIds: dueNow.slice(index, index + JOB_BATCH) })
+  if (batches.length) await DeliverNotification.dispatchMany(batches)
   for (const entry of created) {
     if (entry.heldUntil) {
       await DeliverNotification.dispatch({ notificationId: entry.id }).in(Math.max(0, entry.heldUntil.getTime() - now.getTime()))
@@ -311,9 +316,28 @@ export async function deliverDue(notificationId: number, now = new Date()): Prom
 /** Sends one delivery if this run can claim it; null when another run has it or it is not due. */
 export async function deliverOne(deliveryId: number, now = new Date()): Promise<DeliveryOutcome | null> {
   if (!(await claim(deliveryId, now))) return null
-  const delivery = await db.from('notification_deliveries').where('id', deliveryId).first()
-  const notification = await db.from('notifications').where('id', delivery.notification_id).first()
-  const channel = delivery.channel_id ? await db.from('notification_channels').where('id', delivery.channel_id).first() : null
+  // One read for the delivery, its notification and its channel.
+  const joined = await db
+    .from('notification_deliveries as d')
+    .leftJoin('notifications as n', 'n.id', 'd.notification_id')
+    .leftJoin('notification_channels as c', 'c.id', 'd.channel_id')
+    .where('d.id', deliveryId)
+    .select(
+      'd.id', 'd.notification_id', 'd.idempotency_key', 'd.attempts',
+      'n.id as n_id', 'n.user_id as n_user_id', 'n.alert_id as n_alert_id', 'n.type as n_type', 'n.title as n_title', 'n.body as n_body',
+      'n.link as n_link', 'n.priority as n_priority', 'n.data as n_data', 'n.created_at as n_created_at',
+      'c.id as c_id', 'c.user_id as c_user_id', 'c.kind as c_kind', 'c.name as c_name', 'c.encrypted_config as c_encrypted_config',
+      'c.verified_at as c_verified_at', 'c.disabled_at as c_disabled_at', 'c.consecutive_failures as c_consecutive_failures',
+      'c.failing_since as c_failing_since'
+    )
+    .first()
+  const pick = (prefix: string): any =>
+    joined[`${prefix}id`] === null || joined[`${prefix}id`] === undefined
+      ? null
+      : Object.fromEntries(Object.entries(joined).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]))
+  const delivery = joined
+  const notification = pick('n_')
+  const channel = pick('c_')
   const skip = async (reason: string): Promise<DeliveryOutcome> => {
     await db.from('notification_deliveries').where('id', deliveryId).update({ status: 'skipped', last_error: reason, updated_at: dbTime(db.connection(), now) })
     return { outcome: 'skipped', deliveryId, reason }
@@ -380,10 +404,12 @@ async function recordResult(deliveries: any[], channel: any, result: AttemptResu
       delivered_at: at,
       updated_at: at,
     })
-    await client
-      .from('notification_channels')
-      .where('id', channel.id)
-      .update({ consecutive_failures: 0, failing_since: null, verified_at: channel.verified_at ?? at })
+    if (Number(channel.consecutive_failures) !== 0 || channel.failing_since || !channel.verified_at) {
+      await client
+        .from('notification_channels')
+        .where('id', channel.id)
+        .update({ consecutive_failures: 0, failing_since: null, verified_at: channel.verified_at ?? at })
+    }
     if (notification) {
       publishToUser(notification.user_id, {
         kind: 'delivery',
@@ -582,7 +608,10 @@ export async function sweepNotifications(now = new Date(), graceMs = 30_000): Pr
     .distinct('notification_id')
   if (stuck.length) {
     const { default: DeliverNotification } = await import('#jobs/deliver_notification')
-    await DeliverNotification.dispatchMany(stuck.map((row) => ({ notificationId: Number(row.notification_id) })))
+    const ids = stuck.map((row) => Number(row.notification_id))
+    const batches: Array<{ notificationIds: number[] }> = []
+    for (let index = 0; index < ids.length; index += JOB_BATCH) batches.push({ notificationIds: ids.slice(index, index + JOB_BATCH) })
+    await DeliverNotification.dispatchMany(batches)
   }
   return { alerts, requeued: stuck.length }
 }

@@ -78,7 +78,9 @@ test.group('API: notifications', (group) => {
       response.writeHead(200, { 'x-request-id': 'rcv-1' })
       response.end('ok')
     })
-    const twilio = await startHttpServer((_request, response) => response.end('{}'))
+    const twilio = await startHttpServer((_request, response) => {
+      response.end('{}')
+    })
     const peers = useLocalPeers({ twilioUrl: twilio.url, smtpPort: 2525 })
     const mail = await client.post('/api/v1/notifications/channels').bearerToken(writer).json({ kind: 'email', name: 'Mail', config: { address: 'not-an-email' } })
     mail.assertStatus(422)
