@@ -369,6 +369,52 @@ test.group(`Notification delivery (${env.get('DB_CONNECTION', 'sqlite')}, ${env.
     await db.from('alerts').where('id', alert.id).delete()
   })
 
+  test('an alert goes to its rule’s channels (by kind), and a rejected account credential tells its owner', async ({ assert }) => {
+    const peers = useLocalPeers()
+    closers.push(() => peers.close())
+    const hook = await storeChannel(user.id, 'webhook', { url: 'https://hooks.example.com/a', secret: SECRET })
+    await storeChannel(user.id, 'slack', { url: 'https://hooks.slack.com/services/T000/B000/XXXX' })
+    const now = new Date()
+    const at = dbTime(db.connection(), now)
+    await db.table('watch_rules').insert({
+      user_id: user.id,
+      name: 'webhook only',
+      filters: '{}',
+      sections: '[]',
+      triggers: JSON.stringify([{ kind: 'available' }]),
+      channels: JSON.stringify(['webhook']),
+      importance: 5,
+      created_at: at,
+    })
+    const rule = await db.from('watch_rules').where('user_id', user.id).first()
+    await db.table('alerts').insert({
+      user_id: user.id,
+      watch_rule_id: rule.id,
+      type: 'ticket_available',
+      condition: 'available',
+      dedupe_key: `rule-channels-${user.id}`,
+      reason: JSON.stringify({ text: 'test' }),
+      detected_at: now,
+      created_at: now,
+    })
+    const alert = await db.from('alerts').where('dedupe_key', `rule-channels-${user.id}`).first()
+    const { notifyAlerts } = await import('#notifications/alert_notifications')
+    const [created] = await notifyAlerts([Number(alert.id)])
+    const rows = await deliveries(created.id)
+    assert.deepEqual(rows.map((row) => [row.channel_kind, row.channel_id === null ? null : Number(row.channel_id)]), [['inapp', null], ['webhook', hook]])
+    const stored = await db.from('notifications').where('id', created.id).first()
+    assert.equal(stored.priority, 'high', 'importance 5 → high priority')
+    assert.deepEqual(await notifyAlerts([Number(alert.id)]), [], 'an alert is notified once')
+    await db.from('alerts').where('id', alert.id).delete()
+    await db.from('watch_rules').where('id', rule.id).delete()
+
+    const { notifyAccountRejected } = await import('#notifications/account_notifications')
+    await notifyAccountRejected({ userId: user.id, accountId: 7, platform: 'Ticket Evolution', reason: 'token revoked' })
+    const issue = await db.from('notifications').where({ user_id: user.id, type: 'account_issue' }).first()
+    assert.include(issue.body, 'Ticket Evolution rejected the stored credential (token revoked)')
+    assert.match(issue.link, /\/accounts$/)
+  })
+
   test('purchase outcomes become purchase_success / purchase_failed notifications', async ({ assert }) => {
     const peers = useLocalPeers()
     closers.push(() => peers.close())

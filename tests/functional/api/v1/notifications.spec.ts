@@ -221,6 +221,14 @@ test.group('Web: notification settings and centre', (group) => {
     assert.lengthOf(await db.from('notification_channels'), 0)
   })
 
+  test('the service worker is served from the site root', async ({ client, assert }) => {
+    const response = await client.get('/sw.js')
+    response.assertStatus(200)
+    assert.match(String(response.header('content-type')), /javascript/)
+    assert.include(response.text(), "addEventListener('push'")
+    assert.include(response.text(), "addEventListener('notificationclick'")
+  })
+
   test('the settings page shows channels without secrets; the centre lists and marks read', async ({ client, assert }) => {
     const user = await createUser('member')
     await storeChannel(user.id, 'webhook', { url: 'https://hooks.example.com/secret-path/abc', secret: 'whsec_do_not_show_0123456789' }, 'Team hook')
