@@ -21,11 +21,14 @@ export default class BenchNotifications extends BaseCommand {
   @flags.number({ description: 'Alerts in the paced run (latency)', default: 2_000 })
   declare paced: number
 
+  @flags.number({ description: 'Alerts per second in the paced run (default: half the burst rate)' })
+  declare rate?: number
+
   @flags.number({ description: 'Users, one webhook each', default: 100 })
   declare users: number
 
-  @flags.number({ description: 'Queue worker concurrency', default: 16 })
-  declare concurrency: number
+  @flags.number({ description: 'Queue worker concurrency (default: config/queue.ts, as deployed)' })
+  declare concurrency?: number
 
   @flags.string({ description: 'Write the JSON result to this file' })
   declare out?: string
@@ -36,6 +39,7 @@ export default class BenchNotifications extends BaseCommand {
       receiverUrl: this.receiverUrl,
       alerts: this.alerts,
       pacedAlerts: this.paced,
+      pacedRate: this.rate,
       users: this.users,
       concurrency: this.concurrency,
       log: (line) => this.logger.info(line),

@@ -235,7 +235,7 @@ export async function processOutbox(id: number) {
     // a worker killed in between leaves alerts the notification sweep picks up.
     const { notifyAlerts } = await import('#notifications/alert_notifications')
     const ids = await db.from('alerts').whereIn('dedupe_key', matches.map((match) => match.dedupeKey)).whereNull('notified_at').select('id')
-    await notifyAlerts(ids.map((row) => Number(row.id)))
+    await notifyAlerts(ids.map((row) => Number(row.id)), new Date(), { inline: true })
   }
   await db.from('alert_outbox').where('id', id).delete()
   return matches

@@ -103,14 +103,17 @@ export async function alertInputs(where: (query: any) => void, now: Date): Promi
   return inputs
 }
 
-/** Notifies the given alerts that have no notification yet. */
-export async function notifyAlerts(alertIds: number[], now = new Date()): Promise<CreatedNotification[]> {
+/**
+ * Notifies the given alerts that have no notification yet. `inline`: this
+ * process (a worker) also starts sending at once, beside the queued job.
+ */
+export async function notifyAlerts(alertIds: number[], now = new Date(), options: { inline?: boolean } = {}): Promise<CreatedNotification[]> {
   if (alertIds.length === 0) return []
   const created: CreatedNotification[] = []
   for (let index = 0; index < alertIds.length; index += 500) {
     const batch = alertIds.slice(index, index + 500)
     const inputs = await alertInputs((query) => query.whereIn('alerts.id', batch).whereNull('alerts.notified_at'), now)
-    created.push(...(await createNotifications(inputs, { now })))
+    created.push(...(await createNotifications(inputs, { now, inline: options.inline })))
   }
   return created
 }

@@ -6,6 +6,8 @@
  * webhooks through the ChannelRegistry to a receiver in another process,
  * which notes when each arrived.
  *
+ * Like the alert outbox, it notifies with `inline` (this process starts the
+ * sends at once beside the queued jobs).
  * - Burst: `alerts` alerts stored at once (in batches of 500) →
  *   webhook_deliveries_per_s = deliveries ÷ (last arrival − first store).
  * - Paced: `pacedAlerts` alerts in batches of 10 at half the burst rate →
@@ -27,8 +29,11 @@ export interface FanoutBenchmarkOptions {
   receiverUrl: string
   alerts: number
   pacedAlerts: number
+  /** Alerts per second in the paced run; default half the burst rate */
+  pacedRate?: number
   users: number
-  concurrency: number
+  /** Queue worker concurrency; default config/queue.ts */
+  concurrency?: number
   log?: (line: string) => void
 }
 
@@ -119,7 +124,7 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   for (let done = 0; done < options.alerts; done += 500) {
     const { ids, storedAt } = await storeAlerts(userIds, Math.min(500, options.alerts - done))
     firstStored ||= storedAt
-    await notifyAlerts(ids)
+    await notifyAlerts(ids, new Date(), { inline: true })
     burstIds.push(...ids)
   }
   const burst = await waitForArrivals(options.receiverUrl, burstIds, 600_000)
@@ -130,18 +135,21 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   log(`burst: ${burstArrivals.length}/${burstIds.length} delivered, ${round(perSecond)} per s`)
 
   // Paced: the latency, at half the burst rate, in batches of 10 as checks raise them.
-  const rate = Math.max(10, perSecond / 2)
+  const rate = options.pacedRate ?? Math.max(10, perSecond / 2)
   const intervalMs = (10 / rate) * 1000
   log(`paced: ${options.pacedAlerts} alerts at ${round(rate)} per s (batches of 10)`)
   const stored = new Map<number, number>()
+  const queuedMs: number[] = []
   const started = Date.now()
   for (let batch = 0; batch * 10 < options.pacedAlerts; batch++) {
     const due = started + batch * intervalMs
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()))
     const { ids, storedAt } = await storeAlerts(userIds, Math.min(10, options.pacedAlerts - batch * 10))
     for (const id of ids) stored.set(id, storedAt)
-    await notifyAlerts(ids)
+    await notifyAlerts(ids, new Date(), { inline: true })
+    queuedMs.push(Date.now() - storedAt)
   }
+  queuedMs.sort((a, b) => a - b)
   const paced = await waitForArrivals(options.receiverUrl, [...stored.keys()], 120_000)
   const latencies = [...stored]
     .map(([id, storedAt]) => (paced.arrivals[id] === undefined ? null : paced.arrivals[id] - storedAt))
@@ -163,10 +171,15 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
       paced_alerts: stored.size,
       paced_delivered: latencies.length,
       paced_rate_per_s: round(rate),
+      /** Alert stored → its notification, deliveries and job stored (the part before the queue) */
+      paced_alert_to_queued_p50_ms: queuedMs.length ? round(percentile(queuedMs, 50)) : undefined,
+      paced_alert_to_queued_p99_ms: queuedMs.length ? round(percentile(queuedMs, 99)) : undefined,
+      paced_alert_to_webhook_p90_ms: latencies.length ? round(percentile(latencies, 90)) : undefined,
+      paced_alert_to_webhook_max_ms: latencies.length ? latencies[latencies.length - 1] : undefined,
       attempts_logged: Number(attempts?.total ?? 0),
       deliveries_not_sent: Number(failed?.total ?? 0),
       users: options.users,
-      worker_concurrency: options.concurrency,
+      worker_concurrency: options.concurrency ?? app.config.get<number>('queue.worker.concurrency'),
       db: db.connection().dialect.name,
     },
   }

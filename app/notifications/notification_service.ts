@@ -126,7 +126,10 @@ async function loadRecipients(userIds: number[]) {
  * skipped (the unique alert_id), so a sweep or a retried outbox row never
  * notifies twice.
  */
-export async function createNotifications(inputs: NotifyInput[], options: { now?: Date } = {}): Promise<CreatedNotification[]> {
+export async function createNotifications(
+  inputs: NotifyInput[],
+  options: { now?: Date; inline?: boolean } = {}
+): Promise<CreatedNotification[]> {
   if (inputs.length === 0) return []
   const now = options.now ?? new Date()
   const { preferences, channels } = await loadRecipients([...new Set(inputs.map((input) => input.userId))])
@@ -237,7 +240,30 @@ export async function createNotifications(inputs: NotifyInput[], options: { now?
   })
 
   await afterCommit(created, now)
+  if (options.inline) deliverInline(created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id))
   return created
+}
+
+/**
+ * The fast path, for callers running in a worker (the alert outbox): once
+ * the deliveries and their job are stored, this process also starts sending
+ * them itself, up to INLINE_LIMIT at once, instead of waiting for a worker's
+ * next poll of the queue. The claim makes the queued job a no-op for
+ * deliveries already sent; a process that dies mid-send leaves them to the
+ * job and the sweep (same idempotency keys). Never used inside a web request.
+ */
+const INLINE_LIMIT = 32
+let inlineInFlight = 0
+function deliverInline(notificationIds: number[]) {
+  for (const id of notificationIds) {
+    if (inlineInFlight >= INLINE_LIMIT) return
+    inlineInFlight++
+    deliverDue(id)
+      .catch((error) => logger.warn({ err: error, notificationId: id }, 'inline delivery failed; the queued job retries it'))
+      .finally(() => {
+        inlineInFlight--
+      })
+  }
 }
 
 /** Live push to open pages, then the delivery jobs. */
