@@ -1,7 +1,7 @@
 /**
  * Purchase outcomes → purchase_success / purchase_failed notifications.
  * Registered once per process (start/notifications.ts); the handlers run
- * after the outcome is committed and never block the purchase.
+ * after the outcome is committed and only queue a job.
  */
 import db from '@adonisjs/lucid/services/db'
 import { hdtickets } from '#config/app'
@@ -19,7 +19,17 @@ async function requestFacts(requestId: number) {
     .first()
 }
 
+/** Whether this request already has its notification of this type (a repeated job or event). */
+async function alreadyNotified(userId: number, type: string, requestId: number) {
+  const rows = await db.from('notifications').where({ user_id: userId, type }).whereNull('alert_id').orderBy('id', 'desc').limit(200).select('data')
+  return rows.some((row) => {
+    const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data
+    return Number(data?.purchaseRequestId) === requestId
+  })
+}
+
 export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = new Date()) {
+  if (await alreadyNotified(payload.userId, 'purchase_success', payload.requestId)) return []
   const facts = await requestFacts(payload.requestId)
   const message = buildPurchaseSuccess(
     {
@@ -40,6 +50,7 @@ export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = 
 }
 
 export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Date()) {
+  if (await alreadyNotified(payload.userId, 'purchase_failed', payload.requestId)) return []
   const facts = await requestFacts(payload.requestId)
   const message = buildPurchaseFailed(
     {
@@ -58,10 +69,20 @@ export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Da
 
 let registered = false
 
-/** Idempotent: a second call does not register the handlers twice. */
+/**
+ * Idempotent: a second call does not register the handlers twice. The
+ * handlers only queue a NotifyPurchaseOutcome job: the purchase's own path
+ * pays one write, not the notification's queries.
+ */
 export function registerPurchaseNotifications() {
   if (registered) return
   registered = true
-  onPurchase('purchase_success', (payload) => notifyPurchaseSucceeded(payload))
-  onPurchase('purchase_failed', (payload) => notifyPurchaseFailed(payload))
+  const queue = async (payload: PurchaseOutcomePayload) => {
+    const { default: NotifyPurchaseOutcome } = await import('#jobs/notify_purchase_outcome')
+    await NotifyPurchaseOutcome.dispatch(payload)
+  }
+  onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
+  onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
 }
+
+type PurchaseOutcomePayload = { kind: 'purchase_success'; outcome: PurchaseSucceeded } | { kind: 'purchase_failed'; outcome: PurchaseFailed }

@@ -430,11 +430,22 @@ test.group(`Notification delivery (${env.get('DB_CONNECTION', 'sqlite')}, ${env.
       reconciled: false,
     })
     await emitPurchase('purchase_failed', { requestId: 999_002, userId: user.id, platform: 'sandbox', code: 'E_PRICE_MOVED', reason: 'The price rose above your limit' })
+    // The events only queue jobs; a worker on the notifications queue turns them into notifications.
+    const worker = await createWorker()
+    closers.push(() => worker.stop())
+    worker.start(['notifications']).catch(() => {})
+    assert.isTrue(await waitFor(async () => (await db.from('notifications').where('user_id', user.id)).length === 2))
     const rows = await db.from('notifications').where('user_id', user.id).orderBy('id')
     assert.deepEqual(rows.map((row) => row.type), ['purchase_success', 'purchase_failed'])
     assert.include(rows[0].body, 'order TE-77')
     assert.include(rows[0].body, '$170.00')
     assert.include(rows[1].body, 'The price rose above your limit')
     assert.equal(rows[1].priority, 'high')
-  })
+    // A repeated outcome (a retried job) makes no second notification
+    const { notifyPurchaseSucceeded } = await import('#notifications/purchase_notifications')
+    assert.deepEqual(
+      await notifyPurchaseSucceeded({ requestId: 999_001, userId: user.id, orderId: 5, platform: 'sandbox', externalOrderId: 'TE-77', quantity: 2, totalMinor: 17_000, currency: 'USD', reconciled: true }),
+      []
+    )
+  }).timeout(30_000)
 })
