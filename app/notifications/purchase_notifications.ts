@@ -4,6 +4,7 @@
  * after the outcome is committed and only queue a job.
  */
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
 import { onPurchase, type PurchaseFailed, type PurchaseSucceeded } from '#purchasing/purchase_events'
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
@@ -71,15 +72,17 @@ let registered = false
 
 /**
  * Idempotent: a second call does not register the handlers twice. The
- * handlers only queue a NotifyPurchaseOutcome job: the purchase's own path
- * pays one write, not the notification's queries.
+ * handlers only start queueing a NotifyPurchaseOutcome job: the purchase's
+ * own path does not wait for it, nor for the notification's queries.
  */
 export function registerPurchaseNotifications() {
   if (registered) return
   registered = true
-  const queue = async (payload: PurchaseOutcomePayload) => {
-    const { default: NotifyPurchaseOutcome } = await import('#jobs/notify_purchase_outcome')
-    await NotifyPurchaseOutcome.dispatch(payload)
+  // Not awaited: the purchase's other listeners (and its caller) do not wait on the queue write.
+  const queue = (payload: PurchaseOutcomePayload) => {
+    import('#jobs/notify_purchase_outcome')
+      .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
+      .catch((error) => logger.error({ err: error, requestId: payload.outcome.requestId }, 'could not queue a purchase notification'))
   }
   onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
   onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
