@@ -56,7 +56,7 @@ export interface NotifyInput {
   /** Built by a message builder; its notificationId is filled in here */
   message: NotificationMessage
   alertId?: number | null
-  /** A watch rule's channels (ids or kinds): when non-empty they replace the type's preference */
+  /** A watch rule's channels (ids or kinds): entries other than "inapp" replace the type's preference */
   ruleChannels?: Array<number | string> | null
   /** Only the inbox (messages about the channels themselves must not go through them) */
   inAppOnly?: boolean
@@ -180,7 +180,9 @@ export async function createNotifications(
 
       const userChannels = (channels.get(input.userId) ?? []).filter((channel) => channel.kind !== 'inapp')
       const prefs = preferences.get(input.userId)!
-      const chosen = input.ruleChannels?.length ? resolveRuleChannels(input.ruleChannels, userChannels) : null
+      // A rule's own list (beyond "inapp", which every rule has by default and is always on) replaces the preference.
+      const explicit = (input.ruleChannels ?? []).filter((entry) => entry !== 'inapp')
+      const chosen = explicit.length ? resolveRuleChannels(explicit, userChannels) : null
       const plan = planDeliveries({
         message,
         preferences: chosen ? { ...prefs, types: { ...prefs.types, [message.type]: chosen } } : prefs,

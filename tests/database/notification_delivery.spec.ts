@@ -405,6 +405,23 @@ test.group(`Notification delivery (${env.get('DB_CONNECTION', 'sqlite')}, ${env.
     const stored = await db.from('notifications').where('id', created.id).first()
     assert.equal(stored.priority, 'high', 'importance 5 → high priority')
     assert.deepEqual(await notifyAlerts([Number(alert.id)]), [], 'an alert is notified once')
+
+    // A rule left at its default ["inapp"] follows the user's preferences (every active channel)
+    await db.from('watch_rules').where('id', rule.id).update({ channels: JSON.stringify(['inapp']) })
+    await db.table('alerts').insert({
+      user_id: user.id,
+      watch_rule_id: rule.id,
+      type: 'ticket_available',
+      condition: 'available',
+      dedupe_key: `rule-default-${user.id}`,
+      reason: JSON.stringify({ text: 'test' }),
+      detected_at: now,
+      created_at: now,
+    })
+    const second = await db.from('alerts').where('dedupe_key', `rule-default-${user.id}`).first()
+    const [viaPreferences] = await notifyAlerts([Number(second.id)])
+    assert.sameMembers((await deliveries(viaPreferences.id)).map((row) => row.channel_kind), ['inapp', 'webhook', 'slack'])
+    await db.from('alerts').where('id', second.id).delete()
     await db.from('alerts').where('id', alert.id).delete()
     await db.from('watch_rules').where('id', rule.id).delete()
 
@@ -435,12 +452,13 @@ test.group(`Notification delivery (${env.get('DB_CONNECTION', 'sqlite')}, ${env.
     closers.push(() => worker.stop())
     worker.start(['notifications']).catch(() => {})
     assert.isTrue(await waitFor(async () => (await db.from('notifications').where('user_id', user.id)).length === 2))
-    const rows = await db.from('notifications').where('user_id', user.id).orderBy('id')
-    assert.deepEqual(rows.map((row) => row.type), ['purchase_success', 'purchase_failed'])
-    assert.include(rows[0].body, 'order TE-77')
-    assert.include(rows[0].body, '$170.00')
-    assert.include(rows[1].body, 'The price rose above your limit')
-    assert.equal(rows[1].priority, 'high')
+    const rows = await db.from('notifications').where('user_id', user.id).orderBy('type')
+    assert.deepEqual(rows.map((row) => row.type), ['purchase_failed', 'purchase_success'], 'jobs run in any order')
+    const [failed, succeeded] = rows
+    assert.include(succeeded.body, 'order TE-77')
+    assert.include(succeeded.body, '$170.00')
+    assert.include(failed.body, 'The price rose above your limit')
+    assert.equal(failed.priority, 'high')
     // A repeated outcome (a retried job) makes no second notification
     const { notifyPurchaseSucceeded } = await import('#notifications/purchase_notifications')
     assert.deepEqual(
