@@ -45,6 +45,7 @@ export default defineConfig({
     () => import('#start/events'),
     () => import('#start/transmit'),
     () => import('#start/metrics'),
+    () => import('#start/notifications'),
     { file: () => import('#start/embedded'), environment: ['web'] },
     { file: () => import('#start/scheduler'), environment: ['web'] },
   ],

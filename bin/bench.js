@@ -5,7 +5,7 @@
 |
 | Starts the sandbox exchange in its own process (not counted), runs the
 | check pipeline against it in another (bench:pipeline), runs the scheduler
-| simulation, and prints a table — or, with --json, one JSON object with the
+| simulation, the alert → webhook fan-out (bench/notifications.js), and prints a table — or, with --json, one JSON object with the
 | DESIGN §5 keys it measured (a key it did not measure is absent).
 |
 */
@@ -163,6 +163,9 @@ try {
 /** Analytics: price_chart_p95_ms and dashboard_p95_ms on a seeded history (bench/analytics.js), sandbox stopped. */
 const { runAnalyticsBench } = await import('../bench/analytics.js')
 Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
+// Alert → webhook fan-out (bench/notifications.js): its own receiver process, its own run of the app.
+const { runNotificationsBench } = await import('../bench/notifications.js')
+Object.assign(results, await runNotificationsBench({ root, env: childEnv, say, json: opts.json }))
 
 const targets = {
   checks_per_s: '≥ 2000',
@@ -176,6 +179,8 @@ const targets = {
   api_tickets_p95_ms: '≤ 20',
   price_chart_p95_ms: '≤ 50',
   dashboard_p95_ms: '≤ 50',
+  webhook_deliveries_per_s: '',
+  alert_to_webhook_p99_ms: '≤ 250',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

@@ -6,7 +6,7 @@
 | With EMBEDDED=true (the default of `npm start`) the web process also runs
 | the queue worker, the sandbox exchange (the demo's market, unless
 | SANDBOX_URL points elsewhere) and the check dispatcher. In the scaled
-| mode, set EMBEDDED=false and run `node ace queue:work --queue=purchases,default,checks`
+| mode, set EMBEDDED=false and run `node ace queue:work --queue=purchases,notifications,default,checks`
 | on as many hosts as needed.
 |
 */
@@ -22,6 +22,9 @@ if (hdtickets.embedded && !app.inTest) {
     const { dispatchDueChecks, rescaleIntervals, TICK_MS } = await import('#monitoring/due_checks')
     const { sweepOutbox } = await import('#alerts/alert_service')
 
+    const { channelRegistry } = await import('#notifications/runtime')
+    await channelRegistry()
+
     const sandbox = await startEmbeddedSandbox()
     if (sandbox) logger.info('sandbox exchange on %s', sandbox.url)
     try {
@@ -33,7 +36,7 @@ if (hdtickets.embedded && !app.inTest) {
       logger.error({ err: error }, 'sandbox discovery failed')
     }
 
-    await startEmbeddedWorker(['purchases', 'default', 'checks'])
+    await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
     let ticking = false
     let lastRescale = 0
     let demoPurchase = sandbox ? 'pending' : 'done'

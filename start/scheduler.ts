@@ -24,6 +24,12 @@ if (!app.inTest) {
       await ProcessPurchaseRequests.schedule({ sweep: true }).id('purchases-sweep').every('1m')
       const { default: DiscoverFollowedEvents } = await import('#jobs/discover_followed_events')
       await DiscoverFollowedEvents.schedule({}).id('discover-followed-events').every('1h')
+      const { default: SendNotificationDigests } = await import('#jobs/send_notification_digests')
+      const { default: EscalateNotifications } = await import('#jobs/escalate_notifications')
+      const { default: SweepNotifications } = await import('#jobs/sweep_notifications')
+      await SendNotificationDigests.schedule({}).id('notification-digests').every('1m')
+      await EscalateNotifications.schedule({}).id('notification-escalations').every('1m')
+      await SweepNotifications.schedule({}).id('notification-sweep').every('1m')
     } catch (error) {
       logger.error({ err: error }, 'could not register schedules')
     }

@@ -13,6 +13,64 @@ type TokenRow = {
   expiresAt: string | null
 }
 
+type NotificationRow = {
+  id: number
+  type: string
+  title: string
+  body: string
+  link: string | null
+  priority: 'low' | 'normal' | 'high'
+  alertId: number | null
+  readAt: string | null
+  createdAt: string | null
+  deliveries: DeliveryReceipt[]
+}
+
+type DeliveryReceipt = {
+  channelId: number | null
+  channelKind: string
+  channelName: string | null
+  status: string
+  attempts: number
+  lastError: string | null
+  deliveredAt: string | null
+}
+
+type ChannelRow = {
+  id: number
+  kind: string
+  name: string
+  target: string | null
+  verifiedAt: string | null
+  disabledAt: string | null
+  disabledReason: string | null
+  consecutiveFailures: number
+  createdAt: string | null
+}
+
+type AttemptRow = {
+  id: number
+  deliveryId: number
+  channelKind: string | null
+  channelName: string | null
+  notificationTitle: string | null
+  attempt: number
+  status: string
+  providerId: string | null
+  errorCode: string | null
+  error: string | null
+  latencyMs: number
+  attemptedAt: string | null
+}
+
+type NotificationPreferencesProps = {
+  timeZone: string
+  quietHours: { start: string; end: string } | null
+  digestMinutes: number | null
+  escalation: { afterMinutes: number; channelIds: number[] } | null
+  types: Record<string, number[]>
+}
+
 type UserRow = {
   id: number
   email: string
@@ -83,6 +141,17 @@ declare module '@adonisjs/inertia/types' {
       comparison: any
       watchedEvents: any[]
       calendarUrl: string | null
+    }
+    'notifications/index': { notifications: NotificationRow[]; nextCursor: string | null; unread: number }
+    'settings/notifications': {
+      channels: ChannelRow[]
+      kinds: string[]
+      types: string[]
+      preferences: NotificationPreferencesProps
+      attempts: AttemptRow[]
+      timezones: string[]
+      vapidPublicKey: string | null
+      signingSecret: string | null
     }
     'errors/not_found': { message?: string }
     'errors/forbidden': { message?: string }

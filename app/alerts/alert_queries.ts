@@ -1,10 +1,12 @@
 /**
- * A user's alerts: the feed (newest first, cursor by id), acknowledge and
+ * A user's alerts: the feed (newest first, cursor by id, each with its
+ * delivery receipt: detected at, and when each channel delivered it), acknowledge and
  * snooze — every query starts from the owner.
  */
 import db from '@adonisjs/lucid/services/db'
 import ApiException from '#exceptions/api_exception'
 import AlertTransformer from '#transformers/alert_transformer'
+import { alertReceipts } from '#notifications/inbox'
 
 export default class AlertQueries {
   async feed(userId: number, options: { before?: number; limit?: number; unacknowledged?: boolean } = {}) {
@@ -21,8 +23,9 @@ export default class AlertQueries {
     if (options.unacknowledged) query.whereNull('alerts.acknowledged_at')
     const rows = await query
     const page = rows.slice(0, limit)
+    const receipts = await alertReceipts(page.map((row) => Number(row.id)))
     return {
-      alerts: page.map((row) => AlertTransformer.row(row)),
+      alerts: page.map((row) => ({ ...AlertTransformer.row(row), deliveries: receipts.get(Number(row.id)) ?? [] })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     }
   }

@@ -234,6 +234,11 @@ export async function processOutbox(id: number) {
   if (matches.length > 0) {
     const { openRequestsFromAlerts } = await fromAlerts()
     await openRequestsFromAlerts(matches)
+    // Deliveries are stored (with alerts.notified_at) before the outbox row goes:
+    // a worker killed in between leaves alerts the notification sweep picks up.
+    const { notifyAlerts } = await import('#notifications/alert_notifications')
+    const ids = await db.from('alerts').whereIn('dedupe_key', matches.map((match) => match.dedupeKey)).whereNull('notified_at').select('id')
+    await notifyAlerts(ids.map((row) => Number(row.id)), new Date(), { inline: true })
   }
   await db.from('alert_outbox').where('id', id).delete()
   return matches
@@ -252,5 +257,7 @@ export async function sweepOutbox(now = new Date(), olderThanMs = 30_000) {
     .limit(200)
     .select('id')
   for (const { id } of stale) await processOutbox(Number(id))
+  const { notifyPendingAlerts } = await import('#notifications/alert_notifications')
+  await notifyPendingAlerts({ olderThan: new Date(now.getTime() - olderThanMs), now })
   return stale.length
 }

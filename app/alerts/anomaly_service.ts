@@ -31,6 +31,11 @@ async function store(finding: AnomalyFinding, userIds: number[], now: Date) {
       created_at: new Date(),
     })
     publishToUser(userId, { kind: 'alert', alert: { type: finding.alertType, condition: finding.kind, reason: { text: finding.text } } })
+    const stored = await db.from('alerts').where('dedupe_key', dedupeKey).select('id').first()
+    if (stored) {
+      const { notifyAlerts } = await import('#notifications/alert_notifications')
+      await notifyAlerts([Number(stored.id)], now)
+    }
     created++
   }
   return created

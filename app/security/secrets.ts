@@ -8,7 +8,7 @@ import db from '@adonisjs/lucid/services/db'
  * another. The first configured key encrypts; every key decrypts, so an
  * old APP_KEY moved to APP_PREVIOUS_KEYS still reads until `keys:rotate`.
  */
-export type SecretPurpose = 'account.credentials' | 'account.session' | 'platform.credentials' | 'channel.config'
+export type SecretPurpose = 'account.credentials' | 'account.session' | 'platform.credentials' | 'channel.config' | 'app.secret'
 
 /** What encrypts: the app's configured encryption unless another is passed (a rotation run, a test). */
 export interface Encrypter {
@@ -38,6 +38,7 @@ const ENCRYPTED_COLUMNS: Array<{ table: string; column: string; purpose: SecretP
   { table: 'account_sessions', column: 'session_token', purpose: 'account.session' },
   { table: 'platforms', column: 'encrypted_credentials', purpose: 'platform.credentials' },
   { table: 'notification_channels', column: 'encrypted_config', purpose: 'channel.config' },
+  { table: 'app_secrets', column: 'encrypted_value', purpose: 'app.secret' },
 ]
 
 /**

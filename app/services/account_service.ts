@@ -170,8 +170,8 @@ export default class AccountService {
 
   /**
    * Re-checks a stored credential (the ValidateAccountHealth job). A newly
-   * rejected credential is audited once; it raises an `account_issue`
-   * notification once notifications land.
+   * rejected credential is audited once and raises one `account_issue`
+   * notification.
    */
   async checkHealth(accountId: number) {
     const account = await Account.query().where('id', accountId).preload('platform').first()
@@ -203,6 +203,8 @@ export default class AccountService {
         toState: status,
         reason: lastError,
       })
+      const { notifyAccountRejected } = await import('#notifications/account_notifications')
+      await notifyAccountRejected({ userId: account.userId, accountId: account.id, platform: account.platform.name ?? account.platform.slug, reason: lastError })
     }
     return account
   }

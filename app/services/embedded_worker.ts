@@ -6,7 +6,7 @@ import logger from '@adonisjs/core/services/logger'
  * what `node ace queue:work` does, usable inside the web process (the
  * embedded mode) and in tests.
  */
-export async function createWorker() {
+export async function createWorker(overrides: { concurrency?: number } = {}) {
   const { Worker } = await import('@adonisjs/queue')
   const config = app.config.get<any>('queue')
   const adapters: Record<string, unknown> = {}
@@ -17,6 +17,7 @@ export async function createWorker() {
   await queueManager.loadJobs()
   return new Worker({
     ...config,
+    ...(overrides.concurrency ? { worker: { ...config.worker, concurrency: overrides.concurrency } } : {}),
     autoLoadJobs: false,
     adapters,
     jobFactory: config.jobFactory ?? ((jobClass: any) => app.container.make(jobClass)),

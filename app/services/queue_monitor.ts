@@ -17,7 +17,7 @@ export type FailedJob = { id: string; queue: string; name: string; attempts: num
 export type QueueOverview = { driver: 'database' | 'redis'; queues: QueueCounts[]; failed: FailedJob[] }
 
 /** The queues the workers listen to, shown even when empty. */
-export const KNOWN_QUEUES = ['purchases', 'default', 'checks']
+export const KNOWN_QUEUES = ['purchases', 'notifications', 'default', 'checks']
 const TABLE = 'queue_jobs'
 const DEFAULT_PRIORITY = 5
 const PRIORITY_SCORE_MULTIPLIER = 1e13

@@ -27,6 +27,8 @@ test.group('Server-side rendering of every page', (group) => {
       ['/alerts', '<h1>Alerts</h1>'],
       ['/accounts', 'Linked platform accounts'],
       ['/settings', '<h1>Settings</h1>'],
+      ['/settings/notifications', 'Add a channel'],
+      ['/notifications', '<h1>Notifications</h1>'],
       ['/admin/users', 'Users and roles'],
       ['/admin/platforms', 'Platforms and their limits'],
       ['/admin/sources', 'Check schedule'],

@@ -1,0 +1,91 @@
+/**
+ * Purchase outcomes → purchase_success / purchase_failed notifications.
+ * Registered once per process (start/notifications.ts); the handlers run
+ * after the outcome is committed and only queue a job.
+ */
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { hdtickets } from '#config/app'
+import { onPurchase, type PurchaseFailed, type PurchaseSucceeded } from '#purchasing/purchase_events'
+import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
+import { createNotifications } from '#notifications/notification_service'
+
+async function requestFacts(requestId: number) {
+  return db
+    .from('purchase_requests')
+    .leftJoin('events', 'events.id', 'purchase_requests.event_id')
+    .leftJoin('listings', 'listings.id', 'purchase_requests.listing_id')
+    .where('purchase_requests.id', requestId)
+    .select('purchase_requests.*', 'events.name as event_name', 'events.starts_at', 'events.venue', 'listings.section', 'listings.row as listing_row')
+    .first()
+}
+
+/** Whether this request already has its notification of this type (a repeated job or event). */
+async function alreadyNotified(userId: number, type: string, requestId: number) {
+  const rows = await db.from('notifications').where({ user_id: userId, type }).whereNull('alert_id').orderBy('id', 'desc').limit(200).select('data')
+  return rows.some((row) => {
+    const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data
+    return Number(data?.purchaseRequestId) === requestId
+  })
+}
+
+export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = new Date()) {
+  if (await alreadyNotified(payload.userId, 'purchase_success', payload.requestId)) return []
+  const facts = await requestFacts(payload.requestId)
+  const message = buildPurchaseSuccess(
+    {
+      eventName: facts?.event_name ?? 'your event',
+      eventId: facts?.event_id ?? undefined,
+      purchaseRequestId: payload.requestId,
+      orderId: payload.externalOrderId ?? String(payload.orderId),
+      platform: payload.platform,
+      section: facts?.section ?? null,
+      row: facts?.listing_row ?? null,
+      quantity: payload.quantity,
+      totalMinor: payload.totalMinor,
+      currency: payload.currency,
+    },
+    { appUrl: hdtickets.url, now }
+  )
+  return createNotifications([{ userId: payload.userId, message }], { now })
+}
+
+export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Date()) {
+  if (await alreadyNotified(payload.userId, 'purchase_failed', payload.requestId)) return []
+  const facts = await requestFacts(payload.requestId)
+  const message = buildPurchaseFailed(
+    {
+      eventName: facts?.event_name ?? 'your event',
+      eventId: facts?.event_id ?? undefined,
+      purchaseRequestId: payload.requestId,
+      platform: payload.platform,
+      reason: payload.reason,
+      quantity: facts?.quantity ?? null,
+      currency: facts?.currency ?? null,
+    },
+    { appUrl: hdtickets.url, now }
+  )
+  return createNotifications([{ userId: payload.userId, message }], { now })
+}
+
+let registered = false
+
+/**
+ * Idempotent: a second call does not register the handlers twice. The
+ * handlers only start queueing a NotifyPurchaseOutcome job: the purchase's
+ * own path does not wait for it, nor for the notification's queries.
+ */
+export function registerPurchaseNotifications() {
+  if (registered) return
+  registered = true
+  // Not awaited: the purchase's other listeners (and its caller) do not wait on the queue write.
+  const queue = (payload: PurchaseOutcomePayload) => {
+    import('#jobs/notify_purchase_outcome')
+      .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
+      .catch((error) => logger.error({ err: error, requestId: payload.outcome.requestId }, 'could not queue a purchase notification'))
+  }
+  onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
+  onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
+}
+
+type PurchaseOutcomePayload = { kind: 'purchase_success'; outcome: PurchaseSucceeded } | { kind: 'purchase_failed'; outcome: PurchaseFailed }
