@@ -16,21 +16,26 @@ export async function listNotifications(userId: number, options: { before?: numb
   if (options.unread) query.whereNull('read_at')
   const rows = await query
   const page = rows.slice(0, limit)
-  const deliveries = page.length
+  return {
+    notifications: await withDeliveries(page.map((row) => NotificationTransformer.row(row))),
+    nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+  }
+}
+
+/** Each notification with its deliveries (one per channel: status, attempts, when it was delivered). */
+export async function withDeliveries<T extends { id: number }>(notifications: T[]) {
+  const deliveries = notifications.length
     ? await db
         .from('notification_deliveries')
         .leftJoin('notification_channels', 'notification_channels.id', 'notification_deliveries.channel_id')
-        .whereIn('notification_id', page.map((row) => row.id))
+        .whereIn('notification_id', notifications.map((row) => row.id))
         .orderBy('notification_deliveries.id')
         .select('notification_deliveries.*', 'notification_channels.name as channel_name')
     : []
-  return {
-    notifications: page.map((row) => ({
-      ...NotificationTransformer.row(row),
-      deliveries: deliveries.filter((delivery) => Number(delivery.notification_id) === Number(row.id)).map(NotificationTransformer.delivery),
-    })),
-    nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
-  }
+  return notifications.map((notification) => ({
+    ...notification,
+    deliveries: deliveries.filter((delivery) => Number(delivery.notification_id) === notification.id).map(NotificationTransformer.delivery),
+  }))
 }
 
 export async function unreadCount(userId: number): Promise<number> {

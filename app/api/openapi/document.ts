@@ -21,6 +21,7 @@ import accounts from '#api/openapi/resources/accounts'
 import bulk from '#api/openapi/resources/bulk'
 import system from '#api/openapi/resources/system'
 import analytics from '#api/openapi/resources/analytics'
+import notifications from '#api/openapi/resources/notifications'
 
 export const MODULES: OpenApiModule[] = [
   account,
@@ -33,6 +34,7 @@ export const MODULES: OpenApiModule[] = [
   alerts,
   purchases,
   analytics,
+  notifications,
   bulk,
   system,
 ]

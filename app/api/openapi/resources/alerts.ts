@@ -1,4 +1,4 @@
-import { anyObject, body, dataOf, dateTime, errors, input, int, listParams, noContent, nullable, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule } from '#api/openapi/schema'
+import { anyObject, arr, body, dataOf, dateTime, errors, input, int, listParams, noContent, nullable, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule } from '#api/openapi/schema'
 
 const module: OpenApiModule = {
   tag: { name: 'alerts', description: "The caller's alerts: list, acknowledge, snooze" },
@@ -18,6 +18,7 @@ const module: OpenApiModule = {
       createdAt: nullable(dateTime()),
       acknowledgedAt: nullable(dateTime()),
       snoozedUntil: nullable(dateTime()),
+      deliveries: { ...arr(ref('Delivery')), description: 'The receipt: each channel the alert went to, its state and when it delivered' },
     }),
   },
   paths: {

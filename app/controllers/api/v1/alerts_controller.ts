@@ -5,6 +5,7 @@ import AlertQueries from '#alerts/alert_queries'
 import AlertTransformer from '#transformers/alert_transformer'
 import ApiException from '#exceptions/api_exception'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
+import { alertReceipts } from '#notifications/inbox'
 
 const spec: ListSpec = {
   sorts: { id: { column: 'alerts.id' }, detectedAt: { column: 'alerts.detected_at', nullable: true } },
@@ -31,7 +32,10 @@ export default class AlertsController {
       .leftJoin('watch_rules', 'watch_rules.id', 'alerts.watch_rule_id')
       .where('alerts.user_id', auth.use('api').getUserOrFail().id)
       .select('alerts.*', 'events.name as event_name', 'watch_rules.name as rule_name')
-    return paginate(query, list, spec, (row) => AlertTransformer.row(row))
+    const page = await paginate(query, list, spec, (row) => AlertTransformer.row(row))
+    /** Each alert's receipt: when it was detected (detectedAt) and when each channel delivered it. */
+    const receipts = await alertReceipts(page.data.map((alert) => alert.id))
+    return { ...page, data: page.data.map((alert) => ({ ...alert, deliveries: receipts.get(alert.id) ?? [] })) }
   }
 
   async acknowledge({ auth, params, response }: HttpContext) {

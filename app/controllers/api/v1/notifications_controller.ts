@@ -1,23 +1,31 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import { listNotifications, markAllRead, markRead, snoozeNotification, unreadCount } from '#notifications/inbox'
+import db from '@adonisjs/lucid/services/db'
+import { markAllRead, markRead, snoozeNotification, unreadCount, withDeliveries } from '#notifications/inbox'
+import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
+import NotificationTransformer from '#transformers/notification_transformer'
+import { NOTIFICATION_TYPES } from '#models/notification'
 import { addChannel, ChannelInvalid, listChannels, removeChannel, testChannel } from '#notifications/channel_service'
 import { getPreferences, PreferencesInvalid, savePreferences } from '#notifications/preferences_store'
 
-const listValidator = vine.create({
-  cursor: vine.number().withoutDecimals().min(1).optional(),
-  limit: vine.number().withoutDecimals().min(1).max(200).optional(),
-  unread: vine.boolean().optional(),
-})
+const spec: ListSpec = {
+  sorts: { id: { column: 'id' } },
+  defaultSort: '-id',
+  enums: { unread: ['true', 'false'], type: NOTIFICATION_TYPES },
+  filters: {
+    unread: (query, value) => (value === 'true' ? query.whereNull('read_at') : query.whereNotNull('read_at')),
+    type: (query, value) => query.where('type', value),
+  },
+}
 const snoozeValidator = vine.create({ minutes: vine.number().withoutDecimals().min(5).max(7 * 24 * 60).optional() })
 
 /** /api/v1/notifications: the inbox, channels (secrets write-only) and preferences of the token's user. */
 export default class NotificationsController {
   async index({ auth, request }: HttpContext) {
-    const query = await listValidator.validate(request.qs())
+    const list = parseListQuery(request.qs(), spec)
     const userId = auth.use('api').getUserOrFail().id
-    const page = await listNotifications(userId, { before: query.cursor, limit: query.limit, unread: query.unread })
-    return { data: page.notifications, meta: { nextCursor: page.nextCursor, unread: await unreadCount(userId) } }
+    const page = await paginate(db.from('notifications').where('user_id', userId), list, spec, (row) => NotificationTransformer.row(row))
+    return { data: await withDeliveries(page.data), meta: { ...page.meta, unread: await unreadCount(userId) } }
   }
 
   async markRead({ auth, params, response }: HttpContext) {

@@ -14,6 +14,10 @@ import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
 import { resetPurchasing, sandboxCredentials, sandboxListing, type TestSandbox } from '#tests/helpers/purchasing'
 import { conformanceErrors, documentedOperations, operation, routerOperations, schemaProblems, validated } from '#tests/helpers/openapi'
 import { buildOpenApiDocument, openApiDocument } from '#api/openapi/document'
+import { useLocalPeers } from '#tests/helpers/notifications'
+import { startHttpServer } from '#tests/unit/notifications/helpers/servers'
+import { createNotifications } from '#notifications/notification_service'
+import { buildAccountIssue } from '#notifications/message'
 import type { OpenApiModule } from '#api/openapi/schema'
 
 const ALL = ['read', 'write', 'purchase', 'admin']
@@ -171,6 +175,40 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
     await call('GET /watch-rules/{id}', 404, () => asAdmin('get', `/watch-rules/${ruleId}`))
     await call('PUT /watch-rules/{id}', 200, () => asMember('put', `/watch-rules/${ruleId}`).json({ name: 'Renamed', eventId: first.eventId, triggers: [{ kind: 'on_sale' }] }))
     await call('PUT /watch-rules/{id}', 422, () => asMember('put', `/watch-rules/${ruleId}`).json({ name: 'Renamed', eventId: first.eventId, triggers: [{ kind: 'on_sale' }], minQuantity: 0 }))
+
+    const receiver = await startHttpServer((_request, response) => {
+      response.writeHead(200)
+      response.end('ok')
+    })
+    const peers = useLocalPeers()
+    try {
+      const channel = await call('POST /notifications/channels', 201, () => asMember('post', '/notifications/channels').json({ kind: 'webhook', name: 'Receiver', config: { url: `${receiver.url}/hook` } }))
+      const channelId = channel.body().data.id
+      await call('POST /notifications/channels', 422, () => asMember('post', '/notifications/channels').json({ kind: 'email', name: 'Mail', config: { address: 'not-an-email' } }))
+      await call('GET /notifications/channels', 200, () => asMember('get', '/notifications/channels'))
+      await call('GET /notifications/channels', 401, () => client.get('/api/v1/notifications/channels').bearerToken('hdt_wrong.token'))
+      await call('POST /notifications/channels/{id}/test', 200, () => asMember('post', `/notifications/channels/${channelId}/test`))
+      await call('POST /notifications/channels/{id}/test', 404, () => asMember('post', '/notifications/channels/999999/test'))
+      await call('GET /notifications/preferences', 200, () => asMember('get', '/notifications/preferences'))
+      await call('GET /notifications/preferences', 401, () => client.get('/api/v1/notifications/preferences').bearerToken('hdt_wrong.token'))
+      await call('PUT /notifications/preferences', 200, () => asMember('put', '/notifications/preferences').json({ quietHours: { start: '22:00', end: '07:00' }, digestMinutes: null, escalation: null, types: { price_alert: [channelId] } }))
+      await call('PUT /notifications/preferences', 422, () => asMember('put', '/notifications/preferences').json({ types: { price_alert: [999999] } }))
+      const [inbox] = await createNotifications([{ userId: member.id, message: buildAccountIssue({ platform: 'sandbox', issue: 'contract' }, { appUrl: 'http://localhost', now: new Date() }) }])
+      const notificationId = inbox.id
+      await call('GET /notifications', 200, () => asMember('get', '/notifications?limit=5&unread=true'))
+      await call('GET /notifications', 400, () => asMember('get', '/notifications?cursor=not-a-cursor'))
+      await call('POST /notifications/{id}/snooze', 200, () => asMember('post', `/notifications/${notificationId}/snooze`).json({ minutes: 30 }))
+      await call('POST /notifications/{id}/snooze', 422, () => asMember('post', `/notifications/${notificationId}/snooze`).json({ minutes: 1 }))
+      await call('POST /notifications/{id}/read', 204, () => asMember('post', `/notifications/${notificationId}/read`))
+      await call('POST /notifications/{id}/read', 404, () => asMember('post', '/notifications/999999/read'))
+      await call('POST /notifications/read-all', 200, () => asMember('post', '/notifications/read-all'))
+      await call('POST /notifications/read-all', 401, () => client.post('/api/v1/notifications/read-all').bearerToken('hdt_wrong.token'))
+      await call('DELETE /notifications/channels/{id}', 204, () => asMember('delete', `/notifications/channels/${channelId}`))
+      await call('DELETE /notifications/channels/{id}', 404, () => asMember('delete', `/notifications/channels/${channelId}`))
+    } finally {
+      await peers.close()
+      await receiver.close()
+    }
 
     await call('GET /alerts', 200, () => asMember('get', '/alerts?unacknowledged=true'))
     await call('GET /alerts', 422, () => asMember('get', '/alerts?unacknowledged=maybe'))
