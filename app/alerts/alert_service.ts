@@ -24,6 +24,7 @@ import PriceHistory from '#alerts/price_history'
 import { lazy } from '#services/lazy'
 
 const fromAlerts = lazy(() => import('#purchasing/from_alerts'))
+const alertNotifications = lazy(() => import('#notifications/alert_notifications'))
 
 interface RuleCache {
   byEvent: Map<number, CompiledRule[]>
@@ -236,7 +237,7 @@ export async function processOutbox(id: number) {
     await openRequestsFromAlerts(matches)
     // Deliveries are stored (with alerts.notified_at) before the outbox row goes:
     // a worker killed in between leaves alerts the notification sweep picks up.
-    const { notifyAlerts } = await import('#notifications/alert_notifications')
+    const { notifyAlerts } = await alertNotifications()
     const ids = await db.from('alerts').whereIn('dedupe_key', matches.map((match) => match.dedupeKey)).whereNull('notified_at').select('id')
     await notifyAlerts(ids.map((row) => Number(row.id)), new Date(), { inline: true })
   }
@@ -257,7 +258,7 @@ export async function sweepOutbox(now = new Date(), olderThanMs = 30_000) {
     .limit(200)
     .select('id')
   for (const { id } of stale) await processOutbox(Number(id))
-  const { notifyPendingAlerts } = await import('#notifications/alert_notifications')
+  const { notifyPendingAlerts } = await alertNotifications()
   await notifyPendingAlerts({ olderThan: new Date(now.getTime() - olderThanMs), now })
   return stale.length
 }

@@ -50,6 +50,10 @@ import { decryptSecret } from '#security/secrets'
 import { affectedRows, dbTime, fromDbTime, insertReturningId } from '#purchasing/sql'
 import { publishToUser } from '#monitoring/live_feed'
 import NotificationTransformer from '#transformers/notification_transformer'
+import { lazy } from '#services/lazy'
+
+const deliverJob = lazy(() => import('#jobs/deliver_notification'))
+const alertNotifications = lazy(() => import('#notifications/alert_notifications'))
 
 export interface NotifyInput {
   userId: number
@@ -273,7 +277,7 @@ async function afterCommit(created: CreatedNotification[], now: Date) {
   if (created.length === 0) return
   const rows = await db.from('notifications').whereIn('id', created.map((entry) => entry.id))
   for (const row of rows) publishToUser(row.user_id, { kind: 'notification', notification: NotificationTransformer.row(row) })
-  const { default: DeliverNotification } = await import('#jobs/deliver_notification')
+  const { default: DeliverNotification } = await deliverJob()
   const dueNow = created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id)
   const batches: Array<{ notificationIds: number[] }> = []
   for (let index = 0; index < dueNow.length; index += JOB_BATCH) batches.push({ notificationIds: dueNow.slice(index, index + JOB_BATCH) })
@@ -570,7 +574,7 @@ export async function runEscalations(now = new Date()): Promise<{ escalated: num
     .select('notification_escalations.*', 'notifications.read_at', 'alerts.acknowledged_at', 'alerts.snoozed_until')
   let escalated = 0
   let stopped = 0
-  const { default: DeliverNotification } = await import('#jobs/deliver_notification')
+  const { default: DeliverNotification } = await deliverJob()
   for (const row of due) {
     const raw = parse(row.state)
     const acknowledgedAt = fromDbTime(row.read_at) ?? fromDbTime(row.acknowledged_at) ?? (row.snoozed_until ? now : null)
@@ -621,7 +625,7 @@ export async function runEscalations(now = new Date()): Promise<{ escalated: num
  * whose lease lapsed. Runs every minute (and in the embedded tick).
  */
 export async function sweepNotifications(now = new Date(), graceMs = 30_000): Promise<{ alerts: number; requeued: number }> {
-  const { notifyPendingAlerts } = await import('#notifications/alert_notifications')
+  const { notifyPendingAlerts } = await alertNotifications()
   const alerts = await notifyPendingAlerts({ olderThan: new Date(now.getTime() - graceMs), now })
   const client = db.connection()
   const stuck = await client
@@ -635,7 +639,7 @@ export async function sweepNotifications(now = new Date(), graceMs = 30_000): Pr
     .limit(1000)
     .distinct('notification_id')
   if (stuck.length) {
-    const { default: DeliverNotification } = await import('#jobs/deliver_notification')
+    const { default: DeliverNotification } = await deliverJob()
     const ids = stuck.map((row) => Number(row.notification_id))
     const batches: Array<{ notificationIds: number[] }> = []
     for (let index = 0; index < ids.length; index += JOB_BATCH) batches.push({ notificationIds: ids.slice(index, index + JOB_BATCH) })

@@ -114,7 +114,11 @@ test.group(`Notification delivery (${env.get('DB_CONNECTION', 'sqlite')}, ${env.
     assert.equal(smtp.messages.length, 1)
     assert.deepEqual(smtp.messages[0].recipients, ['fan@example.test'])
     assert.include(smtp.messages[0].raw, 'Lakers vs Celtics')
-    assert.equal(twilio.requests.length, 1)
+    assert.equal(
+      twilio.requests.length,
+      1,
+      `one SMS expected; got ${JSON.stringify(twilio.requests.map((r: any) => r.body.toString('utf8')))} after attempts ${JSON.stringify(await db.from('notification_attempts'))}`
+    )
     const form = new URLSearchParams(twilio.requests[0].body.toString('utf8'))
     assert.equal(form.get('From'), TWILIO_FROM)
     assert.equal(form.get('To'), '+14155550123')
