@@ -1,3 +1,4 @@
+import env from '#start/env'
 import { assert } from '@japa/assert'
 import app from '@adonisjs/core/services/app'
 import type { Config } from '@japa/runner/types'
@@ -30,6 +31,16 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
     async () => {
       await db.connection().dropAllTables()
       await testUtils.db().migrate()
+    },
+    /**
+     * With Redis in use, its database (REDIS_DB, the test run's own) starts
+     * empty too: jobs an earlier run left queued would otherwise run in this
+     * one, against rows whose ids SQLite has since handed out again.
+     */
+    async () => {
+      if (![env.get('QUEUE_DRIVER'), env.get('LIMITER_STORE'), env.get('LOCK_STORE'), env.get('TRANSMIT_TRANSPORT')].includes('redis')) return
+      const { default: redis } = await import('@adonisjs/redis/services/main')
+      await redis.connection().flushdb()
     },
   ],
   teardown: [],
