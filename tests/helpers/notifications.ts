@@ -1,3 +1,4 @@
+import env from '#start/env'
 import emitter from '@adonisjs/core/services/emitter'
 import db from '@adonisjs/lucid/services/db'
 import { SMTPTransport } from '@adonisjs/mail/transports/smtp'
@@ -68,7 +69,28 @@ export async function storeChannel(userId: number, kind: string, config: unknown
   })
 }
 
+/**
+ * Jobs still queued on the notifications queue (another test file emitted a
+ * purchase outcome, say, with no worker running) would otherwise be run by
+ * the next test's worker against rows whose ids have been handed out again.
+ */
+export async function clearNotificationJobs() {
+  if (env.get('QUEUE_DRIVER', 'database') === 'redis') {
+    const { default: redis } = await import('@adonisjs/redis/services/main')
+    const connection = redis.connection()
+    let cursor = '0'
+    do {
+      const [next, keys] = await connection.scan(cursor, 'MATCH', 'jobs::notifications*', 'COUNT', 500)
+      if (keys.length) await connection.del(...keys)
+      cursor = next
+    } while (cursor !== '0')
+  } else {
+    await db.from('queue_jobs').where('queue', 'notifications').delete()
+  }
+}
+
 export async function clearNotifications() {
+  await clearNotificationJobs()
   await db.from('notification_attempts').delete()
   await db.from('notification_escalations').delete()
   await db.from('notification_deliveries').delete()
