@@ -9,6 +9,7 @@ import { hdtickets } from '#config/app'
 import { onPurchase, type PurchaseFailed, type PurchaseSucceeded } from '#purchasing/purchase_events'
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
 import { createNotifications } from '#notifications/notification_service'
+import { lazy } from '#services/lazy'
 
 async function requestFacts(requestId: number) {
   return db
@@ -75,12 +76,14 @@ let registered = false
  * handlers only start queueing a NotifyPurchaseOutcome job: the purchase's
  * own path does not wait for it, nor for the notification's queries.
  */
+const notifyJob = lazy(() => import('#jobs/notify_purchase_outcome'))
+
 export function registerPurchaseNotifications() {
   if (registered) return
   registered = true
   // Not awaited: the purchase's other listeners (and its caller) do not wait on the queue write.
   const queue = (payload: PurchaseOutcomePayload) => {
-    import('#jobs/notify_purchase_outcome')
+    notifyJob()
       .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
       .catch((error) => logger.error({ err: error, requestId: payload.outcome.requestId }, 'could not queue a purchase notification'))
   }
