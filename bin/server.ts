@@ -28,8 +28,19 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listen('SIGINT', () => app.terminate())
+    /**
+     * Graceful stop: the terminating hooks close the HTTP server, let the
+     * embedded worker finish the job in hand and stop the sandbox; then the
+     * process ends even if a timer or pooled socket somewhere would keep the
+     * event loop alive (the embedded mode did), and at the latest after 30 s.
+     */
+    const stop = async () => {
+      setTimeout(() => process.exit(process.exitCode ?? 1), 30_000).unref()
+      await app.terminate()
+      process.exit(process.exitCode ?? 0)
+    }
+    app.listen('SIGTERM', stop)
+    app.listen('SIGINT', stop)
   })
   .httpServer()
   .start()

@@ -26,7 +26,7 @@ try {
     await page.fill('#password', password)
     await page.click('button[type=submit]')
     await page.waitForURL(`${base}/`)
-    for (const path of ['/', '/settings', '/admin/users', '/events', '/events/1', '/alerts', '/watch-rules', '/watch-rules/new', '/accounts', '/admin/sources', '/admin/platforms']) {
+    for (const path of ['/', '/settings', '/settings/notifications', '/notifications', '/admin', '/admin/users', '/admin/queue', '/admin/audit', '/events', '/events/1', '/alerts', '/watch-rules', '/watch-rules/new', '/accounts', '/purchases', '/analytics', '/admin/sources', '/admin/platforms']) {
       await page.goto(`${base}${path}`)
       await page.screenshot({ path: `${out}/${label}-${path === '/' ? 'dashboard' : path.slice(1).replace(/\//g, '-')}.png`, fullPage: true })
     }
