@@ -138,6 +138,8 @@ export async function createNotifications(
   const now = options.now ?? new Date()
   const { preferences, channels } = await loadRecipients([...new Set(inputs.map((input) => input.userId))])
   const created: CreatedNotification[] = []
+  /** The rows as inserted, for the live push after commit (no second read) */
+  const stored = new Map<number, Record<string, unknown>>()
 
   await db.transaction(async (trx) => {
     const at = dbTime(trx, now)
@@ -152,7 +154,7 @@ export async function createNotifications(
       if (input.alertId && already.has(input.alertId)) continue
       if (input.alertId) already.add(input.alertId)
       const { message } = input
-      const id = await insertReturningId(trx, 'notifications', {
+      const values = {
         user_id: input.userId,
         alert_id: input.alertId ?? null,
         type: message.type,
@@ -162,7 +164,9 @@ export async function createNotifications(
         priority: message.priority,
         data: JSON.stringify(message.data),
         created_at: at,
-      })
+      }
+      const id = await insertReturningId(trx, 'notifications', values)
+      stored.set(id, { id, ...values })
       // The inbox is the in-app channel: delivered the moment it is stored.
       deliveries.push({
         notification_id: id,
@@ -245,7 +249,7 @@ export async function createNotifications(
     }
   })
 
-  await afterCommit(created, now)
+  await afterCommit(created, stored, now)
   if (options.inline) deliverInline(created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id))
   return created
 }
@@ -273,10 +277,12 @@ function deliverInline(notificationIds: number[]) {
 }
 
 /** Live push to open pages, then the delivery jobs. */
-async function afterCommit(created: CreatedNotification[], now: Date) {
+async function afterCommit(created: CreatedNotification[], stored: Map<number, Record<string, unknown>>, now: Date) {
   if (created.length === 0) return
-  const rows = await db.from('notifications').whereIn('id', created.map((entry) => entry.id))
-  for (const row of rows) publishToUser(row.user_id, { kind: 'notification', notification: NotificationTransformer.row(row) })
+  for (const entry of created) {
+    const row = stored.get(entry.id)
+    if (row) publishToUser(entry.userId, { kind: 'notification', notification: NotificationTransformer.row(row) })
+  }
   const { default: DeliverNotification } = await deliverJob()
   const dueNow = created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id)
   const batches: Array<{ notificationIds: number[] }> = []
