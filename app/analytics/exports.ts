@@ -3,11 +3,11 @@
  * written as they come, so an export of any size holds one page in memory.
  */
 import db from '@adonisjs/lucid/services/db'
-import { fromDbTime } from '#purchasing/sql'
+import { isoTime } from '#purchasing/sql'
 import { csvLines, decimal } from '#analytics/csv'
 
 const PAGE = 1000
-const iso = (value: unknown) => fromDbTime(value)?.toISOString() ?? null
+const iso = isoTime
 
 async function* pages(build: (afterId: number) => Promise<any[]>) {
   let after = 0

@@ -5,8 +5,9 @@
  * Soonest first; paused and blocked sources (no next check) last.
  */
 import db from '@adonisjs/lucid/services/db'
+import { isoTime } from '#purchasing/sql'
 
-const iso = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string | number).toISOString())
+const iso = isoTime
 
 export async function sourceSchedules(options: { platform?: string; limit?: number } = {}) {
   const query = db

@@ -5,9 +5,9 @@
  */
 import type Order from '#models/order'
 import type { RequestRow } from '#purchasing/requests'
-import { fromDbTime } from '#purchasing/sql'
+import { isoTime } from '#purchasing/sql'
 
-const iso = (value: unknown) => fromDbTime(value)?.toISOString() ?? null
+const iso = isoTime
 
 export function purchaseRequestToJSON(row: RequestRow & { platform_slug?: string }) {
   return {

@@ -29,6 +29,11 @@ export function fromDbTime(value: unknown): Date | null {
   return null
 }
 
+/** A stored timestamp (Date, epoch ms, SQL or ISO text) as ISO 8601 UTC, or null. */
+export function isoTime(value: unknown): string | null {
+  return fromDbTime(value)?.toISOString() ?? null
+}
+
 /** Rows changed by an UPDATE, whatever the driver returns. */
 export function affectedRows(result: unknown): number {
   if (Array.isArray(result)) return Number(result[0] ?? 0)

@@ -32,7 +32,7 @@ import { watchRuleValidator } from '#validators/watch_rule_validator'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { encryptSecret } from '#security/secrets'
 import { recordAudit } from '#services/audit_log'
-import { fromDbTime } from '#purchasing/sql'
+import { isoTime } from '#purchasing/sql'
 
 export const KINDS = ['watch-rules', 'events', 'accounts'] as const
 export type Kind = (typeof KINDS)[number]
@@ -99,7 +99,7 @@ export interface ImportReport {
   errors: RowError[]
 }
 
-const iso = (value: unknown) => fromDbTime(value)?.toISOString() ?? null
+const iso = isoTime
 
 export function isKind(value: string): value is Kind {
   return (KINDS as readonly string[]).includes(value)

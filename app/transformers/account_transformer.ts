@@ -1,4 +1,5 @@
 import type Account from '#models/account'
+import { isoTime } from '#purchasing/sql'
 
 /** A linked account as pages and the API see it: never its credentials. */
 export default class AccountTransformer {
@@ -17,7 +18,7 @@ export default class AccountTransformer {
 
   /** The same from a query-builder row joined with `platforms.slug as platform_slug, platforms.name as platform_name`. */
   static row(row: any) {
-    const iso = (value: unknown) => (value ? new Date(typeof value === 'string' && !value.includes('T') ? `${value.replace(' ', 'T')}Z` : (value as string)).toISOString() : null)
+    const iso = isoTime
     return {
       id: Number(row.id),
       platform: row.platform_slug ?? null,

@@ -1,4 +1,5 @@
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+import { isoTime } from '#purchasing/sql'
+const iso = isoTime
 
 /** An alert as pages and the API see it (never its internal de-dupe key). */
 export default class AlertTransformer {

@@ -1,8 +1,9 @@
+import { isoTime } from '#purchasing/sql'
 /**
  * Events, sources and listings as pages and the API see them: whitelists,
  * dates in ISO 8601 UTC, money as integer minor units + currency.
  */
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+const iso = isoTime
 
 export default class EventTransformer {
   static row(row: any) {

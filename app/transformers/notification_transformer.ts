@@ -1,6 +1,6 @@
-import { fromDbTime } from '#purchasing/sql'
+import { isoTime } from '#purchasing/sql'
 
-const iso = (value: unknown) => fromDbTime(value)?.toISOString() ?? null
+const iso = isoTime
 
 /** Notifications, deliveries and channels as pages and the API see them (never a channel's secrets). */
 export default class NotificationTransformer {

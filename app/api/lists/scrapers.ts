@@ -2,8 +2,9 @@
 import db from '@adonisjs/lucid/services/db'
 import ApiException from '#exceptions/api_exception'
 import type { ListSpec } from '#api/pagination'
+import { isoTime } from '#purchasing/sql'
 
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null)
+const iso = isoTime
 
 export const scraperListSpec: ListSpec = {
   sorts: {
