@@ -24,6 +24,8 @@ export default defineConfig({
      * on the machine fight over: under test it listens beside the app's own
      * port instead (PORT + 21000), so each run's browser connects to its own.
      */
-    ...(process.env.NODE_ENV === 'test' ? { hmr: { port: Number(process.env.PORT ?? 3333) + 21_000 } } : {}),
+    ...(process.env.NODE_ENV === 'test'
+      ? { hmr: { port: Number(process.env.PORT ?? 3333) + 21_000 } }
+      : {}),
   },
 })

@@ -38,8 +38,16 @@ function newestMtime(dir) {
 }
 
 function run(root, env, args, say) {
-  const result = spawnSync('node', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
+  const result = spawnSync('node', args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  })
+  if (result.status !== 0)
+    throw new Error(
+      `node ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`
+    )
   for (const line of result.stdout.split('\n').filter(Boolean)) say(`  ${line}`)
 }
 
@@ -52,26 +60,50 @@ function cookiesOf(response, jar) {
   return [...jar.entries()].map(([key, value]) => `${key}=${value}`).join('; ')
 }
 
-export async function runAnalyticsBench({ root, baseEnv, say, events = 10_000, changes = 1_000_000, reseed = false, dashboardSeconds = 10, connections = 100 }) {
+export async function runAnalyticsBench({
+  root,
+  baseEnv,
+  say,
+  events = 10_000,
+  changes = 1_000_000,
+  reseed = false,
+  dashboardSeconds = 10,
+  connections = 100,
+}) {
   const tmp = join(root, 'tmp')
   mkdirSync(tmp, { recursive: true })
   const sqlite = baseEnv.DB_CONNECTION === 'sqlite' || !baseEnv.DB_CONNECTION
-  const env = { ...baseEnv, ...(sqlite ? { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench-analytics.sqlite3' } : {}), NODE_ENV: 'production', LOG_LEVEL: 'warn', EMBEDDED: 'false' }
+  const env = {
+    ...baseEnv,
+    ...(sqlite ? { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench-analytics.sqlite3' } : {}),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    EMBEDDED: 'false',
+  }
   const seedFile = join(tmp, `bench-analytics-seed-${env.DB_CONNECTION}.json`)
   const seedKey = `${events}/${changes}`
   let seed = existsSync(seedFile) ? JSON.parse(readFileSync(seedFile, 'utf8')) : null
   const dbExists = !sqlite || existsSync(join(root, 'tmp/bench-analytics.sqlite3'))
   if (reseed || !seed || seed.key !== seedKey || !dbExists) {
     say(`› analytics: seeding ${events} events and ${changes} history rows (bench:seed-history)`)
-    if (sqlite) for (const suffix of ['', '-wal', '-shm']) rmSync(join(root, `tmp/bench-analytics.sqlite3${suffix}`), { force: true })
+    if (sqlite)
+      for (const suffix of ['', '-wal', '-shm'])
+        rmSync(join(root, `tmp/bench-analytics.sqlite3${suffix}`), { force: true })
     run(root, env, ['ace', 'migration:fresh', '--force'], say)
     const out = join(tmp, 'bench-analytics-seed.out.json')
-    run(root, env, ['ace', 'bench:seed-history', `--events=${events}`, `--changes=${changes}`, `--out=${out}`], say)
+    run(
+      root,
+      env,
+      ['ace', 'bench:seed-history', `--events=${events}`, `--changes=${changes}`, `--out=${out}`],
+      say
+    )
     seed = { key: seedKey, ...JSON.parse(readFileSync(out, 'utf8')) }
     const { writeFileSync } = await import('node:fs')
     writeFileSync(seedFile, JSON.stringify(seed))
   } else {
-    say(`› analytics: reusing the seeded database (${seed.events} events, ${seed.changes} history rows; --reseed to rebuild)`)
+    say(
+      `› analytics: reusing the seeded database (${seed.events} events, ${seed.changes} history rows; --reseed to rebuild)`
+    )
   }
 
   const results = {}
@@ -83,17 +115,40 @@ export async function runAnalyticsBench({ root, baseEnv, say, events = 10_000, c
 
   const manifest = join(root, 'public/assets/.vite/manifest.json')
   const ssrManifest = join(root, 'public/assets/server/.vite/manifest.json')
-  if (!existsSync(manifest) || !existsSync(ssrManifest) || statSync(manifest).mtimeMs < newestMtime(join(root, 'inertia'))) {
+  if (
+    !existsSync(manifest) ||
+    !existsSync(ssrManifest) ||
+    statSync(manifest).mtimeMs < newestMtime(join(root, 'inertia'))
+  ) {
     say('› analytics: building the front end (production SSR)')
-    const build = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--app', '--logLevel', 'warn'], { cwd: root, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'inherit'] })
+    const build = spawnSync(
+      join(root, 'node_modules/.bin/vite'),
+      ['build', '--app', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }
+    )
     if (build.status !== 0) throw new Error('vite build failed')
   }
 
   const port = await freePort()
-  say(`› analytics: dashboard, server-rendered, ${connections} concurrent clients for ${dashboardSeconds} s`)
+  say(
+    `› analytics: dashboard, server-rendered, ${connections} concurrent clients for ${dashboardSeconds} s`
+  )
   const server = spawn('node', ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
     cwd: root,
-    env: { ...env, PORT: String(port), HOST: '127.0.0.1', APP_URL: `http://127.0.0.1:${port}`, LIMITER_STORE: 'memory', LOCK_STORE: 'memory', QUEUE_DRIVER: 'database', TRANSMIT_TRANSPORT: 'memory' },
+    env: {
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      APP_URL: `http://127.0.0.1:${port}`,
+      LIMITER_STORE: 'memory',
+      LOCK_STORE: 'memory',
+      QUEUE_DRIVER: 'database',
+      TRANSMIT_TRANSPORT: 'memory',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const stop = () => server.kill('SIGTERM')
@@ -113,27 +168,40 @@ export async function runAnalyticsBench({ root, baseEnv, say, events = 10_000, c
     const login = await fetch(`${base}/login`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, 'x-xsrf-token': xsrf },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie,
+        'x-xsrf-token': xsrf,
+      },
       body: new URLSearchParams({ email: seed.userEmail, password: seed.userPassword }),
     })
     cookie = cookiesOf(login, jar)
     const check = await fetch(`${base}/`, { headers: { cookie }, redirect: 'manual' })
     const html = await check.text()
-    if (check.status !== 200 || !html.includes('data-server-rendered="true"') || !html.includes('Watched events')) {
+    if (
+      check.status !== 200 ||
+      !html.includes('data-server-rendered="true"') ||
+      !html.includes('Watched events')
+    ) {
       throw new Error(`the dashboard did not render for the bench user (status ${check.status})`)
     }
     const { default: autocannon } = await import('autocannon')
     const latencies = []
     let non2xx = 0
     await new Promise((resolve, reject) => {
-      const instance = autocannon({ url: `${base}/`, connections, duration: dashboardSeconds, headers: { cookie } }, (error, result) => (error ? reject(error) : resolve(result)))
+      const instance = autocannon(
+        { url: `${base}/`, connections, duration: dashboardSeconds, headers: { cookie } },
+        (error, result) => (error ? reject(error) : resolve(result))
+      )
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
         if (statusCode !== 200) non2xx++
         latencies.push(responseTime)
       })
     })
     latencies.sort((a, b) => a - b)
-    const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10
+    const at = (q) =>
+      Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) /
+      10
     if (non2xx) say(`  ${non2xx} responses were not 200`)
     Object.assign(results, {
       dashboard_p50_ms: at(0.5),
@@ -153,9 +221,25 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   ensureRuntime(new URL(import.meta.url).pathname)
   const { ensureEnvFile } = await import('../bin/env_file_plain.js')
   ensureEnvFile(new URL('../', import.meta.url))
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, events: { type: 'string', default: '10000' }, changes: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' } } })
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean', default: false },
+      reseed: { type: 'boolean', default: false },
+      events: { type: 'string', default: '10000' },
+      changes: { type: 'string', default: '1000000' },
+      seconds: { type: 'string', default: '10' },
+    },
+  })
   const say = (line) => (values.json ? console.error(line) : console.log(line))
-  const results = await runAnalyticsBench({ root, baseEnv: { ...process.env, DB_CONNECTION: process.env.DB_CONNECTION ?? 'sqlite' }, say, events: Number(values.events), changes: Number(values.changes), reseed: values.reseed, dashboardSeconds: Number(values.seconds) })
+  const results = await runAnalyticsBench({
+    root,
+    baseEnv: { ...process.env, DB_CONNECTION: process.env.DB_CONNECTION ?? 'sqlite' },
+    say,
+    events: Number(values.events),
+    changes: Number(values.changes),
+    reseed: values.reseed,
+    dashboardSeconds: Number(values.seconds),
+  })
   console.log(JSON.stringify(results))
   process.exit(0)
 }

@@ -26,7 +26,11 @@ const target = new URL(values.url)
 const rate = Number(values.rate)
 const durationMs = Number(values.duration) * 1000
 const warmupMs = Number(values.warmup) * 1000
-const pool = new Pool(target.origin, { connections: Number(values.connections), pipelining: 1, keepAliveTimeout: 30_000 })
+const pool = new Pool(target.origin, {
+  connections: Number(values.connections),
+  pipelining: 1,
+  keepAliveTimeout: 30_000,
+})
 const path = `${target.pathname}${target.search}`
 const headers = { authorization: `Bearer ${values.token}`, accept: 'application/json' }
 
@@ -75,7 +79,12 @@ const wall = (performance.now() - start - warmupMs) / 1000
 await pool.close()
 
 latencies.sort((a, b) => a - b)
-const pct = (p) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] * 100) / 100 : null)
+const pct = (p) =>
+  latencies.length
+    ? Math.round(
+        latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] * 100
+      ) / 100
+    : null
 console.log(
   JSON.stringify({
     sent,

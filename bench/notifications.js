@@ -8,8 +8,19 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 
-export async function runNotificationsBench({ root, env, say, json, alerts = 10_000, paced = 2_000 }) {
-  const receiver = spawn('node', [`${root}bench/webhook_receiver.js`], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
+export async function runNotificationsBench({
+  root,
+  env,
+  say,
+  json,
+  alerts = 10_000,
+  paced = 2_000,
+}) {
+  const receiver = spawn('node', [`${root}bench/webhook_receiver.js`], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   try {
     const port = await new Promise((resolve, reject) => {
       let output = ''
@@ -22,10 +33,19 @@ export async function runNotificationsBench({ root, env, say, json, alerts = 10_
     })
     const out = `${root}tmp/bench-notifications.json`
     rmSync(out, { force: true })
-    say(`› alert → webhook fan-out: ${alerts} alerts in a burst, ${paced} paced (receiver in its own process)`)
+    say(
+      `› alert → webhook fan-out: ${alerts} alerts in a burst, ${paced} paced (receiver in its own process)`
+    )
     const child = spawn(
       'node',
-      ['ace', 'bench:notifications', `--receiver-url=http://127.0.0.1:${port}`, `--alerts=${alerts}`, `--paced=${paced}`, `--out=${out}`],
+      [
+        'ace',
+        'bench:notifications',
+        `--receiver-url=http://127.0.0.1:${port}`,
+        `--alerts=${alerts}`,
+        `--paced=${paced}`,
+        `--out=${out}`,
+      ],
       { cwd: root, env, stdio: ['ignore', json ? 'ignore' : 'inherit', 'inherit'] }
     )
     const code = await new Promise((resolve) => child.on('exit', resolve))

@@ -96,7 +96,19 @@ function formatSeconds(value: number | null) {
 
 function printTable(result: SimulationResult, elapsedMs: number) {
   const { options } = result
-  const rows: string[][] = [['policy', 'weighted staleness', 'mean staleness', 'checks', 'imp 1', 'imp 2', 'imp 3', 'imp 4', 'imp 5']]
+  const rows: string[][] = [
+    [
+      'policy',
+      'weighted staleness',
+      'mean staleness',
+      'checks',
+      'imp 1',
+      'imp 2',
+      'imp 3',
+      'imp 4',
+      'imp 5',
+    ],
+  ]
   for (const [name, policy] of [
     ['round-robin', result.roundRobin],
     ['planner', result.planner],
@@ -115,12 +127,19 @@ function printTable(result: SimulationResult, elapsedMs: number) {
     ])
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])
+      )
+      .join('  ')
   console.log(
     `Scheduler simulation: ${options.events} events, ${options.quota} req/s shared, ` +
       `${options.durationS} s measured after ${options.warmupS} s warm-up, activity spread ${options.activitySpread}, seed ${options.seed}`
   )
-  console.log(`${result.changes} market changes measured; staleness = time from a change to the check that sees it\n`)
+  console.log(
+    `${result.changes} market changes measured; staleness = time from a change to the check that sees it\n`
+  )
   console.log(line(rows[0]))
   console.log(widths.map((width) => '-'.repeat(width)).join('  '))
   for (const row of rows.slice(1)) console.log(line(row))

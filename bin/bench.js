@@ -83,8 +83,20 @@ function freePort() {
 
 const dbEnv = {
   sqlite: { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench.sqlite3' },
-  pg: { DB_CONNECTION: 'pg', DB_HOST: process.env.DB_HOST ?? '127.0.0.1', DB_PORT: process.env.DB_PORT ?? '5432', DB_USER: process.env.DB_USER ?? 'postgres', DB_DATABASE: process.env.DB_DATABASE ?? 'test' },
-  mysql: { DB_CONNECTION: 'mysql', DB_HOST: process.env.DB_HOST ?? '127.0.0.1', DB_PORT: process.env.DB_PORT ?? '3306', DB_USER: process.env.DB_USER ?? 'root', DB_DATABASE: process.env.DB_DATABASE ?? 'test' },
+  pg: {
+    DB_CONNECTION: 'pg',
+    DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
+    DB_PORT: process.env.DB_PORT ?? '5432',
+    DB_USER: process.env.DB_USER ?? 'postgres',
+    DB_DATABASE: process.env.DB_DATABASE ?? 'test',
+  },
+  mysql: {
+    DB_CONNECTION: 'mysql',
+    DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
+    DB_PORT: process.env.DB_PORT ?? '3306',
+    DB_USER: process.env.DB_USER ?? 'root',
+    DB_DATABASE: process.env.DB_DATABASE ?? 'test',
+  },
 }[opts.db]
 
 const childEnv = {
@@ -101,10 +113,19 @@ const childEnv = {
 
 mkdirSync(`${root}tmp`, { recursive: true })
 const port = await freePort()
-say(`› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`)
+say(
+  `› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`
+)
 const sandbox = spawn(
   'node',
-  ['ace', 'sandbox:serve', `--port=${port}`, `--events=${opts.events}`, `--listings=${opts.listings}`, `--pace=${opts.pace}`],
+  [
+    'ace',
+    'sandbox:serve',
+    `--port=${port}`,
+    `--events=${opts.events}`,
+    `--listings=${opts.listings}`,
+    `--pace=${opts.pace}`,
+  ],
   { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] }
 )
 const sandboxUrl = await new Promise((resolve, reject) => {
@@ -114,7 +135,9 @@ const sandboxUrl = await new Promise((resolve, reject) => {
     const match = output.match(/Sandbox exchange on (http:\/\/\S+)/)
     if (match) resolve(match[1])
   })
-  sandbox.on('exit', (code) => reject(new Error(`the sandbox exited (${code}) before listening:\n${output}`)))
+  sandbox.on('exit', (code) =>
+    reject(new Error(`the sandbox exited (${code}) before listening:\n${output}`))
+  )
 })
 
 const stopSandbox = () => sandbox.kill('SIGTERM')
@@ -127,7 +150,14 @@ try {
   say(`› check pipeline on ${opts.db} for ${opts.duration} s (concurrency ${opts.concurrency})`)
   const pipeline = spawn(
     'node',
-    ['ace', 'bench:pipeline', `--sandbox-url=${sandboxUrl}`, `--duration=${opts.duration}`, `--concurrency=${opts.concurrency}`, `--out=${out}`],
+    [
+      'ace',
+      'bench:pipeline',
+      `--sandbox-url=${sandboxUrl}`,
+      `--duration=${opts.duration}`,
+      `--concurrency=${opts.concurrency}`,
+      `--out=${out}`,
+    ],
     { cwd: root, env: childEnv, stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'] }
   )
   const code = await new Promise((resolve) => pipeline.on('exit', resolve))
@@ -137,7 +167,11 @@ try {
   const simulation = `${root}bench/scheduler_simulation.ts`
   if (existsSync(simulation)) {
     say('› scheduler simulation (importance-weighted staleness, same quota)')
-    const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] })
+    const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], {
+      cwd: root,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let text = ''
     sim.stdout.on('data', (chunk) => (text += chunk))
     const simCode = await new Promise((resolve) => sim.on('exit', resolve))
@@ -147,14 +181,31 @@ try {
   /** GET /api/v1/tickets at a fixed rate (commands/bench_api.ts; its own database file on SQLite). */
   const apiOut = `${root}tmp/bench-api.json`
   rmSync(apiOut, { force: true })
-  say(`› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`)
-  const api = spawn('node', ['ace', 'bench:api', `--events=${opts.events}`, '--rate=200', `--duration=${opts.duration}`, `--out=${apiOut}`], {
-    cwd: root,
-    env: { ...childEnv, ...(opts.db === 'sqlite' ? { SQLITE_PATH: 'tmp/bench-api.sqlite3' } : {}) },
-    stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'],
-  })
+  say(
+    `› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`
+  )
+  const api = spawn(
+    'node',
+    [
+      'ace',
+      'bench:api',
+      `--events=${opts.events}`,
+      '--rate=200',
+      `--duration=${opts.duration}`,
+      `--out=${apiOut}`,
+    ],
+    {
+      cwd: root,
+      env: {
+        ...childEnv,
+        ...(opts.db === 'sqlite' ? { SQLITE_PATH: 'tmp/bench-api.sqlite3' } : {}),
+      },
+      stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'],
+    }
+  )
   const apiCode = await new Promise((resolve) => api.on('exit', resolve))
-  if (apiCode === 0 && existsSync(apiOut)) Object.assign(results, JSON.parse(readFileSync(apiOut, 'utf8')))
+  if (apiCode === 0 && existsSync(apiOut))
+    Object.assign(results, JSON.parse(readFileSync(apiOut, 'utf8')))
   else say(`bench:api failed (${apiCode}); api_tickets_p95_ms not measured`)
 } finally {
   stopSandbox()

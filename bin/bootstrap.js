@@ -29,12 +29,18 @@ function installed() {
 export function ensureRuntime(script) {
   if (!installed()) {
     console.log('Installing dependencies (first run)…')
-    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+      cwd: root,
+      stdio: 'inherit',
+    })
     if (install.status !== 0) process.exit(install.status ?? 1)
   }
   const major = Number(process.versions.node.split('.')[0])
   if (major < 24) {
-    const rerun = spawnSync(node24, [script, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
+    const rerun = spawnSync(node24, [script, ...process.argv.slice(2)], {
+      cwd: root,
+      stdio: 'inherit',
+    })
     process.exit(rerun.status ?? 1)
   }
   process.env.PATH = `${root}node_modules/.bin:${process.env.PATH}`

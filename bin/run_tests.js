@@ -33,15 +33,28 @@ const only = process.env.TEST_PASSES?.split(',')
 const sqliteFile = (name) => `tmp/${process.env.TEST_SQLITE_PREFIX ?? ''}${name}.sqlite3`
 
 const services = {
-  mysql: { host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.TEST_MYSQL_PORT ?? 3306) },
-  pg: { host: process.env.TEST_PG_HOST ?? '127.0.0.1', port: Number(process.env.TEST_PG_PORT ?? 5432) },
-  redis: { host: process.env.TEST_REDIS_HOST ?? '127.0.0.1', port: Number(process.env.TEST_REDIS_PORT ?? 6379) },
+  mysql: {
+    host: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.TEST_MYSQL_PORT ?? 3306),
+  },
+  pg: {
+    host: process.env.TEST_PG_HOST ?? '127.0.0.1',
+    port: Number(process.env.TEST_PG_PORT ?? 5432),
+  },
+  redis: {
+    host: process.env.TEST_REDIS_HOST ?? '127.0.0.1',
+    port: Number(process.env.TEST_REDIS_PORT ?? 6379),
+  },
 }
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 const passes = [
-  { name: 'sqlite', suites: ['unit', 'connectors', 'functional', 'database'], env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') } },
+  {
+    name: 'sqlite',
+    suites: ['unit', 'connectors', 'functional', 'database'],
+    env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') },
+  },
   {
     name: 'mysql',
     service: 'mysql',
@@ -85,9 +98,18 @@ const passes = [
   },
   {
     name: 'browser',
-    needs: { what: 'Chromium', where: chromiumPath, present: () => existsSync(chromiumPath), install: 'apt-get install -y chromium' },
+    needs: {
+      what: 'Chromium',
+      where: chromiumPath,
+      present: () => existsSync(chromiumPath),
+      install: 'apt-get install -y chromium',
+    },
     suites: ['browser'],
-    env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test-browser'), CHROMIUM_PATH: chromiumPath },
+    env: {
+      DB_CONNECTION: 'sqlite',
+      SQLITE_PATH: sqliteFile('test-browser'),
+      CHROMIUM_PATH: chromiumPath,
+    },
   },
 ].filter((pass) => !only || only.includes(pass.name))
 
@@ -102,10 +124,21 @@ function reachable({ host, port }) {
 
 function runPass(pass) {
   return new Promise((resolve) => {
-    const args = ['--import=@poppinss/ts-exec', '--enable-source-maps', 'bin/test.ts', ...pass.suites, ...extra]
+    const args = [
+      '--import=@poppinss/ts-exec',
+      '--enable-source-maps',
+      'bin/test.ts',
+      ...pass.suites,
+      ...extra,
+    ]
     const child = spawn('node', args, {
       cwd: root,
-      env: { ...process.env, ...pass.env, NODE_ENV: 'test', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' },
+      env: {
+        ...process.env,
+        ...pass.env,
+        NODE_ENV: 'test',
+        FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
@@ -128,26 +161,41 @@ rmSync(`${root}${sqliteFile('test-browser')}`, { force: true })
 const summary = []
 let failedRun = false
 for (const pass of passes) {
-  console.log(`\n━━ pass: ${pass.name} ${pass.suites.length ? `(${pass.suites.join(', ')})` : '(all suites)'} ━━`)
+  console.log(
+    `\n━━ pass: ${pass.name} ${pass.suites.length ? `(${pass.suites.join(', ')})` : '(all suites)'} ━━`
+  )
   if (pass.service && !(await reachable(services[pass.service]))) {
     const where = `${services[pass.service].host}:${services[pass.service].port}`
     if (ci) {
-      console.error(`✖ ${pass.service} is not reachable at ${where}: under CI this is a failure, not a skip`)
+      console.error(
+        `✖ ${pass.service} is not reachable at ${where}: under CI this is a failure, not a skip`
+      )
       summary.push({ name: pass.name, status: 'FAILED (service missing)', passed: 0, failed: 1 })
       failedRun = true
     } else {
-      console.warn(`⚠ ${pass.service} is not reachable at ${where}: pass NOT RUN (start it to run these tests)`)
+      console.warn(
+        `⚠ ${pass.service} is not reachable at ${where}: pass NOT RUN (start it to run these tests)`
+      )
       summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
     }
     continue
   }
   if (pass.needs && !pass.needs.present()) {
     if (ci) {
-      console.error(`✖ ${pass.needs.what} is missing at ${pass.needs.where}: under CI this is a failure, not a skip (${pass.needs.install})`)
-      summary.push({ name: pass.name, status: `FAILED (${pass.needs.what} missing)`, passed: 0, failed: 1 })
+      console.error(
+        `✖ ${pass.needs.what} is missing at ${pass.needs.where}: under CI this is a failure, not a skip (${pass.needs.install})`
+      )
+      summary.push({
+        name: pass.name,
+        status: `FAILED (${pass.needs.what} missing)`,
+        passed: 0,
+        failed: 1,
+      })
       failedRun = true
     } else {
-      console.warn(`⚠ ${pass.needs.what} is missing at ${pass.needs.where}: pass NOT RUN (${pass.needs.install})`)
+      console.warn(
+        `⚠ ${pass.needs.what} is missing at ${pass.needs.where}: pass NOT RUN (${pass.needs.install})`
+      )
       summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
     }
     continue
@@ -157,12 +205,20 @@ for (const pass of passes) {
   result.seconds = Math.round((Date.now() - started) / 100) / 10
   const ok = result.code === 0 && result.failed === 0 && result.passed > 0
   if (!ok) failedRun = true
-  summary.push({ name: pass.name, status: ok ? 'ok' : 'FAILED', passed: result.passed, failed: result.failed || (ok ? 0 : 1), seconds: result.seconds })
+  summary.push({
+    name: pass.name,
+    status: ok ? 'ok' : 'FAILED',
+    passed: result.passed,
+    failed: result.failed || (ok ? 0 : 1),
+    seconds: result.seconds,
+  })
 }
 
 console.log('\n━━ summary ━━')
 for (const row of summary) {
-  console.log(`  ${row.name.padEnd(8)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`)
+  console.log(
+    `  ${row.name.padEnd(8)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`
+  )
 }
 const passed = summary.reduce((sum, row) => sum + row.passed, 0)
 const failed = summary.reduce((sum, row) => sum + row.failed, 0)

@@ -44,7 +44,8 @@ const ssrManifest = join(root, 'public/assets/server/.vite/manifest.json')
 const stale =
   !existsSync(manifest) ||
   !existsSync(ssrManifest) ||
-  statSync(manifest).mtimeMs < Math.max(newestMtime(join(root, 'inertia')), statSync(join(root, 'vite.config.ts')).mtimeMs)
+  statSync(manifest).mtimeMs <
+    Math.max(newestMtime(join(root, 'inertia')), statSync(join(root, 'vite.config.ts')).mtimeMs)
 if (stale) run('Building the front end', 'vite', ['build', '--app', '--logLevel', 'warn'])
 
 run('Migrating the database', 'node', ['ace', 'migration:run', '--force'])

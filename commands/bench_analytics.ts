@@ -22,7 +22,9 @@ export default class BenchAnalytics extends BaseCommand {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const { priceChart } = await import('#analytics/price_queries')
     const ids = (await db.from('events').select('id')).map((row) => row.id as number)
-    const historyRows = Number((await db.from('listing_changes').count('* as total').first())?.total ?? 0)
+    const historyRows = Number(
+      (await db.from('listing_changes').count('* as total').first())?.total ?? 0
+    )
     if (!ids.length) throw new Error('No events: run bench:seed-history first')
     const pick = () => ids[Math.floor(Math.random() * ids.length)]
     for (let i = 0; i < 30; i++) await priceChart(pick())
@@ -35,8 +37,14 @@ export default class BenchAnalytics extends BaseCommand {
       points += chart.series.reduce((sum, series) => sum + series.points.length, 0)
     }
     times.sort((a, b) => a - b)
-    const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] * 10) / 10
-    const result = { price_chart_p50_ms: at(0.5), price_chart_p95_ms: at(0.95), price_chart_history_rows: historyRows, price_chart_points_avg: Math.round(points / this.samples) }
+    const at = (q: number) =>
+      Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] * 10) / 10
+    const result = {
+      price_chart_p50_ms: at(0.5),
+      price_chart_p95_ms: at(0.95),
+      price_chart_history_rows: historyRows,
+      price_chart_points_avg: Math.round(points / this.samples),
+    }
     const json = JSON.stringify(result)
     if (this.out) writeFileSync(this.out, json)
     else console.log(json)

@@ -15,7 +15,8 @@ import type { AddressInfo } from 'node:net'
  */
 export default class BenchApi extends BaseCommand {
   static commandName = 'bench:api'
-  static description = 'Benchmark GET /api/v1/tickets at a fixed rate (empties the configured database)'
+  static description =
+    'Benchmark GET /api/v1/tickets at a fixed rate (empties the configured database)'
   static options: CommandOptions = { startApp: true }
 
   @flags.number({ description: 'Events to seed', default: 10_000 })
@@ -42,8 +43,15 @@ export default class BenchApi extends BaseCommand {
     const seeded = Date.now()
     const now = new Date()
     await db.table('platforms').insert({
-      slug: 'bench', name: 'Bench', base_url: 'http://127.0.0.1', api_endpoints: '{}', scraper_config: '{}',
-      capabilities: '{"discover":true,"market":true,"checkout":false}', requests_per_second: 10, enabled: true, created_at: now,
+      slug: 'bench',
+      name: 'Bench',
+      base_url: 'http://127.0.0.1',
+      api_endpoints: '{}',
+      scraper_config: '{}',
+      capabilities: '{"discover":true,"market":true,"checkout":false}',
+      requests_per_second: 10,
+      enabled: true,
+      created_at: now,
     })
     const platformId = Number((await db.from('platforms').where('slug', 'bench').first()).id)
     const leagues = ['NBA', 'NHL', 'NFL', 'MLB', 'MLS']
@@ -53,25 +61,65 @@ export default class BenchApi extends BaseCommand {
       const events = Array.from({ length: count }, (_, i) => {
         const n = offset + i
         return {
-          name: `Team ${n % 97} at Team ${(n * 7) % 101}`, sport: 'Sport', league: leagues[n % leagues.length], venue: `Arena ${n % 50}`,
-          city: 'City', country: 'US', starts_at: new Date(now.getTime() + (n + 1) * 3_600_000), status: 'onsale', importance: 3, date_tbd: false, created_at: now,
+          name: `Team ${n % 97} at Team ${(n * 7) % 101}`,
+          sport: 'Sport',
+          league: leagues[n % leagues.length],
+          venue: `Arena ${n % 50}`,
+          city: 'City',
+          country: 'US',
+          starts_at: new Date(now.getTime() + (n + 1) * 3_600_000),
+          status: 'onsale',
+          importance: 3,
+          date_tbd: false,
+          created_at: now,
         }
       })
       await db.table('events').multiInsert(events)
-      const ids = (await db.from('events').orderBy('id', 'desc').limit(count).select('id')).map((row) => Number(row.id)).reverse()
-      await db.table('event_sources').multiInsert(ids.map((eventId) => ({ event_id: eventId, platform_id: platformId, external_id: String(eventId), state: 'active', consecutive_failures: 0, created_at: now })))
-      const sources = await db.from('event_sources').whereIn('event_id', ids).select('id', 'event_id')
-      const rows = sources.flatMap((source: any) =>
-        Array.from({ length: this.listings }, (_, l) => ({
-          event_source_id: source.id, event_id: source.event_id, external_id: `${source.event_id}-${l}`, section: String(100 + l), row: 'A', quantity: 2 + (l % 4),
-          price_minor: 5_000 + ((source.event_id * 31 + l * 977) % 40_000), currency: 'USD', status: 'available', first_seen_at: now, last_changed_at: now,
+      const ids = (await db.from('events').orderBy('id', 'desc').limit(count).select('id'))
+        .map((row) => Number(row.id))
+        .reverse()
+      await db.table('event_sources').multiInsert(
+        ids.map((eventId) => ({
+          event_id: eventId,
+          platform_id: platformId,
+          external_id: String(eventId),
+          state: 'active',
+          consecutive_failures: 0,
+          created_at: now,
         }))
       )
-      for (let i = 0; i < rows.length; i += 500) await db.table('listings').multiInsert(rows.slice(i, i + 500))
+      const sources = await db
+        .from('event_sources')
+        .whereIn('event_id', ids)
+        .select('id', 'event_id')
+      const rows = sources.flatMap((source: any) =>
+        Array.from({ length: this.listings }, (_, l) => ({
+          event_source_id: source.id,
+          event_id: source.event_id,
+          external_id: `${source.event_id}-${l}`,
+          section: String(100 + l),
+          row: 'A',
+          quantity: 2 + (l % 4),
+          price_minor: 5_000 + ((source.event_id * 31 + l * 977) % 40_000),
+          currency: 'USD',
+          status: 'available',
+          first_seen_at: now,
+          last_changed_at: now,
+        }))
+      )
+      for (let i = 0; i < rows.length; i += 500)
+        await db.table('listings').multiInsert(rows.slice(i, i + 500))
     }
-    const user = await User.create({ email: 'bench@hdtickets.local', password: 'bench-password-123', role: 'member', timezone: 'UTC' })
+    const user = await User.create({
+      email: 'bench@hdtickets.local',
+      password: 'bench-password-123',
+      role: 'member',
+      timezone: 'UTC',
+    })
     const token = (await User.accessTokens.create(user, ['read'])).value!.release()
-    this.logger.info(`seeded ${this.events} events × ${this.listings} listings in ${((Date.now() - seeded) / 1000).toFixed(1)} s`)
+    this.logger.info(
+      `seeded ${this.events} events × ${this.listings} listings in ${((Date.now() - seeded) / 1000).toFixed(1)} s`
+    )
 
     /** The per-token limit stays on (its cost is measured) but above the offered rate. */
     const { default: apiConfig } = await import('#config/api')
@@ -85,12 +133,27 @@ export default class BenchApi extends BaseCommand {
 
     const probe = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
     const body: any = await probe.json()
-    if (probe.status !== 200 || body.data?.length !== 50) throw new Error(`GET /api/v1/tickets answered ${probe.status}: ${JSON.stringify(body).slice(0, 200)}`)
+    if (probe.status !== 200 || body.data?.length !== 50)
+      throw new Error(
+        `GET /api/v1/tickets answered ${probe.status}: ${JSON.stringify(body).slice(0, 200)}`
+      )
 
-    this.logger.info(`GET /api/v1/tickets at ${this.rate} req/s for ${this.duration} s (load from another process)`)
-    const load = spawn(process.execPath, [this.app.makePath('bench/api_load.js'), `--url=${url}`, `--token=${token}`, `--rate=${this.rate}`, `--duration=${this.duration}`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    this.logger.info(
+      `GET /api/v1/tickets at ${this.rate} req/s for ${this.duration} s (load from another process)`
+    )
+    const load = spawn(
+      process.execPath,
+      [
+        this.app.makePath('bench/api_load.js'),
+        `--url=${url}`,
+        `--token=${token}`,
+        `--rate=${this.rate}`,
+        `--duration=${this.duration}`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }
+    )
     let output = ''
     load.stdout.on('data', (chunk) => (output += chunk))
     const code = await new Promise((resolve) => load.on('exit', resolve))
@@ -99,7 +162,13 @@ export default class BenchApi extends BaseCommand {
     const figures = JSON.parse(output.trim().split('\n').pop()!)
     const result = {
       ...(figures.errors === 0 ? { api_tickets_p95_ms: figures.p95_ms } : {}),
-      api_tickets: { events: this.events, listings_per_event: this.listings, rate: this.rate, duration_s: this.duration, ...figures },
+      api_tickets: {
+        events: this.events,
+        listings_per_event: this.listings,
+        rate: this.rate,
+        duration_s: this.duration,
+        ...figures,
+      },
     }
     const json = JSON.stringify(result)
     if (this.out) writeFileSync(this.out, json)

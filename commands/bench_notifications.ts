@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs'
  */
 export default class BenchNotifications extends BaseCommand {
   static commandName = 'bench:notifications'
-  static description = 'Benchmark alert → webhook fan-out against a local receiver (empties the configured database)'
+  static description =
+    'Benchmark alert → webhook fan-out against a local receiver (empties the configured database)'
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'URL of the running webhook receiver', required: true })
@@ -21,7 +22,9 @@ export default class BenchNotifications extends BaseCommand {
   @flags.number({ description: 'Alerts in the paced run (latency)', default: 2_000 })
   declare paced: number
 
-  @flags.number({ description: 'Alerts per second in the paced run (default: half the burst rate)' })
+  @flags.number({
+    description: 'Alerts per second in the paced run (default: half the burst rate)',
+  })
   declare rate?: number
 
   @flags.number({ description: 'Users, one webhook each', default: 100 })

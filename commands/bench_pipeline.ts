@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs'
  */
 export default class BenchPipeline extends BaseCommand {
   static commandName = 'bench:pipeline'
-  static description = 'Benchmark the check pipeline against a sandbox exchange (empties the configured database)'
+  static description =
+    'Benchmark the check pipeline against a sandbox exchange (empties the configured database)'
   static options: CommandOptions = { startApp: true }
 
   @flags.string({ description: 'URL of the running sandbox exchange', required: true })
@@ -23,7 +24,10 @@ export default class BenchPipeline extends BaseCommand {
   @flags.number({ description: 'Checks in flight at once', default: 32 })
   declare concurrency: number
 
-  @flags.number({ description: 'Price cuts made in the sandbox to time change → alert (0: skip)', default: 30 })
+  @flags.number({
+    description: 'Price cuts made in the sandbox to time change → alert (0: skip)',
+    default: 30,
+  })
   declare changeSamples: number
 
   @flags.string({ description: 'Write the JSON result to this file' })

@@ -29,8 +29,14 @@ export default class BenchSeedHistory extends BaseCommand {
     }
     const { seedHistory } = await import('#analytics/history_seed')
     const started = performance.now()
-    const result = await seedHistory({ events: this.events, changes: this.changes, log: (line) => this.logger.info(line) })
-    this.logger.success(`${result.events} events, ${result.listings} listings, ${result.changes} history rows in ${Math.round((performance.now() - started) / 1000)} s`)
+    const result = await seedHistory({
+      events: this.events,
+      changes: this.changes,
+      log: (line) => this.logger.info(line),
+    })
+    this.logger.success(
+      `${result.events} events, ${result.listings} listings, ${result.changes} history rows in ${Math.round((performance.now() - started) / 1000)} s`
+    )
     if (this.out) writeFileSync(this.out, JSON.stringify(result))
   }
 }

@@ -4,7 +4,9 @@ import { writeFileSync } from 'node:fs'
 
 async function actorFor(email: string | undefined) {
   const { default: User } = await import('#models/user')
-  const user = email ? await User.findBy('email', email) : await User.query().where('role', 'admin').orderBy('id').first()
+  const user = email
+    ? await User.findBy('email', email)
+    : await User.query().where('role', 'admin').orderBy('id').first()
   if (!user) throw new Error(email ? `No user ${email}` : 'No admin user: pass --user')
   return user
 }
@@ -12,7 +14,8 @@ async function actorFor(email: string | undefined) {
 /** `node ace data:export <kind> [--format=json|csv] [--out=file] [--user=email]` */
 export default class DataExport extends BaseCommand {
   static commandName = 'data:export'
-  static description = 'Export watch rules, events or linked accounts (never a secret) as JSON or CSV'
+  static description =
+    'Export watch rules, events or linked accounts (never a secret) as JSON or CSV'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'watch-rules, events or accounts' })
@@ -24,7 +27,7 @@ export default class DataExport extends BaseCommand {
   @flags.string({ description: 'File to write (default: standard output)' })
   declare out?: string
 
-  @flags.string({ description: "Whose rules and accounts (default: the first admin)" })
+  @flags.string({ description: 'Whose rules and accounts (default: the first admin)' })
   declare user?: string
 
   async run() {
@@ -38,7 +41,10 @@ export default class DataExport extends BaseCommand {
     }
     try {
       const items = await new BulkTransfer().export(await actorFor(this.user), this.kind)
-      const text = format === 'csv' ? toCsv(Object.keys(COLUMNS[this.kind]), items) : JSON.stringify({ kind: this.kind, version: 1, items }, null, 2) + '\n'
+      const text =
+        format === 'csv'
+          ? toCsv(Object.keys(COLUMNS[this.kind]), items)
+          : JSON.stringify({ kind: this.kind, version: 1, items }, null, 2) + '\n'
       if (this.out) {
         writeFileSync(this.out, text)
         this.logger.success(`${items.length} ${this.kind} written to ${this.out}`)
@@ -51,4 +57,3 @@ export default class DataExport extends BaseCommand {
     }
   }
 }
-

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs'
 
 async function actorFor(email: string | undefined) {
   const { default: User } = await import('#models/user')
-  const user = email ? await User.findBy('email', email) : await User.query().where('role', 'admin').orderBy('id').first()
+  const user = email
+    ? await User.findBy('email', email)
+    : await User.query().where('role', 'admin').orderBy('id').first()
   if (!user) throw new Error(email ? `No user ${email}` : 'No admin user: pass --user')
   return user
 }
@@ -12,7 +14,8 @@ async function actorFor(email: string | undefined) {
 /** `node ace data:import <kind> <file> [--dry-run] [--user=email]` — the format follows the file's extension (.csv or .json). */
 export default class DataImport extends BaseCommand {
   static commandName = 'data:import'
-  static description = 'Import watch rules, events or accounts from JSON or CSV (all-or-nothing, per-row report; --dry-run only checks)'
+  static description =
+    'Import watch rules, events or accounts from JSON or CSV (all-or-nothing, per-row report; --dry-run only checks)'
   static options: CommandOptions = { startApp: true }
 
   @args.string({ description: 'watch-rules, events or accounts' })
@@ -46,8 +49,14 @@ export default class DataImport extends BaseCommand {
           })
         : (JSON.parse(text).items as unknown[])
       if (!Array.isArray(items)) throw new Error('The JSON file must hold { "items": [...] }')
-      const report = await new BulkTransfer().import(await actorFor(this.user), this.kind, items, { dryRun: this.dryRun, preErrors })
-      for (const error of report.errors) this.logger.error(`row ${error.row}${error.field ? ` (${error.field})` : ''}: ${error.message}`)
+      const report = await new BulkTransfer().import(await actorFor(this.user), this.kind, items, {
+        dryRun: this.dryRun,
+        preErrors,
+      })
+      for (const error of report.errors)
+        this.logger.error(
+          `row ${error.row}${error.field ? ` (${error.field})` : ''}: ${error.message}`
+        )
       const verb = report.dryRun ? 'would create' : 'created'
       const summary = `${report.total} rows: ${verb} ${report.created}, skipped ${report.skipped} already present, ${report.errors.length} error(s)`
       if (report.errors.length) {

@@ -15,10 +15,13 @@ import { dirname, resolve } from 'node:path'
  */
 export default class DbBackup extends BaseCommand {
   static commandName = 'db:backup'
-  static description = 'Online backup of the SQLite database to a file (prints the mysqldump / pg_dump equivalent elsewhere)'
+  static description =
+    'Online backup of the SQLite database to a file (prints the mysqldump / pg_dump equivalent elsewhere)'
   static options: CommandOptions = { startApp: true }
 
-  @flags.string({ description: 'Where to write the copy (default storage/backups/hdtickets-<UTC time>.sqlite3)' })
+  @flags.string({
+    description: 'Where to write the copy (default storage/backups/hdtickets-<UTC time>.sqlite3)',
+  })
   declare out?: string
 
   async run() {
@@ -32,12 +35,20 @@ export default class DbBackup extends BaseCommand {
         dialect === 'postgres'
           ? `pg_dump --format=custom --no-owner -h ${c.host} -p ${c.port} -U ${c.user} ${c.database} > hdtickets-$(date -u +%Y%m%dT%H%M%SZ).dump`
           : `mysqldump --single-transaction --routines --triggers -h ${c.host} -P ${c.port} -u ${c.user} -p ${c.database} > hdtickets-$(date -u +%Y%m%dT%H%M%SZ).sql`
-      this.logger.error(`db:backup copies SQLite only. For ${dialect}, run the online dump of the database server:\n  ${command}`)
+      this.logger.error(
+        `db:backup copies SQLite only. For ${dialect}, run the online dump of the database server:\n  ${command}`
+      )
       this.exitCode = 1
       return
     }
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-    const target = resolve(this.app.makePath(), this.out ?? `storage/backups/hdtickets-${stamp}.sqlite3`)
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z')
+    const target = resolve(
+      this.app.makePath(),
+      this.out ?? `storage/backups/hdtickets-${stamp}.sqlite3`
+    )
     if (existsSync(target)) {
       this.logger.error(`${target} already exists; choose another --out`)
       this.exitCode = 1
@@ -46,6 +57,8 @@ export default class DbBackup extends BaseCommand {
     mkdirSync(dirname(target), { recursive: true })
     const started = Date.now()
     await db.rawQuery('VACUUM INTO ?', [target])
-    this.logger.success(`Backed up to ${target} (${(statSync(target).size / 1024 / 1024).toFixed(1)} MB, ${Date.now() - started} ms)`)
+    this.logger.success(
+      `Backed up to ${target} (${(statSync(target).size / 1024 / 1024).toFixed(1)} MB, ${Date.now() - started} ms)`
+    )
   }
 }

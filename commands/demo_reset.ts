@@ -10,7 +10,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class DemoReset extends BaseCommand {
   static commandName = 'demo:reset'
-  static description = 'Erase ALL data and re-seed the demo (asks first; --force to skip the question)'
+  static description =
+    'Erase ALL data and re-seed the demo (asks first; --force to skip the question)'
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Do not ask' })
@@ -18,7 +19,11 @@ export default class DemoReset extends BaseCommand {
 
   async run() {
     if (!this.force) {
-      const sure = process.stdin.isTTY ? await this.prompt.confirm('Erase every user, event, rule, alert and purchase and start a fresh demo?') : false
+      const sure = process.stdin.isTTY
+        ? await this.prompt.confirm(
+            'Erase every user, event, rule, alert and purchase and start a fresh demo?'
+          )
+        : false
       if (!sure) {
         this.logger.error('Nothing changed (run with --force to reset without the question)')
         this.exitCode = 1
@@ -32,6 +37,9 @@ export default class DemoReset extends BaseCommand {
     }
     const seed = await this.kernel.exec('db:seed', [])
     this.exitCode = seed.exitCode ?? 0
-    if (!this.exitCode) this.logger.success('Demo reset: log in with the demo admin above; `npm start` adds the demo rules again')
+    if (!this.exitCode)
+      this.logger.success(
+        'Demo reset: log in with the demo admin above; `npm start` adds the demo rules again'
+      )
   }
 }

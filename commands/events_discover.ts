@@ -3,10 +3,14 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 export default class EventsDiscover extends BaseCommand {
   static commandName = 'events:discover'
-  static description = 'Search a platform for sports events and add them (no duplicates; the same game on two platforms is linked)'
+  static description =
+    'Search a platform for sports events and add them (no duplicates; the same game on two platforms is linked)'
   static options: CommandOptions = { startApp: true }
 
-  @flags.string({ description: 'Platform slug (sandbox, ticketmaster, seatgeek, stubhub, ticketevolution)', required: true })
+  @flags.string({
+    description: 'Platform slug (sandbox, ticketmaster, seatgeek, stubhub, ticketevolution)',
+    required: true,
+  })
   declare platform: string
 
   @flags.string({ description: 'Free-text search' })
@@ -26,12 +30,19 @@ export default class EventsDiscover extends BaseCommand {
 
   async run() {
     const problems: string[] = []
-    for (const [name, value] of [['from', this.from], ['to', this.to]] as const) {
-      if (value !== undefined && Number.isNaN(Date.parse(value))) problems.push(`--${name} must be a date (YYYY-MM-DD), got "${value}"`)
+    for (const [name, value] of [
+      ['from', this.from],
+      ['to', this.to],
+    ] as const) {
+      if (value !== undefined && Number.isNaN(Date.parse(value)))
+        problems.push(`--${name} must be a date (YYYY-MM-DD), got "${value}"`)
     }
-    if (this.from && this.to && Date.parse(this.from) > Date.parse(this.to)) problems.push('--from is after --to')
-    if (this.country !== undefined && !/^[A-Za-z]{2}$/.test(this.country)) problems.push(`--country must be a two-letter code, got "${this.country}"`)
-    if (!Number.isInteger(this.pages) || this.pages < 1) problems.push('--pages must be a whole number ≥ 1')
+    if (this.from && this.to && Date.parse(this.from) > Date.parse(this.to))
+      problems.push('--from is after --to')
+    if (this.country !== undefined && !/^[A-Za-z]{2}$/.test(this.country))
+      problems.push(`--country must be a two-letter code, got "${this.country}"`)
+    if (!Number.isInteger(this.pages) || this.pages < 1)
+      problems.push('--pages must be a whole number ≥ 1')
     if (problems.length) {
       for (const problem of problems) this.logger.error(problem)
       this.exitCode = 1
@@ -55,7 +66,8 @@ export default class EventsDiscover extends BaseCommand {
           },
           {
             maxPages: this.pages,
-            onPage: ({ page, seen, total }) => task.update(`page ${page}: ${seen}${total !== null ? ` of ${total}` : ''} events`),
+            onPage: ({ page, seen, total }) =>
+              task.update(`page ${page}: ${seen}${total !== null ? ` of ${total}` : ''} events`),
           }
         )
         summary = `${result.seen} events seen: ${result.createdEvents} new, ${result.linkedSources} linked to an existing event, ${result.updated} updated (${result.pages} page(s))`

@@ -11,7 +11,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class KeysRotate extends BaseCommand {
   static commandName = 'keys:rotate'
-  static description = 'Re-encrypt every stored secret (credentials, sessions, channel configs) with the current APP_KEY'
+  static description =
+    'Re-encrypt every stored secret (credentials, sessions, channel configs) with the current APP_KEY'
   static options: CommandOptions = { startApp: true }
 
   async run() {

@@ -7,7 +7,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
  */
 export default class SandboxServe extends BaseCommand {
   static commandName = 'sandbox:serve'
-  static description = 'Serve the sandbox exchange (Ticket Evolution protocol subset) on a simulated market'
+  static description =
+    'Serve the sandbox exchange (Ticket Evolution protocol subset) on a simulated market'
   static options: CommandOptions = { startApp: false, staysAlive: true }
 
   @flags.number({ description: 'Port (0: any free port)', default: 4010 })
@@ -29,7 +30,11 @@ export default class SandboxServe extends BaseCommand {
   declare seed: number
 
   async run() {
-    for (const [name, value] of Object.entries({ events: this.events, listings: this.listings, port: this.port })) {
+    for (const [name, value] of Object.entries({
+      events: this.events,
+      listings: this.listings,
+      port: this.port,
+    })) {
       if (!Number.isInteger(value) || value < 0) {
         this.logger.error(`--${name} must be a whole number ≥ 0 (got ${value})`)
         this.exitCode = 1
@@ -46,8 +51,12 @@ export default class SandboxServe extends BaseCommand {
       changesPerSecond: this.pace,
       seed: this.seed,
     })
-    this.logger.success(`Sandbox exchange on ${exchange.url} (${this.events} events × ${this.listings} listings)`)
-    this.logger.info(`Demo credential: token ${SANDBOX_CREDENTIALS.token.slice(0, 4)}… (see app/connectors/sandbox/sandbox_credentials.ts)`)
+    this.logger.success(
+      `Sandbox exchange on ${exchange.url} (${this.events} events × ${this.listings} listings)`
+    )
+    this.logger.info(
+      `Demo credential: token ${SANDBOX_CREDENTIALS.token.slice(0, 4)}… (see app/connectors/sandbox/sandbox_credentials.ts)`
+    )
     const stop = async () => {
       await exchange.stop()
       process.exit(0)

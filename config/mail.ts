@@ -27,10 +27,16 @@ function selectedMailer(): Record<string, ConfigProvider<() => MailTransportCont
     case 'resend':
       return { resend: transports.resend({ key: apiKey, baseUrl: 'https://api.resend.com' }) }
     case 'postmark':
-      return { postmark: transports.postmark({ key: apiKey, baseUrl: 'https://api.postmarkapp.com' }) }
+      return {
+        postmark: transports.postmark({ key: apiKey, baseUrl: 'https://api.postmarkapp.com' }),
+      }
     case 'mailgun':
       return {
-        mailgun: transports.mailgun({ key: apiKey, baseUrl: 'https://api.mailgun.net/v3', domain: env.get('MAILGUN_DOMAIN', '') }),
+        mailgun: transports.mailgun({
+          key: apiKey,
+          baseUrl: 'https://api.mailgun.net/v3',
+          domain: env.get('MAILGUN_DOMAIN', ''),
+        }),
       }
     case 'brevo':
       return { brevo: transports.brevo({ key: apiKey, baseUrl: 'https://api.brevo.com/v3' }) }
@@ -40,7 +46,15 @@ function selectedMailer(): Record<string, ConfigProvider<() => MailTransportCont
           host: env.get('SMTP_HOST', '127.0.0.1'),
           port,
           secure: env.get('SMTP_SECURE', port === 465),
-          ...(username ? { auth: { type: 'login' as const, user: username, pass: env.get('SMTP_PASSWORD')?.release() ?? '' } } : {}),
+          ...(username
+            ? {
+                auth: {
+                  type: 'login' as const,
+                  user: username,
+                  pass: env.get('SMTP_PASSWORD')?.release() ?? '',
+                },
+              }
+            : {}),
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 20_000,

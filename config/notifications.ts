@@ -19,7 +19,10 @@ export default {
   version: hdtickets.version,
   email: {
     /** SMTP needs a host; API mailers their key */
-    enabled: mailer === 'smtp' ? Boolean(env.get('SMTP_HOST')) : mailer === 'ses' || Boolean(env.get('MAIL_API_KEY')),
+    enabled:
+      mailer === 'smtp'
+        ? Boolean(env.get('SMTP_HOST'))
+        : mailer === 'ses' || Boolean(env.get('MAIL_API_KEY')),
     from: mailFrom,
     /** Right-hand side of the Message-IDs HDTickets generates */
     messageIdDomain: new URL(hdtickets.url).hostname,

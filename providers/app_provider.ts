@@ -5,7 +5,10 @@ import ShieldMiddleware from '@adonisjs/shield/shield_middleware'
 
 /** A request of the token API: it carries its bearer token and no session cookie matters to it. */
 function isBearerApiRequest(ctx: HttpContext) {
-  return ctx.request.url().startsWith('/api/v1/') && (ctx.request.header('authorization') ?? '').startsWith('Bearer ')
+  return (
+    ctx.request.url().startsWith('/api/v1/') &&
+    (ctx.request.header('authorization') ?? '').startsWith('Bearer ')
+  )
 }
 
 /**

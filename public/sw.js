@@ -35,7 +35,9 @@ self.addEventListener('push', (event) => {
 function sameOrigin(url) {
   try {
     const target = new URL(url, self.location.origin)
-    return target.origin === self.location.origin ? target.href : self.location.origin + '/notifications'
+    return target.origin === self.location.origin
+      ? target.href
+      : self.location.origin + '/notifications'
   } catch {
     return self.location.origin + '/notifications'
   }

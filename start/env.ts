@@ -25,7 +25,15 @@ export default await Env.create(new URL('../', import.meta.url), {
    */
   APP_PREVIOUS_KEYS: Env.schema.secret.optional(),
   APP_URL: Env.schema.string({ format: 'url', tld: false }),
-  LOG_LEVEL: Env.schema.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  LOG_LEVEL: Env.schema.enum([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
 
   /*
   |----------------------------------------------------------
@@ -110,7 +118,14 @@ export default await Env.create(new URL('../', import.meta.url), {
   | the three TWILIO_* credentials, web push generates its
   | VAPID keys on first start when none are given.
   */
-  MAIL_MAILER: Env.schema.enum.optional(['smtp', 'ses', 'resend', 'postmark', 'mailgun', 'brevo'] as const),
+  MAIL_MAILER: Env.schema.enum.optional([
+    'smtp',
+    'ses',
+    'resend',
+    'postmark',
+    'mailgun',
+    'brevo',
+  ] as const),
   SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
   SMTP_PORT: Env.schema.number.optional(),
   /** Implicit TLS (port 465). Otherwise STARTTLS is used when the server offers it. */
@@ -126,7 +141,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   TWILIO_ACCOUNT_SID: (key: string, value?: string) => {
     if (value === undefined || value === '') return undefined
     if (!/^AC[0-9a-fA-F]{32}$/.test(value)) {
-      throw new Error(`Invalid value for "${key}": expected a Twilio Account SID ("AC" and 32 hex characters)`)
+      throw new Error(
+        `Invalid value for "${key}": expected a Twilio Account SID ("AC" and 32 hex characters)`
+      )
     }
     return value
   },
@@ -135,7 +152,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   TWILIO_FROM: (key: string, value?: string) => {
     if (value === undefined || value === '') return undefined
     if (!/^\+[1-9]\d{7,14}$/.test(value) && !/^MG[0-9a-fA-F]{32}$/.test(value)) {
-      throw new Error(`Invalid value for "${key}": expected an E.164 number (+14155550123) or a Messaging Service SID (MG…)`)
+      throw new Error(
+        `Invalid value for "${key}": expected an E.164 number (+14155550123) or a Messaging Service SID (MG…)`
+      )
     }
     return value
   },
@@ -145,7 +164,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   VAPID_PUBLIC_KEY: (key: string, value?: string) => {
     if (value === undefined || value === '') return undefined
     if (!/^[A-Za-z0-9_-]{86,88}$/.test(value)) {
-      throw new Error(`Invalid value for "${key}": expected a base64url P-256 public key (87 characters)`)
+      throw new Error(
+        `Invalid value for "${key}": expected a base64url P-256 public key (87 characters)`
+      )
     }
     return value
   },

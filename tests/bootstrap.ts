@@ -38,7 +38,15 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
      * one, against rows whose ids SQLite has since handed out again.
      */
     async () => {
-      if (![env.get('QUEUE_DRIVER'), env.get('LIMITER_STORE'), env.get('LOCK_STORE'), env.get('TRANSMIT_TRANSPORT')].includes('redis')) return
+      if (
+        ![
+          env.get('QUEUE_DRIVER'),
+          env.get('LIMITER_STORE'),
+          env.get('LOCK_STORE'),
+          env.get('TRANSMIT_TRANSPORT'),
+        ].includes('redis')
+      )
+        return
       const { default: redis } = await import('@adonisjs/redis/services/main')
       await redis.connection().flushdb()
     },

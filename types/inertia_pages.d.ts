@@ -85,7 +85,13 @@ declare module '@adonisjs/inertia/types' {
   export interface InertiaPages {
     'auth/login': { signupEnabled: boolean }
     'auth/signup': { signupEnabled: boolean }
-    'dashboard/index': { watched: any[]; alerts: any[]; pendingPurchases: any[]; sources: any[]; queue: { waiting: number; active: number; failed: number } | null }
+    'dashboard/index': {
+      watched: any[]
+      alerts: any[]
+      pendingPurchases: any[]
+      sources: any[]
+      queue: { waiting: number; active: number; failed: number } | null
+    }
     'sections/empty': { section: string }
     'settings/show': {
       tokens: TokenRow[]
@@ -97,36 +103,90 @@ declare module '@adonisjs/inertia/types' {
     'events/index': {
       events: any[]
       nextCursor: string | null
-      filters: Partial<Record<'q' | 'sport' | 'league' | 'team' | 'venue' | 'from' | 'to' | 'platform' | 'status' | 'cursor', string>>
+      filters: Partial<
+        Record<
+          | 'q'
+          | 'sport'
+          | 'league'
+          | 'team'
+          | 'venue'
+          | 'from'
+          | 'to'
+          | 'platform'
+          | 'status'
+          | 'cursor',
+          string
+        >
+      >
       filterErrors: Record<string, string>
       sports: string[]
       leagues: string[]
       platforms: Array<{ slug: string; name: string }>
     }
     'watch_rules/index': { rules: any[] }
-    'watch_rules/form': { rule: any; events: any[]; platforms: any[]; defaultEventId: number | null }
+    'watch_rules/form': {
+      rule: any
+      events: any[]
+      platforms: any[]
+      defaultEventId: number | null
+    }
     'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
-    'purchases/index': { awaiting: any[]; history: any[]; meta: any; filters: any; successRates: any; canApproveOthers: boolean }
+    'purchases/index': {
+      awaiting: any[]
+      history: any[]
+      meta: any
+      filters: any
+      successRates: any
+      canApproveOthers: boolean
+    }
     'purchases/show': { request: any; order: any; history: any[] }
     'purchases/budget': { budget: any }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
     'admin/sources': { platforms: any[]; problems: any[]; schedules: any[]; scheduledTotal: number }
-    'admin/index': { queue: { driver: string; waiting: number; active: number; failed: number }; sources: { active: number; paused: number; blocked: number }; audit: number }
+    'admin/index': {
+      queue: { driver: string; waiting: number; active: number; failed: number }
+      sources: { active: number; paused: number; blocked: number }
+      audit: number
+    }
     'admin/queue': {
       driver: 'database' | 'redis'
-      queues: Array<{ queue: string; waiting: number; delayed: number; active: number; failed: number }>
-      failed: Array<{ id: string; queue: string; name: string; attempts: number; error: string | null; failedAt: string | null }>
+      queues: Array<{
+        queue: string
+        waiting: number
+        delayed: number
+        active: number
+        failed: number
+      }>
+      failed: Array<{
+        id: string
+        queue: string
+        name: string
+        attempts: number
+        error: string | null
+        failedAt: string | null
+      }>
     }
     'admin/audit': {
       entries: any[]
       nextCursor: string | null
-      filters: Partial<Record<'actor' | 'action' | 'subjectType' | 'subjectId' | 'from' | 'to' | 'before', string>>
+      filters: Partial<
+        Record<'actor' | 'action' | 'subjectType' | 'subjectId' | 'from' | 'to' | 'before', string>
+      >
       filterErrors: Record<string, string>
       actions: string[]
       subjectTypes: string[]
     }
-    'events/show': { event: any; sources: any[]; listings: any[]; changes: any[]; chart: any; spread: any[]; platforms: any[]; dealScores: Record<string, any> }
+    'events/show': {
+      event: any
+      sources: any[]
+      listings: any[]
+      changes: any[]
+      chart: any
+      spread: any[]
+      platforms: any[]
+      dealScores: Record<string, any>
+    }
     'analytics/index': {
       groups: { leagues: string[]; teams: string[] }
       selected: { kind: 'league' | 'team'; name: string | null }
@@ -142,7 +202,11 @@ declare module '@adonisjs/inertia/types' {
       watchedEvents: any[]
       calendarUrl: string | null
     }
-    'notifications/index': { notifications: NotificationRow[]; nextCursor: string | null; unread: number }
+    'notifications/index': {
+      notifications: NotificationRow[]
+      nextCursor: string | null
+      unread: number
+    }
     'settings/notifications': {
       channels: ChannelRow[]
       kinds: string[]

@@ -25,4 +25,6 @@ export const manageSources = Bouncer.ability((user: User) => user.hasRoleAtLeast
 export const writeOwnData = Bouncer.ability((user: User) => user.hasRoleAtLeast('member'))
 
 /** Approve a purchase request of another user. */
-export const approveOthersPurchases = Bouncer.ability((user: User) => user.hasRoleAtLeast('manager'))
+export const approveOthersPurchases = Bouncer.ability((user: User) =>
+  user.hasRoleAtLeast('manager')
+)

@@ -9,7 +9,10 @@ import AlertTransformer from '#transformers/alert_transformer'
 import { alertReceipts } from '#notifications/inbox'
 
 export default class AlertQueries {
-  async feed(userId: number, options: { before?: number; limit?: number; unacknowledged?: boolean } = {}) {
+  async feed(
+    userId: number,
+    options: { before?: number; limit?: number; unacknowledged?: boolean } = {}
+  ) {
     const limit = Math.min(options.limit ?? 50, 200)
     const query = db
       .from('alerts')
@@ -25,20 +28,31 @@ export default class AlertQueries {
     const page = rows.slice(0, limit)
     const receipts = await alertReceipts(page.map((row) => Number(row.id)))
     return {
-      alerts: page.map((row) => ({ ...AlertTransformer.row(row), deliveries: receipts.get(Number(row.id)) ?? [] })),
+      alerts: page.map((row) => ({
+        ...AlertTransformer.row(row),
+        deliveries: receipts.get(Number(row.id)) ?? [],
+      })),
       nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
     }
   }
 
   async acknowledge(userId: number, alertId: number, now = new Date()) {
-    const updated = await db.from('alerts').where({ id: alertId, user_id: userId }).update({ acknowledged_at: now })
-    if (!Number(Array.isArray(updated) ? updated[0] : updated)) throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
+    const updated = await db
+      .from('alerts')
+      .where({ id: alertId, user_id: userId })
+      .update({ acknowledged_at: now })
+    if (!Number(Array.isArray(updated) ? updated[0] : updated))
+      throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
   }
 
   async snooze(userId: number, alertId: number, minutes: number, now = new Date()) {
     const until = new Date(now.getTime() + minutes * 60_000)
-    const updated = await db.from('alerts').where({ id: alertId, user_id: userId }).update({ snoozed_until: until })
-    if (!Number(Array.isArray(updated) ? updated[0] : updated)) throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
+    const updated = await db
+      .from('alerts')
+      .where({ id: alertId, user_id: userId })
+      .update({ snoozed_until: until })
+    if (!Number(Array.isArray(updated) ? updated[0] : updated))
+      throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
     return until
   }
 }

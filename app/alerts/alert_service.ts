@@ -45,7 +45,11 @@ async function rules(now: number): Promise<RuleCache> {
       try {
         compiled = compileRule(toSpec(row))
       } catch (error) {
-        logger.warn({ ruleId: row.id }, 'skipping a rule that does not compile: %s', (error as Error).message)
+        logger.warn(
+          { ruleId: row.id },
+          'skipping a rule that does not compile: %s',
+          (error as Error).message
+        )
         continue
       }
       if (row.eventId !== null) {
@@ -103,7 +107,11 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
   const watching = candidates.filter((compiled) => watchesEvent(compiled, event, platforms))
   if (watching.length === 0) return []
 
-  const changedIds = [...new Set(result.changes.map((change) => change.listingId).filter((id): id is number => id !== null))]
+  const changedIds = [
+    ...new Set(
+      result.changes.map((change) => change.listingId).filter((id): id is number => id !== null)
+    ),
+  ]
   const listings = new Map<number, ListingView>()
   if (changedIds.length) {
     const rows = await db
@@ -116,13 +124,19 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
   }
 
   const needsHistory = watching.some((compiled) =>
-    compiled.rule.triggers.some((trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile')
+    compiled.rule.triggers.some(
+      (trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile'
+    )
   )
   let history = new PriceHistory()
   if (needsHistory) {
     const days = Math.max(
       90,
-      ...watching.flatMap((compiled) => compiled.rule.triggers.map((trigger) => (trigger.kind === 'lowest_in_days' ? trigger.days : 0)))
+      ...watching.flatMap((compiled) =>
+        compiled.rule.triggers.map((trigger) =>
+          trigger.kind === 'lowest_in_days' ? trigger.days : 0
+        )
+      )
     )
     const rows = await db
       .from('listing_changes')
@@ -134,18 +148,27 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
       .orderBy('observed_at', 'desc')
       .limit(20_000)
       .select('new_price_minor', 'observed_at')
-    history = new PriceHistory(rows.map((row) => ({ at: new Date(row.observed_at).getTime(), price: Number(row.new_price_minor) })))
+    history = new PriceHistory(
+      rows.map((row) => ({
+        at: new Date(row.observed_at).getTime(),
+        price: Number(row.new_price_minor),
+      }))
+    )
   }
 
   const lastAlertPrice = new Map<string, number | null>()
   if (changedIds.length) {
     const previous = await db
       .from('alerts')
-      .whereIn('watch_rule_id', watching.map((compiled) => compiled.rule.id))
+      .whereIn(
+        'watch_rule_id',
+        watching.map((compiled) => compiled.rule.id)
+      )
       .whereIn('listing_id', changedIds)
       .orderBy('id', 'asc')
       .select('watch_rule_id', 'listing_id', 'condition', 'price_minor')
-    for (const row of previous) lastAlertPrice.set(`${row.watch_rule_id}:${row.listing_id}:${row.condition}`, row.price_minor)
+    for (const row of previous)
+      lastAlertPrice.set(`${row.watch_rule_id}:${row.listing_id}:${row.condition}`, row.price_minor)
   }
 
   const context = {
@@ -177,9 +200,13 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
 async function storeAlerts(matches: Match[], detectedAt: Date): Promise<Match[]> {
   const keys = matches.map((match) => match.dedupeKey)
   const existing = new Set(
-    (await db.from('alerts').whereIn('dedupe_key', keys).select('dedupe_key')).map((row) => row.dedupe_key as string)
+    (await db.from('alerts').whereIn('dedupe_key', keys).select('dedupe_key')).map(
+      (row) => row.dedupe_key as string
+    )
   )
-  const fresh = matches.filter((match, index) => !existing.has(match.dedupeKey) && keys.indexOf(match.dedupeKey) === index)
+  const fresh = matches.filter(
+    (match, index) => !existing.has(match.dedupeKey) && keys.indexOf(match.dedupeKey) === index
+  )
   if (fresh.length === 0) return []
   const createdAt = new Date()
   await db
@@ -202,7 +229,10 @@ async function storeAlerts(matches: Match[], detectedAt: Date): Promise<Match[]>
     )
     .onConflict('dedupe_key')
     .ignore()
-  const stored = await db.from('alerts').whereIn('dedupe_key', fresh.map((match) => match.dedupeKey))
+  const stored = await db.from('alerts').whereIn(
+    'dedupe_key',
+    fresh.map((match) => match.dedupeKey)
+  )
   for (const row of stored) {
     publishToUser(row.user_id, {
       kind: 'alert',
@@ -212,7 +242,10 @@ async function storeAlerts(matches: Match[], detectedAt: Date): Promise<Match[]>
         condition: row.condition,
         eventId: row.event_id,
         listingId: row.listing_id,
-        price: row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
+        price:
+          row.price_minor === null
+            ? null
+            : { amountMinor: row.price_minor, currency: row.currency },
         reason: typeof row.reason === 'string' ? JSON.parse(row.reason) : row.reason,
         detectedAt: detectedAt.toISOString(),
       },
@@ -238,8 +271,19 @@ export async function processOutbox(id: number) {
     // Deliveries are stored (with alerts.notified_at) before the outbox row goes:
     // a worker killed in between leaves alerts the notification sweep picks up.
     const { notifyAlerts } = await alertNotifications()
-    const ids = await db.from('alerts').whereIn('dedupe_key', matches.map((match) => match.dedupeKey)).whereNull('notified_at').select('id')
-    await notifyAlerts(ids.map((row) => Number(row.id)), new Date(), { inline: true })
+    const ids = await db
+      .from('alerts')
+      .whereIn(
+        'dedupe_key',
+        matches.map((match) => match.dedupeKey)
+      )
+      .whereNull('notified_at')
+      .select('id')
+    await notifyAlerts(
+      ids.map((alert) => Number(alert.id)),
+      new Date(),
+      { inline: true }
+    )
   }
   await db.from('alert_outbox').where('id', id).delete()
   return matches

@@ -22,7 +22,6 @@
  *                                   system_alert for operators
  */
 
-
 import { formatMinorUnits as formatMoney } from '#connectors/transport/money'
 
 export interface SeriesPoint {
@@ -36,7 +35,8 @@ export interface SuccessPoint {
   total: number
 }
 
-export type AnomalyKind = 'price_spike' | 'price_crash' | 'listing_flood' | 'listing_vanish' | 'source_success_drop'
+export type AnomalyKind =
+  'price_spike' | 'price_crash' | 'listing_flood' | 'listing_vanish' | 'source_success_drop'
 
 export interface AnomalyFigures {
   value: number
@@ -94,7 +94,10 @@ export function median(values: readonly number[]): number {
 }
 
 /** Median absolute deviation from `center` (unscaled). */
-export function medianAbsoluteDeviation(values: readonly number[], center = median(values)): number {
+export function medianAbsoluteDeviation(
+  values: readonly number[],
+  center = median(values)
+): number {
   return median(values.map((value) => Math.abs(value - center)))
 }
 
@@ -106,7 +109,8 @@ export function robustScore(baseline: readonly number[], value: number): RobustS
   let meanAd = 0
   for (const point of baseline) meanAd += Math.abs(point - center)
   meanAd /= baseline.length
-  if (meanAd > 0) return { median: center, mad, score: (value - center) / (MEAN_AD_FACTOR * meanAd) }
+  if (meanAd > 0)
+    return { median: center, mad, score: (value - center) / (MEAN_AD_FACTOR * meanAd) }
   return { median: center, mad, score: value === center ? 0 : null }
 }
 
@@ -140,7 +144,9 @@ export function scoreLatest(
   if (series.length < minPoints + 1) return null
   const latest = series[series.length - 1]
   const start = Math.max(0, series.length - 1 - window)
-  const baselinePoints = series.slice(start, series.length - 1).filter((point) => Number.isFinite(point.value))
+  const baselinePoints = series
+    .slice(start, series.length - 1)
+    .filter((point) => Number.isFinite(point.value))
   if (baselinePoints.length < minPoints || !Number.isFinite(latest.value)) return null
   const baseline = baselinePoints.map((point) => point.value)
   const { median: center, mad, score } = robustScore(baseline, latest.value)
@@ -265,14 +271,22 @@ export function detectSuccessRateDrop(
 
 export interface AnomalyInput {
   prices?: ReadonlyArray<{ eventId: number; currency: string; series: readonly SeriesPoint[] }>
-  listingCounts?: ReadonlyArray<{ eventId?: number; source?: string; series: readonly SeriesPoint[] }>
+  listingCounts?: ReadonlyArray<{
+    eventId?: number
+    source?: string
+    series: readonly SeriesPoint[]
+  }>
   sources?: ReadonlyArray<{ source: string; series: readonly SuccessPoint[] }>
 }
 
 /** Every finding over a batch of series (e.g. one sweep every few minutes). */
 export function detectAnomalies(
   input: AnomalyInput,
-  options: { prices?: DetectorOptions; listingCounts?: DetectorOptions; sources?: DetectorOptions & { minRequests?: number } } = {}
+  options: {
+    prices?: DetectorOptions
+    listingCounts?: DetectorOptions
+    sources?: DetectorOptions & { minRequests?: number }
+  } = {}
 ): AnomalyFinding[] {
   const findings: AnomalyFinding[] = []
   for (const price of input.prices ?? []) {

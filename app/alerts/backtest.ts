@@ -37,10 +37,19 @@ export interface ListingMeta {
 
 export interface ReplayResult {
   fires: number
-  samples: Array<{ at: string; listingId: number | null; condition: string; priceMinor: number | null }>
+  samples: Array<{
+    at: string
+    listingId: number | null
+    condition: string
+    priceMinor: number | null
+  }>
 }
 
-export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: ReadonlyMap<number, ListingMeta>): ReplayResult {
+export function replay(
+  spec: RuleSpec,
+  rows: readonly HistoryRow[],
+  meta: ReadonlyMap<number, ListingMeta>
+): ReplayResult {
   const compiled = compileRule(spec)
   const state = new Map<number, ListingView>()
   const seenGone = new Set<number>()
@@ -59,8 +68,8 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
       section: info.section,
       row: info.row,
       splits: info.splits,
-      quantity: row.kind === 'gone' ? 0 : row.newQuantity ?? previous?.quantity ?? 0,
-      priceMinor: row.kind === 'gone' ? previous?.priceMinor ?? null : row.newPriceMinor,
+      quantity: row.kind === 'gone' ? 0 : (row.newQuantity ?? previous?.quantity ?? 0),
+      priceMinor: row.kind === 'gone' ? (previous?.priceMinor ?? null) : row.newPriceMinor,
       priceWithFeesMinor: null,
       currency: row.currency,
       status: row.kind === 'gone' ? 'gone' : 'available',
@@ -70,25 +79,51 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
     if (row.kind === 'gone') seenGone.add(row.listingId)
 
     const at = row.observedAt.getTime()
-    const matches = row.baseline ? [] : evaluateRule(compiled, {
-      event: { id: row.eventId, status: 'onsale', startsAt: null, league: null, homeTeam: null, awayTeam: null, venue: null },
-      statusChanged: null,
-      listings: state,
-      changes: [{ listingId: row.listingId, kind: row.kind, oldPriceMinor: row.oldPriceMinor, newPriceMinor: row.newPriceMinor, reappeared }],
-      history: {
-        lowestInDays: (days) => history.lowestInDays(days, at),
-        rankOf: (price) => history.rankOf(price),
-      },
-      lastAlertPrice,
-      now: row.observedAt,
-    })
+    const matches = row.baseline
+      ? []
+      : evaluateRule(compiled, {
+          event: {
+            id: row.eventId,
+            status: 'onsale',
+            startsAt: null,
+            league: null,
+            homeTeam: null,
+            awayTeam: null,
+            venue: null,
+          },
+          statusChanged: null,
+          listings: state,
+          changes: [
+            {
+              listingId: row.listingId,
+              kind: row.kind,
+              oldPriceMinor: row.oldPriceMinor,
+              newPriceMinor: row.newPriceMinor,
+              reappeared,
+            },
+          ],
+          history: {
+            lowestInDays: (days) => history.lowestInDays(days, at),
+            rankOf: (price) => history.rankOf(price),
+          },
+          lastAlertPrice,
+          now: row.observedAt,
+        })
     for (const match of matches) {
       if (keys.has(match.dedupeKey)) continue
       keys.add(match.dedupeKey)
-      lastAlertPrice.set(`${match.ruleId}:${match.listingId ?? 'event'}:${match.condition}`, match.priceMinor)
+      lastAlertPrice.set(
+        `${match.ruleId}:${match.listingId ?? 'event'}:${match.condition}`,
+        match.priceMinor
+      )
       result.fires++
       if (result.samples.length < 20) {
-        result.samples.push({ at: row.observedAt.toISOString(), listingId: match.listingId, condition: match.condition, priceMinor: match.priceMinor })
+        result.samples.push({
+          at: row.observedAt.toISOString(),
+          listingId: match.listingId,
+          condition: match.condition,
+          priceMinor: match.priceMinor,
+        })
       }
     }
     if (row.newPriceMinor !== null && row.kind !== 'gone') history.add(at, row.newPriceMinor)
@@ -97,7 +132,12 @@ export function replay(spec: RuleSpec, rows: readonly HistoryRow[], meta: Readon
 }
 
 /** Loads the stored history of the events (up to 50,000 changes) and replays it. */
-export async function backtest(spec: RuleSpec, eventIds: number[], from: Date, to: Date): Promise<ReplayResult> {
+export async function backtest(
+  spec: RuleSpec,
+  eventIds: number[],
+  from: Date,
+  to: Date
+): Promise<ReplayResult> {
   if (eventIds.length === 0) return { fires: 0, samples: [] }
   const rows = await db
     .from('listing_changes')
@@ -116,7 +156,13 @@ export async function backtest(spec: RuleSpec, eventIds: number[], from: Date, t
       .join('event_sources', 'event_sources.id', 'listings.event_source_id')
       .join('platforms', 'platforms.id', 'event_sources.platform_id')
       .whereIn('listings.id', listingIds.slice(offset, offset + 500))
-      .select('listings.id', 'listings.section', 'listings.row', 'listings.splits', 'platforms.slug as platform')
+      .select(
+        'listings.id',
+        'listings.section',
+        'listings.row',
+        'listings.splits',
+        'platforms.slug as platform'
+      )
     for (const listing of listings) {
       meta.set(listing.id, {
         id: listing.id,
@@ -133,7 +179,9 @@ export async function backtest(spec: RuleSpec, eventIds: number[], from: Date, t
     .select('event_source_id')
     .min('observed_at as first')
     .groupBy('event_source_id')
-  const baselineAt = new Map(firstLoads.map((row) => [row.event_source_id as number, new Date(row.first).getTime()]))
+  const baselineAt = new Map(
+    firstLoads.map((row) => [row.event_source_id as number, new Date(row.first).getTime()])
+  )
   return replay(
     spec,
     rows.map((row) => ({

@@ -22,7 +22,8 @@ export default class PriceHistory {
   lowestInDays(days: number, now: number): number | null {
     const since = now - days * 86_400_000
     let lowest: number | null = null
-    for (const point of this.#points) if (point.at >= since && (lowest === null || point.price < lowest)) lowest = point.price
+    for (const point of this.#points)
+      if (point.at >= since && (lowest === null || point.price < lowest)) lowest = point.price
     return lowest
   }
 

@@ -157,9 +157,15 @@ export function compileSectionPattern(pattern: string): SectionMatcher {
       return number >= low && number <= high
     }
   }
-  if (!PATTERN.test(trimmed)) throw new Error(`"${pattern}" is not a section pattern (letters, digits, spaces, * and ?, or a range like 101-120)`)
+  if (!PATTERN.test(trimmed))
+    throw new Error(
+      `"${pattern}" is not a section pattern (letters, digits, spaces, * and ?, or a range like 101-120)`
+    )
   const regex = new RegExp(
-    `^${trimmed.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`,
+    `^${trimmed
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
     'i'
   )
   return (section) => regex.test(section.trim())
@@ -178,22 +184,34 @@ const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase()
 
 /** Does the rule watch this event (one event, or the filters)? */
-export function watchesEvent(compiled: CompiledRule, event: EventView, platforms: readonly string[] = []): boolean {
+export function watchesEvent(
+  compiled: CompiledRule,
+  event: EventView,
+  platforms: readonly string[] = []
+): boolean {
   const { rule } = compiled
   if (rule.eventId !== null) return rule.eventId === event.id
   const filters = rule.filters
-  if (filters.team && !same(filters.team, event.homeTeam) && !same(filters.team, event.awayTeam)) return false
+  if (filters.team && !same(filters.team, event.homeTeam) && !same(filters.team, event.awayTeam))
+    return false
   if (filters.league && !same(filters.league, event.league)) return false
   if (filters.venue && !same(filters.venue, event.venue)) return false
   const starts = event.startsAt?.getTime() ?? null
   if (compiled.from !== null && (starts === null || starts < compiled.from)) return false
   if (compiled.to !== null && (starts === null || starts > compiled.to)) return false
-  if (filters.platforms?.length && !platforms.some((platform) => filters.platforms!.includes(platform))) return false
+  if (
+    filters.platforms?.length &&
+    !platforms.some((platform) => filters.platforms!.includes(platform))
+  )
+    return false
   return true
 }
 
 /** The largest purchasable quantity of a listing that is ≥ n, or null. */
-export function buyableTogether(listing: Pick<ListingView, 'quantity' | 'splits'>, n: number): number | null {
+export function buyableTogether(
+  listing: Pick<ListingView, 'quantity' | 'splits'>,
+  n: number
+): number | null {
   if (listing.quantity < n) return null
   if (!listing.splits || listing.splits.length === 0) return listing.quantity >= n ? n : null
   let best: number | null = null
@@ -205,7 +223,8 @@ export function buyableTogether(listing: Pick<ListingView, 'quantity' | 'splits'
 
 /** The price the rule compares: with fees when asked and known. */
 function comparablePrice(compiled: CompiledRule, listing: ListingView) {
-  if (compiled.rule.includeFees && listing.priceWithFeesMinor !== null) return listing.priceWithFeesMinor
+  if (compiled.rule.includeFees && listing.priceWithFeesMinor !== null)
+    return listing.priceWithFeesMinor
   return listing.priceMinor
 }
 
@@ -213,7 +232,8 @@ function comparablePrice(compiled: CompiledRule, listing: ListingView) {
 export function listingMatches(compiled: CompiledRule, listing: ListingView): boolean {
   const { rule } = compiled
   if (listing.status !== 'available') return false
-  if (rule.filters.platforms?.length && !rule.filters.platforms.includes(listing.platform)) return false
+  if (rule.filters.platforms?.length && !rule.filters.platforms.includes(listing.platform))
+    return false
   if (compiled.sections.length) {
     if (!listing.section) return false
     let hit = false
@@ -255,7 +275,12 @@ export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[]
       eventId: ctx.event.id,
       listingId: listing?.id ?? null,
       condition,
-      type: condition === 'price_drop' || condition === 'lowest_in_days' || condition === 'bottom_percentile' ? 'price_alert' : 'ticket_available',
+      type:
+        condition === 'price_drop' ||
+        condition === 'lowest_in_days' ||
+        condition === 'bottom_percentile'
+          ? 'price_alert'
+          : 'ticket_available',
       priceMinor: price,
       currency: listing?.currency ?? null,
       dedupeKey: `${key}:${bucket}`,
@@ -265,12 +290,19 @@ export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[]
 
   for (const trigger of rule.triggers) {
     if (trigger.kind === 'on_sale') {
-      if (ctx.statusChanged?.to === 'onsale') push('on_sale', null, { text: `${ctx.statusChanged.from ?? 'unknown'} → on sale`, from: ctx.statusChanged.from })
+      if (ctx.statusChanged?.to === 'onsale')
+        push('on_sale', null, {
+          text: `${ctx.statusChanged.from ?? 'unknown'} → on sale`,
+          from: ctx.statusChanged.from,
+        })
       continue
     }
     if (trigger.kind === 'status_change') {
       if (ctx.statusChanged) {
-        push('status_change', null, { text: `status ${ctx.statusChanged.from ?? 'unknown'} → ${ctx.statusChanged.to}`, ...ctx.statusChanged })
+        push('status_change', null, {
+          text: `status ${ctx.statusChanged.from ?? 'unknown'} → ${ctx.statusChanged.to}`,
+          ...ctx.statusChanged,
+        })
       }
       continue
     }
@@ -288,15 +320,24 @@ export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[]
           break
         case 'back_in_stock':
           if (change.kind === 'appeared' && change.reappeared) {
-            push('back_in_stock', listing, { text: `back in stock at ${money(price, listing.currency)}` })
+            push('back_in_stock', listing, {
+              text: `back in stock at ${money(price, listing.currency)}`,
+            })
           }
           break
         case 'price_drop': {
-          if (change.kind !== 'price_changed' || change.oldPriceMinor === null || change.newPriceMinor === null) break
+          if (
+            change.kind !== 'price_changed' ||
+            change.oldPriceMinor === null ||
+            change.newPriceMinor === null
+          )
+            break
           if (change.newPriceMinor >= change.oldPriceMinor) break
-          const dropPercent = ((change.oldPriceMinor - change.newPriceMinor) / change.oldPriceMinor) * 100
+          const dropPercent =
+            ((change.oldPriceMinor - change.newPriceMinor) / change.oldPriceMinor) * 100
           const byPercent = trigger.percent !== undefined && dropPercent >= trigger.percent
-          const below = trigger.belowMinor !== undefined && change.newPriceMinor < trigger.belowMinor
+          const below =
+            trigger.belowMinor !== undefined && change.newPriceMinor < trigger.belowMinor
           if (byPercent || below) {
             push('price_drop', listing, {
               text: `${money(change.oldPriceMinor, listing.currency)} → ${money(change.newPriceMinor, listing.currency)} (−${dropPercent.toFixed(1)} %)`,

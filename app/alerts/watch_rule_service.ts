@@ -6,7 +6,7 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import type { Infer } from '@vinejs/vine/types'
-import WatchRule from '#models/watch_rule'
+import type WatchRule from '#models/watch_rule'
 import type User from '#models/user'
 import ApiException from '#exceptions/api_exception'
 import type { watchRuleValidator } from '#validators/watch_rule_validator'
@@ -42,25 +42,48 @@ export default class WatchRuleService {
   /** Facts no single field shows: checked before anything is written. */
   async normalise(input: WatchRuleInput) {
     const filters = input.filters ?? {}
-    const hasFilter = !!(filters.team || filters.league || filters.venue || filters.from || filters.to || filters.platforms?.length)
-    if (!input.eventId && !hasFilter) refuse('eventId', 'Choose an event, or at least one filter (team, league, venue, dates, platforms)')
+    const hasFilter = !!(
+      filters.team ||
+      filters.league ||
+      filters.venue ||
+      filters.from ||
+      filters.to ||
+      filters.platforms?.length
+    )
+    if (!input.eventId && !hasFilter)
+      refuse(
+        'eventId',
+        'Choose an event, or at least one filter (team, league, venue, dates, platforms)'
+      )
     if (input.eventId) {
       const event = await db.from('events').where('id', input.eventId).first()
       if (!event) refuse('eventId', `There is no event ${input.eventId}`)
     }
-    if (filters.from && filters.to && filters.from > filters.to) refuse('filters.to', 'The date range runs backwards: "to" is before "from"')
+    if (filters.from && filters.to && filters.from > filters.to)
+      refuse('filters.to', 'The date range runs backwards: "to" is before "from"')
     if (filters.platforms?.length) {
       const known = new Set((await db.from('platforms').select('slug')).map((row) => row.slug))
       const unknown = filters.platforms.filter((slug) => !known.has(slug))
       if (unknown.length) refuse('filters.platforms', `Unknown platform(s): ${unknown.join(', ')}`)
     }
     if (input.follow && (input.eventId || !(filters.team || filters.league || filters.venue))) {
-      refuse('follow', 'Following needs a team, league or venue to search for (and no single event)')
+      refuse(
+        'follow',
+        'Following needs a team, league or venue to search for (and no single event)'
+      )
     }
-    if (input.maxPriceMinor && !input.currency) refuse('currency', 'A price cap needs its currency (e.g. USD)')
+    if (input.maxPriceMinor && !input.currency)
+      refuse('currency', 'A price cap needs its currency (e.g. USD)')
     for (const [index, trigger] of input.triggers.entries()) {
-      if (trigger.kind === 'price_drop' && trigger.percent === undefined && trigger.belowMinor === undefined) {
-        refuse(`triggers.${index}`, 'A price-drop trigger needs a percentage or a price to fall below')
+      if (
+        trigger.kind === 'price_drop' &&
+        trigger.percent === undefined &&
+        trigger.belowMinor === undefined
+      ) {
+        refuse(
+          `triggers.${index}`,
+          'A price-drop trigger needs a percentage or a price to fall below'
+        )
       }
     }
     return {
@@ -136,7 +159,12 @@ export default class WatchRuleService {
   /** How many listings available now the rule would match (no alert is created). */
   async preview(user: User, input: WatchRuleInput, days = 7, now = new Date()) {
     const values = await this.normalise(input)
-    const spec: RuleSpec = { ...values, id: 0, userId: user.id, triggers: values.triggers as RuleSpec['triggers'] }
+    const spec: RuleSpec = {
+      ...values,
+      id: 0,
+      userId: user.id,
+      triggers: values.triggers as RuleSpec['triggers'],
+    }
     const compiled = compileRule(spec)
     const events = await this.#eventsOf(spec)
     const rows = events.length
@@ -160,7 +188,12 @@ export default class WatchRuleService {
     if (spec.eventId !== null) return [spec.eventId]
     const query = db.from('events').whereNull('archived_at').select('id').limit(2000)
     const f = spec.filters
-    if (f.team) query.where((q) => q.whereRaw('lower(home_team) = ?', [f.team!.toLowerCase()]).orWhereRaw('lower(away_team) = ?', [f.team!.toLowerCase()]))
+    if (f.team)
+      query.where((q) =>
+        q
+          .whereRaw('lower(home_team) = ?', [f.team!.toLowerCase()])
+          .orWhereRaw('lower(away_team) = ?', [f.team!.toLowerCase()])
+      )
     if (f.league) query.whereRaw('lower(league) = ?', [f.league.toLowerCase()])
     if (f.venue) query.whereRaw('lower(venue) = ?', [f.venue.toLowerCase()])
     if (f.from) query.where('starts_at', '>=', new Date(f.from))

@@ -13,10 +13,18 @@ import { dailyLowestFor, pastEvents, priceChart } from '#analytics/price_queries
 import { watchedEventIds } from '#analytics/watched_events'
 import CalendarFeed from '#analytics/calendar_feed'
 
-const money = (minor: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100)
+const money = (minor: number) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(minor / 100)
 const ms = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
 
-export type ListingForScore = { id: number; section: string | null; price: { amountMinor: number } | null; platform: string; quantity: number; priceWithFees?: { amountMinor: number } | null }
+export type ListingForScore = {
+  id: number
+  section: string | null
+  price: { amountMinor: number } | null
+  platform: string
+  quantity: number
+  priceWithFees?: { amountMinor: number } | null
+}
 
 export default class AnalyticsQueries {
   /** The event page's analytics: chart, per-section spread, platforms side by side, a deal score per listing. */
@@ -30,45 +38,103 @@ export default class AnalyticsQueries {
         .where('event_sources.event_id', eventId)
         .select('platforms.slug', 'event_sources.min_price_minor', 'event_sources.listing_count'),
     ])
-    const historyPrices = (history.get(eventId) ?? []).map((day) => day.lowest).filter((price): price is number => price !== null)
-    const market: ComparableListing[] = listings.map((listing) => ({ id: listing.id, section: listing.section, priceMinor: listing.price?.amountMinor ?? null }))
+    const historyPrices = (history.get(eventId) ?? [])
+      .map((day) => day.lowest)
+      .filter((price): price is number => price !== null)
+    const market: ComparableListing[] = listings.map((listing) => ({
+      id: listing.id,
+      section: listing.section,
+      priceMinor: listing.price?.amountMinor ?? null,
+    }))
     const scores: Record<number, DealScore> = {}
-    for (const listing of listings) scores[listing.id] = dealScore({ id: listing.id, section: listing.section, priceMinor: listing.price?.amountMinor ?? null }, market, historyPrices, money)
+    for (const listing of listings)
+      scores[listing.id] = dealScore(
+        {
+          id: listing.id,
+          section: listing.section,
+          priceMinor: listing.price?.amountMinor ?? null,
+        },
+        market,
+        historyPrices,
+        money
+      )
     return {
       chart,
       spread: sectionSpread(market),
       platforms: comparePlatforms(
-        listings.map((listing) => ({ platform: listing.platform, priceMinor: listing.price?.amountMinor ?? null, priceWithFeesMinor: listing.priceWithFees?.amountMinor ?? null, quantity: listing.quantity })),
-        summaries.map((row) => ({ platform: row.slug, minPriceMinor: row.min_price_minor, listingCount: row.listing_count }))
+        listings.map((listing) => ({
+          platform: listing.platform,
+          priceMinor: listing.price?.amountMinor ?? null,
+          priceWithFeesMinor: listing.priceWithFees?.amountMinor ?? null,
+          quantity: listing.quantity,
+        })),
+        summaries.map((row) => ({
+          platform: row.slug,
+          minPriceMinor: row.min_price_minor,
+          listingCount: row.listing_count,
+        }))
       ),
       dealScores: scores,
     }
   }
 
-  async forUser(userId: number, input: { league?: string; team?: string; eventId?: number }, now = new Date()) {
+  async forUser(
+    userId: number,
+    input: { league?: string; team?: string; eventId?: number },
+    now = new Date()
+  ) {
     const watchedIds = await watchedEventIds(userId, 50)
     const watched = watchedIds.length
-      ? await db.from('events').whereIn('id', watchedIds).orderBy('starts_at').select('id', 'name', 'league', 'home_team', 'away_team', 'starts_at', 'status')
+      ? await db
+          .from('events')
+          .whereIn('id', watchedIds)
+          .orderBy('starts_at')
+          .select('id', 'name', 'league', 'home_team', 'away_team', 'starts_at', 'status')
       : []
     const leagues = [...new Set(watched.map((event) => event.league).filter(Boolean))] as string[]
-    const teams = [...new Set(watched.flatMap((event) => [event.home_team, event.away_team]).filter(Boolean))] as string[]
+    const teams = [
+      ...new Set(watched.flatMap((event) => [event.home_team, event.away_team]).filter(Boolean)),
+    ] as string[]
     if (!leagues.length) {
-      const common = await db.from('events').whereNotNull('league').select('league').count('* as total').groupBy('league').orderBy('total', 'desc').limit(5)
+      const common = await db
+        .from('events')
+        .whereNotNull('league')
+        .select('league')
+        .count('* as total')
+        .groupBy('league')
+        .orderBy('total', 'desc')
+        .limit(5)
       leagues.push(...common.map((row) => row.league as string))
     }
-    const group = input.team ? { kind: 'team' as const, name: input.team } : { kind: 'league' as const, name: input.league ?? leagues[0] ?? null }
+    const group = input.team
+      ? { kind: 'team' as const, name: input.team }
+      : { kind: 'league' as const, name: input.league ?? leagues[0] ?? null }
     const filter = group.kind === 'team' ? { team: group.name } : { league: group.name }
 
     const past = group.name ? await pastEvents(filter, now) : []
-    const upcoming = watched.filter((event) => event.starts_at && ms(event.starts_at) > now.getTime() && ['onsale', 'scheduled', 'rescheduled', 'offsale'].includes(event.status))
+    const upcoming = watched.filter(
+      (event) =>
+        event.starts_at &&
+        ms(event.starts_at) > now.getTime() &&
+        ['onsale', 'scheduled', 'rescheduled', 'offsale'].includes(event.status)
+    )
     const pastByLeague = new Map<string, typeof past>()
     if (group.kind === 'league' && group.name) pastByLeague.set(group.name.toLowerCase(), past)
     const hints = []
     for (const event of upcoming.slice(0, 8)) {
       const key = String(event.league ?? '').toLowerCase()
-      if (!pastByLeague.has(key)) pastByLeague.set(key, pastByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : [])
+      if (!pastByLeague.has(key))
+        pastByLeague.set(
+          key,
+          pastByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : []
+        )
       const daysBefore = Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS)
-      hints.push({ eventId: event.id, eventName: event.name, league: event.league, ...buyOrWaitHint(pastByLeague.get(key)!, daysBefore) })
+      hints.push({
+        eventId: event.id,
+        eventName: event.name,
+        league: event.league,
+        ...buyOrWaitHint(pastByLeague.get(key)!, daysBefore),
+      })
     }
 
     const [trend, alertScores, spend, funnel, comparison, calendarUrl] = await Promise.all([
@@ -76,7 +142,12 @@ export default class AnalyticsQueries {
       this.alertDealScores(userId, now),
       this.spend(userId),
       this.funnel(userId),
-      this.platformComparison(input.eventId ?? watched.find((event) => ms(event.starts_at) > now.getTime())?.id ?? watched[0]?.id ?? null),
+      this.platformComparison(
+        input.eventId ??
+          watched.find((event) => ms(event.starts_at) > now.getTime())?.id ??
+          watched[0]?.id ??
+          null
+      ),
       new CalendarFeed().urlFor(userId),
     ])
     return {
@@ -98,9 +169,19 @@ export default class AnalyticsQueries {
 
   /** Weekly median asking price (listings that appeared or changed price) for a league or team, last 90 days. */
   async trend(filter: { league?: string | null; team?: string | null }, name: string, now: Date) {
-    const events = db.from('events').select('id').where('starts_at', '>', new Date(now.getTime() - 180 * DAY_MS)).orderBy('starts_at', 'desc').limit(300)
+    const events = db
+      .from('events')
+      .select('id')
+      .where('starts_at', '>', new Date(now.getTime() - 180 * DAY_MS))
+      .orderBy('starts_at', 'desc')
+      .limit(300)
     if (filter.league) events.whereRaw('lower(league) = ?', [filter.league.toLowerCase()])
-    if (filter.team) events.where((where) => where.whereRaw('lower(home_team) = ?', [filter.team!.toLowerCase()]).orWhereRaw('lower(away_team) = ?', [filter.team!.toLowerCase()]))
+    if (filter.team)
+      events.where((where) =>
+        where
+          .whereRaw('lower(home_team) = ?', [filter.team!.toLowerCase()])
+          .orWhereRaw('lower(away_team) = ?', [filter.team!.toLowerCase()])
+      )
     const ids = (await events).map((row) => row.id)
     if (!ids.length) return []
     const rows = await db
@@ -111,7 +192,9 @@ export default class AnalyticsQueries {
       .where('observed_at', '>=', new Date(now.getTime() - 90 * DAY_MS))
       .limit(100_000)
       .select('new_price_minor', 'observed_at')
-    return weeklyTrend(rows.map((row) => ({ group: name, at: ms(row.observed_at), priceMinor: row.new_price_minor })))
+    return weeklyTrend(
+      rows.map((row) => ({ group: name, at: ms(row.observed_at), priceMinor: row.new_price_minor }))
+    )
   }
 
   /** The latest alerts on a listing, each with its deal score against the event's market now and its history. */
@@ -125,9 +208,24 @@ export default class AnalyticsQueries {
       .whereNotNull('alerts.price_minor')
       .orderBy('alerts.id', 'desc')
       .limit(10)
-      .select('alerts.id', 'alerts.event_id', 'alerts.listing_id', 'alerts.price_minor', 'alerts.currency', 'alerts.detected_at', 'events.name as event_name', 'listings.section')
+      .select(
+        'alerts.id',
+        'alerts.event_id',
+        'alerts.listing_id',
+        'alerts.price_minor',
+        'alerts.currency',
+        'alerts.detected_at',
+        'events.name as event_name',
+        'listings.section'
+      )
     const scores = await this.dealScoresFor(
-      alerts.map((alert) => ({ id: Number(alert.id), eventId: alert.event_id, listingId: Number(alert.listing_id), section: alert.section, priceMinor: alert.price_minor })),
+      alerts.map((alert) => ({
+        id: Number(alert.id),
+        eventId: alert.event_id,
+        listingId: Number(alert.listing_id),
+        section: alert.section,
+        priceMinor: alert.price_minor,
+      })),
       now
     )
     return alerts.map((alert) => ({
@@ -145,23 +243,57 @@ export default class AnalyticsQueries {
    * Deal scores of alerts on listings (the alerts page and the analytics page):
    * the alert's price against the event's listings on sale now and its last 30 days.
    */
-  async dealScoresFor(alerts: Array<{ id: number; eventId: number | null; listingId: number | null; section?: string | null; priceMinor: number | null }>, now = new Date()) {
-    const scored = alerts.filter((alert) => alert.eventId !== null && alert.listingId !== null && alert.priceMinor !== null)
+  async dealScoresFor(
+    alerts: Array<{
+      id: number
+      eventId: number | null
+      listingId: number | null
+      section?: string | null
+      priceMinor: number | null
+    }>,
+    now = new Date()
+  ) {
+    const scored = alerts.filter(
+      (alert) => alert.eventId !== null && alert.listingId !== null && alert.priceMinor !== null
+    )
     const result = new Map<number, DealScore>()
     const eventIds = [...new Set(scored.map((alert) => alert.eventId as number))]
     if (!eventIds.length) return result
-    const missingSections = scored.filter((alert) => alert.section === undefined).map((alert) => alert.listingId as number)
+    const missingSections = scored
+      .filter((alert) => alert.section === undefined)
+      .map((alert) => alert.listingId as number)
     const [market, history, sections] = await Promise.all([
-      db.from('listings').whereIn('event_id', eventIds).where('status', 'available').select('id', 'event_id', 'section', 'price_minor'),
+      db
+        .from('listings')
+        .whereIn('event_id', eventIds)
+        .where('status', 'available')
+        .select('id', 'event_id', 'section', 'price_minor'),
       dailyLowestFor(eventIds, now, 30),
-      missingSections.length ? db.from('listings').whereIn('id', missingSections).select('id', 'section') : Promise.resolve([]),
+      missingSections.length
+        ? db.from('listings').whereIn('id', missingSections).select('id', 'section')
+        : Promise.resolve([]),
     ])
     const sectionOf = new Map(sections.map((row: any) => [row.id, row.section as string | null]))
     for (const alert of scored) {
-      const comparables = market.filter((row) => row.event_id === alert.eventId).map((row) => ({ id: row.id, section: row.section, priceMinor: row.price_minor }))
-      const historyPrices = (history.get(alert.eventId as number) ?? []).map((day) => day.lowest).filter((price): price is number => price !== null)
-      const section = alert.section === undefined ? (sectionOf.get(alert.listingId as number) ?? null) : alert.section
-      result.set(alert.id, dealScore({ id: alert.listingId, section, priceMinor: alert.priceMinor }, comparables, historyPrices, money))
+      const comparables = market
+        .filter((row) => row.event_id === alert.eventId)
+        .map((row) => ({ id: row.id, section: row.section, priceMinor: row.price_minor }))
+      const historyPrices = (history.get(alert.eventId as number) ?? [])
+        .map((day) => day.lowest)
+        .filter((price): price is number => price !== null)
+      const section =
+        alert.section === undefined
+          ? (sectionOf.get(alert.listingId as number) ?? null)
+          : alert.section
+      result.set(
+        alert.id,
+        dealScore(
+          { id: alert.listingId, section, priceMinor: alert.priceMinor },
+          comparables,
+          historyPrices,
+          money
+        )
+      )
     }
     return result
   }
@@ -171,15 +303,30 @@ export default class AnalyticsQueries {
       .from('orders')
       .join('platforms', 'platforms.id', 'orders.platform_id')
       .where('orders.user_id', userId)
-      .select('orders.placed_at', 'orders.total_minor', 'orders.currency', 'orders.status', 'platforms.name as platform')
-    const rows = orders.map((order) => ({ placedAt: ms(order.placed_at), platform: order.platform, totalMinor: order.total_minor, currency: order.currency, status: order.status }))
+      .select(
+        'orders.placed_at',
+        'orders.total_minor',
+        'orders.currency',
+        'orders.status',
+        'platforms.name as platform'
+      )
+    const rows = orders.map((order) => ({
+      placedAt: ms(order.placed_at),
+      platform: order.platform,
+      totalMinor: order.total_minor,
+      currency: order.currency,
+      status: order.status,
+    }))
     return { byMonth: spendByMonth(rows), byPlatform: spendByPlatform(rows) }
   }
 
   async funnel(userId: number) {
     const [alerts, requests, ordered] = await Promise.all([
       db.from('alerts').where('user_id', userId).count('* as total').first(),
-      db.from('purchase_requests').where('user_id', userId).select('alert_id', 'status', 'approved_at'),
+      db
+        .from('purchase_requests')
+        .where('user_id', userId)
+        .select('alert_id', 'status', 'approved_at'),
       db
         .from('orders')
         .join('purchase_requests', 'purchase_requests.id', 'orders.purchase_request_id')
@@ -191,7 +338,13 @@ export default class AnalyticsQueries {
     ])
     return alertFunnel({
       alerts: Number(alerts?.total ?? 0),
-      requests: requests.map((row) => ({ fromAlert: row.alert_id !== null, status: row.status, approved: row.approved_at !== null || ['approved', 'executing', 'succeeded', 'failed'].includes(row.status) })),
+      requests: requests.map((row) => ({
+        fromAlert: row.alert_id !== null,
+        status: row.status,
+        approved:
+          row.approved_at !== null ||
+          ['approved', 'executing', 'succeeded', 'failed'].includes(row.status),
+      })),
       ordersFromAlerts: Number(ordered?.total ?? 0),
     })
   }
@@ -207,19 +360,37 @@ export default class AnalyticsQueries {
         .join('platforms', 'platforms.id', 'event_sources.platform_id')
         .where('listings.event_id', eventId)
         .where('listings.status', 'available')
-        .select('platforms.name as platform', 'listings.price_minor', 'listings.price_with_fees_minor', 'listings.quantity'),
+        .select(
+          'platforms.name as platform',
+          'listings.price_minor',
+          'listings.price_with_fees_minor',
+          'listings.quantity'
+        ),
       db
         .from('event_sources')
         .join('platforms', 'platforms.id', 'event_sources.platform_id')
         .where('event_sources.event_id', eventId)
-        .select('platforms.name as platform', 'event_sources.min_price_minor', 'event_sources.listing_count'),
+        .select(
+          'platforms.name as platform',
+          'event_sources.min_price_minor',
+          'event_sources.listing_count'
+        ),
     ])
     return {
       eventId: event.id,
       eventName: event.name,
       rows: comparePlatforms(
-        listings.map((row) => ({ platform: row.platform, priceMinor: row.price_minor, priceWithFeesMinor: row.price_with_fees_minor, quantity: row.quantity })),
-        summaries.map((row) => ({ platform: row.platform, minPriceMinor: row.min_price_minor, listingCount: row.listing_count }))
+        listings.map((row) => ({
+          platform: row.platform,
+          priceMinor: row.price_minor,
+          priceWithFeesMinor: row.price_with_fees_minor,
+          quantity: row.quantity,
+        })),
+        summaries.map((row) => ({
+          platform: row.platform,
+          minPriceMinor: row.min_price_minor,
+          listingCount: row.listing_count,
+        }))
       ),
     }
   }

@@ -35,7 +35,12 @@ export default class CalendarFeed {
 
   /** The feed's text, or null for a wrong token (the caller answers 404). */
   async render(userId: number, token: string, now = new Date()) {
-    const user = await db.from('users').where('id', userId).whereNull('disabled_at').select('calendar_nonce').first()
+    const user = await db
+      .from('users')
+      .where('id', userId)
+      .whereNull('disabled_at')
+      .select('calendar_nonce')
+      .first()
     if (!user?.calendar_nonce) return null
     const expected = Buffer.from(calendarToken(userId, user.calendar_nonce))
     const given = Buffer.from(token)
@@ -47,8 +52,25 @@ export default class CalendarFeed {
           .from('events')
           .whereIn('id', ids)
           .orderBy('starts_at')
-          .select('id', 'name', 'starts_at', 'date_tbd', 'venue', 'city', 'status', 'updated_at', 'created_at')
-          .select(db.from('listings').whereColumn('listings.event_id', 'events.id').where('status', 'available').min('price_minor').as('lowest'))
+          .select(
+            'id',
+            'name',
+            'starts_at',
+            'date_tbd',
+            'venue',
+            'city',
+            'status',
+            'updated_at',
+            'created_at'
+          )
+          .select(
+            db
+              .from('listings')
+              .whereColumn('listings.event_id', 'events.id')
+              .where('status', 'available')
+              .min('price_minor')
+              .as('lowest')
+          )
       : []
     const base = analyticsConfig.appUrl.replace(/\/$/, '')
     return calendarFeed(
@@ -61,7 +83,12 @@ export default class CalendarFeed {
         city: event.city,
         status: event.status,
         url: `${base}/events/${event.id}`,
-        lowestPrice: event.lowest === null ? null : new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(Number(event.lowest) / 100),
+        lowestPrice:
+          event.lowest === null
+            ? null
+            : new Intl.NumberFormat('en', { style: 'currency', currency: 'USD' }).format(
+                Number(event.lowest) / 100
+              ),
         updatedAt: new Date(event.updated_at ?? event.created_at).getTime(),
       })),
       { host: new URL(base).host, name: 'HDTickets — watched events', now: now.getTime() }

@@ -29,7 +29,11 @@ export function decimal(minor: number | null | undefined, exponent = 2): string 
 }
 
 /** Rows pulled page by page (keyset by id) and written as CSV lines. */
-export async function* csvLines<T>(header: readonly string[], pages: AsyncIterable<T[]>, toCells: (row: T) => Cell[]) {
+export async function* csvLines<T>(
+  header: readonly string[],
+  pages: AsyncIterable<T[]>,
+  toCells: (row: T) => Cell[]
+) {
   yield csvRow(header)
   for await (const page of pages) {
     let chunk = ''

@@ -20,17 +20,36 @@
 import { median } from '#analytics/stats'
 
 export const DAY_MS = 86_400_000
-export type PastEvent = { eventId: number; startsAt: number; daily: Array<{ daysBefore: number; lowest: number }> }
+export type PastEvent = {
+  eventId: number
+  startsAt: number
+  daily: Array<{ daysBefore: number; lowest: number }>
+}
 export type HintAdvice = 'buy_now' | 'wait' | 'not_enough_history'
-export type Hint = { advice: HintAdvice; daysBefore: number; sampleSize: number; medianChange: number | null; shareCheaperLater: number | null; text: string }
-export type Backtest = { decisions: number; correct: number; accuracy: number | null; buyNowAccuracy: number | null; events: number }
+export type Hint = {
+  advice: HintAdvice
+  daysBefore: number
+  sampleSize: number
+  medianChange: number | null
+  shareCheaperLater: number | null
+  text: string
+}
+export type Backtest = {
+  decisions: number
+  correct: number
+  accuracy: number | null
+  buyNowAccuracy: number | null
+  events: number
+}
 
-const byDay = (event: PastEvent) => new Map(event.daily.map((point) => [point.daysBefore, point.lowest]))
+const byDay = (event: PastEvent) =>
+  new Map(event.daily.map((point) => [point.daysBefore, point.lowest]))
 
 /** Later than D days out = fewer days before. */
 function laterLowest(days: Map<number, number>, daysBefore: number) {
   let lowest: number | null = null
-  for (const [day, price] of days) if (day < daysBefore && (lowest === null || price < lowest)) lowest = price
+  for (const [day, price] of days)
+    if (day < daysBefore && (lowest === null || price < lowest)) lowest = price
   return lowest
 }
 
@@ -55,11 +74,22 @@ export function daysBeforeCurve(events: readonly PastEvent[], maxDays = 60) {
     })
 }
 
-export function buyOrWaitHint(events: readonly PastEvent[], daysBefore: number, options: { threshold?: number; minSamples?: number } = {}): Hint {
+export function buyOrWaitHint(
+  events: readonly PastEvent[],
+  daysBefore: number,
+  options: { threshold?: number; minSamples?: number } = {}
+): Hint {
   const threshold = options.threshold ?? 0.03
   const minSamples = options.minSamples ?? 5
   if (daysBefore <= 0) {
-    return { advice: 'buy_now', daysBefore, sampleSize: 0, medianChange: null, shareCheaperLater: null, text: 'Buy now: the event is less than a day away, there is no later price to wait for.' }
+    return {
+      advice: 'buy_now',
+      daysBefore,
+      sampleSize: 0,
+      medianChange: null,
+      shareCheaperLater: null,
+      text: 'Buy now: the event is less than a day away, there is no later price to wait for.',
+    }
   }
   const ratios: number[] = []
   for (const event of events) {
@@ -97,7 +127,10 @@ export function buyOrWaitHint(events: readonly PastEvent[], daysBefore: number, 
   }
 }
 
-export function backtestHint(events: readonly PastEvent[], options: { decisionDays?: number[]; threshold?: number; minSamples?: number } = {}): Backtest {
+export function backtestHint(
+  events: readonly PastEvent[],
+  options: { decisionDays?: number[]; threshold?: number; minSamples?: number } = {}
+): Backtest {
   const decisionDays = options.decisionDays ?? [30, 14, 7, 3, 1]
   const threshold = options.threshold ?? 0.03
   let decisions = 0
@@ -111,7 +144,9 @@ export function backtestHint(events: readonly PastEvent[], options: { decisionDa
       const later = laterLowest(days, daysBefore)
       if (!now || later === null) continue
       const decidedAt = event.startsAt - daysBefore * DAY_MS
-      const known = events.filter((other) => other.eventId !== event.eventId && other.startsAt <= decidedAt)
+      const known = events.filter(
+        (other) => other.eventId !== event.eventId && other.startsAt <= decidedAt
+      )
       const hint = buyOrWaitHint(known, daysBefore, options)
       if (hint.advice === 'not_enough_history') continue
       const waitWasRight = later / now <= 1 - threshold

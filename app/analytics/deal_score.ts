@@ -18,13 +18,29 @@ export const MIN_COMPARABLES = 3
 export const MIN_HISTORY = 3
 const SHOWN_COMPARABLES = 8
 
-export type ComparableListing = { id: number; section: string | null; priceMinor: number | null; platform?: string }
+export type ComparableListing = {
+  id: number
+  section: string | null
+  priceMinor: number | null
+  platform?: string
+}
 export type DealLabel = 'great' | 'good' | 'fair' | 'poor' | 'unknown'
 export type DealScore = {
   score: number | null
   label: DealLabel
-  comparables: { scope: 'section' | 'event' | 'none'; count: number; medianMinor: number | null; shareAbove: number | null; sample: Array<{ id: number; section: string | null; priceMinor: number }> }
-  history: { count: number; medianMinor: number | null; lowestMinor: number | null; shareAbove: number | null }
+  comparables: {
+    scope: 'section' | 'event' | 'none'
+    count: number
+    medianMinor: number | null
+    shareAbove: number | null
+    sample: Array<{ id: number; section: string | null; priceMinor: number }>
+  }
+  history: {
+    count: number
+    medianMinor: number | null
+    lowestMinor: number | null
+    shareAbove: number | null
+  }
   explanation: string[]
 }
 
@@ -60,19 +76,40 @@ export function dealScore(
     score: null,
     label: 'unknown',
     comparables: { scope: 'none', count: 0, medianMinor: null, shareAbove: null, sample: [] },
-    history: { count: historyDailyLowest.length, medianMinor: median(historyDailyLowest), lowestMinor: historyDailyLowest.length ? Math.min(...historyDailyLowest) : null, shareAbove: null },
+    history: {
+      count: historyDailyLowest.length,
+      medianMinor: median(historyDailyLowest),
+      lowestMinor: historyDailyLowest.length ? Math.min(...historyDailyLowest) : null,
+      shareAbove: null,
+    },
     explanation: [],
   }
-  if (listing.priceMinor === null) return { ...empty, explanation: ['No price: nothing to compare.'] }
+  if (listing.priceMinor === null)
+    return { ...empty, explanation: ['No price: nothing to compare.'] }
   const price = listing.priceMinor
-  const others = market.filter((other) => other.id !== listing.id && other.priceMinor !== null) as Array<ComparableListing & { priceMinor: number }>
-  const sameSection = others.filter((other) => normaliseSection(other.section) === normaliseSection(listing.section))
-  const scope = sameSection.length >= MIN_COMPARABLES ? 'section' : others.length >= MIN_COMPARABLES ? 'event' : 'none'
+  const others = market.filter(
+    (other) => other.id !== listing.id && other.priceMinor !== null
+  ) as Array<ComparableListing & { priceMinor: number }>
+  const sameSection = others.filter(
+    (other) => normaliseSection(other.section) === normaliseSection(listing.section)
+  )
+  const scope =
+    sameSection.length >= MIN_COMPARABLES
+      ? 'section'
+      : others.length >= MIN_COMPARABLES
+        ? 'event'
+        : 'none'
   const used = scope === 'section' ? sameSection : scope === 'event' ? others : []
   const explanation: string[] = []
 
   let comparableScore: number | null = null
-  const comparables: DealScore['comparables'] = { scope, count: used.length, medianMinor: null, shareAbove: null, sample: [] }
+  const comparables: DealScore['comparables'] = {
+    scope,
+    count: used.length,
+    medianMinor: null,
+    shareAbove: null,
+    sample: [],
+  }
   if (used.length) {
     const prices = used.map((other) => other.priceMinor)
     comparables.medianMinor = median(prices)
@@ -85,12 +122,17 @@ export function dealScore(
     comparableScore = comparables.shareAbove * 100
     const diff = comparables.medianMinor! - price
     const percent = Math.round((Math.abs(diff) / comparables.medianMinor!) * 100)
-    const where = scope === 'section' ? `in section ${listing.section ?? '(none)'}` : `of this event (fewer than ${MIN_COMPARABLES} in section ${listing.section ?? '(none)'})`
+    const where =
+      scope === 'section'
+        ? `in section ${listing.section ?? '(none)'}`
+        : `of this event (fewer than ${MIN_COMPARABLES} in section ${listing.section ?? '(none)'})`
     explanation.push(
       `${format(price)} is ${diff === 0 ? 'equal to' : `${percent} % ${diff > 0 ? 'below' : 'above'}`} the median ${format(comparables.medianMinor!)} of ${used.length} other listing${used.length === 1 ? '' : 's'} ${where}; ${Math.round(comparables.shareAbove * 100)} % of them ask more.`
     )
   } else {
-    explanation.push(`Fewer than ${MIN_COMPARABLES} other listings on sale: no comparison with the market.`)
+    explanation.push(
+      `Fewer than ${MIN_COMPARABLES} other listings on sale: no comparison with the market.`
+    )
   }
 
   let historyScore: number | null = null
@@ -102,11 +144,14 @@ export function dealScore(
       `Over ${historyDailyLowest.length} days of history the lowest price was ${format(history.lowestMinor!)} and its median ${format(history.medianMinor!)}; ${format(price)} beats ${Math.round(history.shareAbove * 100)} % of those days.`
     )
   } else {
-    explanation.push(`Fewer than ${MIN_HISTORY} days of price history: no comparison with the past yet.`)
+    explanation.push(
+      `Fewer than ${MIN_HISTORY} days of price history: no comparison with the past yet.`
+    )
   }
 
   let score: number | null = null
-  if (comparableScore !== null && historyScore !== null) score = 0.6 * comparableScore + 0.4 * historyScore
+  if (comparableScore !== null && historyScore !== null)
+    score = 0.6 * comparableScore + 0.4 * historyScore
   else score = comparableScore ?? historyScore
   if (score !== null) score = Math.round(clamp(score, 0, 100))
   return { score, label: labelFor(score), comparables, history, explanation }

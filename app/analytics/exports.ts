@@ -23,7 +23,19 @@ async function* pages(build: (afterId: number) => Promise<any[]>) {
 /** Every recorded change of an event's listings, oldest first. */
 export function priceHistoryCsv(eventId: number) {
   return csvLines(
-    ['observed_at', 'platform', 'listing_id', 'section', 'row', 'change', 'old_price', 'new_price', 'currency', 'old_quantity', 'new_quantity'],
+    [
+      'observed_at',
+      'platform',
+      'listing_id',
+      'section',
+      'row',
+      'change',
+      'old_price',
+      'new_price',
+      'currency',
+      'old_quantity',
+      'new_quantity',
+    ],
     pages((after) =>
       db
         .from('listing_changes')
@@ -34,16 +46,44 @@ export function priceHistoryCsv(eventId: number) {
         .where('listing_changes.id', '>', after)
         .orderBy('listing_changes.id')
         .limit(PAGE)
-        .select('listing_changes.*', 'listings.section', 'listings.row', 'platforms.slug as platform')
+        .select(
+          'listing_changes.*',
+          'listings.section',
+          'listings.row',
+          'platforms.slug as platform'
+        )
     ),
-    (row) => [iso(row.observed_at), row.platform, row.listing_id, row.section, row.row, row.kind, decimal(row.old_price_minor), decimal(row.new_price_minor), row.currency, row.old_quantity, row.new_quantity]
+    (row) => [
+      iso(row.observed_at),
+      row.platform,
+      row.listing_id,
+      row.section,
+      row.row,
+      row.kind,
+      decimal(row.old_price_minor),
+      decimal(row.new_price_minor),
+      row.currency,
+      row.old_quantity,
+      row.new_quantity,
+    ]
   )
 }
 
 /** A user's alerts, oldest first. */
 export function alertsCsv(userId: number) {
   return csvLines(
-    ['id', 'detected_at', 'event', 'rule', 'type', 'condition', 'price', 'currency', 'reason', 'acknowledged_at'],
+    [
+      'id',
+      'detected_at',
+      'event',
+      'rule',
+      'type',
+      'condition',
+      'price',
+      'currency',
+      'reason',
+      'acknowledged_at',
+    ],
     pages((after) =>
       db
         .from('alerts')
@@ -57,7 +97,18 @@ export function alertsCsv(userId: number) {
     ),
     (row) => {
       const reason = typeof row.reason === 'string' ? safeJson(row.reason) : row.reason
-      return [row.id, iso(row.detected_at), row.event_name, row.rule_name, row.type, row.condition, decimal(row.price_minor), row.currency, reason?.text ?? '', iso(row.acknowledged_at)]
+      return [
+        row.id,
+        iso(row.detected_at),
+        row.event_name,
+        row.rule_name,
+        row.type,
+        row.condition,
+        decimal(row.price_minor),
+        row.currency,
+        reason?.text ?? '',
+        iso(row.acknowledged_at),
+      ]
     }
   )
 }
@@ -65,7 +116,20 @@ export function alertsCsv(userId: number) {
 /** A user's purchase requests with their order, if any, oldest first. */
 export function purchasesCsv(userId: number) {
   return csvLines(
-    ['request_id', 'created_at', 'event', 'platform', 'status', 'quantity', 'max_price', 'currency', 'order_status', 'order_total', 'placed_at', 'external_order_id'],
+    [
+      'request_id',
+      'created_at',
+      'event',
+      'platform',
+      'status',
+      'quantity',
+      'max_price',
+      'currency',
+      'order_status',
+      'order_total',
+      'placed_at',
+      'external_order_id',
+    ],
     pages((after) =>
       db
         .from('purchase_requests')
@@ -91,7 +155,20 @@ export function purchasesCsv(userId: number) {
           'orders.external_order_id'
         )
     ),
-    (row) => [row.id, iso(row.created_at), row.event_name, row.platform, row.status, row.quantity, decimal(row.max_price_minor), row.currency, row.order_status, decimal(row.total_minor), iso(row.placed_at), row.external_order_id]
+    (row) => [
+      row.id,
+      iso(row.created_at),
+      row.event_name,
+      row.platform,
+      row.status,
+      row.quantity,
+      decimal(row.max_price_minor),
+      row.currency,
+      row.order_status,
+      decimal(row.total_minor),
+      iso(row.placed_at),
+      row.external_order_id,
+    ]
   )
 }
 

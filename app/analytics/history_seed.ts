@@ -13,7 +13,9 @@ import WatchRuleService from '#alerts/watch_rule_service'
 
 const DAY = 86_400_000
 const LEAGUES = ['NBA', 'NFL', 'NHL', 'MLB', 'MLS', 'EPL']
-const TEAMS: Record<string, string[]> = Object.fromEntries(LEAGUES.map((league) => [league, Array.from({ length: 12 }, (_, i) => `${league} Team ${i + 1}`)]))
+const TEAMS: Record<string, string[]> = Object.fromEntries(
+  LEAGUES.map((league) => [league, Array.from({ length: 12 }, (_, i) => `${league} Team ${i + 1}`)])
+)
 
 function prng(seed: number) {
   let state = seed >>> 0
@@ -27,12 +29,25 @@ function prng(seed: number) {
 }
 
 async function insertAll(table: string, rows: Record<string, unknown>[], chunk = 500) {
-  for (let offset = 0; offset < rows.length; offset += chunk) await db.table(table).multiInsert(rows.slice(offset, offset + chunk))
+  for (let offset = 0; offset < rows.length; offset += chunk)
+    await db.table(table).multiInsert(rows.slice(offset, offset + chunk))
 }
 
-export type SeedResult = { events: number; listings: number; changes: number; userEmail: string; userPassword: string; watchedEventIds: number[] }
+export type SeedResult = {
+  events: number
+  listings: number
+  changes: number
+  userEmail: string
+  userPassword: string
+  watchedEventIds: number[]
+}
 
-export async function seedHistory(options: { events: number; changes: number; now?: Date; log?: (line: string) => void }): Promise<SeedResult> {
+export async function seedHistory(options: {
+  events: number
+  changes: number
+  now?: Date
+  log?: (line: string) => void
+}): Promise<SeedResult> {
   const log = options.log ?? (() => {})
   const now = (options.now ?? new Date()).getTime()
   const random = prng(42)
@@ -70,7 +85,10 @@ export async function seedHistory(options: { events: number; changes: number; no
     let away = teams[Math.floor(random() * teams.length)]
     if (away === home) away = teams[(teams.indexOf(home) + 1) % teams.length]
     /** Half played (up to 180 days ago), half to come (up to 120 days ahead), in every league. */
-    const startsAt = Math.floor(i / LEAGUES.length) % 2 ? now - Math.floor(random() * 180 * DAY) - DAY : now + Math.floor(random() * 120 * DAY) + DAY
+    const startsAt =
+      Math.floor(i / LEAGUES.length) % 2
+        ? now - Math.floor(random() * 180 * DAY) - DAY
+        : now + Math.floor(random() * 120 * DAY) + DAY
     events.push({
       name: `${away} at ${home}`,
       sport: 'Sport',
@@ -91,17 +109,33 @@ export async function seedHistory(options: { events: number; changes: number; no
     })
   }
   await insertAll('events', events, 300)
-  const eventRows = await db.from('events').where('id', '>=', firstEventId).orderBy('id').select('id', 'starts_at')
+  const eventRows = await db
+    .from('events')
+    .where('id', '>=', firstEventId)
+    .orderBy('id')
+    .select('id', 'starts_at')
 
   log('sources')
   const sources: Record<string, unknown>[] = []
   for (const event of eventRows) {
     for (const platformId of platformIds) {
-      sources.push({ event_id: event.id, platform_id: platformId, external_id: `bench-${event.id}-${platformId}`, state: 'active', currency: 'USD', created_at: new Date(now), updated_at: new Date(now) })
+      sources.push({
+        event_id: event.id,
+        platform_id: platformId,
+        external_id: `bench-${event.id}-${platformId}`,
+        state: 'active',
+        currency: 'USD',
+        created_at: new Date(now),
+        updated_at: new Date(now),
+      })
     }
   }
   await insertAll('event_sources', sources, 400)
-  const sourceRows = await db.from('event_sources').whereIn('platform_id', platformIds).where('event_id', '>=', firstEventId).select('id', 'event_id')
+  const sourceRows = await db
+    .from('event_sources')
+    .whereIn('platform_id', platformIds)
+    .where('event_id', '>=', firstEventId)
+    .select('id', 'event_id')
   const sourcesOf = new Map<number, number[]>()
   for (const row of sourceRows) {
     if (!sourcesOf.has(row.event_id)) sourcesOf.set(row.event_id, [])
@@ -121,7 +155,8 @@ export async function seedHistory(options: { events: number; changes: number; no
     if (changeBatch.length >= 20_000 || (force && changeBatch.length)) {
       await db.transaction(async (trx) => {
         const rows = changeBatch.splice(0)
-        for (let offset = 0; offset < rows.length; offset += 500) await trx.table('listing_changes').multiInsert(rows.slice(offset, offset + 500))
+        for (let offset = 0; offset < rows.length; offset += 500)
+          await trx.table('listing_changes').multiInsert(rows.slice(offset, offset + 500))
       })
     }
   }
@@ -133,14 +168,51 @@ export async function seedHistory(options: { events: number; changes: number; no
     const base = 4_000 + Math.floor(random() * 20_000)
     const trend = 0.7 + random() * 0.6
     const eventSources = sourcesOf.get(event.id)!
-    const listings: Array<{ id: number; source: number; price: number; quantity: number; available: boolean; section: string }> = []
+    const listings: Array<{
+      id: number
+      source: number
+      price: number
+      quantity: number
+      available: boolean
+      section: string
+    }> = []
     for (let l = 0; l < listingsPerEvent; l++) {
-      listings.push({ id: ++listingId, source: eventSources[l % eventSources.length], price: Math.round(base * (0.6 + random() * 1.2)), quantity: 1 + Math.floor(random() * 8), available: true, section: String(100 + Math.floor(random() * 30)) })
+      listings.push({
+        id: ++listingId,
+        source: eventSources[l % eventSources.length],
+        price: Math.round(base * (0.6 + random() * 1.2)),
+        quantity: 1 + Math.floor(random() * 8),
+        available: true,
+        section: String(100 + Math.floor(random() * 30)),
+      })
     }
-    const times = Array.from({ length: changesPerEvent - listingsPerEvent }, () => begin + Math.floor(random() * (end - begin))).sort((a, b) => a - b)
-    const row = (listing: (typeof listings)[number], kind: string, oldPrice: number | null, newPrice: number | null, oldQty: number | null, newQty: number | null, at: number) =>
-      changeBatch.push({ listing_id: listing.id, event_id: event.id, event_source_id: listing.source, kind, old_price_minor: oldPrice, new_price_minor: newPrice, old_quantity: oldQty, new_quantity: newQty, currency: 'USD', observed_at: new Date(at) })
-    for (const listing of listings) row(listing, 'appeared', null, listing.price, null, listing.quantity, begin)
+    const times = Array.from(
+      { length: changesPerEvent - listingsPerEvent },
+      () => begin + Math.floor(random() * (end - begin))
+    ).sort((a, b) => a - b)
+    const row = (
+      listing: (typeof listings)[number],
+      kind: string,
+      oldPrice: number | null,
+      newPrice: number | null,
+      oldQty: number | null,
+      newQty: number | null,
+      at: number
+    ) =>
+      changeBatch.push({
+        listing_id: listing.id,
+        event_id: event.id,
+        event_source_id: listing.source,
+        kind,
+        old_price_minor: oldPrice,
+        new_price_minor: newPrice,
+        old_quantity: oldQty,
+        new_quantity: newQty,
+        currency: 'USD',
+        observed_at: new Date(at),
+      })
+    for (const listing of listings)
+      row(listing, 'appeared', null, listing.price, null, listing.quantity, begin)
     for (const at of times) {
       const listing = listings[Math.floor(random() * listings.length)]
       const progress = (at - begin) / (end - begin)
@@ -152,12 +224,23 @@ export async function seedHistory(options: { events: number; changes: number; no
         listing.price = price
         listing.quantity ||= 2
       } else if (roll < 0.6) {
-        const price = Math.max(500, Math.round(listing.price * (0.9 + random() * 0.2) * (1 + (trend - 1) / 40)))
+        const price = Math.max(
+          500,
+          Math.round(listing.price * (0.9 + random() * 0.2) * (1 + (trend - 1) / 40))
+        )
         row(listing, 'price_changed', listing.price, price, listing.quantity, listing.quantity, at)
         listing.price = price
       } else if (roll < 0.85) {
         const quantity = Math.max(1, listing.quantity + (random() < 0.5 ? -1 : 1))
-        row(listing, 'quantity_changed', listing.price, listing.price, listing.quantity, quantity, at)
+        row(
+          listing,
+          'quantity_changed',
+          listing.price,
+          listing.price,
+          listing.quantity,
+          quantity,
+          at
+        )
         listing.quantity = quantity
       } else {
         row(listing, 'gone', listing.price, null, listing.quantity, 0, at)
@@ -195,10 +278,32 @@ export async function seedHistory(options: { events: number; changes: number; no
   const userEmail = 'bench@hdtickets.local'
   const userPassword = 'bench-password-not-secret'
   await db.from('users').where('email', userEmail).delete()
-  const user = await User.create({ email: userEmail, password: userPassword, role: 'member', timezone: 'UTC' })
-  const upcoming = await db.from('events').where('id', '>=', firstEventId).where('starts_at', '>', new Date(now)).orderBy('starts_at').limit(20).select('id')
+  const user = await User.create({
+    email: userEmail,
+    password: userPassword,
+    role: 'member',
+    timezone: 'UTC',
+  })
+  const upcoming = await db
+    .from('events')
+    .where('id', '>=', firstEventId)
+    .where('starts_at', '>', new Date(now))
+    .orderBy('starts_at')
+    .limit(20)
+    .select('id')
   for (const event of upcoming) {
-    await new WatchRuleService().create(user, { name: `Bench rule ${event.id}`, eventId: event.id, triggers: [{ kind: 'available' }] } as any)
+    await new WatchRuleService().create(user, {
+      name: `Bench rule ${event.id}`,
+      eventId: event.id,
+      triggers: [{ kind: 'available' }],
+    } as any)
   }
-  return { events: eventRows.length, listings: listingCount, changes: changeCount, userEmail, userPassword, watchedEventIds: upcoming.map((event) => event.id) }
+  return {
+    events: eventRows.length,
+    listings: listingCount,
+    changes: changeCount,
+    userEmail,
+    userPassword,
+    watchedEventIds: upcoming.map((event) => event.id),
+  }
 }

@@ -12,7 +12,13 @@
  */
 import { medianOfSorted } from '#analytics/stats'
 
-export type ListingNow = { id: number; platform: string; priceMinor: number | null; quantity: number; available: boolean }
+export type ListingNow = {
+  id: number
+  platform: string
+  priceMinor: number | null
+  quantity: number
+  available: boolean
+}
 export type HistoryChange = {
   listingId: number
   kind: 'appeared' | 'price_changed' | 'quantity_changed' | 'gone' | string
@@ -22,8 +28,18 @@ export type HistoryChange = {
   newQuantity: number | null
   at: number
 }
-export type SeriesPoint = { at: number; lowest: number | null; median: number | null; listings: number; tickets: number }
-export type PriceSeries = { platforms: Record<string, SeriesPoint[]>; all: SeriesPoint[]; bucketMs: number }
+export type SeriesPoint = {
+  at: number
+  lowest: number | null
+  median: number | null
+  listings: number
+  tickets: number
+}
+export type PriceSeries = {
+  platforms: Record<string, SeriesPoint[]>
+  all: SeriesPoint[]
+  bucketMs: number
+}
 
 type State = Map<number, { price: number | null; quantity: number }>
 
@@ -61,14 +77,22 @@ export function priceSeries(
   const perPlatform = options.perPlatform ?? true
   const platformOf = new Map(listings.map((listing) => [listing.id, listing.platform]))
   const state: State = new Map()
-  for (const listing of listings) if (listing.available) state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
+  for (const listing of listings)
+    if (listing.available)
+      state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
 
-  const ordered = changes.filter((change) => change.at >= fromMs && change.at <= toMs).sort((a, b) => a.at - b.at)
+  const ordered = changes
+    .filter((change) => change.at >= fromMs && change.at <= toMs)
+    .sort((a, b) => a.at - b.at)
   /** Undo, newest first: the market at the window's start. */
   for (let i = ordered.length - 1; i >= 0; i--) {
     const change = ordered[i]
     if (change.kind === 'appeared') state.delete(change.listingId)
-    else state.set(change.listingId, { price: change.oldPriceMinor, quantity: change.oldQuantity ?? 0 })
+    else
+      state.set(change.listingId, {
+        price: change.oldPriceMinor,
+        quantity: change.oldQuantity ?? 0,
+      })
   }
 
   const byPlatform = new Map<string, Set<number>>()
@@ -80,7 +104,9 @@ export function priceSeries(
   for (const platform of byPlatform.keys()) result.platforms[platform] = []
   const emit = (at: number) => {
     result.all.push(summarise(state, at))
-    if (perPlatform) for (const [platform, ids] of byPlatform) result.platforms[platform].push(summarise(state, at, ids))
+    if (perPlatform)
+      for (const [platform, ids] of byPlatform)
+        result.platforms[platform].push(summarise(state, at, ids))
   }
 
   emit(fromMs)
@@ -90,7 +116,11 @@ export function priceSeries(
     while (index < ordered.length && ordered[index].at < bucketEnd) {
       const change = ordered[index++]
       if (change.kind === 'gone') state.delete(change.listingId)
-      else state.set(change.listingId, { price: change.newPriceMinor, quantity: change.newQuantity ?? 0 })
+      else
+        state.set(change.listingId, {
+          price: change.newPriceMinor,
+          quantity: change.newQuantity ?? 0,
+        })
     }
     emit(Math.min(bucketEnd, toMs))
   }
@@ -99,13 +129,21 @@ export function priceSeries(
 }
 
 /** One value per day (the day's last point): the daily lowest of a series, for curves and sparklines. */
-export function dailyLowest(points: SeriesPoint[], fromMs: number, toMs: number): Array<{ at: number; lowest: number | null }> {
+export function dailyLowest(
+  points: SeriesPoint[],
+  fromMs: number,
+  toMs: number
+): Array<{ at: number; lowest: number | null }> {
   const days: Array<{ at: number; lowest: number | null }> = []
   let index = 0
   let current: number | null = null
   for (let day = fromMs; day <= toMs; day += 86_400_000) {
     let dayLowest: number | null = current
-    while (index < points.length && points[index].at <= day + 86_400_000 && points[index].at <= toMs) {
+    while (
+      index < points.length &&
+      points[index].at <= day + 86_400_000 &&
+      points[index].at <= toMs
+    ) {
       current = points[index].lowest
       if (current !== null && (dayLowest === null || current < dayLowest)) dayLowest = current
       index++
@@ -116,7 +154,12 @@ export function dailyLowest(points: SeriesPoint[], fromMs: number, toMs: number)
 }
 
 /** The lowest price at regular steps (the last known value at each step's end; null before any), for sparklines. */
-export function sampleLowest(points: SeriesPoint[], fromMs: number, toMs: number, stepMs: number): Array<number | null> {
+export function sampleLowest(
+  points: SeriesPoint[],
+  fromMs: number,
+  toMs: number,
+  stepMs: number
+): Array<number | null> {
   const samples: Array<number | null> = []
   let index = 0
   let current: number | null = null

@@ -1,7 +1,13 @@
 /**
  * Spend and the alert → purchase funnel (pure).
  */
-export type OrderRow = { placedAt: number; platform: string; totalMinor: number; currency: string; status: string }
+export type OrderRow = {
+  placedAt: number
+  platform: string
+  totalMinor: number
+  currency: string
+  status: string
+}
 export type SpendRow = { key: string; currency: string; totalMinor: number; orders: number }
 
 /** Orders that did not cost money; every other status counts, as the budget checks count it (app/purchasing/budgets.ts). */
@@ -25,12 +31,16 @@ function group(orders: readonly OrderRow[], keyOf: (order: OrderRow) => string):
 
 /** Per calendar month (UTC), oldest first; one row per month and currency. */
 export function spendByMonth(orders: readonly OrderRow[]) {
-  return group(orders, (order) => monthOf(order.placedAt)).sort((a, b) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency))
+  return group(orders, (order) => monthOf(order.placedAt)).sort(
+    (a, b) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency)
+  )
 }
 
 /** Per platform, biggest first. */
 export function spendByPlatform(orders: readonly OrderRow[]) {
-  return group(orders, (order) => order.platform).sort((a, b) => b.totalMinor - a.totalMinor || a.key.localeCompare(b.key))
+  return group(orders, (order) => order.platform).sort(
+    (a, b) => b.totalMinor - a.totalMinor || a.key.localeCompare(b.key)
+  )
 }
 
 export type FunnelInput = {
@@ -38,7 +48,12 @@ export type FunnelInput = {
   requests: Array<{ fromAlert: boolean; status: string; approved: boolean }>
   ordersFromAlerts: number
 }
-export type FunnelStage = { stage: 'alerts' | 'requests' | 'approved' | 'ordered'; label: string; count: number; ofPrevious: number | null }
+export type FunnelStage = {
+  stage: 'alerts' | 'requests' | 'approved' | 'ordered'
+  label: string
+  count: number
+  ofPrevious: number | null
+}
 
 /** Alerts → purchase requests opened from an alert → approved → order placed. */
 export function alertFunnel(input: FunnelInput): FunnelStage[] {
@@ -51,6 +66,11 @@ export function alertFunnel(input: FunnelInput): FunnelStage[] {
   ]
   return counts.map(([stage, label, count], index) => {
     const previous = index ? counts[index - 1][2] : null
-    return { stage, label, count, ofPrevious: previous ? Math.round((count / previous) * 1000) / 1000 : null }
+    return {
+      stage,
+      label,
+      count,
+      ofPrevious: previous ? Math.round((count / previous) * 1000) / 1000 : null,
+    }
   })
 }

@@ -14,4 +14,5 @@ export function medianOfSorted(sorted: readonly number[]): number | null {
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2)
 }
 
-export const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value))
+export const clamp = (value: number, low: number, high: number) =>
+  Math.min(high, Math.max(low, value))

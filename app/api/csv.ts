@@ -15,7 +15,10 @@ export function toCsv(columns: string[], rows: Array<Record<string, unknown>>): 
 }
 
 export class CsvError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number
+  ) {
     super(message)
   }
 }
@@ -80,7 +83,11 @@ export function parseCsv(text: string): Array<Record<string, string>> {
   if (!nonEmpty.length) return []
   const [header, ...body] = nonEmpty
   return body.map((cells, index) => {
-    if (cells.length !== header.length) throw new CsvError(`Row ${index + 1} has ${cells.length} fields, the header ${header.length}`, index + 2)
+    if (cells.length !== header.length)
+      throw new CsvError(
+        `Row ${index + 1} has ${cells.length} fields, the header ${header.length}`,
+        index + 2
+      )
     return Object.fromEntries(header.map((name, column) => [name.trim(), cells[column]]))
   })
 }

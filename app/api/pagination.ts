@@ -61,7 +61,12 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
     }
     const allowed = spec.enums?.[name]
     if (allowed && !allowed.includes(raw)) {
-      throw new ApiException('E_VALIDATION', `"${name}" must be one of ${allowed.join(', ')}`, 422, name)
+      throw new ApiException(
+        'E_VALIDATION',
+        `"${name}" must be one of ${allowed.join(', ')}`,
+        422,
+        name
+      )
     }
     filters[name] = raw
   }
@@ -71,7 +76,12 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   if (qs.limit !== undefined) {
     const text = String(qs.limit)
     if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > maxLimit) {
-      throw new ApiException('E_VALIDATION', `"limit" must be a whole number from 1 to ${maxLimit}`, 422, 'limit')
+      throw new ApiException(
+        'E_VALIDATION',
+        `"limit" must be a whole number from 1 to ${maxLimit}`,
+        422,
+        'limit'
+      )
     }
     limit = Number(text)
   }
@@ -81,7 +91,12 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   const name = descending ? sortText.slice(1) : sortText
   const field = spec.sorts[name]
   if (!field) {
-    throw new ApiException('E_VALIDATION', `"sort" must be one of ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`, 422, 'sort')
+    throw new ApiException(
+      'E_VALIDATION',
+      `"sort" must be one of ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`,
+      422,
+      'sort'
+    )
   }
 
   let cursor: ListQuery['cursor'] = null
@@ -107,7 +122,11 @@ export async function paginate<Row, T>(
   const cursor = list.cursor
   const take = list.limit + 1
   const afterValue = (q: DatabaseQueryBuilderContract<any>, value: any, id: number) =>
-    q.where((where) => where.where(column, beyond, value).orWhere((tie) => tie.where(column, value).where(idColumn, beyond, id)))
+    q.where((where) =>
+      where
+        .where(column, beyond, value)
+        .orWhere((tie) => tie.where(column, value).where(idColumn, beyond, id))
+    )
 
   let rows: any[]
   if (column === idColumn) {
@@ -144,7 +163,10 @@ export async function paginate<Row, T>(
     data: page.map((row) => transform(row)),
     meta: {
       limit: list.limit,
-      nextCursor: hasMore && last ? encodeCursor(sortText, lastValue ?? null, Number(last[rawKey(idColumn)])) : null,
+      nextCursor:
+        hasMore && last
+          ? encodeCursor(sortText, lastValue ?? null, Number(last[rawKey(idColumn)]))
+          : null,
     },
   }
 }
@@ -160,7 +182,13 @@ export function encodeCursor(sort: string, value: unknown, id: number) {
 }
 
 export function decodeCursor(text: string, sort: string): { value: unknown; id: number } {
-  const invalid = () => new ApiException('E_INVALID_CURSOR', 'The cursor is not one this list gave out (or was issued for another sort)', 400, 'cursor')
+  const invalid = () =>
+    new ApiException(
+      'E_INVALID_CURSOR',
+      'The cursor is not one this list gave out (or was issued for another sort)',
+      400,
+      'cursor'
+    )
   let parsed: any
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url')
@@ -168,12 +196,17 @@ export function decodeCursor(text: string, sort: string): { value: unknown; id: 
   } catch {
     throw invalid()
   }
-  if (!parsed || typeof parsed !== 'object' || parsed.s !== sort || !Number.isSafeInteger(parsed.i)) throw invalid()
+  if (!parsed || typeof parsed !== 'object' || parsed.s !== sort || !Number.isSafeInteger(parsed.i))
+    throw invalid()
   if ('d' in parsed) {
     const date = new Date(parsed.d)
     if (typeof parsed.d !== 'string' || Number.isNaN(date.getTime())) throw invalid()
     return { value: date, id: parsed.i }
   }
-  if (!('v' in parsed) || (parsed.v !== null && !['string', 'number', 'boolean'].includes(typeof parsed.v))) throw invalid()
+  if (
+    !('v' in parsed) ||
+    (parsed.v !== null && !['string', 'number', 'boolean'].includes(typeof parsed.v))
+  )
+    throw invalid()
   return { value: parsed.v, id: parsed.i }
 }

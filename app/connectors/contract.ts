@@ -12,13 +12,7 @@ export interface Money {
 }
 
 export type NormalisedEventStatus =
-  | 'scheduled'
-  | 'onsale'
-  | 'offsale'
-  | 'cancelled'
-  | 'postponed'
-  | 'rescheduled'
-  | 'ended'
+  'scheduled' | 'onsale' | 'offsale' | 'cancelled' | 'postponed' | 'rescheduled' | 'ended'
 
 export interface SaleWindow {
   name: string
@@ -150,7 +144,11 @@ export interface Connector {
   readonly credentialFields: CredentialField[]
   discoverEvents(query: DiscoverQuery, context: ConnectorContext): Promise<DiscoverPage>
   fetchMarket(eventRef: string, context: ConnectorContext): Promise<MarketSnapshot>
-  placeOrder?(request: OrderRequest, idempotencyKey: string, context: ConnectorContext): Promise<PlacedOrder>
+  placeOrder?(
+    request: OrderRequest,
+    idempotencyKey: string,
+    context: ConnectorContext
+  ): Promise<PlacedOrder>
   findOrder?(idempotencyKey: string, context: ConnectorContext): Promise<PlacedOrder | null>
   checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }>
 }

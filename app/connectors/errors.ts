@@ -15,7 +15,10 @@ export class ConnectorError extends Error {
 export class RateLimited extends ConnectorError {
   readonly retryAfterMs: number | null
   constructor(source: string, retryAfterMs: number | null, detail = 'rate limited') {
-    super(source, `${source}: ${detail}${retryAfterMs !== null ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`)
+    super(
+      source,
+      `${source}: ${detail}${retryAfterMs !== null ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`
+    )
     this.retryAfterMs = retryAfterMs
   }
 }
@@ -69,7 +72,12 @@ export class CredentialRejected extends ConnectorError {
 /** 5xx, timeouts, resets, open circuit: try later. */
 export class Unavailable extends ConnectorError {
   readonly retryAfterMs: number | null
-  constructor(source: string, detail: string, retryAfterMs: number | null = null, options?: { cause?: unknown }) {
+  constructor(
+    source: string,
+    detail: string,
+    retryAfterMs: number | null = null,
+    options?: { cause?: unknown }
+  ) {
     super(source, `${source}: unavailable: ${detail}`, options)
     this.retryAfterMs = retryAfterMs
   }

@@ -20,7 +20,9 @@ import { STUBHUB_API_BASE, STUBHUB_TOKEN_URL, StubHubClient } from '#connectors/
 import JsonLdConnector from '#connectors/jsonld/jsonld_connector'
 import { JsonLdClient } from '#connectors/jsonld/client'
 import { RobotsCache } from '#connectors/jsonld/robots_cache'
-import TicketEvolutionConnector, { TEVO_PRODUCTION_URL } from '#connectors/ticketevolution/ticketevolution_connector'
+import TicketEvolutionConnector, {
+  TEVO_PRODUCTION_URL,
+} from '#connectors/ticketevolution/ticketevolution_connector'
 import { createSandboxConnector } from '#connectors/sandbox/sandbox_connector'
 import { rawHttp } from '#connectors/transport/raw_adapter'
 
@@ -46,11 +48,27 @@ export type ConnectorFactory = (deps: ConnectorDeps) => Connector
 
 export const connectorFactories: Record<string, ConnectorFactory> = {
   ticketmaster: (d) =>
-    new TicketmasterConnector(new TicketmasterClient(d.transport, d.settings?.ticketmaster?.baseUrl ?? TICKETMASTER_BASE_URL, d.clock), d.clock),
-  seatgeek: (d) => new SeatGeekConnector(new SeatGeekClient(d.transport, d.settings?.seatgeek?.baseUrl ?? SEATGEEK_BASE_URL), d.clock),
+    new TicketmasterConnector(
+      new TicketmasterClient(
+        d.transport,
+        d.settings?.ticketmaster?.baseUrl ?? TICKETMASTER_BASE_URL,
+        d.clock
+      ),
+      d.clock
+    ),
+  seatgeek: (d) =>
+    new SeatGeekConnector(
+      new SeatGeekClient(d.transport, d.settings?.seatgeek?.baseUrl ?? SEATGEEK_BASE_URL),
+      d.clock
+    ),
   stubhub: (d) =>
     new StubHubConnector(
-      new StubHubClient({ transport: d.transport, apiBase: d.settings?.stubhub?.apiBase, tokenUrl: d.settings?.stubhub?.tokenUrl, clock: d.clock }),
+      new StubHubClient({
+        transport: d.transport,
+        apiBase: d.settings?.stubhub?.apiBase,
+        tokenUrl: d.settings?.stubhub?.tokenUrl,
+        clock: d.clock,
+      }),
       d.clock
     ),
   jsonld: (d) =>
@@ -68,11 +86,17 @@ export const connectorFactories: Record<string, ConnectorFactory> = {
       defaultTimezone: d.settings?.jsonld?.defaultTimezone ?? null,
     }),
   ticketevolution: (d) =>
-    new TicketEvolutionConnector({ transport: rawHttp(d.transport), baseUrl: d.settings?.ticketevolution?.baseUrl as string | undefined }),
+    new TicketEvolutionConnector({
+      transport: rawHttp(d.transport),
+      baseUrl: d.settings?.ticketevolution?.baseUrl as string | undefined,
+    }),
   /** The real Ticket Evolution connector, pointed at the built-in exchange: not a second code path. */
   sandbox: (d) => {
     const baseUrl = d.settings?.sandbox?.baseUrl as string | undefined
-    if (!baseUrl) throw new Error('the sandbox exchange is not running: start it with `node ace sandbox:serve` or set SANDBOX_URL')
+    if (!baseUrl)
+      throw new Error(
+        'the sandbox exchange is not running: start it with `node ace sandbox:serve` or set SANDBOX_URL'
+      )
     return createSandboxConnector({ baseUrl, transport: rawHttp(d.transport) })
   },
 }
@@ -83,7 +107,8 @@ export function connectorSlugs(): string[] {
 
 export function createConnector(slug: string, deps: ConnectorDeps): Connector {
   const factory = connectorFactories[slug]
-  if (!factory) throw new Error(`unknown platform "${slug}" (registered: ${connectorSlugs().join(', ')})`)
+  if (!factory)
+    throw new Error(`unknown platform "${slug}" (registered: ${connectorSlugs().join(', ')})`)
   return factory(deps)
 }
 
@@ -110,7 +135,12 @@ export const platformSeeds: PlatformSeed[] = [
     name: 'Ticketmaster',
     baseUrl: TICKETMASTER_BASE_URL,
     apiEndpoints: { search: '/events.json', event: '/events/{id}.json' },
-    scraperConfig: { auth: 'apikey query parameter', pageBase: 0, maxPageSize: 200, deepPagingLimit: 1000 },
+    scraperConfig: {
+      auth: 'apikey query parameter',
+      pageBase: 0,
+      maxPageSize: 200,
+      deepPagingLimit: 1000,
+    },
     capabilities: { discover: true, market: true, checkout: false, listings: false },
     requestsPerSecond: 5,
     requestsPerDay: 5000,
@@ -121,7 +151,12 @@ export const platformSeeds: PlatformSeed[] = [
     name: 'SeatGeek',
     baseUrl: SEATGEEK_BASE_URL,
     apiEndpoints: { search: '/events', event: '/events/{id}' },
-    scraperConfig: { auth: 'client_id query parameter', pageBase: 1, maxPageSize: 1000, resultWindow: 10000 },
+    scraperConfig: {
+      auth: 'client_id query parameter',
+      pageBase: 1,
+      maxPageSize: 1000,
+      resultWindow: 10000,
+    },
     capabilities: { discover: true, market: true, checkout: false, listings: false },
     requestsPerSecond: 1,
     requestsPerDay: null,
@@ -131,7 +166,11 @@ export const platformSeeds: PlatformSeed[] = [
     slug: 'stubhub',
     name: 'StubHub',
     baseUrl: STUBHUB_API_BASE,
-    apiEndpoints: { token: STUBHUB_TOKEN_URL, search: '/catalog/events/search', event: '/catalog/events/{id}' },
+    apiEndpoints: {
+      token: STUBHUB_TOKEN_URL,
+      search: '/catalog/events/search',
+      event: '/catalog/events/{id}',
+    },
     scraperConfig: { auth: 'OAuth2 client credentials, scope read:events', pageBase: 1 },
     capabilities: { discover: true, market: true, checkout: false, listings: false },
     requestsPerSecond: 1,
@@ -143,7 +182,13 @@ export const platformSeeds: PlatformSeed[] = [
     name: 'Event pages (schema.org JSON-LD)',
     baseUrl: '',
     apiEndpoints: {},
-    scraperConfig: { robotsTxt: true, productToken: 'HDTickets', robotsCacheHours: 24, ssrfGuard: true, perHost: true },
+    scraperConfig: {
+      robotsTxt: true,
+      productToken: 'HDTickets',
+      robotsCacheHours: 24,
+      ssrfGuard: true,
+      perHost: true,
+    },
     capabilities: { discover: false, market: true, checkout: false, listings: false },
     requestsPerSecond: 0.2,
     requestsPerDay: null,
@@ -153,7 +198,12 @@ export const platformSeeds: PlatformSeed[] = [
     slug: 'ticketevolution',
     name: 'Ticket Evolution',
     baseUrl: TEVO_PRODUCTION_URL,
-    apiEndpoints: { events: '/v9/events', event: '/v9/events/{id}', listings: '/v9/listings', orders: '/v9/orders' },
+    apiEndpoints: {
+      events: '/v9/events',
+      event: '/v9/events/{id}',
+      listings: '/v9/listings',
+      orders: '/v9/orders',
+    },
     scraperConfig: { auth: 'X-Token + X-Signature (HMAC-SHA256)', listingsPaged: false },
     capabilities: { discover: true, market: true, checkout: true, listings: true },
     /** Unpublished: a conservative default an admin can raise with TEvo's agreement */
@@ -165,7 +215,12 @@ export const platformSeeds: PlatformSeed[] = [
     slug: 'sandbox',
     name: 'Sandbox exchange',
     baseUrl: 'http://127.0.0.1:4010',
-    apiEndpoints: { events: '/v9/events', event: '/v9/events/{id}', listings: '/v9/listings', orders: '/v9/orders' },
+    apiEndpoints: {
+      events: '/v9/events',
+      event: '/v9/events/{id}',
+      listings: '/v9/listings',
+      orders: '/v9/orders',
+    },
     scraperConfig: { protocol: 'Ticket Evolution v9 subset', simulated: true },
     capabilities: { discover: true, market: true, checkout: true, listings: true },
     requestsPerSecond: 10_000,
@@ -177,7 +232,10 @@ export const platformSeeds: PlatformSeed[] = [
 /** Rate limits by slug, from the seeds (or from the platforms table once edited). */
 export function limitsFromSeeds(seeds: PlatformSeed[] = platformSeeds): Record<string, RateLimits> {
   return Object.fromEntries(
-    seeds.map((seed) => [seed.slug, { requestsPerSecond: seed.requestsPerSecond, requestsPerDay: seed.requestsPerDay }])
+    seeds.map((seed) => [
+      seed.slug,
+      { requestsPerSecond: seed.requestsPerSecond, requestsPerDay: seed.requestsPerDay },
+    ])
   )
 }
 

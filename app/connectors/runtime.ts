@@ -7,7 +7,12 @@
  * kept on the connector.
  */
 import type { Connector, ConnectorContext, Credential } from '#connectors/contract'
-import { createConnector, createSharedTransport, connectorSlugs, type ConnectorSettings } from '#connectors/registry'
+import {
+  createConnector,
+  createSharedTransport,
+  connectorSlugs,
+  type ConnectorSettings,
+} from '#connectors/registry'
 import type { HttpTransport } from '#connectors/transport/http_transport'
 import type { SsrfGuard } from '#security/ssrf_guard'
 import Account from '#models/account'
@@ -38,7 +43,9 @@ export default class ConnectorRuntime {
       instanceUrl: hdtickets.url,
       ssrf: connectorsConfig.ssrf,
       limits: options.limits,
-      transport: connectorsConfig.sharedLimits ? { rateLimiter: new SharedRateLimiter() } : undefined,
+      transport: connectorsConfig.sharedLimits
+        ? { rateLimiter: new SharedRateLimiter() }
+        : undefined,
     })
     this.transport = shared.transport
     this.ssrfGuard = shared.ssrfGuard
@@ -117,8 +124,11 @@ export default class ConnectorRuntime {
 
   async #loadCredential(platform: Platform, userId: number | null): Promise<Credential | null> {
     if (userId !== null) {
-      const account = await Account.query().where({ user_id: userId, platform_id: platform.id }).first()
-      if (account) return decryptSecret<Credential>(account.encryptedCredentials, 'account.credentials')
+      const account = await Account.query()
+        .where({ user_id: userId, platform_id: platform.id })
+        .first()
+      if (account)
+        return decryptSecret<Credential>(account.encryptedCredentials, 'account.credentials')
     }
     if (platform.encryptedCredentials) {
       return decryptSecret<Credential>(platform.encryptedCredentials, 'platform.credentials')
@@ -126,7 +136,11 @@ export default class ConnectorRuntime {
     return null
   }
 
-  async context(platform: Platform, userId: number | null, sourceKey?: string): Promise<ConnectorContext> {
+  async context(
+    platform: Platform,
+    userId: number | null,
+    sourceKey?: string
+  ): Promise<ConnectorContext> {
     return { credential: await this.credentialFor(platform, userId), sourceKey }
   }
 }
@@ -143,4 +157,3 @@ export async function connectorRuntime() {
 export function resetConnectorRuntime(next: ConnectorRuntime | null = null) {
   runtime = next
 }
-

@@ -7,7 +7,12 @@
  */
 import limiter from '@adonisjs/limiter/services/main'
 import { errors } from '@adonisjs/limiter'
-import type { QuotaObservation, RateDecision, RateLimiter, RateLimits } from '#connectors/transport/rate_limiter'
+import type {
+  QuotaObservation,
+  RateDecision,
+  RateLimiter,
+  RateLimits,
+} from '#connectors/transport/rate_limiter'
 
 const DAY_SECONDS = 24 * 60 * 60
 
@@ -29,22 +34,36 @@ export default class SharedRateLimiter implements RateLimiter {
   async tryAcquire(key: string, limits: RateLimits): Promise<RateDecision> {
     const exhausted = await this.#platformQuota().get(`platform-quota:${key}`)
     if (exhausted && exhausted.remaining <= 0) {
-      return { granted: false, retryAfterMs: exhausted.availableIn * 1000, reason: 'platform-quota' }
+      return {
+        granted: false,
+        retryAfterMs: exhausted.availableIn * 1000,
+        reason: 'platform-quota',
+      }
     }
     try {
       await this.#perSecond(limits)?.consume(`rps:${key}`)
     } catch (error) {
       if (error instanceof errors.E_TOO_MANY_REQUESTS) {
-        return { granted: false, retryAfterMs: error.response.availableIn * 1000, reason: 'per-second' }
+        return {
+          granted: false,
+          retryAfterMs: error.response.availableIn * 1000,
+          reason: 'per-second',
+        }
       }
       throw error
     }
     if (limits.requestsPerDay !== null) {
       try {
-        await limiter.use({ requests: limits.requestsPerDay, duration: DAY_SECONDS }).consume(`day:${key}`)
+        await limiter
+          .use({ requests: limits.requestsPerDay, duration: DAY_SECONDS })
+          .consume(`day:${key}`)
       } catch (error) {
         if (error instanceof errors.E_TOO_MANY_REQUESTS) {
-          return { granted: false, retryAfterMs: error.response.availableIn * 1000, reason: 'per-day' }
+          return {
+            granted: false,
+            retryAfterMs: error.response.availableIn * 1000,
+            reason: 'per-day',
+          }
         }
         throw error
       }
@@ -55,7 +74,9 @@ export default class SharedRateLimiter implements RateLimiter {
   /** When the platform says its quota is spent, every worker stops until its reset. */
   async observe(key: string, observation: QuotaObservation): Promise<void> {
     if (observation.remaining === null || observation.remaining > 0) return
-    const seconds = observation.resetAt ? Math.max(1, Math.ceil((observation.resetAt - Date.now()) / 1000)) : DAY_SECONDS
+    const seconds = observation.resetAt
+      ? Math.max(1, Math.ceil((observation.resetAt - Date.now()) / 1000))
+      : DAY_SECONDS
     await this.#platformQuota().set(`platform-quota:${key}`, 1, seconds)
   }
 }

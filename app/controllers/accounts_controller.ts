@@ -12,7 +12,9 @@ export default class AccountsController {
   async index({ inertia, auth }: HttpContext) {
     const user = auth.getUserOrFail()
     return inertia.render('accounts/index', {
-      accounts: (await this.accounts.list(user)).map((account) => AccountTransformer.toJSON(account)),
+      accounts: (await this.accounts.list(user)).map((account) =>
+        AccountTransformer.toJSON(account)
+      ),
       platforms: await this.accounts.platformsForLinking(),
     })
   }
@@ -22,7 +24,11 @@ export default class AccountsController {
     const payload = await request.validateUsing(linkAccountValidator)
     const account = await this.accounts.link(
       auth.getUserOrFail(),
-      { platform: payload.platform, username: payload.username, credentials: payload.credentials ?? {} },
+      {
+        platform: payload.platform,
+        username: payload.username,
+        credentials: payload.credentials ?? {},
+      },
       request.ip()
     )
     session.flash('success', `Account linked and checked (${account.username}).`)
@@ -32,13 +38,23 @@ export default class AccountsController {
   async update({ params, request, auth, bouncer, response, session }: HttpContext) {
     await bouncer.authorize('writeOwnData')
     const payload = await request.validateUsing(replaceCredentialsValidator)
-    await this.accounts.replaceCredentials(auth.getUserOrFail(), Number(params.id), payload.credentials ?? {}, request.ip())
+    await this.accounts.replaceCredentials(
+      auth.getUserOrFail(),
+      Number(params.id),
+      payload.credentials ?? {},
+      request.ip()
+    )
     session.flash('success', 'Credentials replaced and checked.')
     return response.redirect('/accounts')
   }
 
   async recheck({ params, auth, response, session }: HttpContext) {
-    const account = await auth.getUserOrFail().related('accounts').query().where('id', Number(params.id)).firstOrFail()
+    const account = await auth
+      .getUserOrFail()
+      .related('accounts')
+      .query()
+      .where('id', Number(params.id))
+      .firstOrFail()
     await ValidateAccountHealth.dispatch({ accountId: account.id })
     session.flash('success', 'Re-check queued; the status updates in a moment.')
     return response.redirect('/accounts')

@@ -7,14 +7,27 @@ const feedValidator = vine.create({
   before: vine.number().withoutDecimals().min(1).optional(),
   unacknowledged: vine.boolean().optional(),
 })
-const snoozeValidator = vine.create({ minutes: vine.number().withoutDecimals().min(5).max(7 * 24 * 60) })
+const snoozeValidator = vine.create({
+  minutes: vine
+    .number()
+    .withoutDecimals()
+    .min(5)
+    .max(7 * 24 * 60),
+})
 
 export default class AlertsController {
   async index({ inertia, request, auth }: HttpContext) {
     const filters = await feedValidator.validate(request.qs())
     const feed = await new AlertQueries().feed(auth.getUserOrFail().id, filters)
     /** Each alert on a listing with its deal score (app/analytics/deal_score.ts). */
-    const scores = await new AnalyticsQueries().dealScoresFor(feed.alerts.map((alert) => ({ id: alert.id, eventId: alert.eventId, listingId: alert.listingId, priceMinor: alert.price?.amountMinor ?? null })))
+    const scores = await new AnalyticsQueries().dealScoresFor(
+      feed.alerts.map((alert) => ({
+        id: alert.id,
+        eventId: alert.eventId,
+        listingId: alert.listingId,
+        priceMinor: alert.price?.amountMinor ?? null,
+      }))
+    )
     return inertia.render('alerts/index', { ...feed, dealScores: Object.fromEntries(scores) })
   }
 

@@ -13,7 +13,10 @@ import ApiException from '#exceptions/api_exception'
 export default class AnalyticsController {
   async index({ request, inertia, auth }: HttpContext) {
     const filters = await analyticsFiltersValidator.validate(request.qs())
-    return inertia.render('analytics/index', await new AnalyticsQueries().forUser(auth.getUserOrFail().id, filters))
+    return inertia.render(
+      'analytics/index',
+      await new AnalyticsQueries().forUser(auth.getUserOrFail().id, filters)
+    )
   }
 
   async priceHistory({ params, response }: HttpContext) {
@@ -40,7 +43,10 @@ export default class AnalyticsController {
   async calendar({ params, response }: HttpContext) {
     const userId = Number(params.userId)
     const token = String(params.token ?? '').replace(/\.ics$/, '')
-    const feed = Number.isSafeInteger(userId) && userId > 0 ? await new CalendarFeed().render(userId, token) : null
+    const feed =
+      Number.isSafeInteger(userId) && userId > 0
+        ? await new CalendarFeed().render(userId, token)
+        : null
     if (feed === null) return response.status(404).type('text/plain').send('Not found')
     response.header('Cache-Control', 'private, max-age=300')
     return response.type('text/calendar; charset=utf-8').send(feed)

@@ -25,7 +25,12 @@ export default class AuthController {
     const payload = await request.validateUsing(signupValidator)
     const user = await this.users.signup(payload)
     await auth.use('web').login(user)
-    session.flash('success', user.role === 'admin' ? 'Welcome! You are the admin of this HDTickets.' : 'Welcome to HDTickets.')
+    session.flash(
+      'success',
+      user.role === 'admin'
+        ? 'Welcome! You are the admin of this HDTickets.'
+        : 'Welcome to HDTickets.'
+    )
     return response.redirect('/')
   }
 
@@ -36,7 +41,9 @@ export default class AuthController {
   async login({ request, response, auth, session }: HttpContext) {
     const { email, password } = await request.validateUsing(loginValidator)
     const key = `login_${email}_${request.ip()}`
-    const [throttled, user] = await loginLimiter().penalize(key, () => User.verifyCredentials(email, password))
+    const [throttled, user] = await loginLimiter().penalize(key, () =>
+      User.verifyCredentials(email, password)
+    )
 
     if (throttled) {
       const message = `Too many failed log-ins. Try again in ${throttled.response.availableIn} seconds.`

@@ -3,19 +3,35 @@ import EventQueries from '#monitoring/event_queries'
 import AnalyticsQueries from '#analytics/analytics_queries'
 import { addEvent, discoverEvents } from '#monitoring/discovery_service'
 import { publishToUser } from '#monitoring/live_feed'
-import { addEventValidator, discoverEventsValidator, listEventsValidator } from '#validators/event_validator'
+import {
+  addEventValidator,
+  discoverEventsValidator,
+  listEventsValidator,
+} from '#validators/event_validator'
 import ApiException from '#exceptions/api_exception'
 import { ConnectorError } from '#connectors/errors'
 import { errors as vineErrors } from '@vinejs/vine'
 import type { EventFilters } from '#monitoring/event_queries'
 import { rangeError } from '#validators/day'
 
-const FILTER_KEYS = ['q', 'sport', 'league', 'team', 'venue', 'from', 'to', 'platform', 'status', 'cursor'] as const
+const FILTER_KEYS = [
+  'q',
+  'sport',
+  'league',
+  'team',
+  'venue',
+  'from',
+  'to',
+  'platform',
+  'status',
+  'cursor',
+] as const
 
 /** The filters echoed back to the page as the user typed them (strings only). */
 function filterProps(raw: Record<string, unknown>) {
   const out: Partial<Record<(typeof FILTER_KEYS)[number], string>> = {}
-  for (const key of FILTER_KEYS) if (typeof raw[key] === 'string' && raw[key]) out[key] = String(raw[key]).slice(0, 200)
+  for (const key of FILTER_KEYS)
+    if (typeof raw[key] === 'string' && raw[key]) out[key] = String(raw[key]).slice(0, 200)
   return out
 }
 
@@ -36,7 +52,8 @@ export default class EventsController {
       errors = rangeError(filters)
     } catch (error) {
       if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
-      for (const item of error.messages as Array<{ field: string; message: string }>) errors[item.field] ??= item.message
+      for (const item of error.messages as Array<{ field: string; message: string }>)
+        errors[item.field] ??= item.message
     }
     let page: Awaited<ReturnType<EventQueries['list']>> = { events: [], nextCursor: null }
     if (!Object.keys(errors).length) {
@@ -49,7 +66,12 @@ export default class EventsController {
       }
     }
     if (Object.keys(errors).length) response.status(422)
-    return inertia.render('events/index', { ...page, ...options, filters: filterProps(raw), filterErrors: errors })
+    return inertia.render('events/index', {
+      ...page,
+      ...options,
+      filters: filterProps(raw),
+      filterErrors: errors,
+    })
   }
 
   async show({ params, inertia }: HttpContext) {
@@ -93,10 +115,13 @@ export default class EventsController {
         'success',
         `${result.seen} event${result.seen === 1 ? '' : 's'} found on ${platform}: ${result.createdEvents} new, ${result.linkedSources} linked to events you already had, ${result.updated} already listed.`
       )
-      const query = keyword ? `?${new URLSearchParams({ q: keyword, platform })}` : `?${new URLSearchParams({ platform })}`
+      const query = keyword
+        ? `?${new URLSearchParams({ q: keyword, platform })}`
+        : `?${new URLSearchParams({ platform })}`
       return response.redirect(`/events${query}`)
     } catch (error) {
-      if (error instanceof ConnectorError) throw new ApiException('E_PLATFORM', error.message, 422, 'keyword')
+      if (error instanceof ConnectorError)
+        throw new ApiException('E_PLATFORM', error.message, 422, 'keyword')
       throw error
     }
   }

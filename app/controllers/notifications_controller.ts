@@ -1,6 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import { listNotifications, markAllRead, markRead, snoozeNotification, unreadCount } from '#notifications/inbox'
+import {
+  listNotifications,
+  markAllRead,
+  markRead,
+  snoozeNotification,
+  unreadCount,
+} from '#notifications/inbox'
 import {
   addChannel,
   availableKinds,
@@ -11,7 +17,11 @@ import {
   removeChannel,
   testChannel,
 } from '#notifications/channel_service'
-import { getPreferences, PreferencesInvalid, savePreferences } from '#notifications/preferences_store'
+import {
+  getPreferences,
+  PreferencesInvalid,
+  savePreferences,
+} from '#notifications/preferences_store'
 import type { FieldError } from '#notifications/channels/contract'
 import { NOTIFICATION_TYPES } from '#notifications/message'
 import { publicVapidKey } from '#notifications/runtime'
@@ -66,7 +76,10 @@ export default class NotificationsController {
   async addChannel(ctx: HttpContext) {
     const { auth, request, response, session } = ctx
     try {
-      const created = await addChannel(auth.getUserOrFail().id, request.only(['kind', 'name', 'config']))
+      const created = await addChannel(
+        auth.getUserOrFail().id,
+        request.only(['kind', 'name', 'config'])
+      )
       if (wantsJson(ctx)) return response.created({ data: created.channel })
       if (created.signingSecret) session.flash('signingSecret', created.signingSecret)
       session.flash('success', `Channel "${created.channel.name}" added.`)
@@ -96,7 +109,10 @@ export default class NotificationsController {
   async updatePreferences(ctx: HttpContext) {
     const { auth, request, response, session } = ctx
     try {
-      await savePreferences(auth.getUserOrFail().id, request.only(['timeZone', 'quietHours', 'digestMinutes', 'escalation', 'types']))
+      await savePreferences(
+        auth.getUserOrFail().id,
+        request.only(['timeZone', 'quietHours', 'digestMinutes', 'escalation', 'types'])
+      )
       session.flash('success', 'Notification preferences saved.')
       return response.redirect('/settings/notifications')
     } catch (error) {
@@ -107,7 +123,9 @@ export default class NotificationsController {
 }
 
 function wantsJson({ request }: HttpContext) {
-  return !request.header('x-inertia') && (request.header('accept') ?? '').includes('application/json')
+  return (
+    !request.header('x-inertia') && (request.header('accept') ?? '').includes('application/json')
+  )
 }
 
 /** 422 naming the fields: JSON for fetch clients, the form's errors for Inertia. */

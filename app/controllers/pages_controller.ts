@@ -8,7 +8,10 @@ import DashboardQueries from '#monitoring/dashboard_queries'
 export default class PagesController {
   async dashboard({ inertia, auth }: HttpContext) {
     const user = auth.getUserOrFail()
-    return inertia.render('dashboard/index', await new DashboardQueries().forUser(user.id, user.hasRoleAtLeast('manager')))
+    return inertia.render(
+      'dashboard/index',
+      await new DashboardQueries().forUser(user.id, user.hasRoleAtLeast('manager'))
+    )
   }
 
   async section({ inertia, route }: HttpContext) {

@@ -13,7 +13,6 @@ import {
   rejectPurchaseValidator,
 } from '#validators/purchase_validator'
 
-
 /**
  * Purchases pages: requests awaiting approval, history with filters, one
  * request with its order and audit trail, purchase assist, manual purchases,
@@ -28,16 +27,34 @@ export default class PurchasesController {
       service.list(user, { scope: 'awaiting', perPage: 100 }),
       service.list(user, { ...filters, scope: filters.scope ?? 'mine' }),
       platformSuccessRates(),
-      accountSuccessRates({ ids: (await db.from('accounts').where('user_id', user.id).select('id')).map((row) => Number(row.id)) }),
+      accountSuccessRates({
+        ids: (await db.from('accounts').where('user_id', user.id).select('id')).map((row) =>
+          Number(row.id)
+        ),
+      }),
     ])
     return inertia.render('purchases/index', {
       awaiting: awaiting.data.map((row) => purchaseRequestToJSON(row)),
       history: history.data.map((row) => purchaseRequestToJSON(row)),
       meta: history.meta,
-      filters: { ...filters, from: filters.from?.toISOString() ?? null, to: filters.to?.toISOString() ?? null },
+      filters: {
+        ...filters,
+        from: filters.from?.toISOString() ?? null,
+        to: filters.to?.toISOString() ?? null,
+      },
       successRates: {
-        platforms: platforms.map(({ id, succeeded, failed, rate }) => ({ platformId: id, succeeded, failed, rate })),
-        accounts: accounts.map(({ id, succeeded, failed, rate }) => ({ accountId: id, succeeded, failed, rate })),
+        platforms: platforms.map(({ id, succeeded, failed, rate }) => ({
+          platformId: id,
+          succeeded,
+          failed,
+          rate,
+        })),
+        accounts: accounts.map(({ id, succeeded, failed, rate }) => ({
+          accountId: id,
+          succeeded,
+          failed,
+          rate,
+        })),
       },
       canApproveOthers: user.hasRoleAtLeast('manager'),
     })
@@ -54,8 +71,16 @@ export default class PurchasesController {
 
   async store({ auth, request, response, session }: HttpContext) {
     const payload = await request.validateUsing(createPurchaseValidator)
-    const { request: created } = await purchaseService().create(auth.getUserOrFail(), { ...payload, ip: request.ip() })
-    session.flash('success', created.status === 'approved' ? 'Approved by your rule; the order is being placed.' : 'Purchase request created: approve it to place the order.')
+    const { request: created } = await purchaseService().create(auth.getUserOrFail(), {
+      ...payload,
+      ip: request.ip(),
+    })
+    session.flash(
+      'success',
+      created.status === 'approved'
+        ? 'Approved by your rule; the order is being placed.'
+        : 'Purchase request created: approve it to place the order.'
+    )
     return response.redirect(`/purchases/${created.id}`)
   }
 
@@ -80,19 +105,28 @@ export default class PurchasesController {
 
   /** Purchase assist: off to the platform's own event page. */
   async assist({ auth, params, response }: HttpContext) {
-    const link = await new PurchaseAssistService().assist(auth.getUserOrFail(), Number(params.eventId), String(params.platform))
+    const link = await new PurchaseAssistService().assist(
+      auth.getUserOrFail(),
+      Number(params.eventId),
+      String(params.platform)
+    )
     return response.redirect().toPath(link.url)
   }
 
   async recordManual({ auth, request, response, session }: HttpContext) {
     const payload = await request.validateUsing(manualPurchaseValidator)
-    await new PurchaseAssistService().recordManualPurchase(auth.getUserOrFail(), { ...payload, ip: request.ip() })
+    await new PurchaseAssistService().recordManualPurchase(auth.getUserOrFail(), {
+      ...payload,
+      ip: request.ip(),
+    })
     session.flash('success', 'Purchase recorded.')
     return response.redirect('/purchases')
   }
 
   async budget({ inertia, auth }: HttpContext) {
-    return inertia.render('purchases/budget', { budget: await new BudgetService().show(auth.getUserOrFail()) })
+    return inertia.render('purchases/budget', {
+      budget: await new BudgetService().show(auth.getUserOrFail()),
+    })
   }
 
   async updateBudget({ auth, request, response, session }: HttpContext) {

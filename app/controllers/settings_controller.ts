@@ -23,7 +23,9 @@ export default class SettingsController {
       allowedAbilities: this.tokens.allowedAbilities(user),
       timezones: TIMEZONES,
       /** A freshly created token secret is shown once, right after creation. */
-      newToken: (session.flashMessages.get('newToken') as { name: string; secret: string } | undefined) ?? null,
+      newToken:
+        (session.flashMessages.get('newToken') as { name: string; secret: string } | undefined) ??
+        null,
     })
   }
 

@@ -11,11 +11,16 @@ export default class WatchRulesController {
 
   async index({ inertia, auth }: HttpContext) {
     const rules = await this.rules.list(auth.getUserOrFail())
-    return inertia.render('watch_rules/index', { rules: rules.map((rule) => WatchRuleTransformer.toJSON(rule)) })
+    return inertia.render('watch_rules/index', {
+      rules: rules.map((rule) => WatchRuleTransformer.toJSON(rule)),
+    })
   }
 
   async create({ inertia, request }: HttpContext) {
-    return inertia.render('watch_rules/form', { rule: null, ...(await this.formData(Number(request.input('eventId')) || null)) })
+    return inertia.render('watch_rules/form', {
+      rule: null,
+      ...(await this.formData(Number(request.input('eventId')) || null)),
+    })
   }
 
   async store({ request, auth, bouncer, response, session }: HttpContext) {
@@ -28,7 +33,10 @@ export default class WatchRulesController {
 
   async edit({ params, inertia, auth }: HttpContext) {
     const rule = await this.rules.find(auth.getUserOrFail(), Number(params.id))
-    return inertia.render('watch_rules/form', { rule: WatchRuleTransformer.toJSON(rule), ...(await this.formData(rule.eventId)) })
+    return inertia.render('watch_rules/form', {
+      rule: WatchRuleTransformer.toJSON(rule),
+      ...(await this.formData(rule.eventId)),
+    })
   }
 
   async update({ params, request, auth, bouncer, response, session }: HttpContext) {
@@ -59,9 +67,17 @@ export default class WatchRulesController {
       .orderBy('starts_at', 'asc')
       .limit(300)
       .select('id', 'name', 'starts_at')
-    const platforms = await db.from('platforms').where('enabled', true).orderBy('name').select('slug', 'name')
+    const platforms = await db
+      .from('platforms')
+      .where('enabled', true)
+      .orderBy('name')
+      .select('slug', 'name')
     return {
-      events: events.map((event) => ({ id: event.id, name: event.name, startsAt: event.starts_at ? new Date(event.starts_at).toISOString() : null })),
+      events: events.map((event) => ({
+        id: event.id,
+        name: event.name,
+        startsAt: event.starts_at ? new Date(event.starts_at).toISOString() : null,
+      })),
       platforms,
       defaultEventId: eventId,
     }

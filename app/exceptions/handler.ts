@@ -45,13 +45,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   private wantsJson(ctx: HttpContext) {
     const url = ctx.request.url()
-    if (url.startsWith('/api/') || url.startsWith('/health') || url.startsWith('/metrics')) return true
+    if (url.startsWith('/api/') || url.startsWith('/health') || url.startsWith('/metrics'))
+      return true
     if (ctx.request.header('x-inertia')) return false
     const accept = ctx.request.header('accept') ?? ''
     return accept.includes('application/json') && !accept.includes('text/html')
   }
 
-  private toApiErrors(error: any): { status: number; errors: ApiError[]; headers?: Record<string, string> } {
+  private toApiErrors(error: any): {
+    status: number
+    errors: ApiError[]
+    headers?: Record<string, string>
+  } {
     if (error instanceof vineErrors.E_VALIDATION_ERROR) {
       return {
         status: 422,
@@ -64,33 +69,54 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       }
     }
     if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
-      return { status: 401, errors: [{ code: 'E_UNAUTHORIZED', message: 'Authentication required' }] }
+      return {
+        status: 401,
+        errors: [{ code: 'E_UNAUTHORIZED', message: 'Authentication required' }],
+      }
     }
     if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
-      return { status: 400, errors: [{ code: 'E_INVALID_CREDENTIALS', message: 'Invalid email or password' }] }
+      return {
+        status: 400,
+        errors: [{ code: 'E_INVALID_CREDENTIALS', message: 'Invalid email or password' }],
+      }
     }
     if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
-      return { status: 403, errors: [{ code: 'E_FORBIDDEN', message: 'You are not allowed to do this' }] }
+      return {
+        status: 403,
+        errors: [{ code: 'E_FORBIDDEN', message: 'You are not allowed to do this' }],
+      }
     }
     if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
       const retryAfter = String(error.response.availableIn)
       return {
         status: 429,
-        errors: [{ code: 'E_TOO_MANY_REQUESTS', message: `Too many requests; retry in ${retryAfter} s` }],
+        errors: [
+          { code: 'E_TOO_MANY_REQUESTS', message: `Too many requests; retry in ${retryAfter} s` },
+        ],
         headers: { 'retry-after': retryAfter },
       }
     }
     const status = typeof error?.status === 'number' ? error.status : 500
-    if (status === 404 || error?.code === 'E_ROUTE_NOT_FOUND' || error?.code === 'E_ROW_NOT_FOUND') {
+    if (
+      status === 404 ||
+      error?.code === 'E_ROUTE_NOT_FOUND' ||
+      error?.code === 'E_ROW_NOT_FOUND'
+    ) {
       return { status: 404, errors: [{ code: 'E_NOT_FOUND', message: 'Not found' }] }
     }
     if (error?.code === 'E_BAD_CSRF_TOKEN') {
-      return { status: 403, errors: [{ code: 'E_BAD_CSRF_TOKEN', message: 'Invalid or missing CSRF token' }] }
+      return {
+        status: 403,
+        errors: [{ code: 'E_BAD_CSRF_TOKEN', message: 'Invalid or missing CSRF token' }],
+      }
     }
     if (status >= 500) {
       return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
     }
-    const apiError: ApiError = { code: error?.code ?? 'E_BAD_REQUEST', message: error?.message ?? 'Bad request' }
+    const apiError: ApiError = {
+      code: error?.code ?? 'E_BAD_REQUEST',
+      message: error?.message ?? 'Bad request',
+    }
     if (error?.field) apiError.field = error.field
     return { status, errors: [apiError] }
   }
@@ -102,11 +128,18 @@ export default class HttpExceptionHandler extends ExceptionHandler {
       return ctx.response.status(status).send({ errors })
     }
     if (error?.code === 'E_BAD_CSRF_TOKEN') {
-      return ctx.response.status(403).send('Invalid or missing CSRF token. Reload the page and try again.')
+      return ctx.response
+        .status(403)
+        .send('Invalid or missing CSRF token. Reload the page and try again.')
     }
     if (error instanceof ApiException && error.status === 422 && error.field && ctx.session) {
       /** A domain refusal about one input: back to the form, shown beside that field. */
-      ctx.session.flashExcept(['password', 'passwordConfirmation', 'currentPassword', 'credentials'])
+      ctx.session.flashExcept([
+        'password',
+        'passwordConfirmation',
+        'currentPassword',
+        'credentials',
+      ])
       ctx.session.flash('inputErrorsBag', { [error.field]: [error.message] })
       return ctx.response.redirect().back()
     }

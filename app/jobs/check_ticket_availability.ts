@@ -15,6 +15,10 @@ export default class CheckTicketAvailability extends Job<CheckTicketAvailability
   static options: JobOptions = { name: 'CheckTicketAvailability', queue: 'checks', maxRetries: 0 }
 
   async execute() {
-    await timeJob('CheckTicketAvailability', () => checkSource(this.payload.sourceId), (result) => result.outcome)
+    await timeJob(
+      'CheckTicketAvailability',
+      () => checkSource(this.payload.sourceId),
+      (result) => result.outcome
+    )
   }
 }

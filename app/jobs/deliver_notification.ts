@@ -13,17 +13,29 @@ type DeliverNotificationPayload = { notificationId: number } | { notificationIds
  * the retry time; the queue itself never retries (maxRetries 0).
  */
 export default class DeliverNotification extends Job<DeliverNotificationPayload> {
-  static options: JobOptions = { name: 'DeliverNotification', queue: 'notifications', maxRetries: 0 }
+  static options: JobOptions = {
+    name: 'DeliverNotification',
+    queue: 'notifications',
+    maxRetries: 0,
+  }
 
   outcomes: DeliveryOutcome[] = []
 
   async execute(): Promise<void> {
-    const ids = 'notificationIds' in this.payload ? this.payload.notificationIds : [this.payload.notificationId]
-    const results = await Promise.all(ids.map(async (id) => ({ id, outcomes: await deliverDue(id) })))
+    const ids =
+      'notificationIds' in this.payload
+        ? this.payload.notificationIds
+        : [this.payload.notificationId]
+    const results = await Promise.all(
+      ids.map(async (id) => ({ id, outcomes: await deliverDue(id) }))
+    )
     this.outcomes = results.flatMap((result) => result.outcomes)
     for (const { id, outcomes } of results) {
-      const delays = outcomes.flatMap((outcome) => (outcome.outcome === 'retry' ? [outcome.delayMs] : []))
-      if (delays.length) await DeliverNotification.dispatch({ notificationId: id }).in(Math.min(...delays))
+      const delays = outcomes.flatMap((outcome) =>
+        outcome.outcome === 'retry' ? [outcome.delayMs] : []
+      )
+      if (delays.length)
+        await DeliverNotification.dispatch({ notificationId: id }).in(Math.min(...delays))
     }
   }
 }

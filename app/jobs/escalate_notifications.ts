@@ -4,7 +4,11 @@ import { runEscalations } from '#notifications/notification_service'
 
 /** Every minute: unacknowledged high-priority alerts move to the next channel of the user's chain. */
 export default class EscalateNotifications extends Job<Record<string, never>> {
-  static options: JobOptions = { name: 'EscalateNotifications', queue: 'notifications', maxRetries: 0 }
+  static options: JobOptions = {
+    name: 'EscalateNotifications',
+    queue: 'notifications',
+    maxRetries: 0,
+  }
 
   outcome: { escalated: number; stopped: number } | null = null
 

@@ -10,7 +10,8 @@ type ProcessPurchaseRequestsPayload =
   /** The schedule: expire stale requests, re-queue approved ones never picked up and executing ones whose lease lapsed */
   | { sweep: true }
 
-export type ProcessPurchaseRequestsOutcome = ExecutionOutcome | { outcome: 'swept'; expired: number; requeued: number }
+export type ProcessPurchaseRequestsOutcome =
+  ExecutionOutcome | { outcome: 'swept'; expired: number; requeued: number }
 
 /**
  * Places the order of one approved purchase request. Carries an id; safe to
@@ -20,7 +21,11 @@ export type ProcessPurchaseRequestsOutcome = ExecutionOutcome | { outcome: 'swep
  * retry time; the queue itself never retries (maxRetries 0).
  */
 export default class ProcessPurchaseRequests extends Job<ProcessPurchaseRequestsPayload> {
-  static options: JobOptions = { name: 'ProcessPurchaseRequests', queue: 'purchases', maxRetries: 0 }
+  static options: JobOptions = {
+    name: 'ProcessPurchaseRequests',
+    queue: 'purchases',
+    maxRetries: 0,
+  }
 
   /** The explicit outcome of the run (succeeded, failed, retry at…, skipped: why, swept) */
   outcome: ProcessPurchaseRequestsOutcome | null = null
@@ -30,12 +35,17 @@ export default class ProcessPurchaseRequests extends Job<ProcessPurchaseRequests
     if ('sweep' in this.payload) {
       const { expired } = await purchaseService().expireStale()
       const due = await executor.due()
-      for (const { id, priority } of due) await ProcessPurchaseRequests.dispatch({ requestId: id }).priority(priority)
+      for (const { id, priority } of due)
+        await ProcessPurchaseRequests.dispatch({ requestId: id }).priority(priority)
       this.outcome = { outcome: 'swept', expired, requeued: due.length }
       return
     }
     const requestId = this.payload.requestId
-    this.outcome = await timeJob('ProcessPurchaseRequests', () => executor.run(requestId), (result) => result.outcome)
+    this.outcome = await timeJob(
+      'ProcessPurchaseRequests',
+      () => executor.run(requestId),
+      (result) => result.outcome
+    )
     if (this.outcome.outcome === 'retry') {
       await ProcessPurchaseRequests.dispatch({ requestId }).in(this.outcome.delayMs)
     }

@@ -16,6 +16,10 @@ export default class PruneExpiredTokens extends Job<PruneExpiredTokensPayload> {
 
   async execute() {
     const now = this.payload.now ? new Date(this.payload.now) : new Date()
-    await db.from('auth_access_tokens').whereNotNull('expires_at').where('expires_at', '<', now).delete()
+    await db
+      .from('auth_access_tokens')
+      .whereNotNull('expires_at')
+      .where('expires_at', '<', now)
+      .delete()
   }
 }

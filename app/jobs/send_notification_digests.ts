@@ -4,7 +4,11 @@ import { sendDigests } from '#notifications/notification_service'
 
 /** Every minute: one message per (channel, closed digest window) of low-priority notifications. */
 export default class SendNotificationDigests extends Job<Record<string, never>> {
-  static options: JobOptions = { name: 'SendNotificationDigests', queue: 'notifications', maxRetries: 0 }
+  static options: JobOptions = {
+    name: 'SendNotificationDigests',
+    queue: 'notifications',
+    maxRetries: 0,
+  }
 
   outcome: { digests: number; items: number } | null = null
 

@@ -17,18 +17,32 @@ export default class ApiContractMiddleware {
     if (!pattern || !pattern.startsWith('/api/v1/')) return next()
     const method = ctx.request.method().toLowerCase()
     const operation = operationFor(openApiDocument(), pattern, method)
-    const hasBody = Number(ctx.request.header('content-length') ?? 0) > 0 || ctx.request.header('transfer-encoding') !== undefined
+    const hasBody =
+      Number(ctx.request.header('content-length') ?? 0) > 0 ||
+      ctx.request.header('transfer-encoding') !== undefined
     if (!hasBody || !operation) return next()
 
-    const contentType = (ctx.request.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
+    const contentType = (ctx.request.header('content-type') ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase()
     const accepted = Object.keys(operation.requestBody?.content ?? { 'application/json': {} })
     if (!accepted.includes(contentType)) {
-      throw new ApiException('E_UNSUPPORTED_MEDIA_TYPE', `Send the body as ${accepted.join(' or ')} (got "${contentType || 'none'}")`, 415)
+      throw new ApiException(
+        'E_UNSUPPORTED_MEDIA_TYPE',
+        `Send the body as ${accepted.join(' or ')} (got "${contentType || 'none'}")`,
+        415
+      )
     }
     if (contentType === 'application/json') {
-      const schema = operation.requestBody?.content?.['application/json']?.schema ?? { type: 'object', properties: {}, additionalProperties: false }
+      const schema = operation.requestBody?.content?.['application/json']?.schema ?? {
+        type: 'object',
+        properties: {},
+        additionalProperties: false,
+      }
       const unknown = firstUnknownField(openApiDocument(), schema, ctx.request.body())
-      if (unknown) throw new ApiException('E_UNKNOWN_FIELD', `Unknown field "${unknown}"`, 422, unknown)
+      if (unknown)
+        throw new ApiException('E_UNKNOWN_FIELD', `Unknown field "${unknown}"`, 422, unknown)
     }
     return next()
   }

@@ -7,7 +7,8 @@ import { column } from '@adonisjs/lucid/orm'
 export function jsonColumn(options: { columnName?: string; serializeAs?: string | null } = {}) {
   return column({
     ...options,
-    prepare: (value: unknown) => (value === undefined || value === null ? value : JSON.stringify(value)),
+    prepare: (value: unknown) =>
+      value === undefined || value === null ? value : JSON.stringify(value),
     consume: (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value),
   })
 }

@@ -20,20 +20,35 @@ export interface ChangeToAlertResult {
   intervals: number[]
 }
 
-const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value)))
+const toMs = (value: unknown) =>
+  value instanceof Date
+    ? value.getTime()
+    : typeof value === 'number'
+      ? value
+      : Date.parse(String(value))
 
 async function mutate(sandboxUrl: string, body: Record<string, unknown>) {
   const url = new URL('/__sandbox/mutate', sandboxUrl)
   const credential = sandboxCredential()
   const json = JSON.stringify(body)
-  const signature = signRequest(String(credential.secret), { method: 'POST', host: url.host, path: url.pathname, body: json })
+  const signature = signRequest(String(credential.secret), {
+    method: 'POST',
+    host: url.host,
+    path: url.pathname,
+    body: json,
+  })
   const res = await request(url, {
     method: 'POST',
     body: json,
-    headers: { 'x-token': String(credential.token), 'x-signature': signature, 'content-type': 'application/json' },
+    headers: {
+      'x-token': String(credential.token),
+      'x-signature': signature,
+      'content-type': 'application/json',
+    },
   })
   const text = await res.body.text()
-  if (res.statusCode !== 200) throw new Error(`sandbox mutate answered ${res.statusCode}: ${text.slice(0, 200)}`)
+  if (res.statusCode !== 200)
+    throw new Error(`sandbox mutate answered ${res.statusCode}: ${text.slice(0, 200)}`)
 }
 
 export async function measureChangeToAlert(options: {
@@ -67,7 +82,8 @@ export async function measureChangeToAlert(options: {
 
   // random active pairs, each with an available listing to cut the price of
   const pool = [...options.sourceIds]
-  const chosen: Array<{ id: number; external_id: string; price_minor: number; source_id: number }> = []
+  const chosen: Array<{ id: number; external_id: string; price_minor: number; source_id: number }> =
+    []
   while (pool.length && chosen.length < options.samples) {
     const [sourceId] = pool.splice(Math.floor(Math.random() * pool.length), 1)
     const row = await db
@@ -77,43 +93,81 @@ export async function measureChangeToAlert(options: {
       .where('event_sources.state', 'active')
       .where('listings.status', 'available')
       .whereNotNull('listings.price_minor')
-      .select('listings.id', 'listings.external_id', 'listings.price_minor', 'event_sources.id as source_id')
+      .select(
+        'listings.id',
+        'listings.external_id',
+        'listings.price_minor',
+        'event_sources.id as source_id'
+      )
       .first()
     if (row) chosen.push(row)
   }
-  log(`change → alert: ${chosen.length} price cuts in the sandbox over ${options.spreadMs / 1000} s, real dispatcher (tick ${TICK_MS} ms) and queue worker`)
+  log(
+    `change → alert: ${chosen.length} price cuts in the sandbox over ${options.spreadMs / 1000} s, real dispatcher (tick ${TICK_MS} ms) and queue worker`
+  )
 
   const made: Array<{ listingId: number; sourceId: number; at: number; intervalMs: number }> = []
   const start = Date.now()
   await Promise.all(
     chosen.map(async (row, index) => {
-      await new Promise((resolve) => setTimeout(resolve, (options.spreadMs * index) / Math.max(1, chosen.length)))
-      const source = await db.from('event_sources').where('id', row.source_id).select('check_interval_ms').first()
+      await new Promise((resolve) =>
+        setTimeout(resolve, (options.spreadMs * index) / Math.max(1, chosen.length))
+      )
+      const source = await db
+        .from('event_sources')
+        .where('id', row.source_id)
+        .select('check_interval_ms')
+        .first()
       const at = Date.now()
-      await mutate(options.sandboxUrl, { op: 'setPrice', listingId: Number(row.external_id), retailCents: Math.max(500, Math.round(row.price_minor / 2)) })
-      made.push({ listingId: row.id, sourceId: row.source_id, at, intervalMs: Number(source?.check_interval_ms ?? 0) })
+      await mutate(options.sandboxUrl, {
+        op: 'setPrice',
+        listingId: Number(row.external_id),
+        retailCents: Math.max(500, Math.round(row.price_minor / 2)),
+      })
+      made.push({
+        listingId: row.id,
+        sourceId: row.source_id,
+        at,
+        intervalMs: Number(source?.check_interval_ms ?? 0),
+      })
     })
   )
 
-  const waitUntil = Math.min(start + options.timeoutMs, Date.now() + Math.max(...made.map((m) => m.intervalMs), 0) + 5_000)
+  const waitUntil = Math.min(
+    start + options.timeoutMs,
+    Date.now() + Math.max(...made.map((m) => m.intervalMs), 0) + 5_000
+  )
   const found = new Map<number, number>()
   while (Date.now() < waitUntil && found.size < made.length) {
     await new Promise((resolve) => setTimeout(resolve, 250))
     const rows = await db
       .from('alerts')
-      .whereIn('listing_id', made.map((m) => m.listingId))
+      .whereIn(
+        'listing_id',
+        made.map((m) => m.listingId)
+      )
       .select('listing_id', 'created_at')
     for (const m of made) {
-      const hit = rows.filter((r) => Number(r.listing_id) === m.listingId && toMs(r.created_at) >= m.at).map((r) => toMs(r.created_at))
+      const hit = rows
+        .filter((r) => Number(r.listing_id) === m.listingId && toMs(r.created_at) >= m.at)
+        .map((r) => toMs(r.created_at))
       if (hit.length && !found.has(m.listingId)) found.set(m.listingId, Math.min(...hit))
     }
   }
-  log(`change → alert: ${found.size}/${made.length} alerted; check intervals ${made.map((m) => Math.round(m.intervalMs / 1000)).join(', ')} s`)
+  log(
+    `change → alert: ${found.size}/${made.length} alerted; check intervals ${made.map((m) => Math.round(m.intervalMs / 1000)).join(', ')} s`
+  )
   clearInterval(timer)
   await worker.stop()
   await running
 
-  const result: ChangeToAlertResult = { samples: made.length, alerted: found.size, latencies: [], excess: [], intervals: [] }
+  const result: ChangeToAlertResult = {
+    samples: made.length,
+    alerted: found.size,
+    latencies: [],
+    excess: [],
+    intervals: [],
+  }
   for (const m of made) {
     const alertAt = found.get(m.listingId)
     result.intervals.push(m.intervalMs)

@@ -33,9 +33,21 @@ import { processOutbox } from '#alerts/alert_service'
  */
 async function stopChecking(sourceId: number, eventId: number, reason: string, now: Date) {
   await db.transaction(async (trx) => {
-    await trx.from('event_sources').where('id', sourceId).update({ state: 'ended', state_reason: reason, last_checked_at: now, updated_at: now })
-    const stillChecked = await trx.from('event_sources').where('event_id', eventId).where('state', 'active').first()
-    if (!stillChecked) await trx.from('events').where('id', eventId).whereNull('archived_at').update({ archived_at: now })
+    await trx
+      .from('event_sources')
+      .where('id', sourceId)
+      .update({ state: 'ended', state_reason: reason, last_checked_at: now, updated_at: now })
+    const stillChecked = await trx
+      .from('event_sources')
+      .where('event_id', eventId)
+      .where('state', 'active')
+      .first()
+    if (!stillChecked)
+      await trx
+        .from('events')
+        .where('id', eventId)
+        .whereNull('archived_at')
+        .update({ archived_at: now })
   })
 }
 
@@ -148,7 +160,13 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       }
       return { outcome: 'done', changes: 0, statusChanged: null }
     }
-    const written = await writeMarket({ id: sourceId, eventId: source.event_id }, snapshot, now, hash, source.market_hash === null)
+    const written = await writeMarket(
+      { id: sourceId, eventId: source.event_id },
+      snapshot,
+      now,
+      hash,
+      source.market_hash === null
+    )
     const { volatility, planned } = await plan(
       snapshot.event.status,
       written.changes.length > 0 || written.statusChanged !== null,
@@ -184,10 +202,19 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
         at: now.toISOString(),
       })
     }
-    return { outcome: 'done', changes: written.changes.length, statusChanged: written.statusChanged }
+    return {
+      outcome: 'done',
+      changes: written.changes.length,
+      statusChanged: written.statusChanged,
+    }
   } catch (error) {
     if (!(error instanceof ConnectorError)) throw error
-    const kind = error instanceof SourceBlocked ? 'blocked' : error instanceof RateLimited ? 'rate_limited' : 'failed'
+    const kind =
+      error instanceof SourceBlocked
+        ? 'blocked'
+        : error instanceof RateLimited
+          ? 'rate_limited'
+          : 'failed'
     healthRecorder.record(platform.id, kind, performance.now() - started, now)
     recordCheck(platform.slug, kind, performance.now() - started)
     const failures = Number(source.consecutive_failures) + 1
@@ -204,14 +231,21 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
       /** Never retried in a loop (DESIGN §1): paused until an operator looks. */
       update.state = 'blocked'
       update.state_reason = error.reason.slice(0, 500)
-      logger.warn({ source: platform.slug, sourceId }, 'source blocked, paused for an operator: %s', error.reason)
+      logger.warn(
+        { source: platform.slug, sourceId },
+        'source blocked, paused for an operator: %s',
+        error.reason
+      )
     } else {
       const { planned } = await plan(source.event_status, false, failures)
       const retryAfter =
-        error instanceof RateLimited || error instanceof Unavailable ? error.retryAfterMs ?? 0 : 0
+        error instanceof RateLimited || error instanceof Unavailable ? (error.retryAfterMs ?? 0) : 0
       const backoff = planned.intervalMs ?? backoffMs(failures)
       update.next_check_at = new Date(now.getTime() + Math.max(retryAfter, backoff))
-      if (error instanceof InvalidPayload && shouldLog(`${sourceId}:${error.endpoint}:${error.path}`, now)) {
+      if (
+        error instanceof InvalidPayload &&
+        shouldLog(`${sourceId}:${error.endpoint}:${error.path}`, now)
+      ) {
         logger.warn({ source: platform.slug, sourceId, path: error.path }, error.message)
       }
     }

@@ -55,7 +55,8 @@
  * the next window, growing more urgent.
  */
 
-export type EventStatus = 'scheduled' | 'onsale' | 'offsale' | 'cancelled' | 'postponed' | 'rescheduled' | 'ended'
+export type EventStatus =
+  'scheduled' | 'onsale' | 'offsale' | 'cancelled' | 'postponed' | 'rescheduled' | 'ended'
 
 export interface PlanInput {
   /** User-set, 1 (low) .. 5 (VIP) */
@@ -250,10 +251,18 @@ export function intervalFor(pair: PlanInput, now: Date, scale = 1): PlannedInter
  * of it. Above 1 the intervals stretch (not enough quota), below 1 they
  * shrink (spare quota), keeping their proportions; bounded to [1/64, 64].
  */
-export function quotaScale(demandPerSecond: number, capacityPerSecond: number, utilisation = QUOTA_UTILISATION) {
+export function quotaScale(
+  demandPerSecond: number,
+  capacityPerSecond: number,
+  utilisation = QUOTA_UTILISATION
+) {
   if (!(demandPerSecond > 0)) return 1
   if (!(capacityPerSecond > 0)) return MAX_QUOTA_SCALE
-  return clamp(demandPerSecond / (capacityPerSecond * utilisation), 1 / MAX_QUOTA_SCALE, MAX_QUOTA_SCALE)
+  return clamp(
+    demandPerSecond / (capacityPerSecond * utilisation),
+    1 / MAX_QUOTA_SCALE,
+    MAX_QUOTA_SCALE
+  )
 }
 
 /**
@@ -275,7 +284,8 @@ export function priorityOf(
 export function allowanceOf(quota: PlatformQuota | undefined, windowMs: number): number {
   if (!quota) return 0
   const perWindow = Math.floor(finiteOr(quota.perSecond, 0) * (Math.max(0, windowMs) / 1000) + 1e-9)
-  const daily = quota.remainingToday === null ? Infinity : Math.floor(finiteOr(quota.remainingToday, 0))
+  const daily =
+    quota.remainingToday === null ? Infinity : Math.floor(finiteOr(quota.remainingToday, 0))
   return Math.max(0, Math.min(perWindow, daily))
 }
 

@@ -40,15 +40,18 @@ export class CheckStamps {
     this.#flushing = db
       .transaction(async (trx) => {
         for (const [id, stamp] of batch) {
-          await trx.from('event_sources').where('id', id).update({
-            last_checked_at: stamp.checkedAt,
-            last_success_at: stamp.checkedAt,
-            next_check_at: stamp.nextCheckAt,
-            check_interval_ms: Math.round(stamp.intervalMs),
-            volatility: stamp.volatility,
-            consecutive_failures: 0,
-            last_error: null,
-          })
+          await trx
+            .from('event_sources')
+            .where('id', id)
+            .update({
+              last_checked_at: stamp.checkedAt,
+              last_success_at: stamp.checkedAt,
+              next_check_at: stamp.nextCheckAt,
+              check_interval_ms: Math.round(stamp.intervalMs),
+              volatility: stamp.volatility,
+              consecutive_failures: 0,
+              last_error: null,
+            })
         }
       })
       .finally(() => {

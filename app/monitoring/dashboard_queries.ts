@@ -22,14 +22,34 @@ export default class DashboardQueries {
           .whereIn('id', ids)
           .orderBy('starts_at')
           .select('id', 'name', 'starts_at', 'timezone', 'status')
-          .select(db.from('listings').whereColumn('listings.event_id', 'events.id').where('status', 'available').min('price_minor').as('lowest'))
-          .select(db.from('listings').whereColumn('listings.event_id', 'events.id').where('status', 'available').count('*').as('available'))
+          .select(
+            db
+              .from('listings')
+              .whereColumn('listings.event_id', 'events.id')
+              .where('status', 'available')
+              .min('price_minor')
+              .as('lowest')
+          )
+          .select(
+            db
+              .from('listings')
+              .whereColumn('listings.event_id', 'events.id')
+              .where('status', 'available')
+              .count('*')
+              .as('available')
+          )
       : []
     /**
      * The market replayed over the last 7 days (app/analytics/price_series.ts):
      * the lowest price 24 h ago, and a sparkline of the lowest price (48 steps since its history starts, at most 7 days).
      */
-    const series = await loadSeries(ids, now.getTime() - 7 * 86_400_000, now.getTime(), 15 * 60_000, { perPlatform: false })
+    const series = await loadSeries(
+      ids,
+      now.getTime() - 7 * 86_400_000,
+      now.getTime(),
+      15 * 60_000,
+      { perPlatform: false }
+    )
     const lowestYesterday = new Map<number, number | null>()
     const sparklines = new Map<number, Array<number | null>>()
     for (const [id, entry] of series) {
@@ -37,8 +57,19 @@ export default class DashboardQueries {
       lowestYesterday.set(id, before.length ? before[before.length - 1].lowest : null)
       /** 48 steps from where the history starts (at most 7 days back). */
       const firstAt = entry.all.find((point) => point.lowest !== null)?.at
-      const start = firstAt === undefined ? now.getTime() - 7 * 86_400_000 : Math.max(now.getTime() - 7 * 86_400_000, firstAt - 1)
-      sparklines.set(id, sampleLowest(entry.all, start, now.getTime(), Math.max(60_000, Math.ceil((now.getTime() - start) / 48))))
+      const start =
+        firstAt === undefined
+          ? now.getTime() - 7 * 86_400_000
+          : Math.max(now.getTime() - 7 * 86_400_000, firstAt - 1)
+      sparklines.set(
+        id,
+        sampleLowest(
+          entry.all,
+          start,
+          now.getTime(),
+          Math.max(60_000, Math.ceil((now.getTime() - start) / 48))
+        )
+      )
     }
 
     const pendingQuery = db
@@ -47,7 +78,13 @@ export default class DashboardQueries {
       .where('purchase_requests.status', 'pending_approval')
       .orderBy('purchase_requests.id', 'desc')
       .limit(10)
-      .select('purchase_requests.id', 'purchase_requests.quantity', 'purchase_requests.max_price_minor', 'purchase_requests.currency', 'events.name as event_name')
+      .select(
+        'purchase_requests.id',
+        'purchase_requests.quantity',
+        'purchase_requests.max_price_minor',
+        'purchase_requests.currency',
+        'events.name as event_name'
+      )
     if (!canSeeOthers) pendingQuery.where('purchase_requests.user_id', userId)
 
     const health = await recentSourceHealth(now)
@@ -88,7 +125,8 @@ export default class DashboardQueries {
  * busy deployment that was most of a dashboard request. Every dashboard in
  * the process shares one reading for up to 5 s.
  */
-let healthCache: { at: number; value: Promise<Awaited<ReturnType<typeof sourceHealth>>> } | null = null
+let healthCache: { at: number; value: Promise<Awaited<ReturnType<typeof sourceHealth>>> } | null =
+  null
 function recentSourceHealth(now: Date) {
   if (!healthCache || now.getTime() - healthCache.at > 5_000 || now.getTime() < healthCache.at) {
     const value = sourceHealth(now)
@@ -103,5 +141,9 @@ async function queueHealth() {
   if (app.config.get<any>('queue').default !== 'database') return null
   const rows = await db.from('queue_jobs').select('status').count('* as total').groupBy('status')
   const counts = Object.fromEntries(rows.map((row) => [row.status, Number(row.total)]))
-  return { waiting: (counts.pending ?? 0) + (counts.delayed ?? 0), active: counts.active ?? 0, failed: counts.failed ?? 0 }
+  return {
+    waiting: (counts.pending ?? 0) + (counts.delayed ?? 0),
+    active: counts.active ?? 0,
+    failed: counts.failed ?? 0,
+  }
 }

@@ -29,9 +29,15 @@ async function platformBySlug(slug: string) {
   const platform = await Platform.findBy('slug', slug)
   if (!platform) {
     const known = (await Platform.query().select('slug')).map((row) => row.slug).join(', ')
-    throw new ApiException('E_UNKNOWN_PLATFORM', `Unknown platform "${slug}" (known: ${known})`, 422, 'platform')
+    throw new ApiException(
+      'E_UNKNOWN_PLATFORM',
+      `Unknown platform "${slug}" (known: ${known})`,
+      422,
+      'platform'
+    )
   }
-  if (!platform.enabled) throw new ApiException('E_PLATFORM_DISABLED', `Platform "${slug}" is disabled`, 422, 'platform')
+  if (!platform.enabled)
+    throw new ApiException('E_PLATFORM_DISABLED', `Platform "${slug}" is disabled`, 422, 'platform')
   return platform
 }
 
@@ -50,14 +56,28 @@ export async function discoverEvents(
   const runtime = await connectorRuntime()
   const connector = runtime.connector(slug)
   if (!connector.capabilities.discover) {
-    throw new ApiException('E_NO_DISCOVERY', `${connector.name} cannot search events; add them by URL or id`, 422, 'platform')
+    throw new ApiException(
+      'E_NO_DISCOVERY',
+      `${connector.name} cannot search events; add them by URL or id`,
+      422,
+      'platform'
+    )
   }
   const context = await runtime.context(platform, options.userId ?? null)
-  const result: DiscoverResult = { seen: 0, createdEvents: 0, linkedSources: 0, updated: 0, pages: 0 }
+  const result: DiscoverResult = {
+    seen: 0,
+    createdEvents: 0,
+    linkedSources: 0,
+    updated: 0,
+    pages: 0,
+  }
   let page: number | null = query.page ?? null
   const maxPages = options.maxPages ?? 10
   do {
-    const found = await connector.discoverEvents({ ...query, ...(page !== null ? { page } : {}) }, context)
+    const found = await connector.discoverEvents(
+      { ...query, ...(page !== null ? { page } : {}) },
+      context
+    )
     result.pages++
     for (const event of found.events) {
       if (options.accept && !options.accept(event)) continue
@@ -99,7 +119,10 @@ export function parseEventReference(input: string): { slug: string; ref: string 
   return { slug: match[1].toLowerCase(), ref: match[2] }
 }
 
-export async function addEvent(input: string, options: { userId?: number | null; now?: Date } = {}) {
+export async function addEvent(
+  input: string,
+  options: { userId?: number | null; now?: Date } = {}
+) {
   const { slug, ref } = parseEventReference(input)
   const platform = await platformBySlug(slug)
   const runtime = await connectorRuntime()
@@ -108,6 +131,16 @@ export async function addEvent(input: string, options: { userId?: number | null;
   const snapshot = await connector.fetchMarket(ref, context)
   const upserted = await upsertEvent(platform.id, snapshot.event)
   /** With its fingerprint stored, this load is the baseline: the next scheduled check alerts on what changed since. */
-  const written = await writeMarket({ id: upserted.sourceId, eventId: upserted.eventId }, snapshot, options.now ?? new Date(), marketHash(snapshot))
-  return { ...upserted, event: snapshot.event, listings: snapshot.listings?.length ?? null, changes: written.changes.length }
+  const written = await writeMarket(
+    { id: upserted.sourceId, eventId: upserted.eventId },
+    snapshot,
+    options.now ?? new Date(),
+    marketHash(snapshot)
+  )
+  return {
+    ...upserted,
+    event: snapshot.event,
+    listings: snapshot.listings?.length ?? null,
+    changes: written.changes.length,
+  }
 }

@@ -41,12 +41,18 @@ async function checksToday(now: Date) {
     .sum('rate_limited as rate_limited')
     .groupBy('platform_id')
   return new Map(
-    rows.map((row) => [Number(row.platform_id), Number(row.ok) + Number(row.failed) + Number(row.blocked) + Number(row.rate_limited)])
+    rows.map((row) => [
+      Number(row.platform_id),
+      Number(row.ok) + Number(row.failed) + Number(row.blocked) + Number(row.rate_limited),
+    ])
   )
 }
 
 async function platformQuotas(now: Date) {
-  const platforms = await db.from('platforms').where('enabled', true).select('id', 'slug', 'requests_per_second', 'requests_per_day')
+  const platforms = await db
+    .from('platforms')
+    .where('enabled', true)
+    .select('id', 'slug', 'requests_per_second', 'requests_per_day')
   const used = await checksToday(now)
   const quotas: Record<string, PlatformQuota & { id: number }> = {}
   for (const platform of platforms) {
@@ -54,7 +60,9 @@ async function platformQuotas(now: Date) {
       id: platform.id,
       perSecond: Number(platform.requests_per_second),
       remainingToday:
-        platform.requests_per_day === null ? null : Math.max(0, Number(platform.requests_per_day) - (used.get(platform.id) ?? 0)),
+        platform.requests_per_day === null
+          ? null
+          : Math.max(0, Number(platform.requests_per_day) - (used.get(platform.id) ?? 0)),
     }
   }
   return quotas
@@ -66,7 +74,11 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
     .join('platforms', 'platforms.id', 'event_sources.platform_id')
     .join('events', 'events.id', 'event_sources.event_id')
     .where('event_sources.state', 'active')
-    .where((query) => query.whereNull('event_sources.next_check_at').orWhere('event_sources.next_check_at', '<=', now))
+    .where((query) =>
+      query
+        .whereNull('event_sources.next_check_at')
+        .orWhere('event_sources.next_check_at', '<=', now)
+    )
     .orderBy('event_sources.next_check_at', 'asc')
     .limit(CANDIDATE_LIMIT)
     .select(
@@ -82,7 +94,8 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
   const summaryOnly = new Set(
     rows
       .filter((row) => {
-        const capabilities = typeof row.capabilities === 'string' ? JSON.parse(row.capabilities) : row.capabilities
+        const capabilities =
+          typeof row.capabilities === 'string' ? JSON.parse(row.capabilities) : row.capabilities
         return !capabilities?.listings
       })
       .map((row) => row.slug as string)
@@ -93,7 +106,10 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
       sourceId: row.id as number,
       platform: row.slug as string,
       nextCheckAt,
-      priority: priorityOf({ importance: Number(row.importance), nextCheckAt, intervalMs: row.check_interval_ms }, now),
+      priority: priorityOf(
+        { importance: Number(row.importance), nextCheckAt, intervalMs: row.check_interval_ms },
+        now
+      ),
     }
   })
   const chosen = planDueChecks(candidates, await platformQuotas(now), now, windowMs)
@@ -124,7 +140,8 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
       batches.set(candidate.platform, batch)
     }
   }
-  for (const batch of batches.values()) if (batch.length) await MonitorPriceChanges.dispatch({ sourceIds: batch })
+  for (const batch of batches.values())
+    if (batch.length) await MonitorPriceChanges.dispatch({ sourceIds: batch })
   return ids.length
 }
 
@@ -163,11 +180,18 @@ export async function rescaleIntervals(now = new Date()) {
       },
       now
     )
-    if (planned.intervalMs) demand.set(row.slug, (demand.get(row.slug) ?? 0) + 1000 / planned.intervalMs)
+    if (planned.intervalMs)
+      demand.set(row.slug, (demand.get(row.slug) ?? 0) + 1000 / planned.intervalMs)
   }
-  const secondsLeftToday = Math.max(60, (Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000)
+  const secondsLeftToday = Math.max(
+    60,
+    (Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1) - now.getTime()) / 1000
+  )
   for (const [slug, quota] of Object.entries(quotas)) {
-    const capacity = Math.min(quota.perSecond, quota.remainingToday === null ? Infinity : quota.remainingToday / secondsLeftToday)
+    const capacity = Math.min(
+      quota.perSecond,
+      quota.remainingToday === null ? Infinity : quota.remainingToday / secondsLeftToday
+    )
     const scale = quotaScale(demand.get(slug) ?? 0, capacity)
     await db.from('platforms').where('id', quota.id).update({ interval_scale: scale })
   }

@@ -7,7 +7,9 @@
 import db from '@adonisjs/lucid/services/db'
 import type { NormalisedEvent } from '#connectors/contract'
 
-export function eventFingerprint(event: Pick<NormalisedEvent, 'name' | 'venue' | 'startsAt'>): string | null {
+export function eventFingerprint(
+  event: Pick<NormalisedEvent, 'name' | 'venue' | 'startsAt'>
+): string | null {
   if (!event.startsAt) return null
   const words = (value: string | null) =>
     (value ?? '')
@@ -31,7 +33,11 @@ export interface UpsertResult {
   created: 'event' | 'source' | 'none'
 }
 
-export async function upsertEvent(platformId: number, event: NormalisedEvent, now = new Date()): Promise<UpsertResult> {
+export async function upsertEvent(
+  platformId: number,
+  event: NormalisedEvent,
+  now = new Date()
+): Promise<UpsertResult> {
   return db.transaction(async (trx) => {
     const existingSource = await trx
       .from('event_sources')
@@ -61,14 +67,25 @@ export async function upsertEvent(platformId: number, event: NormalisedEvent, no
 
     if (existingSource) {
       await trx.from('events').where('id', existingSource.event_id).update(columns)
-      await trx.from('event_sources').where('id', existingSource.id).update({ url: event.url, updated_at: now })
-      return { eventId: existingSource.event_id, sourceId: existingSource.id, created: 'none' as const }
+      await trx
+        .from('event_sources')
+        .where('id', existingSource.id)
+        .update({ url: event.url, updated_at: now })
+      return {
+        eventId: existingSource.event_id,
+        sourceId: existingSource.id,
+        created: 'none' as const,
+      }
     }
 
     let eventId: number | null = null
     let created: UpsertResult['created'] = 'source'
     if (columns.fingerprint) {
-      const twin = await trx.from('events').where('fingerprint', columns.fingerprint).select('id').first()
+      const twin = await trx
+        .from('events')
+        .where('fingerprint', columns.fingerprint)
+        .select('id')
+        .first()
       eventId = twin?.id ?? null
     }
     if (eventId === null) {
@@ -93,6 +110,10 @@ export async function upsertEvent(platformId: number, event: NormalisedEvent, no
         updated_at: now,
       })
       .returning('id')
-    return { eventId: eventId!, sourceId: typeof sourceRow === 'object' ? sourceRow.id : sourceRow, created }
+    return {
+      eventId: eventId!,
+      sourceId: typeof sourceRow === 'object' ? sourceRow.id : sourceRow,
+      created,
+    }
   })
 }

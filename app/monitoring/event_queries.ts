@@ -74,7 +74,8 @@ export default class EventQueries {
           .orWhereRaw("lower(coalesce(away_team, '')) like ? escape '!'", [pattern])
       )
     }
-    if (filters.venue) query.whereRaw("lower(coalesce(venue, '')) like ? escape '!'", [like(filters.venue)])
+    if (filters.venue)
+      query.whereRaw("lower(coalesce(venue, '')) like ? escape '!'", [like(filters.venue)])
     if (filters.sport) query.whereRaw('lower(sport) = ?', [filters.sport.toLowerCase()])
     if (filters.league) query.whereRaw('lower(league) = ?', [filters.league.toLowerCase()])
     if (filters.status) query.where('status', filters.status)
@@ -120,10 +121,20 @@ export default class EventQueries {
   /** What the filter selects offer: the sports, leagues and platforms in the catalogue. */
   async filterOptions() {
     const distinct = async (column: string) =>
-      (await db.from('events').whereNull('archived_at').whereNotNull(column).distinct(column).orderBy(column).limit(200)).map(
-        (row) => row[column] as string
-      )
-    const platforms = await db.from('platforms').where('enabled', true).orderBy('name').select('slug', 'name')
+      (
+        await db
+          .from('events')
+          .whereNull('archived_at')
+          .whereNotNull(column)
+          .distinct(column)
+          .orderBy(column)
+          .limit(200)
+      ).map((row) => row[column] as string)
+    const platforms = await db
+      .from('platforms')
+      .where('enabled', true)
+      .orderBy('name')
+      .select('slug', 'name')
     return {
       sports: await distinct('sport'),
       leagues: await distinct('league'),
@@ -138,7 +149,11 @@ export default class EventQueries {
       .from('event_sources')
       .join('platforms', 'platforms.id', 'event_sources.platform_id')
       .where('event_sources.event_id', eventId)
-      .select('event_sources.*', 'platforms.slug as platform_slug', 'platforms.name as platform_name')
+      .select(
+        'event_sources.*',
+        'platforms.slug as platform_slug',
+        'platforms.name as platform_name'
+      )
     const listings = await db
       .from('listings')
       .join('event_sources', 'event_sources.id', 'listings.event_source_id')
@@ -155,7 +170,12 @@ export default class EventQueries {
       .orderBy('id', 'desc')
       .limit(50)
     return {
-      event: EventTransformer.row({ ...event, lowest_price_minor: listings[0]?.price_minor ?? null, lowest_currency: listings[0]?.currency, listing_count: listings.length }),
+      event: EventTransformer.row({
+        ...event,
+        lowest_price_minor: listings[0]?.price_minor ?? null,
+        lowest_currency: listings[0]?.currency,
+        listing_count: listings.length,
+      }),
       sources: sources.map((row) => EventTransformer.source(row)),
       listings: listings.map((row) => EventTransformer.listing(row)),
       changes: changes.map((row) => EventTransformer.change(row)),

@@ -35,7 +35,8 @@ export interface FollowDiscoveryResult {
 
 type Followed = { kind: 'team' | 'league' | 'venue'; value: string }
 
-const same = (a: string | null | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase()
+const same = (a: string | null | undefined, b: string) =>
+  !!a && a.trim().toLowerCase() === b.trim().toLowerCase()
 
 /** What the search asks for: the most specific of team, venue, league. */
 export function followedOf(filters: WatchRuleFilters): Followed | null {
@@ -46,9 +47,14 @@ export function followedOf(filters: WatchRuleFilters): Followed | null {
 }
 
 /** Whether a found event is one the rule follows: every filter it sets, and not already over. */
-export function followMatches(filters: WatchRuleFilters, event: NormalisedEvent, now: Date): boolean {
+export function followMatches(
+  filters: WatchRuleFilters,
+  event: NormalisedEvent,
+  now: Date
+): boolean {
   if (event.status === 'cancelled' || event.status === 'ended') return false
-  if (filters.team && !same(event.homeTeam, filters.team) && !same(event.awayTeam, filters.team)) return false
+  if (filters.team && !same(event.homeTeam, filters.team) && !same(event.awayTeam, filters.team))
+    return false
   if (filters.league && !same(event.league, filters.league)) return false
   if (filters.venue && !same(event.venue, filters.venue)) return false
   if (filters.platforms?.length && !filters.platforms.includes(event.platform)) return false
@@ -68,13 +74,27 @@ export async function discoverFollowed(
   const query = WatchRule.query().where('follow', true).where('enabled', true).orderBy('id')
   if (options.ruleIds?.length) query.whereIn('id', options.ruleIds)
   const rules = await query
-  const result: FollowDiscoveryResult = { rules: rules.length, searches: 0, createdEvents: 0, linkedSources: 0, skippedPlatforms: [], errors: [] }
+  const result: FollowDiscoveryResult = {
+    rules: rules.length,
+    searches: 0,
+    createdEvents: 0,
+    linkedSources: 0,
+    skippedPlatforms: [],
+    errors: [],
+  }
   if (!rules.length) return result
 
   const runtime = await connectorRuntime()
-  const platforms = (await db.from('platforms').where('enabled', true).select('slug').orderBy('slug'))
+  const platforms = (
+    await db.from('platforms').where('enabled', true).select('slug').orderBy('slug')
+  )
     .map((row) => row.slug as string)
-    .filter((slug) => runtime.slugs().includes(slug) && slug !== 'jsonld' && runtime.connector(slug).capabilities.discover)
+    .filter(
+      (slug) =>
+        runtime.slugs().includes(slug) &&
+        slug !== 'jsonld' &&
+        runtime.connector(slug).capabilities.discover
+    )
 
   // one search per (followed name, platform), shared by the rules asking for it
   const groups = new Map<string, { followed: Followed; rules: WatchRule[] }>()
@@ -92,7 +112,9 @@ export async function discoverFollowed(
   const skipped = new Set<string>()
   for (const { followed, rules: members } of groups.values()) {
     for (const slug of platforms) {
-      const wanting = members.filter((rule) => !rule.filters?.platforms?.length || rule.filters.platforms.includes(slug))
+      const wanting = members.filter(
+        (rule) => !rule.filters?.platforms?.length || rule.filters.platforms.includes(slug)
+      )
       if (!wanting.length || skipped.has(slug)) continue
       result.searches++
       try {
@@ -102,19 +124,25 @@ export async function discoverFollowed(
           {
             maxPages: options.maxPages ?? 3,
             userId: wanting[0].userId,
-            accept: (event) => wanting.some((rule) => followMatches(rule.filters ?? {}, event, now)),
+            accept: (event) =>
+              wanting.some((rule) => followMatches(rule.filters ?? {}, event, now)),
           }
         )
         result.createdEvents += outcome.createdEvents
         result.linkedSources += outcome.linkedSources
-        for (const rule of wanting) found.set(rule.id, (found.get(rule.id) ?? 0) + outcome.createdEvents)
+        for (const rule of wanting)
+          found.set(rule.id, (found.get(rule.id) ?? 0) + outcome.createdEvents)
       } catch (error) {
         if (error instanceof CredentialRejected) {
           skipped.add(slug)
           continue
         }
         const message = (error as Error).message
-        result.errors.push({ platform: slug, query: `${followed.kind} "${followed.value}"`, message })
+        result.errors.push({
+          platform: slug,
+          query: `${followed.kind} "${followed.value}"`,
+          message,
+        })
         for (const rule of wanting) failures.set(rule.id, `${slug}: ${message}`.slice(0, 500))
         logger.warn({ platform: slug, followed, err: error }, 'follow discovery failed')
       }

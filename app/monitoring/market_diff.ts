@@ -64,29 +64,67 @@ export function diffMarket(stored: StoredListing[], fetched: NormalisedListing[]
 
     if (!before) {
       diff.inserts.push(listing)
-      diff.changes.push(change('appeared', null, listing.ref, null, price, null, listing.quantity, currency))
+      diff.changes.push(
+        change('appeared', null, listing.ref, null, price, null, listing.quantity, currency)
+      )
       continue
     }
     if (before.status === 'gone') {
       diff.updates.push({ id: before.id, listing })
-      diff.changes.push({ ...change('appeared', before.id, listing.ref, before.priceMinor, price, null, listing.quantity, currency), reappeared: true })
+      diff.changes.push({
+        ...change(
+          'appeared',
+          before.id,
+          listing.ref,
+          before.priceMinor,
+          price,
+          null,
+          listing.quantity,
+          currency
+        ),
+        reappeared: true,
+      })
       continue
     }
     const priceChanged = before.priceMinor !== price
     const quantityChanged = before.quantity !== listing.quantity
     if (priceChanged || quantityChanged) diff.updates.push({ id: before.id, listing })
     if (priceChanged) {
-      diff.changes.push(change('price_changed', before.id, listing.ref, before.priceMinor, price, before.quantity, listing.quantity, currency))
+      diff.changes.push(
+        change(
+          'price_changed',
+          before.id,
+          listing.ref,
+          before.priceMinor,
+          price,
+          before.quantity,
+          listing.quantity,
+          currency
+        )
+      )
     }
     if (quantityChanged) {
-      diff.changes.push(change('quantity_changed', before.id, listing.ref, before.priceMinor, price, before.quantity, listing.quantity, currency))
+      diff.changes.push(
+        change(
+          'quantity_changed',
+          before.id,
+          listing.ref,
+          before.priceMinor,
+          price,
+          before.quantity,
+          listing.quantity,
+          currency
+        )
+      )
     }
   }
 
   for (const row of stored) {
     if (row.status === 'available' && !seen.has(row.externalId)) {
       diff.gone.push(row.id)
-      diff.changes.push(change('gone', row.id, row.externalId, row.priceMinor, null, row.quantity, 0, row.currency))
+      diff.changes.push(
+        change('gone', row.id, row.externalId, row.priceMinor, null, row.quantity, 0, row.currency)
+      )
     }
   }
   return diff
@@ -102,5 +140,14 @@ function change(
   newQuantity: number | null,
   currency: string
 ): ListingChangeRow {
-  return { kind, listingId, externalId, oldPriceMinor, newPriceMinor, oldQuantity, newQuantity, currency }
+  return {
+    kind,
+    listingId,
+    externalId,
+    oldPriceMinor,
+    newPriceMinor,
+    oldQuantity,
+    newQuantity,
+    currency,
+  }
 }

@@ -18,7 +18,8 @@ export function marketHash(snapshot: MarketSnapshot): string {
     const rows: string[] = new Array(snapshot.listings.length)
     for (let index = 0; index < snapshot.listings.length; index++) {
       const listing = snapshot.listings[index]
-      rows[index] = `${listing.ref}:${listing.price?.amountMinor ?? ''}:${listing.price?.currency ?? ''}:${listing.quantity}:${listing.priceWithFees?.amountMinor ?? ''}`
+      rows[index] =
+        `${listing.ref}:${listing.price?.amountMinor ?? ''}:${listing.price?.currency ?? ''}:${listing.quantity}:${listing.priceWithFees?.amountMinor ?? ''}`
     }
     rows.sort()
     hash.update(rows.join(','))

@@ -71,7 +71,10 @@ export async function writeMarket(
 
     const event = await trx.from('events').where('id', source.eventId).select('status').first()
     if (event && event.status !== snapshot.event.status) {
-      await trx.from('events').where('id', source.eventId).update({ status: snapshot.event.status, updated_at: now })
+      await trx
+        .from('events')
+        .where('id', source.eventId)
+        .update({ status: snapshot.event.status, updated_at: now })
       await trx.table('event_status_changes').insert({
         event_id: source.eventId,
         event_source_id: source.id,
@@ -88,7 +91,9 @@ export async function writeMarket(
      * what matches at once).
      */
     const baseline =
-      firstLoad ?? !(await trx.from('event_sources').where('id', source.id).select('last_success_at').first())?.last_success_at
+      firstLoad ??
+      !(await trx.from('event_sources').where('id', source.id).select('last_success_at').first())
+        ?.last_success_at
     if (!baseline && (result.changes.length > 0 || result.statusChanged)) {
       const [row] = await trx
         .table('alert_outbox')
@@ -160,7 +165,10 @@ async function applyDiff(
       .update({ ...listingColumns(listing), last_changed_at: now })
   }
   if (diff.gone.length > 0) {
-    await trx.from('listings').whereIn('id', diff.gone).update({ status: 'gone', quantity: 0, last_changed_at: now })
+    await trx
+      .from('listings')
+      .whereIn('id', diff.gone)
+      .update({ status: 'gone', quantity: 0, last_changed_at: now })
   }
   /** New listings now have ids: the changes carry them to the rule matcher. */
   for (const change of diff.changes) {

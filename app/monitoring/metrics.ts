@@ -93,7 +93,10 @@ new Gauge({
   registers: [registry],
   async collect() {
     this.reset()
-    const rows = await db.from('platforms').whereNotNull('requests_per_day').select('slug', 'requests_per_day')
+    const rows = await db
+      .from('platforms')
+      .whereNotNull('requests_per_day')
+      .select('slug', 'requests_per_day')
     for (const row of rows as any[]) this.set({ platform: row.slug }, Number(row.requests_per_day))
   },
 })
@@ -108,7 +111,10 @@ export function recordPlatformRequest(platform: string) {
 }
 
 /** For the notifications module: one call per delivery attempt that ended. */
-export function recordDelivery(channel: string, outcome: 'sent' | 'failed' | 'retried' | 'skipped' | (string & {})) {
+export function recordDelivery(
+  channel: string,
+  outcome: 'sent' | 'failed' | 'retried' | 'skipped' | (string & {})
+) {
   deliveries.inc({ channel, outcome })
 }
 
@@ -121,7 +127,11 @@ export function sseConnected(delta: 1 | -1) {
 }
 
 /** Runs a job body and records its duration and outcome. */
-export async function timeJob<T>(job: string, run: () => Promise<T>, outcomeOf: (result: T) => string = () => 'done'): Promise<T> {
+export async function timeJob<T>(
+  job: string,
+  run: () => Promise<T>,
+  outcomeOf: (result: T) => string = () => 'done'
+): Promise<T> {
   const end = jobDuration.startTimer({ job })
   try {
     const result = await run()

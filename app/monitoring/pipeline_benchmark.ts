@@ -29,7 +29,12 @@ async function countRows(table: string) {
   return Number(row.total)
 }
 
-async function runChecks(ids: number[], concurrency: number, until: () => boolean, onResult: (outcome: CheckOutcome) => void) {
+async function runChecks(
+  ids: number[],
+  concurrency: number,
+  until: () => boolean,
+  onResult: (outcome: CheckOutcome) => void
+) {
   let cursor = 0
   const worker = async () => {
     while (!until()) {
@@ -54,8 +59,12 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
 
   const discoveryStart = performance.now()
   const discovered = await discoverEvents('sandbox', {}, { maxPages: 100_000 })
-  log(`discovered ${discovered.seen} events in ${Math.round(performance.now() - discoveryStart)} ms`)
-  const ids = (await db.from('event_sources').where('state', 'active').orderBy('id').select('id')).map((row) => row.id)
+  log(
+    `discovered ${discovered.seen} events in ${Math.round(performance.now() - discoveryStart)} ms`
+  )
+  const ids = (
+    await db.from('event_sources').where('state', 'active').orderBy('id').select('id')
+  ).map((row) => row.id)
 
   log('a watch rule on every event, so changed checks raise alerts')
   await createBenchRules()
@@ -67,7 +76,12 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   log('first full load (not measured)')
   const loadStart = performance.now()
   let loaded = 0
-  await runChecks(ids, options.concurrency, () => loaded >= ids.length, () => loaded++)
+  await runChecks(
+    ids,
+    options.concurrency,
+    () => loaded >= ids.length,
+    () => loaded++
+  )
   const listingRows = await countRows('listings')
   log(`loaded ${listingRows} listings in ${Math.round(performance.now() - loadStart)} ms`)
 
@@ -87,20 +101,25 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   const wallStart = performance.now()
   const deadline = wallStart + options.durationMs
   /** Only checks that ran count (done or failed); one skipped because another worker held the pair, or because its game ended, does not. */
-  await runChecks(ids, options.concurrency, () => performance.now() >= deadline, (outcome) => {
-    if (outcome.outcome === 'skipped') {
-      skipped++
-      return
+  await runChecks(
+    ids,
+    options.concurrency,
+    () => performance.now() >= deadline,
+    (outcome) => {
+      if (outcome.outcome === 'skipped') {
+        skipped++
+        return
+      }
+      checks++
+      if (outcome.outcome === 'done') {
+        if (outcome.changes > 0 || outcome.statusChanged) changedChecks++
+        else unchangedChecks++
+        reportedChanges += outcome.changes
+      } else {
+        failed++
+      }
     }
-    checks++
-    if (outcome.outcome === 'done') {
-      if (outcome.changes > 0 || outcome.statusChanged) changedChecks++
-      else unchangedChecks++
-      reportedChanges += outcome.changes
-    } else {
-      failed++
-    }
-  })
+  )
   await checkStamps.flush()
   const wallMs = performance.now() - wallStart
   const cpu = process.cpuUsage(cpuStart)
@@ -113,11 +132,25 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
     .from('alerts')
     .where('created_at', '>=', new Date(Date.now() - options.durationMs - 60_000))
     .select('created_at', 'detected_at')
-  const toMs = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(String(value)))
-  const checkToAlert = alertLatencies.map((row) => toMs(row.created_at) - toMs(row.detected_at)).filter((ms) => Number.isFinite(ms) && ms >= 0)
+  const toMs = (value: unknown) =>
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : Date.parse(String(value))
+  const checkToAlert = alertLatencies
+    .map((row) => toMs(row.created_at) - toMs(row.detected_at))
+    .filter((ms) => Number.isFinite(ms) && ms >= 0)
 
   const changeToAlert = options.changeSamples
-    ? await measureChangeToAlert({ sandboxUrl: options.sandboxUrl, sourceIds: ids, samples: options.changeSamples, spreadMs: 10_000, timeoutMs: 180_000, log })
+    ? await measureChangeToAlert({
+        sandboxUrl: options.sandboxUrl,
+        sourceIds: ids,
+        samples: options.changeSamples,
+        spreadMs: 10_000,
+        timeoutMs: 180_000,
+        log,
+      })
     : null
 
   log('approved purchase → order placed: 100 approvals arriving 10 per second, then 100 at once')
@@ -133,7 +166,8 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
     changed_checks: changedChecks,
     unchanged_checks: unchangedChecks,
     checks_per_s: Math.round((checks / wallMs) * 1000 * 10) / 10,
-    cpu_ms_per_check: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(checks, 1)) * 1000) / 1000,
+    cpu_ms_per_check:
+      Math.round(((cpu.user + cpu.system) / 1000 / Math.max(checks, 1)) * 1000) / 1000,
     rss_mb: Math.round(peakRss / 1024 / 1024),
     db: db.connection().dialect.name,
   }
@@ -168,21 +202,30 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
 
 function percentile(values: number[], share: number) {
   const sorted = [...values].sort((a, b) => a - b)
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] * 10) / 10
+  return (
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] * 10) / 10
+  )
 }
 
 async function benchUser() {
   const { default: User } = await import('#models/user')
   return (
     (await User.findBy('email', 'bench@hdtickets.local')) ??
-    (await User.create({ email: 'bench@hdtickets.local', password: 'bench password 123', role: 'member', timezone: 'UTC' }))
+    (await User.create({
+      email: 'bench@hdtickets.local',
+      password: 'bench password 123',
+      role: 'member',
+      timezone: 'UTC',
+    }))
   )
 }
 
 /** One filter rule per league (every event watched), no cap, no cooldown: every new listing alerts. */
 async function createBenchRules() {
   const user = await benchUser()
-  const leagues = (await db.from('events').distinct('league')).map((row) => row.league).filter(Boolean)
+  const leagues = (await db.from('events').distinct('league'))
+    .map((row) => row.league)
+    .filter(Boolean)
   const { default: WatchRule } = await import('#models/watch_rule')
   for (const league of leagues) {
     await WatchRule.create({
@@ -219,8 +262,16 @@ async function measureApproveToOrder(count: number, spacingMs = 0, skip = 0) {
   const { default: AccountService } = await import('#services/account_service')
   const { sandboxCredential } = await import('#connectors/sandbox/sandbox_credentials')
   const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
-  const linked = await db.from('accounts').where({ user_id: user.id, platform_id: sandbox.id }).first()
-  if (!linked) await new AccountService().link(user, { platform: 'sandbox', username: 'bench', credentials: sandboxCredential() })
+  const linked = await db
+    .from('accounts')
+    .where({ user_id: user.id, platform_id: sandbox.id })
+    .first()
+  if (!linked)
+    await new AccountService().link(user, {
+      platform: 'sandbox',
+      username: 'bench',
+      credentials: sandboxCredential(),
+    })
   const { purchaseService, purchaseExecutor } = await import('#purchasing/settings')
   const service = purchaseService()
   /** Listings of games on sale (a postponed game refuses orders, as it should) */
@@ -238,9 +289,14 @@ async function measureApproveToOrder(count: number, spacingMs = 0, skip = 0) {
   const requests: number[] = []
   for (const listing of listings) {
     if (requests.length >= count) break
-    const splits: number[] = typeof listing.splits === 'string' ? JSON.parse(listing.splits) : listing.splits ?? [1]
+    const splits: number[] =
+      typeof listing.splits === 'string' ? JSON.parse(listing.splits) : (listing.splits ?? [1])
     try {
-      const { request } = await service.create(user, { listingId: listing.id, quantity: Math.min(...splits), maxPriceMinor: Math.round(listing.price_minor * 1.5) })
+      const { request } = await service.create(user, {
+        listingId: listing.id,
+        quantity: Math.min(...splits),
+        maxPriceMinor: Math.round(listing.price_minor * 1.5),
+      })
       requests.push(request.id)
     } catch {
       /** a listing the market just moved: take the next */

@@ -173,12 +173,21 @@ export function generateWorld(options: SimulationOptions): SimEvent[] {
   for (let i = 0; i < options.events; i++) {
     const importance = pickImportance(random())
     const watchers = Math.floor(random() * (importance + 1) * 1.5)
-    const startsAtS = random() < 0.2 ? -2 * HOUR_S + random() * 14 * HOUR_S : 12 * HOUR_S + random() * 30 * DAY_S
+    const startsAtS =
+      random() < 0.2 ? -2 * HOUR_S + random() * 14 * HOUR_S : 12 * HOUR_S + random() * 30 * DAY_S
     const onsaleAtS =
       random() < 0.1 && startsAtS > endS ? random() * endS : -DAY_S - random() * 60 * DAY_S
     const cancelled = random() < 0.02
     const baseRate = drawBaseRate(random, options.activitySpread)
-    const event: SimEvent = { importance, watchers, startsAtS, onsaleAtS, cancelled, baseRate, changes: new Float64Array(0) }
+    const event: SimEvent = {
+      importance,
+      watchers,
+      startsAtS,
+      onsaleAtS,
+      cancelled,
+      baseRate,
+      changes: new Float64Array(0),
+    }
     /** Non-homogeneous Poisson process by thinning */
     const times: number[] = []
     const maxRate = baseRate * MAX_MULTIPLIER
@@ -255,7 +264,8 @@ class Ledger {
         unseen++
       }
     })
-    const level = (n: number) => (this.byLevel[n].n ? this.byLevel[n].sum / this.byLevel[n].n : null)
+    const level = (n: number) =>
+      this.byLevel[n].n ? this.byLevel[n].sum / this.byLevel[n].n : null
     return {
       staleness: this.weights ? this.weighted / this.weights : 0,
       meanStaleness: this.count ? this.plain / this.count : 0,
@@ -327,7 +337,8 @@ function planInput(event: SimEvent, state: PlannerState, t: number): PlanInput {
 /** The quota scale from what the live pairs ask for (as the shell would, once a minute). */
 function fitScale(states: PlannerState[], quota: number) {
   let demand = 0
-  for (const state of states) if (!state.stopped && state.baseIntervalMs > 0) demand += 1000 / state.baseIntervalMs
+  for (const state of states)
+    if (!state.stopped && state.baseIntervalMs > 0) demand += 1000 / state.baseIntervalMs
   return quotaScale(demand, quota)
 }
 
@@ -358,7 +369,8 @@ function runPlanner(events: SimEvent[], options: SimulationOptions): PolicyResul
   let scale = fitScale(states, options.quota)
   for (const state of states) {
     if (state.stopped) continue
-    state.intervalMs = intervalFor(planInput(events[state.index], state, 0), start, scale).intervalMs ?? 0
+    state.intervalMs =
+      intervalFor(planInput(events[state.index], state, 0), start, scale).intervalMs ?? 0
     state.nextCheckAt = new Date(EPOCH_MS + Math.floor(random() * state.intervalMs))
   }
   const quotas = { [PLATFORM]: { perSecond: 0, remainingToday: null } }
@@ -374,7 +386,11 @@ function runPlanner(events: SimEvent[], options: SimulationOptions): PolicyResul
     for (const state of states) {
       if (state.stopped || state.nextCheckAt.getTime() > nowMs) continue
       state.priority = priorityOf(
-        { importance: events[state.index].importance, nextCheckAt: state.nextCheckAt, intervalMs: state.intervalMs },
+        {
+          importance: events[state.index].importance,
+          nextCheckAt: state.nextCheckAt,
+          intervalMs: state.intervalMs,
+        },
         now
       )
       due.push(state)
@@ -404,9 +420,11 @@ function runPlanner(events: SimEvent[], options: SimulationOptions): PolicyResul
 export function simulateScheduling(overrides: Partial<SimulationOptions> = {}): SimulationResult {
   const options: SimulationOptions = { ...DEFAULT_SIMULATION, ...overrides }
   for (const key of ['events', 'quota', 'durationS', 'tickS'] as const) {
-    if (!(options[key] > 0)) throw new RangeError(`${key} must be a positive number, got ${options[key]}`)
+    if (!(options[key] > 0))
+      throw new RangeError(`${key} must be a positive number, got ${options[key]}`)
   }
-  if (!(options.warmupS >= 0)) throw new RangeError(`warmupS must be zero or more, got ${options.warmupS}`)
+  if (!(options.warmupS >= 0))
+    throw new RangeError(`warmupS must be zero or more, got ${options.warmupS}`)
   const events = generateWorld(options)
   let changes = 0
   for (const event of events) for (const t of event.changes) if (t >= options.warmupS) changes++

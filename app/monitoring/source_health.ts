@@ -35,7 +35,13 @@ export class HealthRecorder {
     const key = `${platformId}|${hourOf(at).toISOString()}`
     let counter = this.#counters.get(key)
     if (!counter) {
-      counter = { ok: 0, failed: 0, blocked: 0, rate_limited: 0, latency: new Array(COLUMNS.length).fill(0) }
+      counter = {
+        ok: 0,
+        failed: 0,
+        blocked: 0,
+        rate_limited: 0,
+        latency: new Array(COLUMNS.length).fill(0),
+      }
       this.#counters.set(key, counter)
     }
     counter[kind]++
@@ -67,7 +73,11 @@ export class HealthRecorder {
       for (const column of ['ok', 'failed', 'blocked', 'rate_limited', ...COLUMNS]) {
         increments[column] = db.raw(`platform_check_stats.${column} + ?`, [row[column] as number])
       }
-      await db.table('platform_check_stats').insert(row).onConflict(['platform_id', 'bucket_start']).merge(increments)
+      await db
+        .table('platform_check_stats')
+        .insert(row)
+        .onConflict(['platform_id', 'bucket_start'])
+        .merge(increments)
     }
   }
 }
@@ -79,9 +89,10 @@ export function percentileFromBuckets(buckets: number[], share: number): number 
   const total = buckets.reduce((sum, count) => sum + count, 0)
   if (total === 0) return null
   let seen = 0
-  for (let index = 0; index < buckets.length; index++) {
-    seen += buckets[index]
-    if (seen / total >= share) return index < LATENCY_BOUNDS.length ? LATENCY_BOUNDS[index] : Number.POSITIVE_INFINITY
+  for (const [index, bucket] of buckets.entries()) {
+    seen += bucket
+    if (seen / total >= share)
+      return index < LATENCY_BOUNDS.length ? LATENCY_BOUNDS[index] : Number.POSITIVE_INFINITY
   }
   return Number.POSITIVE_INFINITY
 }
@@ -89,7 +100,10 @@ export function percentileFromBuckets(buckets: number[], share: number): number 
 export async function sourceHealth(now = new Date()) {
   const since = new Date(now.getTime() - 24 * 3_600_000)
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
-  const platforms = await db.from('platforms').orderBy('name').select('id', 'slug', 'name', 'enabled', 'requests_per_day')
+  const platforms = await db
+    .from('platforms')
+    .orderBy('name')
+    .select('id', 'slug', 'name', 'enabled', 'requests_per_day')
   const stats = await db.from('platform_check_stats').where('bucket_start', '>=', since)
   const sourceStates = await db
     .from('event_sources')
@@ -99,7 +113,11 @@ export async function sourceHealth(now = new Date()) {
   const failing = await db
     .from('event_sources')
     .join('events', 'events.id', 'event_sources.event_id')
-    .where((query) => query.whereIn('event_sources.state', ['blocked', 'paused']).orWhere('event_sources.consecutive_failures', '>', 0))
+    .where((query) =>
+      query
+        .whereIn('event_sources.state', ['blocked', 'paused'])
+        .orWhere('event_sources.consecutive_failures', '>', 0)
+    )
     .orderBy('event_sources.updated_at', 'desc')
     .limit(50)
     .select(
@@ -117,14 +135,19 @@ export async function sourceHealth(now = new Date()) {
     platforms: platforms.map((platform) => {
       const rows = stats.filter((row) => row.platform_id === platform.id)
       const sum = (column: string, from = since) =>
-        rows.filter((row) => new Date(row.bucket_start) >= from).reduce((total, row) => total + Number(row[column]), 0)
+        rows
+          .filter((row) => new Date(row.bucket_start) >= from)
+          .reduce((total, row) => total + Number(row[column]), 0)
       const ok = sum('ok')
       const failed = sum('failed') + sum('blocked') + sum('rate_limited')
       const buckets = COLUMNS.map((column) => sum(column))
       const states = Object.fromEntries(
-        sourceStates.filter((row) => row.platform_id === platform.id).map((row) => [row.state, Number(row.total)])
+        sourceStates
+          .filter((row) => row.platform_id === platform.id)
+          .map((row) => [row.state, Number(row.total)])
       )
-      const lastError = failing.find((row) => row.platform_id === platform.id && row.last_error)?.last_error ?? null
+      const lastError =
+        failing.find((row) => row.platform_id === platform.id && row.last_error)?.last_error ?? null
       return {
         id: platform.id,
         slug: platform.slug,
@@ -137,9 +160,18 @@ export async function sourceHealth(now = new Date()) {
           p95: percentileFromBuckets(buckets, 0.95),
           p99: percentileFromBuckets(buckets, 0.99),
         },
-        checksToday: sum('ok', dayStart) + sum('failed', dayStart) + sum('blocked', dayStart) + sum('rate_limited', dayStart),
+        checksToday:
+          sum('ok', dayStart) +
+          sum('failed', dayStart) +
+          sum('blocked', dayStart) +
+          sum('rate_limited', dayStart),
         dailyQuota: platform.requests_per_day,
-        sources: { active: states.active ?? 0, paused: states.paused ?? 0, blocked: states.blocked ?? 0, gone: states.gone ?? 0 },
+        sources: {
+          active: states.active ?? 0,
+          paused: states.paused ?? 0,
+          blocked: states.blocked ?? 0,
+          gone: states.gone ?? 0,
+        },
         lastError,
       }
     }),

@@ -15,7 +15,9 @@ export async function sourceSchedules(options: { platform?: string; limit?: numb
     .join('events', 'events.id', 'event_sources.event_id')
     .join('platforms', 'platforms.id', 'event_sources.platform_id')
     .whereNot('event_sources.state', 'gone')
-    .orderByRaw("case when event_sources.state = 'active' and event_sources.next_check_at is not null then 0 else 1 end")
+    .orderByRaw(
+      "case when event_sources.state = 'active' and event_sources.next_check_at is not null then 0 else 1 end"
+    )
     .orderBy('event_sources.next_check_at', 'asc')
     .orderBy('event_sources.id', 'asc')
     .limit(options.limit ?? 50)

@@ -3,7 +3,10 @@ import { buildAccountIssue } from '#notifications/message'
 import { createNotifications } from '#notifications/notification_service'
 
 /** A linked platform account whose credential the platform now rejects. */
-export async function notifyAccountRejected(input: { userId: number; accountId: number; platform: string; reason: string | null }, now = new Date()) {
+export async function notifyAccountRejected(
+  input: { userId: number; accountId: number; platform: string; reason: string | null },
+  now = new Date()
+) {
   const message = buildAccountIssue(
     {
       platform: input.platform,

@@ -14,7 +14,11 @@ import {
   priorityFromImportance,
   type NotificationMessage,
 } from '#notifications/message'
-import { createNotifications, type CreatedNotification, type NotifyInput } from '#notifications/notification_service'
+import {
+  createNotifications,
+  type CreatedNotification,
+  type NotifyInput,
+} from '#notifications/notification_service'
 import { fromDbTime } from '#purchasing/sql'
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)
@@ -24,11 +28,18 @@ function messageFor(row: any, now: Date): NotificationMessage {
   const options = {
     appUrl: hdtickets.url,
     now,
-    ...(row.importance !== null && row.importance !== undefined && row.type !== 'system_alert' ? { priority: priorityFromImportance(Number(row.importance)) } : {}),
+    ...(row.importance !== null && row.importance !== undefined && row.type !== 'system_alert'
+      ? { priority: priorityFromImportance(Number(row.importance)) }
+      : {}),
   }
   if (row.type === 'system_alert') {
     return buildSystemAlert(
-      { component: row.event_name ? `event ${row.event_name}` : String(reason.source ?? row.condition), detail: String(reason.text ?? row.condition) },
+      {
+        component: row.event_name
+          ? `event ${row.event_name}`
+          : String(reason.source ?? row.condition),
+        detail: String(reason.text ?? row.condition),
+      },
       { ...options, path: row.event_id ? `/events/${row.event_id}` : '/admin/sources' }
     )
   }
@@ -52,7 +63,8 @@ function messageFor(row: any, now: Date): NotificationMessage {
     return buildPriceAlert(
       {
         ...facts,
-        previousPriceMinor: typeof reason.previousPriceMinor === 'number' ? reason.previousPriceMinor : null,
+        previousPriceMinor:
+          typeof reason.previousPriceMinor === 'number' ? reason.previousPriceMinor : null,
         thresholdMinor: row.max_price_minor ?? null,
       },
       options
@@ -107,19 +119,29 @@ export async function alertInputs(where: (query: any) => void, now: Date): Promi
  * Notifies the given alerts that have no notification yet. `inline`: this
  * process (a worker) also starts sending at once, beside the queued job.
  */
-export async function notifyAlerts(alertIds: number[], now = new Date(), options: { inline?: boolean } = {}): Promise<CreatedNotification[]> {
+export async function notifyAlerts(
+  alertIds: number[],
+  now = new Date(),
+  options: { inline?: boolean } = {}
+): Promise<CreatedNotification[]> {
   if (alertIds.length === 0) return []
   const created: CreatedNotification[] = []
   for (let index = 0; index < alertIds.length; index += 500) {
     const batch = alertIds.slice(index, index + 500)
-    const inputs = await alertInputs((query) => query.whereIn('alerts.id', batch).whereNull('alerts.notified_at'), now)
+    const inputs = await alertInputs(
+      (query) => query.whereIn('alerts.id', batch).whereNull('alerts.notified_at'),
+      now
+    )
     created.push(...(await createNotifications(inputs, { now, inline: options.inline })))
   }
   return created
 }
 
 /** The sweep: alerts stored before `olderThan` whose notification was never created. */
-export async function notifyPendingAlerts(options: { olderThan: Date; now?: Date }): Promise<number> {
+export async function notifyPendingAlerts(options: {
+  olderThan: Date
+  now?: Date
+}): Promise<number> {
   const ids = (
     await db
       .from('alerts')

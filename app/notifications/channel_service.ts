@@ -72,20 +72,46 @@ export async function availableKinds(): Promise<ChannelKind[]> {
  * generated signing secret is returned here, once, so the receiver can
  * verify signatures; it is never returned again.
  */
-export async function addChannel(userId: number, input: { kind?: unknown; name?: unknown; config?: unknown }) {
+export async function addChannel(
+  userId: number,
+  input: { kind?: unknown; name?: unknown; config?: unknown }
+) {
   const registry = await channelRegistry()
   const errors: FieldError[] = []
   const kind = input.kind as ChannelKind
   if (!(CHANNEL_KINDS as readonly string[]).includes(String(input.kind)) || kind === 'inapp') {
-    throw new ChannelInvalid([{ field: 'kind', code: 'E_INVALID_KIND', message: `Choose one of: ${CHANNEL_KINDS.filter((k) => k !== 'inapp').join(', ')}` }])
+    throw new ChannelInvalid([
+      {
+        field: 'kind',
+        code: 'E_INVALID_KIND',
+        message: `Choose one of: ${CHANNEL_KINDS.filter((k) => k !== 'inapp').join(', ')}`,
+      },
+    ])
   }
   if (!registry.isAvailable(kind)) {
-    throw new ChannelInvalid([{ field: 'kind', code: 'E_KIND_UNAVAILABLE', message: `${kind} is not configured on this server` }])
+    throw new ChannelInvalid([
+      {
+        field: 'kind',
+        code: 'E_KIND_UNAVAILABLE',
+        message: `${kind} is not configured on this server`,
+      },
+    ])
   }
   const name = typeof input.name === 'string' ? input.name.trim() : ''
-  if (name.length < 1 || name.length > 120) errors.push({ field: 'name', code: 'E_REQUIRED', message: 'Give the channel a name (1–120 characters)' })
+  if (name.length < 1 || name.length > 120)
+    errors.push({
+      field: 'name',
+      code: 'E_REQUIRED',
+      message: 'Give the channel a name (1–120 characters)',
+    })
   const validation = await registry.get(kind).validateConfig(input.config)
-  if (!validation.ok) errors.push(...validation.errors.map((error) => ({ ...error, field: `config.${error.field}`.replace(/^config\.config$/, 'config') })))
+  if (!validation.ok)
+    errors.push(
+      ...validation.errors.map((error) => ({
+        ...error,
+        field: `config.${error.field}`.replace(/^config\.config$/, 'config'),
+      }))
+    )
   if (errors.length > 0) throw new ChannelInvalid(errors)
   const config = (validation as { ok: true; config: any }).config
   const generatedSecret =
@@ -101,21 +127,28 @@ export async function addChannel(userId: number, input: { kind?: unknown; name?:
     updated_at: now,
   })
   const row = await db.from('notification_channels').where('id', id).first()
-  return { channel: NotificationTransformer.channel(row, maskTarget(kind, config)), signingSecret: generatedSecret }
+  return {
+    channel: NotificationTransformer.channel(row, maskTarget(kind, config)),
+    signingSecret: generatedSecret,
+  }
 }
 
 export async function removeChannel(userId: number, id: number) {
   const deleted = await db.from('notification_channels').where({ id, user_id: userId }).delete()
-  if (!Number(Array.isArray(deleted) ? deleted[0] : deleted)) throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
+  if (!Number(Array.isArray(deleted) ? deleted[0] : deleted))
+    throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
 }
 
 /** Re-enables a channel a failure run switched off. */
 export async function enableChannel(userId: number, id: number) {
-  const updated = await db
-    .from('notification_channels')
-    .where({ id, user_id: userId })
-    .update({ disabled_at: null, disabled_reason: null, consecutive_failures: 0, failing_since: null })
-  if (!Number(Array.isArray(updated) ? updated[0] : updated)) throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
+  const updated = await db.from('notification_channels').where({ id, user_id: userId }).update({
+    disabled_at: null,
+    disabled_reason: null,
+    consecutive_failures: 0,
+    failing_since: null,
+  })
+  if (!Number(Array.isArray(updated) ? updated[0] : updated))
+    throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
 }
 
 export interface TestSendResult {
@@ -127,24 +160,49 @@ export interface TestSendResult {
 }
 
 /** Sends a test message now (not queued) and reports what the provider answered. */
-export async function testChannel(userId: number, id: number, now = new Date()): Promise<TestSendResult> {
+export async function testChannel(
+  userId: number,
+  id: number,
+  now = new Date()
+): Promise<TestSendResult> {
   const row = await db.from('notification_channels').where({ id, user_id: userId }).first()
   if (!row) throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
   const registry = await channelRegistry()
   const message = buildSystemAlert(
-    { component: `channel "${row.name}"`, detail: 'This is a test message from HDTickets: this channel works.', path: '/settings/notifications' },
+    {
+      component: `channel "${row.name}"`,
+      detail: 'This is a test message from HDTickets: this channel works.',
+      path: '/settings/notifications',
+    },
     { appUrl: hdtickets.url, now, priority: 'normal' }
   )
   message.title = 'HDTickets test message'
   const started = performance.now()
   try {
     const config = decryptSecret(row.encrypted_config, 'channel.config')
-    const { providerId } = await registry.get(row.kind).deliver(message, config, { idempotencyKey: `test:c${id}:${now.getTime()}`, now })
-    await db.from('notification_channels').where('id', id).update({ verified_at: dbTime(db.connection(), now) })
-    return { ok: true, providerId, error: null, errorCode: null, latencyMs: Math.round(performance.now() - started) }
+    const { providerId } = await registry
+      .get(row.kind)
+      .deliver(message, config, { idempotencyKey: `test:c${id}:${now.getTime()}`, now })
+    await db
+      .from('notification_channels')
+      .where('id', id)
+      .update({ verified_at: dbTime(db.connection(), now) })
+    return {
+      ok: true,
+      providerId,
+      error: null,
+      errorCode: null,
+      latencyMs: Math.round(performance.now() - started),
+    }
   } catch (error) {
     const typed = asDeliveryError(row.kind, error)
-    return { ok: false, providerId: null, error: typed.message, errorCode: typed.code, latencyMs: Math.round(performance.now() - started) }
+    return {
+      ok: false,
+      providerId: null,
+      error: typed.message,
+      errorCode: typed.code,
+      latencyMs: Math.round(performance.now() - started),
+    }
   }
 }
 
@@ -152,9 +210,17 @@ export async function testChannel(userId: number, id: number, now = new Date()):
 export async function recentAttempts(userId: number, limit = 30) {
   const rows = await db
     .from('notification_attempts')
-    .join('notification_deliveries', 'notification_deliveries.id', 'notification_attempts.delivery_id')
+    .join(
+      'notification_deliveries',
+      'notification_deliveries.id',
+      'notification_attempts.delivery_id'
+    )
     .join('notifications', 'notifications.id', 'notification_deliveries.notification_id')
-    .leftJoin('notification_channels', 'notification_channels.id', 'notification_deliveries.channel_id')
+    .leftJoin(
+      'notification_channels',
+      'notification_channels.id',
+      'notification_deliveries.channel_id'
+    )
     .where('notifications.user_id', userId)
     .orderBy('notification_attempts.id', 'desc')
     .limit(limit)

@@ -15,7 +15,12 @@ export abstract class DeliveryError extends Error {
   readonly channel: ChannelKind
   /** HTTP status (or SMTP reply code) the provider answered, when there was one */
   readonly status: number | null
-  constructor(channel: ChannelKind, code: string, message: string, options: { status?: number | null; cause?: unknown } = {}) {
+  constructor(
+    channel: ChannelKind,
+    code: string,
+    message: string,
+    options: { status?: number | null; cause?: unknown } = {}
+  ) {
     super(`${channel}: ${message}`, { cause: options.cause })
     this.name = new.target.name
     this.channel = channel
@@ -72,7 +77,10 @@ export function classifyHttpStatus(status: number): 'ok' | 'transient' | 'perman
 }
 
 /** Retry-After (seconds or HTTP date) → milliseconds, or null. */
-export function parseRetryAfter(value: string | string[] | undefined | null, now = Date.now()): number | null {
+export function parseRetryAfter(
+  value: string | string[] | undefined | null,
+  now = Date.now()
+): number | null {
   const text = Array.isArray(value) ? value[0] : value
   if (!text) return null
   if (/^\d+(\.\d+)?$/.test(text.trim())) return Math.round(Number(text.trim()) * 1000)
@@ -112,5 +120,10 @@ export function networkErrorCode(error: unknown): string | null {
 export function asDeliveryError(channel: ChannelKind, error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error
   const message = error instanceof Error ? error.message : String(error)
-  return new TransientDeliveryError(channel, 'unexpected', `unexpected error: ${message.slice(0, 300)}`, { cause: error })
+  return new TransientDeliveryError(
+    channel,
+    'unexpected',
+    `unexpected error: ${message.slice(0, 300)}`,
+    { cause: error }
+  )
 }

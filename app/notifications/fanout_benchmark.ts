@@ -37,10 +37,13 @@ export interface FanoutBenchmarkOptions {
   log?: (line: string) => void
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 
-async function stats(receiverUrl: string): Promise<{ received: number; arrivals: Record<string, number> }> {
+async function stats(
+  receiverUrl: string
+): Promise<{ received: number; arrivals: Record<string, number> }> {
   const response = await fetch(`${receiverUrl}/stats`)
   return (await response.json()) as any
 }
@@ -56,7 +59,10 @@ async function waitForArrivals(receiverUrl: string, ids: number[], timeoutMs: nu
 
 let sequence = 0
 /** Stores alerts as the alert service does (query builder, one insert) and returns their ids and the stored time. */
-async function storeAlerts(userIds: number[], count: number): Promise<{ ids: number[]; storedAt: number }> {
+async function storeAlerts(
+  userIds: number[],
+  count: number
+): Promise<{ ids: number[]; storedAt: number }> {
   const now = new Date()
   const rows = Array.from({ length: count }, (_, index) => {
     sequence++
@@ -74,7 +80,15 @@ async function storeAlerts(userIds: number[], count: number): Promise<{ ids: num
   })
   await db.table('alerts').multiInsert(rows)
   const storedAt = Date.now()
-  const ids = (await db.from('alerts').whereIn('dedupe_key', rows.map((row) => row.dedupe_key)).select('id')).map((row) => Number(row.id))
+  const ids = (
+    await db
+      .from('alerts')
+      .whereIn(
+        'dedupe_key',
+        rows.map((row) => row.dedupe_key)
+      )
+      .select('id')
+  ).map((row) => Number(row.id))
   return { ids, storedAt }
 }
 
@@ -88,7 +102,10 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
 
   // The receiver is on 127.0.0.1: the operator's allowance for private targets, as a lab install sets it.
   const registry = new ChannelRegistry({
-    settings: { ...notificationsConfig, webhooks: { ...notificationsConfig.webhooks, allowPrivate: true, allowHttp: true } },
+    settings: {
+      ...notificationsConfig,
+      webhooks: { ...notificationsConfig.webhooks, allowPrivate: true, allowHttp: true },
+    },
     vapidKeys: null,
   })
   useChannelRegistry(registry)
@@ -98,7 +115,14 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   const at = dbTime(db.connection(), new Date())
   const userIds: number[] = []
   for (let index = 0; index < options.users; index++) {
-    await db.table('users').insert({ email: `bench${index}@hdtickets.test`, password: 'x', role: 'member', timezone: 'UTC', created_at: at, updated_at: at })
+    await db.table('users').insert({
+      email: `bench${index}@hdtickets.test`,
+      password: 'x',
+      role: 'member',
+      timezone: 'UTC',
+      created_at: at,
+      updated_at: at,
+    })
   }
   for (const row of await db.from('users').select('id')) userIds.push(Number(row.id))
   await db.table('notification_channels').multiInsert(
@@ -106,7 +130,10 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
       user_id: userId,
       kind: 'webhook',
       name: 'bench receiver',
-      encrypted_config: encryptSecret({ url: `${options.receiverUrl}/hook`, secret: 'whsec_benchmark_secret_0123456789' }, 'channel.config'),
+      encrypted_config: encryptSecret(
+        { url: `${options.receiverUrl}/hook`, secret: 'whsec_benchmark_secret_0123456789' },
+        'channel.config'
+      ),
       consecutive_failures: 0,
       created_at: at,
       updated_at: at,
@@ -129,7 +156,9 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   }
   const burst = await waitForArrivals(options.receiverUrl, burstIds, 600_000)
   const burstCpu = process.cpuUsage(cpuStart)
-  const burstArrivals = burstIds.map((id) => burst.arrivals[id]).filter((value): value is number => value !== undefined)
+  const burstArrivals = burstIds
+    .map((id) => burst.arrivals[id])
+    .filter((value): value is number => value !== undefined)
   const lastArrival = Math.max(...burstArrivals)
   const perSecond = burstArrivals.length / ((lastArrival - firstStored) / 1000)
   log(`burst: ${burstArrivals.length}/${burstIds.length} delivered, ${round(perSecond)} per s`)
@@ -144,7 +173,10 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   for (let batch = 0; batch * 10 < options.pacedAlerts; batch++) {
     const due = started + batch * intervalMs
     if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()))
-    const { ids, storedAt } = await storeAlerts(userIds, Math.min(10, options.pacedAlerts - batch * 10))
+    const { ids, storedAt } = await storeAlerts(
+      userIds,
+      Math.min(10, options.pacedAlerts - batch * 10)
+    )
     for (const id of ids) stored.set(id, storedAt)
     await notifyAlerts(ids, new Date(), { inline: true })
     queuedMs.push(Date.now() - storedAt)
@@ -152,14 +184,21 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
   queuedMs.sort((a, b) => a - b)
   const paced = await waitForArrivals(options.receiverUrl, [...stored.keys()], 120_000)
   const latencies = [...stored]
-    .map(([id, storedAt]) => (paced.arrivals[id] === undefined ? null : paced.arrivals[id] - storedAt))
+    .map(([id, storedAt]) =>
+      paced.arrivals[id] === undefined ? null : paced.arrivals[id] - storedAt
+    )
     .filter((value): value is number => value !== null)
     .sort((a, b) => a - b)
   await worker.stop()
   await registry.close()
 
   const attempts = await db.from('notification_attempts').count('* as total').first()
-  const failed = await db.from('notification_deliveries').whereNot('status', 'sent').whereNot('channel_kind', 'inapp').count('* as total').first()
+  const failed = await db
+    .from('notification_deliveries')
+    .whereNot('status', 'sent')
+    .whereNot('channel_kind', 'inapp')
+    .count('* as total')
+    .first()
   return {
     webhook_deliveries_per_s: round(perSecond),
     alert_to_webhook_p50_ms: latencies.length ? round(percentile(latencies, 50)) : undefined,
@@ -167,14 +206,19 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions) {
     notification_fanout: {
       burst_alerts: burstIds.length,
       burst_delivered: burstArrivals.length,
-      burst_cpu_ms_per_delivery: round((burstCpu.user + burstCpu.system) / 1000 / Math.max(1, burstArrivals.length), 2),
+      burst_cpu_ms_per_delivery: round(
+        (burstCpu.user + burstCpu.system) / 1000 / Math.max(1, burstArrivals.length),
+        2
+      ),
       paced_alerts: stored.size,
       paced_delivered: latencies.length,
       paced_rate_per_s: round(rate),
       /** Alert stored → its notification, deliveries and job stored (the part before the queue) */
       paced_alert_to_queued_p50_ms: queuedMs.length ? round(percentile(queuedMs, 50)) : undefined,
       paced_alert_to_queued_p99_ms: queuedMs.length ? round(percentile(queuedMs, 99)) : undefined,
-      paced_alert_to_webhook_p90_ms: latencies.length ? round(percentile(latencies, 90)) : undefined,
+      paced_alert_to_webhook_p90_ms: latencies.length
+        ? round(percentile(latencies, 90))
+        : undefined,
       paced_alert_to_webhook_max_ms: latencies.length ? latencies[latencies.length - 1] : undefined,
       attempts_logged: Number(attempts?.total ?? 0),
       deliveries_not_sent: Number(failed?.total ?? 0),

@@ -118,7 +118,9 @@ export interface NotificationMessage<T extends NotificationType = NotificationTy
   digest?: DigestItem[]
 }
 
-export type AnyNotificationMessage = { [T in NotificationType]: NotificationMessage<T> }[NotificationType]
+export type AnyNotificationMessage = {
+  [T in NotificationType]: NotificationMessage<T>
+}[NotificationType]
 
 export interface BuildOptions {
   /** APP_URL (config hdtickets.url) */
@@ -169,7 +171,10 @@ function make<T extends NotificationType>(
     link: deepLink(options.appUrl, options.path ?? content.path),
     priority: options.priority ?? DEFAULT_PRIORITY[type],
     createdAt: options.now.toISOString(),
-    notificationId: options.notificationId === undefined || options.notificationId === null ? null : String(options.notificationId),
+    notificationId:
+      options.notificationId === undefined || options.notificationId === null
+        ? null
+        : String(options.notificationId),
     data,
   }
 }
@@ -180,14 +185,19 @@ export function seatLabel(facts: { section?: string | null; row?: string | null 
   return facts.row ? `Section ${facts.section}, row ${facts.row}` : `Section ${facts.section}`
 }
 
-export function priceLabel(minor: number | null | undefined, currency: string | null | undefined): string | null {
+export function priceLabel(
+  minor: number | null | undefined,
+  currency: string | null | undefined
+): string | null {
   if (minor === null || minor === undefined || !currency) return null
   return formatMoney(minor, currency)
 }
 
 function eventPath(data: { eventId?: number | null; listingId?: number | string | null }): string {
   if (!data.eventId) return '/alerts'
-  return data.listingId ? `/events/${data.eventId}?listing=${encodeURIComponent(String(data.listingId))}` : `/events/${data.eventId}`
+  return data.listingId
+    ? `/events/${data.eventId}?listing=${encodeURIComponent(String(data.listingId))}`
+    : `/events/${data.eventId}`
 }
 
 function sentence(parts: Array<string | null | undefined | false>, separator = ' · '): string {
@@ -198,7 +208,10 @@ function whenLabel(data: EventFacts | Partial<EventFacts>): string | null {
   return data.eventStartsAt ? formatDateTime(data.eventStartsAt, data.eventTimeZone ?? 'UTC') : null
 }
 
-export function buildTicketAvailable(data: NotificationDataMap['ticket_available'], options: BuildOptions) {
+export function buildTicketAvailable(
+  data: NotificationDataMap['ticket_available'],
+  options: BuildOptions
+) {
   const price = priceLabel(data.priceMinor, data.currency)
   const body = sentence([
     data.quantity ? plural(data.quantity, 'ticket') : 'Tickets',
@@ -207,7 +220,12 @@ export function buildTicketAvailable(data: NotificationDataMap['ticket_available
     data.platform ? `on ${data.platform}` : null,
     whenLabel(data),
   ])
-  return make('ticket_available', data, { title: `Tickets available: ${data.eventName}`, body, path: eventPath(data) }, options)
+  return make(
+    'ticket_available',
+    data,
+    { title: `Tickets available: ${data.eventName}`, body, path: eventPath(data) },
+    options
+  )
 }
 
 export function buildPriceAlert(data: NotificationDataMap['price_alert'], options: BuildOptions) {
@@ -215,7 +233,10 @@ export function buildPriceAlert(data: NotificationDataMap['price_alert'], option
   const previous = priceLabel(data.previousPriceMinor, data.currency)
   const threshold = priceLabel(data.thresholdMinor, data.currency)
   const dropped =
-    data.previousPriceMinor !== null && data.previousPriceMinor !== undefined && data.priceMinor !== null && data.priceMinor !== undefined
+    data.previousPriceMinor !== null &&
+    data.previousPriceMinor !== undefined &&
+    data.priceMinor !== null &&
+    data.priceMinor !== undefined
       ? data.priceMinor < data.previousPriceMinor
       : true
   const body = sentence([
@@ -228,12 +249,19 @@ export function buildPriceAlert(data: NotificationDataMap['price_alert'], option
   return make(
     'price_alert',
     data,
-    { title: `${dropped ? 'Price drop' : 'Price change'}: ${data.eventName}`, body, path: eventPath(data) },
+    {
+      title: `${dropped ? 'Price drop' : 'Price change'}: ${data.eventName}`,
+      body,
+      path: eventPath(data),
+    },
     options
   )
 }
 
-export function buildPurchaseSuccess(data: NotificationDataMap['purchase_success'], options: BuildOptions) {
+export function buildPurchaseSuccess(
+  data: NotificationDataMap['purchase_success'],
+  options: BuildOptions
+) {
   const body = sentence([
     plural(data.quantity, 'ticket'),
     seatLabel(data),
@@ -244,12 +272,19 @@ export function buildPurchaseSuccess(data: NotificationDataMap['purchase_success
   return make(
     'purchase_success',
     data,
-    { title: `Purchase confirmed: ${data.eventName}`, body, path: `/purchases/${data.purchaseRequestId}` },
+    {
+      title: `Purchase confirmed: ${data.eventName}`,
+      body,
+      path: `/purchases/${data.purchaseRequestId}`,
+    },
     options
   )
 }
 
-export function buildPurchaseFailed(data: NotificationDataMap['purchase_failed'], options: BuildOptions) {
+export function buildPurchaseFailed(
+  data: NotificationDataMap['purchase_failed'],
+  options: BuildOptions
+) {
   const total = priceLabel(data.totalMinor, data.currency)
   const body = sentence([
     data.reason,
@@ -260,27 +295,48 @@ export function buildPurchaseFailed(data: NotificationDataMap['purchase_failed']
   return make(
     'purchase_failed',
     data,
-    { title: `Purchase failed: ${data.eventName}`, body, path: `/purchases/${data.purchaseRequestId}` },
+    {
+      title: `Purchase failed: ${data.eventName}`,
+      body,
+      path: `/purchases/${data.purchaseRequestId}`,
+    },
     options
   )
 }
 
-export function buildAccountIssue(data: NotificationDataMap['account_issue'], options: BuildOptions) {
+export function buildAccountIssue(
+  data: NotificationDataMap['account_issue'],
+  options: BuildOptions
+) {
   const body = data.action ? `${data.issue}. ${data.action}` : data.issue
-  return make('account_issue', data, { title: `Action needed: your ${data.platform} account`, body, path: '/accounts' }, options)
+  return make(
+    'account_issue',
+    data,
+    { title: `Action needed: your ${data.platform} account`, body, path: '/accounts' },
+    options
+  )
 }
 
 export function buildSystemAlert(data: NotificationDataMap['system_alert'], options: BuildOptions) {
   return make(
     'system_alert',
     data,
-    { title: `System alert: ${data.component}`, body: data.detail, path: data.path ?? '/admin/sources' },
+    {
+      title: `System alert: ${data.component}`,
+      body: data.detail,
+      path: data.path ?? '/admin/sources',
+    },
     options
   )
 }
 
 /** One builder per type, for callers holding a type and its data (a job payload). */
-export const MESSAGE_BUILDERS: { [T in NotificationType]: (data: NotificationDataMap[T], options: BuildOptions) => NotificationMessage<T> } = {
+export const MESSAGE_BUILDERS: {
+  [T in NotificationType]: (
+    data: NotificationDataMap[T],
+    options: BuildOptions
+  ) => NotificationMessage<T>
+} = {
   ticket_available: buildTicketAvailable,
   price_alert: buildPriceAlert,
   purchase_success: buildPurchaseSuccess,
@@ -289,8 +345,15 @@ export const MESSAGE_BUILDERS: { [T in NotificationType]: (data: NotificationDat
   system_alert: buildSystemAlert,
 }
 
-export function buildMessage<T extends NotificationType>(type: T, data: NotificationDataMap[T], options: BuildOptions): NotificationMessage<T> {
-  const builder = MESSAGE_BUILDERS[type] as (data: NotificationDataMap[T], options: BuildOptions) => NotificationMessage<T>
+export function buildMessage<T extends NotificationType>(
+  type: T,
+  data: NotificationDataMap[T],
+  options: BuildOptions
+): NotificationMessage<T> {
+  const builder = MESSAGE_BUILDERS[type] as (
+    data: NotificationDataMap[T],
+    options: BuildOptions
+  ) => NotificationMessage<T>
   if (!builder) throw new Error(`unknown notification type: ${type}`)
   return builder(data, options)
 }
@@ -307,21 +370,28 @@ export function messageFacts(message: NotificationMessage): Array<[label: string
   if (message.digest?.length) return []
   const facts: Array<[string, string | null | undefined]> = []
   const data = message.data as Record<string, unknown>
-  const str = (key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null)
+  const str = (key: string) =>
+    typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null
   const num = (key: string) => (typeof data[key] === 'number' ? (data[key] as number) : null)
   const currency = str('currency')
 
   if (str('eventName')) facts.push(['Event', str('eventName')])
-  if (str('eventStartsAt')) facts.push(['When', formatDateTime(str('eventStartsAt')!, str('eventTimeZone') ?? 'UTC')])
+  if (str('eventStartsAt'))
+    facts.push(['When', formatDateTime(str('eventStartsAt')!, str('eventTimeZone') ?? 'UTC')])
   if (str('venue')) facts.push(['Venue', str('venue')])
-  if (data.listingId !== undefined && data.listingId !== null) facts.push(['Listing', String(data.listingId)])
+  if (data.listingId !== undefined && data.listingId !== null)
+    facts.push(['Listing', String(data.listingId)])
   if (str('section')) facts.push(['Section', str('section')])
   if (str('row')) facts.push(['Row', str('row')])
   if (num('quantity') !== null) facts.push(['Quantity', String(num('quantity'))])
-  if (currency && num('priceMinor') !== null) facts.push(['Price', `${formatMoney(num('priceMinor')!, currency)} each`])
-  if (currency && num('previousPriceMinor') !== null) facts.push(['Previous price', formatMoney(num('previousPriceMinor')!, currency)])
-  if (currency && num('thresholdMinor') !== null) facts.push(['Your limit', formatMoney(num('thresholdMinor')!, currency)])
-  if (currency && num('totalMinor') !== null) facts.push(['Total', formatMoney(num('totalMinor')!, currency)])
+  if (currency && num('priceMinor') !== null)
+    facts.push(['Price', `${formatMoney(num('priceMinor')!, currency)} each`])
+  if (currency && num('previousPriceMinor') !== null)
+    facts.push(['Previous price', formatMoney(num('previousPriceMinor')!, currency)])
+  if (currency && num('thresholdMinor') !== null)
+    facts.push(['Your limit', formatMoney(num('thresholdMinor')!, currency)])
+  if (currency && num('totalMinor') !== null)
+    facts.push(['Total', formatMoney(num('totalMinor')!, currency)])
   if (str('platform')) facts.push(['Platform', str('platform')])
   if (str('orderId')) facts.push(['Order', str('orderId')])
   if (str('reason')) facts.push(['Reason', str('reason')])

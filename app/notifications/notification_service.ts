@@ -33,7 +33,11 @@ import type { ChannelKind } from '#models/notification_channel'
 import type { NotificationType } from '#models/notification'
 import { idempotencyKeyFor } from '#notifications/channels/contract'
 import { buildAccountIssue, type NotificationMessage } from '#notifications/message'
-import { asDeliveryError, PermanentDeliveryError, TransientDeliveryError } from '#notifications/errors'
+import {
+  asDeliveryError,
+  PermanentDeliveryError,
+  TransientDeliveryError,
+} from '#notifications/errors'
 import {
   buildDigest,
   nextEscalation,
@@ -79,7 +83,9 @@ export interface CreatedNotification {
 /** Retry delays per kind: webhooks over hours (config), people's channels within the hour. */
 const HUMAN_RETRY_SCHEDULE_MS = [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000]
 function retrySchedule(kind: ChannelKind): readonly number[] {
-  return kind === 'webhook' || kind === 'slack' || kind === 'discord' ? notificationsConfig.webhooks.retryScheduleMs : HUMAN_RETRY_SCHEDULE_MS
+  return kind === 'webhook' || kind === 'slack' || kind === 'discord'
+    ? notificationsConfig.webhooks.retryScheduleMs
+    : HUMAN_RETRY_SCHEDULE_MS
 }
 
 /** Notifications per DeliverNotification job (a check's alerts go out together). */
@@ -90,7 +96,10 @@ export const SENDING_LEASE_MS = 5 * 60_000
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)
 
-function resolveRuleChannels(ruleChannels: Array<number | string>, channels: UserChannel[]): number[] {
+function resolveRuleChannels(
+  ruleChannels: Array<number | string>,
+  channels: UserChannel[]
+): number[] {
   const ids = new Set<number>()
   for (const entry of ruleChannels) {
     if (typeof entry === 'number' || /^\d+$/.test(String(entry))) {
@@ -106,14 +115,22 @@ function resolveRuleChannels(ruleChannels: Array<number | string>, channels: Use
 async function loadRecipients(userIds: number[]) {
   const [users, prefRows, channelRows] = await Promise.all([
     db.from('users').whereIn('id', userIds).select('id', 'timezone'),
-    db.from('notification_preferences').whereIn('user_id', userIds).select('user_id', 'preferences'),
-    db.from('notification_channels').whereIn('user_id', userIds).select('id', 'user_id', 'kind', 'disabled_at'),
+    db
+      .from('notification_preferences')
+      .whereIn('user_id', userIds)
+      .select('user_id', 'preferences'),
+    db
+      .from('notification_channels')
+      .whereIn('user_id', userIds)
+      .select('id', 'user_id', 'kind', 'disabled_at'),
   ])
   const preferences = new Map<number, NotificationPreferences>()
-  for (const user of users) preferences.set(user.id, { ...DEFAULT_PREFERENCES, timeZone: user.timezone ?? 'UTC' })
+  for (const user of users)
+    preferences.set(user.id, { ...DEFAULT_PREFERENCES, timeZone: user.timezone ?? 'UTC' })
   for (const row of prefRows) {
     const base = preferences.get(row.user_id)
-    if (base) preferences.set(row.user_id, { ...base, ...parse(row.preferences), timeZone: base.timeZone })
+    if (base)
+      preferences.set(row.user_id, { ...base, ...parse(row.preferences), timeZone: base.timeZone })
   }
   const channels = new Map<number, UserChannel[]>()
   for (const row of channelRows) {
@@ -136,16 +153,24 @@ export async function createNotifications(
 ): Promise<CreatedNotification[]> {
   if (inputs.length === 0) return []
   const now = options.now ?? new Date()
-  const { preferences, channels } = await loadRecipients([...new Set(inputs.map((input) => input.userId))])
+  const { preferences, channels } = await loadRecipients([
+    ...new Set(inputs.map((input) => input.userId)),
+  ])
   const created: CreatedNotification[] = []
   /** The rows as inserted, for the live push after commit (no second read) */
   const stored = new Map<number, Record<string, unknown>>()
 
   await db.transaction(async (trx) => {
     const at = dbTime(trx, now)
-    const alertIds = inputs.map((input) => input.alertId).filter((id): id is number => typeof id === 'number')
+    const alertIds = inputs
+      .map((input) => input.alertId)
+      .filter((id): id is number => typeof id === 'number')
     const already = new Set(
-      alertIds.length ? (await trx.from('notifications').whereIn('alert_id', alertIds).select('alert_id')).map((row) => Number(row.alert_id)) : []
+      alertIds.length
+        ? (await trx.from('notifications').whereIn('alert_id', alertIds).select('alert_id')).map(
+            (row) => Number(row.alert_id)
+          )
+        : []
     )
     const deliveries: Record<string, unknown>[] = []
     const escalations: Record<string, unknown>[] = []
@@ -182,18 +207,28 @@ export async function createNotifications(
         created_at: at,
         updated_at: at,
       })
-      const entry: CreatedNotification = { id, userId: input.userId, alertId: input.alertId ?? null, dueNow: 0, heldUntil: null }
+      const entry: CreatedNotification = {
+        id,
+        userId: input.userId,
+        alertId: input.alertId ?? null,
+        dueNow: 0,
+        heldUntil: null,
+      }
       created.push(entry)
       if (input.inAppOnly) continue
 
-      const userChannels = (channels.get(input.userId) ?? []).filter((channel) => channel.kind !== 'inapp')
+      const userChannels = (channels.get(input.userId) ?? []).filter(
+        (channel) => channel.kind !== 'inapp'
+      )
       const prefs = preferences.get(input.userId)!
       // A rule's own list (beyond "inapp", which every rule has by default and is always on) replaces the preference.
-      const explicit = (input.ruleChannels ?? []).filter((entry) => entry !== 'inapp')
+      const explicit = (input.ruleChannels ?? []).filter((kind) => kind !== 'inapp')
       const chosen = explicit.length ? resolveRuleChannels(explicit, userChannels) : null
       const plan = planDeliveries({
         message,
-        preferences: chosen ? { ...prefs, types: { ...prefs.types, [message.type]: chosen } } : prefs,
+        preferences: chosen
+          ? { ...prefs, types: { ...prefs.types, [message.type]: chosen } }
+          : prefs,
         channels: userChannels,
         now,
       })
@@ -207,12 +242,18 @@ export async function createNotifications(
           mode: planned.mode,
           attempts: 0,
           send_at: dbTime(trx, planned.sendAt),
-          digest_key: planned.digestWindow ? `c${planned.id}:${planned.digestWindow.end.getTime()}` : null,
+          digest_key: planned.digestWindow
+            ? `c${planned.id}:${planned.digestWindow.end.getTime()}`
+            : null,
           created_at: at,
           updated_at: at,
         })
         if (planned.mode === 'now') entry.dueNow++
-        else if (planned.mode === 'deferred' && (!entry.heldUntil || planned.sendAt < entry.heldUntil)) entry.heldUntil = planned.sendAt
+        else if (
+          planned.mode === 'deferred' &&
+          (!entry.heldUntil || planned.sendAt < entry.heldUntil)
+        )
+          entry.heldUntil = planned.sendAt
       }
       for (const skipped of plan.skipped) {
         if (skipped.reason.startsWith('escalation')) continue
@@ -244,13 +285,18 @@ export async function createNotifications(
     if (escalations.length) await trx.table('notification_escalations').insert(escalations)
     if (alertIds.length) {
       for (let index = 0; index < alertIds.length; index += 500) {
-        await trx.from('alerts').whereIn('id', alertIds.slice(index, index + 500)).whereNull('notified_at').update({ notified_at: now })
+        await trx
+          .from('alerts')
+          .whereIn('id', alertIds.slice(index, index + 500))
+          .whereNull('notified_at')
+          .update({ notified_at: now })
       }
     }
   })
 
   await afterCommit(created, stored, now)
-  if (options.inline) deliverInline(created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id))
+  if (options.inline)
+    deliverInline(created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id))
   return created
 }
 
@@ -269,7 +315,12 @@ function deliverInline(notificationIds: number[]) {
     if (inlineInFlight >= INLINE_LIMIT) return
     inlineInFlight++
     deliverDue(id)
-      .catch((error) => logger.warn({ err: error, notificationId: id }, 'inline delivery failed; the queued job retries it'))
+      .catch((error) =>
+        logger.warn(
+          { err: error, notificationId: id },
+          'inline delivery failed; the queued job retries it'
+        )
+      )
       .finally(() => {
         inlineInFlight--
       })
@@ -277,20 +328,31 @@ function deliverInline(notificationIds: number[]) {
 }
 
 /** Live push to open pages, then the delivery jobs. */
-async function afterCommit(created: CreatedNotification[], stored: Map<number, Record<string, unknown>>, now: Date) {
+async function afterCommit(
+  created: CreatedNotification[],
+  stored: Map<number, Record<string, unknown>>,
+  now: Date
+) {
   if (created.length === 0) return
   for (const entry of created) {
     const row = stored.get(entry.id)
-    if (row) publishToUser(entry.userId, { kind: 'notification', notification: NotificationTransformer.row(row) })
+    if (row)
+      publishToUser(entry.userId, {
+        kind: 'notification',
+        notification: NotificationTransformer.row(row),
+      })
   }
   const { default: DeliverNotification } = await deliverJob()
   const dueNow = created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id)
   const batches: Array<{ notificationIds: number[] }> = []
-  for (let index = 0; index < dueNow.length; index += JOB_BATCH) batches.push({ notificationIds: dueNow.slice(index, index + JOB_BATCH) })
+  for (let index = 0; index < dueNow.length; index += JOB_BATCH)
+    batches.push({ notificationIds: dueNow.slice(index, index + JOB_BATCH) })
   if (batches.length) await DeliverNotification.dispatchMany(batches)
   for (const entry of created) {
     if (entry.heldUntil) {
-      await DeliverNotification.dispatch({ notificationId: entry.id }).in(Math.max(0, entry.heldUntil.getTime() - now.getTime()))
+      await DeliverNotification.dispatch({ notificationId: entry.id }).in(
+        Math.max(0, entry.heldUntil.getTime() - now.getTime())
+      )
     }
   }
 }
@@ -327,15 +389,24 @@ async function claim(deliveryId: number, now: Date): Promise<boolean> {
     .where('id', deliveryId)
     .where((query) => {
       query
-        .where((queued) => queued.where('status', 'queued').where('send_at', '<=', dbTime(client, now)))
-        .orWhere((stale) => stale.where('status', 'sending').where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS))))
+        .where((queued) =>
+          queued.where('status', 'queued').where('send_at', '<=', dbTime(client, now))
+        )
+        .orWhere((stale) =>
+          stale
+            .where('status', 'sending')
+            .where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS)))
+        )
     })
     .update({ status: 'sending', updated_at: dbTime(client, now) })
   return affectedRows(updated) === 1
 }
 
 /** Delivers every due delivery of a notification (the DeliverNotification job). */
-export async function deliverDue(notificationId: number, now = new Date()): Promise<DeliveryOutcome[]> {
+export async function deliverDue(
+  notificationId: number,
+  now = new Date()
+): Promise<DeliveryOutcome[]> {
   const client = db.connection()
   const due = await client
     .from('notification_deliveries')
@@ -343,8 +414,14 @@ export async function deliverDue(notificationId: number, now = new Date()): Prom
     .whereIn('mode', ['now', 'deferred', 'escalation'])
     .where((query) => {
       query
-        .where((queued) => queued.where('status', 'queued').where('send_at', '<=', dbTime(client, now)))
-        .orWhere((stale) => stale.where('status', 'sending').where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS))))
+        .where((queued) =>
+          queued.where('status', 'queued').where('send_at', '<=', dbTime(client, now))
+        )
+        .orWhere((stale) =>
+          stale
+            .where('status', 'sending')
+            .where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS)))
+        )
     })
     .select('id')
   const outcomes = await Promise.all(due.map((row) => deliverOne(Number(row.id), now)))
@@ -352,7 +429,10 @@ export async function deliverDue(notificationId: number, now = new Date()): Prom
 }
 
 /** Sends one delivery if this run can claim it; null when another run has it or it is not due. */
-export async function deliverOne(deliveryId: number, now = new Date()): Promise<DeliveryOutcome | null> {
+export async function deliverOne(
+  deliveryId: number,
+  now = new Date()
+): Promise<DeliveryOutcome | null> {
   if (!(await claim(deliveryId, now))) return null
   // One read for the delivery, its notification and its channel.
   const joined = await db
@@ -361,30 +441,55 @@ export async function deliverOne(deliveryId: number, now = new Date()): Promise<
     .leftJoin('notification_channels as c', 'c.id', 'd.channel_id')
     .where('d.id', deliveryId)
     .select(
-      'd.id', 'd.notification_id', 'd.idempotency_key', 'd.attempts',
-      'n.id as n_id', 'n.user_id as n_user_id', 'n.alert_id as n_alert_id', 'n.type as n_type', 'n.title as n_title', 'n.body as n_body',
-      'n.link as n_link', 'n.priority as n_priority', 'n.data as n_data', 'n.created_at as n_created_at',
-      'c.id as c_id', 'c.user_id as c_user_id', 'c.kind as c_kind', 'c.name as c_name', 'c.encrypted_config as c_encrypted_config',
-      'c.verified_at as c_verified_at', 'c.disabled_at as c_disabled_at', 'c.consecutive_failures as c_consecutive_failures',
+      'd.id',
+      'd.notification_id',
+      'd.idempotency_key',
+      'd.attempts',
+      'n.id as n_id',
+      'n.user_id as n_user_id',
+      'n.alert_id as n_alert_id',
+      'n.type as n_type',
+      'n.title as n_title',
+      'n.body as n_body',
+      'n.link as n_link',
+      'n.priority as n_priority',
+      'n.data as n_data',
+      'n.created_at as n_created_at',
+      'c.id as c_id',
+      'c.user_id as c_user_id',
+      'c.kind as c_kind',
+      'c.name as c_name',
+      'c.encrypted_config as c_encrypted_config',
+      'c.verified_at as c_verified_at',
+      'c.disabled_at as c_disabled_at',
+      'c.consecutive_failures as c_consecutive_failures',
       'c.failing_since as c_failing_since'
     )
     .first()
   const pick = (prefix: string): any =>
     joined[`${prefix}id`] === null || joined[`${prefix}id`] === undefined
       ? null
-      : Object.fromEntries(Object.entries(joined).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value]))
+      : Object.fromEntries(
+          Object.entries(joined)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value])
+        )
   const delivery = joined
   const notification = pick('n_')
   const channel = pick('c_')
   const skip = async (reason: string): Promise<DeliveryOutcome> => {
-    await db.from('notification_deliveries').where('id', deliveryId).update({ status: 'skipped', last_error: reason, updated_at: dbTime(db.connection(), now) })
+    await db
+      .from('notification_deliveries')
+      .where('id', deliveryId)
+      .update({ status: 'skipped', last_error: reason, updated_at: dbTime(db.connection(), now) })
     return { outcome: 'skipped', deliveryId, reason }
   }
   if (!notification) return skip('notification deleted')
   if (!channel) return skip('channel removed')
   if (channel.disabled_at) return skip('channel disabled')
   const registry = await channelRegistry()
-  if (!registry.isAvailable(channel.kind)) return skip(`${channel.kind} is not configured on this server`)
+  if (!registry.isAvailable(channel.kind))
+    return skip(`${channel.kind} is not configured on this server`)
   const message = messageFromRow(notification)
   const result = await attempt(channel, message, delivery.idempotency_key, now)
   return recordResult([delivery], channel, result, now, notification)
@@ -394,15 +499,23 @@ type AttemptResult =
   | { ok: true; providerId: string | null; latencyMs: number }
   | { ok: false; error: PermanentDeliveryError | TransientDeliveryError; latencyMs: number }
 
-async function attempt(channel: any, message: NotificationMessage, idempotencyKey: string, now: Date): Promise<AttemptResult> {
+async function attempt(
+  channel: any,
+  message: NotificationMessage,
+  idempotencyKey: string,
+  now: Date
+): Promise<AttemptResult> {
   const registry = await channelRegistry()
   const started = performance.now()
   try {
     const config = decryptSecret<unknown>(channel.encrypted_config, 'channel.config')
-    const { providerId } = await registry.get(channel.kind).deliver(message, config, { idempotencyKey, now })
+    const { providerId } = await registry
+      .get(channel.kind)
+      .deliver(message, config, { idempotencyKey, now })
     return { ok: true, providerId, latencyMs: Math.round(performance.now() - started) }
   } catch (error) {
-    const typed = asDeliveryError(channel.kind, error) as PermanentDeliveryError | TransientDeliveryError
+    const typed = asDeliveryError(channel.kind, error) as
+      PermanentDeliveryError | TransientDeliveryError
     return { ok: false, error: typed, latencyMs: Math.round(performance.now() - started) }
   }
 }
@@ -412,7 +525,13 @@ async function attempt(channel: any, message: NotificationMessage, idempotencyKe
  * moves them on (sent / queued for a retry / failed), and keeps the
  * channel's failure run.
  */
-async function recordResult(deliveries: any[], channel: any, result: AttemptResult, now: Date, notification?: any): Promise<DeliveryOutcome> {
+async function recordResult(
+  deliveries: any[],
+  channel: any,
+  result: AttemptResult,
+  now: Date,
+  notification?: any
+): Promise<DeliveryOutcome> {
   const client = db.connection()
   const at = dbTime(client, now)
   const ids = deliveries.map((delivery) => Number(delivery.id))
@@ -423,8 +542,12 @@ async function recordResult(deliveries: any[], channel: any, result: AttemptResu
     deliveries.map((delivery) => ({
       delivery_id: delivery.id,
       attempt: Number(delivery.attempts) + 1,
-      status: result.ok ? 'sent' : result.error instanceof PermanentDeliveryError ? 'permanent' : 'transient',
-      provider_id: result.ok ? result.providerId?.slice(0, 191) ?? null : null,
+      status: result.ok
+        ? 'sent'
+        : result.error instanceof PermanentDeliveryError
+          ? 'permanent'
+          : 'transient',
+      provider_id: result.ok ? (result.providerId?.slice(0, 191) ?? null) : null,
       error_code: result.ok ? null : result.error.code.slice(0, 64),
       error: errorText,
       latency_ms: result.latencyMs,
@@ -433,28 +556,50 @@ async function recordResult(deliveries: any[], channel: any, result: AttemptResu
   )
 
   if (result.ok) {
-    await client.from('notification_deliveries').whereIn('id', ids).update({
-      status: 'sent',
-      attempts,
-      provider_id: result.providerId?.slice(0, 191) ?? null,
-      latency_ms: result.latencyMs,
-      last_error: null,
-      delivered_at: at,
-      updated_at: at,
-    })
-    if (Number(channel.consecutive_failures) !== 0 || channel.failing_since || !channel.verified_at) {
+    await client
+      .from('notification_deliveries')
+      .whereIn('id', ids)
+      .update({
+        status: 'sent',
+        attempts,
+        provider_id: result.providerId?.slice(0, 191) ?? null,
+        latency_ms: result.latencyMs,
+        last_error: null,
+        delivered_at: at,
+        updated_at: at,
+      })
+    if (
+      Number(channel.consecutive_failures) !== 0 ||
+      channel.failing_since ||
+      !channel.verified_at
+    ) {
       await client
         .from('notification_channels')
         .where('id', channel.id)
-        .update({ consecutive_failures: 0, failing_since: null, verified_at: channel.verified_at ?? at })
+        .update({
+          consecutive_failures: 0,
+          failing_since: null,
+          verified_at: channel.verified_at ?? at,
+        })
     }
     if (notification) {
       publishToUser(notification.user_id, {
         kind: 'delivery',
-        delivery: { notificationId: Number(notification.id), alertId: notification.alert_id === null ? null : Number(notification.alert_id), channelKind: channel.kind, channelName: channel.name, deliveredAt: now.toISOString() },
+        delivery: {
+          notificationId: Number(notification.id),
+          alertId: notification.alert_id === null ? null : Number(notification.alert_id),
+          channelKind: channel.kind,
+          channelName: channel.name,
+          deliveredAt: now.toISOString(),
+        },
       })
     }
-    return { outcome: 'sent', deliveryId: ids[0], providerId: result.providerId, latencyMs: result.latencyMs }
+    return {
+      outcome: 'sent',
+      deliveryId: ids[0],
+      providerId: result.providerId,
+      latencyMs: result.latencyMs,
+    }
   }
 
   const error = result.error
@@ -467,36 +612,71 @@ async function recordResult(deliveries: any[], channel: any, result: AttemptResu
 
   let outcome: DeliveryOutcome
   if (error instanceof TransientDeliveryError) {
-    const delayMs = retryDelayMs(attempts, { schedule: retrySchedule(channel.kind), retryAfterMs: error.retryAfterMs })
+    const delayMs = retryDelayMs(attempts, {
+      schedule: retrySchedule(channel.kind),
+      retryAfterMs: error.retryAfterMs,
+    })
     if (delayMs !== null) {
-      await client.from('notification_deliveries').whereIn('id', ids).update({
-        status: 'queued',
-        attempts,
-        last_error: errorText,
-        send_at: dbTime(client, new Date(now.getTime() + delayMs)),
-        updated_at: at,
-      })
+      await client
+        .from('notification_deliveries')
+        .whereIn('id', ids)
+        .update({
+          status: 'queued',
+          attempts,
+          last_error: errorText,
+          send_at: dbTime(client, new Date(now.getTime() + delayMs)),
+          updated_at: at,
+        })
       outcome = { outcome: 'retry', deliveryId: ids[0], delayMs, error: errorText! }
     } else {
-      await client.from('notification_deliveries').whereIn('id', ids).update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
+      await client
+        .from('notification_deliveries')
+        .whereIn('id', ids)
+        .update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
       outcome = { outcome: 'failed', deliveryId: ids[0], error: errorText! }
     }
   } else {
-    await client.from('notification_deliveries').whereIn('id', ids).update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
+    await client
+      .from('notification_deliveries')
+      .whereIn('id', ids)
+      .update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
     outcome = { outcome: 'failed', deliveryId: ids[0], error: errorText! }
     if (error.code === 'subscription_gone') {
-      await removeChannel(channel, 'the browser unsubscribed (the push service answered that the subscription is gone)', now)
+      await removeChannel(
+        channel,
+        'the browser unsubscribed (the push service answered that the subscription is gone)',
+        now
+      )
       return outcome
     }
     if (error.channelAtFault) {
-      await disableChannel(channel, `Permanent delivery failure: ${error.message}`.slice(0, 500), now)
+      await disableChannel(
+        channel,
+        `Permanent delivery failure: ${error.message}`.slice(0, 500),
+        now
+      )
       return outcome
     }
-    logger.error({ channelKind: channel.kind, code: error.code }, 'notification provider refused a delivery: %s', error.message)
+    logger.error(
+      { channelKind: channel.kind, code: error.code },
+      'notification provider refused a delivery: %s',
+      error.message
+    )
   }
   const { webhooks } = notificationsConfig
-  if (shouldDisable(failures, { threshold: webhooks.disableAfterFailures, failingSince, now, minFailingMs: webhooks.minFailingMs })) {
-    await disableChannel(channel, `Disabled after ${failures} failed deliveries in a row: ${error.message}`.slice(0, 500), now)
+  if (
+    shouldDisable(failures, {
+      threshold: webhooks.disableAfterFailures,
+      failingSince,
+      now,
+      minFailingMs: webhooks.minFailingMs,
+    })
+  ) {
+    await disableChannel(
+      channel,
+      `Disabled after ${failures} failed deliveries in a row: ${error.message}`.slice(0, 500),
+      now
+    )
   }
   return outcome
 }
@@ -510,13 +690,23 @@ export async function disableChannel(channel: any, reason: string, now: Date) {
     .whereNull('disabled_at')
     .update({ disabled_at: dbTime(client, now), disabled_reason: reason })
   if (affectedRows(updated) !== 1) return
-  await tellOwner(channel, `Notifications to "${channel.name}" (${channel.kind}) are switched off: ${reason}`, 'Check the settings under Settings → Notifications, then re-enable or replace the channel', now)
+  await tellOwner(
+    channel,
+    `Notifications to "${channel.name}" (${channel.kind}) are switched off: ${reason}`,
+    'Check the settings under Settings → Notifications, then re-enable or replace the channel',
+    now
+  )
 }
 
 /** A push subscription the service says is gone: removed, owner told. */
 async function removeChannel(channel: any, reason: string, now: Date) {
   await db.from('notification_channels').where('id', channel.id).delete()
-  await tellOwner(channel, `Removed the ${channel.kind} channel "${channel.name}": ${reason}`, 'Subscribe this browser again under Settings → Notifications', now)
+  await tellOwner(
+    channel,
+    `Removed the ${channel.kind} channel "${channel.name}": ${reason}`,
+    'Subscribe this browser again under Settings → Notifications',
+    now
+  )
 }
 
 async function tellOwner(channel: any, issue: string, action: string, now: Date) {
@@ -551,14 +741,36 @@ export async function sendDigests(now = new Date()): Promise<{ digests: number; 
       .where('send_at', '<=', dbTime(client, now))
       .update({ status: 'sending', updated_at: dbTime(client, now) })
     if (affectedRows(claimed) === 0) continue
-    const rows = await client.from('notification_deliveries').where('digest_key', digestKey).where('status', 'sending')
-    const channel = await client.from('notification_channels').where('id', rows[0].channel_id).first()
+    const rows = await client
+      .from('notification_deliveries')
+      .where('digest_key', digestKey)
+      .where('status', 'sending')
+    const channel = await client
+      .from('notification_channels')
+      .where('id', rows[0].channel_id)
+      .first()
     const at = dbTime(client, now)
     if (!channel || channel.disabled_at) {
-      await client.from('notification_deliveries').whereIn('id', rows.map((row) => row.id)).update({ status: 'skipped', last_error: channel ? 'channel disabled' : 'channel removed', updated_at: at })
+      await client
+        .from('notification_deliveries')
+        .whereIn(
+          'id',
+          rows.map((row) => row.id)
+        )
+        .update({
+          status: 'skipped',
+          last_error: channel ? 'channel disabled' : 'channel removed',
+          updated_at: at,
+        })
       continue
     }
-    const notifications = await client.from('notifications').whereIn('id', rows.map((row) => row.notification_id)).orderBy('id')
+    const notifications = await client
+      .from('notifications')
+      .whereIn(
+        'id',
+        rows.map((row) => row.notification_id)
+      )
+      .orderBy('id')
     const message = buildDigest(notifications.map(messageFromRow), { appUrl: hdtickets.url, now })!
     const result = await attempt(channel, message, `digest:${digestKey}`, now)
     await recordResult(rows, channel, result, now)
@@ -569,7 +781,9 @@ export async function sendDigests(now = new Date()): Promise<{ digests: number; 
 }
 
 /** Moves unacknowledged high-priority notifications to the next channel of their chain. */
-export async function runEscalations(now = new Date()): Promise<{ escalated: number; stopped: number }> {
+export async function runEscalations(
+  now = new Date()
+): Promise<{ escalated: number; stopped: number }> {
   const client = db.connection()
   const due = await client
     .from('notification_escalations')
@@ -577,20 +791,32 @@ export async function runEscalations(now = new Date()): Promise<{ escalated: num
     .leftJoin('alerts', 'alerts.id', 'notifications.alert_id')
     .whereNull('notification_escalations.finished_at')
     .where('notification_escalations.due_at', '<=', dbTime(client, now))
-    .select('notification_escalations.*', 'notifications.read_at', 'alerts.acknowledged_at', 'alerts.snoozed_until')
+    .select(
+      'notification_escalations.*',
+      'notifications.read_at',
+      'alerts.acknowledged_at',
+      'alerts.snoozed_until'
+    )
   let escalated = 0
   let stopped = 0
   const { default: DeliverNotification } = await deliverJob()
   for (const row of due) {
     const raw = parse(row.state)
-    const acknowledgedAt = fromDbTime(row.read_at) ?? fromDbTime(row.acknowledged_at) ?? (row.snoozed_until ? now : null)
+    const acknowledgedAt =
+      fromDbTime(row.read_at) ?? fromDbTime(row.acknowledged_at) ?? (row.snoozed_until ? now : null)
     const state: EscalationState = { ...raw, lastSentAt: new Date(raw.lastSentAt), acknowledgedAt }
     const decision = nextEscalation(state, now)
     if (decision.action === 'stop') {
-      await client.from('notification_escalations').where('id', row.id).update({ finished_at: dbTime(client, now) })
+      await client
+        .from('notification_escalations')
+        .where('id', row.id)
+        .update({ finished_at: dbTime(client, now) })
       stopped++
     } else if (decision.action === 'wait') {
-      await client.from('notification_escalations').where('id', row.id).update({ due_at: dbTime(client, decision.until) })
+      await client
+        .from('notification_escalations')
+        .where('id', row.id)
+        .update({ due_at: dbTime(client, decision.until) })
     } else {
       const at = dbTime(client, now)
       await db.transaction(async (trx: TransactionClientContract) => {
@@ -630,7 +856,10 @@ export async function runEscalations(now = new Date()): Promise<{ escalated: num
  * notification, deliveries due for a while with no job on them, and sends
  * whose lease lapsed. Runs every minute (and in the embedded tick).
  */
-export async function sweepNotifications(now = new Date(), graceMs = 30_000): Promise<{ alerts: number; requeued: number }> {
+export async function sweepNotifications(
+  now = new Date(),
+  graceMs = 30_000
+): Promise<{ alerts: number; requeued: number }> {
   const { notifyPendingAlerts } = await alertNotifications()
   const alerts = await notifyPendingAlerts({ olderThan: new Date(now.getTime() - graceMs), now })
   const client = db.connection()
@@ -639,8 +868,16 @@ export async function sweepNotifications(now = new Date(), graceMs = 30_000): Pr
     .whereIn('mode', ['now', 'deferred', 'escalation'])
     .where((query) => {
       query
-        .where((queued) => queued.where('status', 'queued').where('send_at', '<=', dbTime(client, new Date(now.getTime() - graceMs))))
-        .orWhere((stale) => stale.where('status', 'sending').where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS))))
+        .where((queued) =>
+          queued
+            .where('status', 'queued')
+            .where('send_at', '<=', dbTime(client, new Date(now.getTime() - graceMs)))
+        )
+        .orWhere((stale) =>
+          stale
+            .where('status', 'sending')
+            .where('updated_at', '<', dbTime(client, new Date(now.getTime() - SENDING_LEASE_MS)))
+        )
     })
     .limit(1000)
     .distinct('notification_id')
@@ -648,7 +885,8 @@ export async function sweepNotifications(now = new Date(), graceMs = 30_000): Pr
     const { default: DeliverNotification } = await deliverJob()
     const ids = stuck.map((row) => Number(row.notification_id))
     const batches: Array<{ notificationIds: number[] }> = []
-    for (let index = 0; index < ids.length; index += JOB_BATCH) batches.push({ notificationIds: ids.slice(index, index + JOB_BATCH) })
+    for (let index = 0; index < ids.length; index += JOB_BATCH)
+      batches.push({ notificationIds: ids.slice(index, index + JOB_BATCH) })
     await DeliverNotification.dispatchMany(batches)
   }
   return { alerts, requeued: stuck.length }

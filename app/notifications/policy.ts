@@ -24,7 +24,13 @@ import { plural } from '#notifications/format'
  */
 
 /** Channels that interrupt a person (quiet hours and digests apply to these). */
-export const HUMAN_CHANNELS: readonly ChannelKind[] = ['email', 'sms', 'webpush', 'slack', 'discord']
+export const HUMAN_CHANNELS: readonly ChannelKind[] = [
+  'email',
+  'sms',
+  'webpush',
+  'slack',
+  'discord',
+]
 
 /** Types that escalate when high priority and unacknowledged. */
 export const ESCALATING_TYPES: readonly NotificationType[] = ['ticket_available', 'system_alert']
@@ -88,7 +94,9 @@ export interface DeliveryPlan {
 
 /** Channels a type goes to when the user never chose: every active channel, SMS only for high priority. */
 export function defaultChannelIds(priority: Priority, channels: UserChannel[]): number[] {
-  return channels.filter((channel) => channel.active && (channel.kind !== 'sms' || priority === 'high')).map((channel) => channel.id)
+  return channels
+    .filter((channel) => channel.active && (channel.kind !== 'sms' || priority === 'high'))
+    .map((channel) => channel.id)
 }
 
 export function planDeliveries(input: {
@@ -103,9 +111,14 @@ export function planDeliveries(input: {
   const plan: DeliveryPlan = { deliveries: [], skipped: [], escalation: null }
 
   // Escalation: only the chain's first step goes out now; later steps wait for nextEscalation().
-  const escalates = isEscalatable(message) && preferences.escalation !== null && preferences.escalation.channelIds.length > 0
+  const escalates =
+    isEscalatable(message) &&
+    preferences.escalation !== null &&
+    preferences.escalation.channelIds.length > 0
   const chain = escalates
-    ? preferences.escalation!.channelIds.map((id) => byId.get(id)).filter((channel): channel is UserChannel => Boolean(channel?.active))
+    ? preferences
+        .escalation!.channelIds.map((id) => byId.get(id))
+        .filter((channel): channel is UserChannel => Boolean(channel?.active))
     : []
   const held = new Set(chain.slice(1).map((channel) => channel.id))
   const targets = new Set(chosen)
@@ -123,7 +136,10 @@ export function planDeliveries(input: {
       plan.skipped.push({ ...ref, reason: 'escalation step: sent only if unacknowledged' })
       continue
     }
-    plan.deliveries.push({ ...ref, ...scheduleFor(channel.kind, message.priority, preferences, now) })
+    plan.deliveries.push({
+      ...ref,
+      ...scheduleFor(channel.kind, message.priority, preferences, now),
+    })
   }
 
   if (chain.length > 1) {
@@ -147,8 +163,10 @@ export function scheduleFor(
   preferences: Pick<NotificationPreferences, 'timeZone' | 'quietHours' | 'digestMinutes'>,
   now: Date
 ): Omit<PlannedDelivery, keyof ChannelRef> {
-  if (!HUMAN_CHANNELS.includes(kind)) return { mode: 'now', sendAt: now, reason: `${kind} is never held` }
-  if (priority === 'high') return { mode: 'now', sendAt: now, reason: 'high priority passes quiet hours and digests' }
+  if (!HUMAN_CHANNELS.includes(kind))
+    return { mode: 'now', sendAt: now, reason: `${kind} is never held` }
+  if (priority === 'high')
+    return { mode: 'now', sendAt: now, reason: 'high priority passes quiet hours and digests' }
 
   if (priority === 'low' && preferences.digestMinutes) {
     const window = digestWindow(now, preferences.digestMinutes, preferences.timeZone)
@@ -213,7 +231,10 @@ export function quietHoursEnd(at: Date, quietHours: QuietHours, timeZone: string
   const end = clockOrThrow(quietHours.end)
   const local = DateTime.fromJSDate(at, { zone: zoneOrThrow(timeZone) })
   const wallClock = (day: DateTime) =>
-    DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: end.hour, minute: end.minute }, { zone: timeZone })
+    DateTime.fromObject(
+      { year: day.year, month: day.month, day: day.day, hour: end.hour, minute: end.minute },
+      { zone: timeZone }
+    )
   let candidate = wallClock(local)
   if (candidate.toMillis() <= local.toMillis()) candidate = wallClock(local.plus({ days: 1 }))
   return candidate.toJSDate()
@@ -228,8 +249,13 @@ export function quietHoursEnd(at: Date, quietHours: QuietHours, timeZone: string
  * time from local midnight (a 60-minute digest in Asia/Kolkata closes at
  * 10:00 IST, not 10:30). The last window of a day ends at the next midnight.
  */
-export function digestWindow(at: Date, minutes: number, timeZone: string): { start: Date; end: Date } {
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new RangeError(`digest minutes must be 1–1440, got ${minutes}`)
+export function digestWindow(
+  at: Date,
+  minutes: number,
+  timeZone: string
+): { start: Date; end: Date } {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440)
+    throw new RangeError(`digest minutes must be 1–1440, got ${minutes}`)
   const local = DateTime.fromJSDate(at, { zone: zoneOrThrow(timeZone) })
   const midnight = local.startOf('day')
   const elapsed = local.hour * 60 + local.minute
@@ -238,7 +264,13 @@ export function digestWindow(at: Date, minutes: number, timeZone: string): { sta
     minuteOfDay >= 1440
       ? midnight.plus({ days: 1 }).startOf('day')
       : DateTime.fromObject(
-          { year: midnight.year, month: midnight.month, day: midnight.day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
+          {
+            year: midnight.year,
+            month: midnight.month,
+            day: midnight.day,
+            hour: Math.floor(minuteOfDay / 60),
+            minute: minuteOfDay % 60,
+          },
           { zone: timeZone }
         )
   const start = atWall(index * minutes)
@@ -253,7 +285,10 @@ export function digestWindow(at: Date, minutes: number, timeZone: string): { sta
  * digests flatten), low priority. `type` and `data` are the newest item's so
  * the message stays well-typed; templates render `digest` instead of facts.
  */
-export function buildDigest(messages: NotificationMessage[], options: { appUrl: string; now: Date }): NotificationMessage | null {
+export function buildDigest(
+  messages: NotificationMessage[],
+  options: { appUrl: string; now: Date }
+): NotificationMessage | null {
   if (messages.length === 0) return null
   if (messages.length === 1) return messages[0]
   const items: DigestItem[] = [...messages]
@@ -261,11 +296,23 @@ export function buildDigest(messages: NotificationMessage[], options: { appUrl: 
     .flatMap((message) =>
       message.digest?.length
         ? message.digest
-        : [{ type: message.type, title: message.title, body: message.body, link: message.link, createdAt: message.createdAt }]
+        : [
+            {
+              type: message.type,
+              title: message.title,
+              body: message.body,
+              link: message.link,
+              createdAt: message.createdAt,
+            },
+          ]
     )
-  const newest = [...messages].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[messages.length - 1]
+  const newest = [...messages].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[
+    messages.length - 1
+  ]
   const types = new Set(items.map((item) => item.type))
-  const counts = [...types].map((kind) => plural(items.filter((item) => item.type === kind).length, DIGEST_NOUNS[kind]))
+  const counts = [...types].map((kind) =>
+    plural(items.filter((item) => item.type === kind).length, DIGEST_NOUNS[kind])
+  )
   return {
     type: newest.type,
     title: `${items.length} updates from HDTickets`,
@@ -321,7 +368,8 @@ export function isEscalatable(message: Pick<NotificationMessage, 'type' | 'prior
  */
 export function nextEscalation(state: EscalationState, now: Date): EscalationDecision {
   if (!isEscalatable(state)) return { action: 'stop', reason: 'not_escalatable' }
-  if (state.acknowledgedAt !== null && state.acknowledgedAt.getTime() <= now.getTime()) return { action: 'stop', reason: 'acknowledged' }
+  if (state.acknowledgedAt !== null && state.acknowledgedAt.getTime() <= now.getTime())
+    return { action: 'stop', reason: 'acknowledged' }
   if (state.stepsSent >= state.chain.length) return { action: 'stop', reason: 'chain_exhausted' }
   const next = state.chain[state.stepsSent]
   const due = new Date(state.lastSentAt.getTime() + state.afterMinutes * 60_000)
@@ -362,10 +410,16 @@ export const DEFAULT_MIN_FAILING_MS = 6 * 60 * 60_000
  */
 export function retryDelayMs(
   failedAttempts: number,
-  options: { schedule?: readonly number[]; retryAfterMs?: number | null; jitter?: number; random?: () => number } = {}
+  options: {
+    schedule?: readonly number[]
+    retryAfterMs?: number | null
+    jitter?: number
+    random?: () => number
+  } = {}
 ): number | null {
   const schedule = options.schedule ?? WEBHOOK_RETRY_SCHEDULE_MS
-  if (!Number.isInteger(failedAttempts) || failedAttempts < 1) throw new RangeError(`failedAttempts must be ≥ 1, got ${failedAttempts}`)
+  if (!Number.isInteger(failedAttempts) || failedAttempts < 1)
+    throw new RangeError(`failedAttempts must be ≥ 1, got ${failedAttempts}`)
   if (failedAttempts > schedule.length) return null
   const base = schedule[failedAttempts - 1]
   const jitter = options.jitter ?? 0.1
@@ -392,11 +446,19 @@ export function nextRetryAt(
  */
 export function shouldDisable(
   consecutiveFailures: number,
-  options: { threshold?: number; failingSince?: Date | null; now?: Date; minFailingMs?: number } = {}
+  options: {
+    threshold?: number
+    failingSince?: Date | null
+    now?: Date
+    minFailingMs?: number
+  } = {}
 ): boolean {
   if (consecutiveFailures < (options.threshold ?? DEFAULT_DISABLE_AFTER_FAILURES)) return false
   if (!options.failingSince || !options.now) return true
-  return options.now.getTime() - options.failingSince.getTime() >= (options.minFailingMs ?? DEFAULT_MIN_FAILING_MS)
+  return (
+    options.now.getTime() - options.failingSince.getTime() >=
+    (options.minFailingMs ?? DEFAULT_MIN_FAILING_MS)
+  )
 }
 
 // ---------------------------------------------------------------------------
@@ -408,21 +470,37 @@ export function validatePreferences(
   channelIds: number[]
 ): { ok: true; preferences: NotificationPreferences } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = []
-  const record = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
+  const record = (typeof input === 'object' && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >
   const known = new Set(channelIds)
   const ids = (value: unknown, field: string): number[] => {
     if (!Array.isArray(value) || value.some((id) => !Number.isInteger(id))) {
-      errors.push({ field, code: 'E_INVALID_CHANNELS', message: 'A list of channel ids is expected' })
+      errors.push({
+        field,
+        code: 'E_INVALID_CHANNELS',
+        message: 'A list of channel ids is expected',
+      })
       return []
     }
     const unknownId = value.find((id) => !known.has(id as number))
-    if (unknownId !== undefined) errors.push({ field, code: 'E_UNKNOWN_CHANNEL', message: `Channel ${unknownId} is not one of yours` })
+    if (unknownId !== undefined)
+      errors.push({
+        field,
+        code: 'E_UNKNOWN_CHANNEL',
+        message: `Channel ${unknownId} is not one of yours`,
+      })
     return value as number[]
   }
 
   const timeZone = typeof record.timeZone === 'string' ? record.timeZone : ''
   if (!IANAZone.isValidZone(timeZone)) {
-    errors.push({ field: 'timeZone', code: 'E_INVALID_TIME_ZONE', message: `"${timeZone}" is not an IANA time zone (e.g. Europe/London)` })
+    errors.push({
+      field: 'timeZone',
+      code: 'E_INVALID_TIME_ZONE',
+      message: `"${timeZone}" is not an IANA time zone (e.g. Europe/London)`,
+    })
   }
 
   let quietHours: QuietHours | null = null
@@ -430,7 +508,11 @@ export function validatePreferences(
     const quiet = record.quietHours as Record<string, unknown>
     for (const key of ['start', 'end'] as const) {
       if (typeof quiet?.[key] !== 'string' || !parseClock(quiet[key] as string)) {
-        errors.push({ field: `quietHours.${key}`, code: 'E_INVALID_TIME', message: 'Use a 24-hour "HH:MM" time' })
+        errors.push({
+          field: `quietHours.${key}`,
+          code: 'E_INVALID_TIME',
+          message: 'Use a 24-hour "HH:MM" time',
+        })
       }
     }
     quietHours = { start: String(quiet?.start), end: String(quiet?.end) }
@@ -438,8 +520,16 @@ export function validatePreferences(
 
   let digestMinutes: number | null = null
   if (record.digestMinutes !== undefined && record.digestMinutes !== null) {
-    if (!Number.isInteger(record.digestMinutes) || (record.digestMinutes as number) < 5 || (record.digestMinutes as number) > 1440) {
-      errors.push({ field: 'digestMinutes', code: 'E_OUT_OF_RANGE', message: 'A digest interval is 5 to 1440 minutes' })
+    if (
+      !Number.isInteger(record.digestMinutes) ||
+      (record.digestMinutes as number) < 5 ||
+      (record.digestMinutes as number) > 1440
+    ) {
+      errors.push({
+        field: 'digestMinutes',
+        code: 'E_OUT_OF_RANGE',
+        message: 'A digest interval is 5 to 1440 minutes',
+      })
     }
     digestMinutes = record.digestMinutes as number
   }
@@ -447,17 +537,32 @@ export function validatePreferences(
   let escalation: NotificationPreferences['escalation'] = null
   if (record.escalation !== undefined && record.escalation !== null) {
     const raw = record.escalation as Record<string, unknown>
-    if (!Number.isInteger(raw?.afterMinutes) || (raw.afterMinutes as number) < 1 || (raw.afterMinutes as number) > 1440) {
-      errors.push({ field: 'escalation.afterMinutes', code: 'E_OUT_OF_RANGE', message: 'Escalate after 1 to 1440 minutes' })
+    if (
+      !Number.isInteger(raw?.afterMinutes) ||
+      (raw.afterMinutes as number) < 1 ||
+      (raw.afterMinutes as number) > 1440
+    ) {
+      errors.push({
+        field: 'escalation.afterMinutes',
+        code: 'E_OUT_OF_RANGE',
+        message: 'Escalate after 1 to 1440 minutes',
+      })
     }
-    escalation = { afterMinutes: raw?.afterMinutes as number, channelIds: ids(raw?.channelIds, 'escalation.channelIds') }
+    escalation = {
+      afterMinutes: raw?.afterMinutes as number,
+      channelIds: ids(raw?.channelIds, 'escalation.channelIds'),
+    }
   }
 
   const types: NotificationPreferences['types'] = {}
   const rawTypes = (record.types ?? {}) as Record<string, unknown>
   for (const [type, value] of Object.entries(rawTypes)) {
     if (!(NOTIFICATION_TYPES as readonly string[]).includes(type)) {
-      errors.push({ field: `types.${type}`, code: 'E_UNKNOWN_TYPE', message: `Unknown notification type "${type}"` })
+      errors.push({
+        field: `types.${type}`,
+        code: 'E_UNKNOWN_TYPE',
+        message: `Unknown notification type "${type}"`,
+      })
       continue
     }
     types[type as NotificationType] = ids(value, `types.${type}`)

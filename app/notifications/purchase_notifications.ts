@@ -6,7 +6,11 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
-import { onPurchase, type PurchaseFailed, type PurchaseSucceeded } from '#purchasing/purchase_events'
+import {
+  onPurchase,
+  type PurchaseFailed,
+  type PurchaseSucceeded,
+} from '#purchasing/purchase_events'
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
 import { createNotifications } from '#notifications/notification_service'
 import { lazy } from '#services/lazy'
@@ -17,13 +21,26 @@ async function requestFacts(requestId: number) {
     .leftJoin('events', 'events.id', 'purchase_requests.event_id')
     .leftJoin('listings', 'listings.id', 'purchase_requests.listing_id')
     .where('purchase_requests.id', requestId)
-    .select('purchase_requests.*', 'events.name as event_name', 'events.starts_at', 'events.venue', 'listings.section', 'listings.row as listing_row')
+    .select(
+      'purchase_requests.*',
+      'events.name as event_name',
+      'events.starts_at',
+      'events.venue',
+      'listings.section',
+      'listings.row as listing_row'
+    )
     .first()
 }
 
 /** Whether this request already has its notification of this type (a repeated job or event). */
 async function alreadyNotified(userId: number, type: string, requestId: number) {
-  const rows = await db.from('notifications').where({ user_id: userId, type }).whereNull('alert_id').orderBy('id', 'desc').limit(200).select('data')
+  const rows = await db
+    .from('notifications')
+    .where({ user_id: userId, type })
+    .whereNull('alert_id')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .select('data')
   return rows.some((row) => {
     const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data
     return Number(data?.purchaseRequestId) === requestId
@@ -85,10 +102,17 @@ export function registerPurchaseNotifications() {
   const queue = (payload: PurchaseOutcomePayload) => {
     notifyJob()
       .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
-      .catch((error) => logger.error({ err: error, requestId: payload.outcome.requestId }, 'could not queue a purchase notification'))
+      .catch((error) =>
+        logger.error(
+          { err: error, requestId: payload.outcome.requestId },
+          'could not queue a purchase notification'
+        )
+      )
   }
   onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
   onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
 }
 
-type PurchaseOutcomePayload = { kind: 'purchase_success'; outcome: PurchaseSucceeded } | { kind: 'purchase_failed'; outcome: PurchaseFailed }
+type PurchaseOutcomePayload =
+  | { kind: 'purchase_success'; outcome: PurchaseSucceeded }
+  | { kind: 'purchase_failed'; outcome: PurchaseFailed }

@@ -21,7 +21,10 @@ const VAPID_KEY = 'vapid'
 export async function loadVapidKeys(): Promise<VapidKeys> {
   const configured = notificationsConfig.webpush
   if (configured.publicKey || configured.privateKey) {
-    return ensureVapidKeys({ publicKey: configured.publicKey ?? undefined, privateKey: configured.privateKey ?? undefined }).keys
+    return ensureVapidKeys({
+      publicKey: configured.publicKey ?? undefined,
+      privateKey: configured.privateKey ?? undefined,
+    }).keys
   }
   const read = async () => {
     const row = await db.from('app_secrets').where('key', VAPID_KEY).first()
@@ -32,7 +35,11 @@ export async function loadVapidKeys(): Promise<VapidKeys> {
   const { keys } = ensureVapidKeys(null)
   await db
     .table('app_secrets')
-    .insert({ key: VAPID_KEY, encrypted_value: encryptSecret(keys, 'app.secret'), created_at: dbTime(db.connection(), new Date()) })
+    .insert({
+      key: VAPID_KEY,
+      encrypted_value: encryptSecret(keys, 'app.secret'),
+      created_at: dbTime(db.connection(), new Date()),
+    })
     .onConflict('key')
     .ignore()
   logger.info('generated and stored the VAPID keys for web push')

@@ -19,27 +19,37 @@ export function generateWebhookSecret(): string {
 }
 
 export function computeSignature(secret: string, timestamp: number, body: string | Buffer): string {
-  return createHmac('sha256', secret)
-    .update(`${timestamp}.`)
-    .update(body)
-    .digest('hex')
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')
 }
 
 /** The header value for `body` signed at `timestamp` (unix seconds) with each secret. */
-export function signPayload(secrets: string | string[], body: string | Buffer, timestamp: number): string {
-  if (!Number.isInteger(timestamp) || timestamp < 0) throw new RangeError(`invalid signature timestamp: ${timestamp}`)
+export function signPayload(
+  secrets: string | string[],
+  body: string | Buffer,
+  timestamp: number
+): string {
+  if (!Number.isInteger(timestamp) || timestamp < 0)
+    throw new RangeError(`invalid signature timestamp: ${timestamp}`)
   const list = Array.isArray(secrets) ? secrets : [secrets]
   if (list.length === 0 || list.some((secret) => typeof secret !== 'string' || secret === '')) {
     throw new Error('a webhook signature needs a non-empty secret')
   }
-  return [`t=${timestamp}`, ...list.map((secret) => `v1=${computeSignature(secret, timestamp, body)}`)].join(',')
+  return [
+    `t=${timestamp}`,
+    ...list.map((secret) => `v1=${computeSignature(secret, timestamp, body)}`),
+  ].join(',')
 }
 
 export type SignatureCheck =
   | { ok: true; timestamp: number }
-  | { ok: false; reason: 'missing' | 'malformed' | 'timestamp_outside_tolerance' | 'no_matching_signature' }
+  | {
+      ok: false
+      reason: 'missing' | 'malformed' | 'timestamp_outside_tolerance' | 'no_matching_signature'
+    }
 
-export function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | null {
+export function parseSignatureHeader(
+  header: string
+): { timestamp: number; signatures: string[] } | null {
   let timestamp: number | null = null
   const signatures: string[] = []
   for (const part of header.split(',')) {
@@ -76,7 +86,8 @@ export function verifySignature(
   if (!parsed) return { ok: false, reason: 'malformed' }
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS
   const nowSeconds = Math.floor((options.now ?? new Date()).getTime() / 1000)
-  if (Math.abs(nowSeconds - parsed.timestamp) > tolerance) return { ok: false, reason: 'timestamp_outside_tolerance' }
+  if (Math.abs(nowSeconds - parsed.timestamp) > tolerance)
+    return { ok: false, reason: 'timestamp_outside_tolerance' }
 
   let matched = false
   for (const secret of Array.isArray(secrets) ? secrets : [secrets]) {
@@ -86,5 +97,7 @@ export function verifySignature(
       if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) matched = true
     }
   }
-  return matched ? { ok: true, timestamp: parsed.timestamp } : { ok: false, reason: 'no_matching_signature' }
+  return matched
+    ? { ok: true, timestamp: parsed.timestamp }
+    : { ok: false, reason: 'no_matching_signature' }
 }

@@ -26,9 +26,13 @@ export const DEFAULT_BUDGET: Budget = Object.freeze({
   priceDriftBps: 0,
 })
 
-const toNumberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
+const toNumberOrNull = (value: unknown) =>
+  value === null || value === undefined ? null : Number(value)
 
-export async function loadBudget(client: QueryClientContract, userId: number): Promise<Budget | null> {
+export async function loadBudget(
+  client: QueryClientContract,
+  userId: number
+): Promise<Budget | null> {
   const row = await client.from('purchase_budgets').where('user_id', userId).first()
   if (!row) return null
   return {
@@ -46,16 +50,31 @@ const RESERVING = ['pending_approval', 'approved', 'executing']
 
 export async function spendOf(
   client: QueryClientContract,
-  input: { userId: number; eventId: number; currency: string; timezone: string; now: Date; excludeRequestId?: number | null }
+  input: {
+    userId: number
+    eventId: number
+    currency: string
+    timezone: string
+    now: Date
+    excludeRequestId?: number | null
+  }
 ): Promise<Spend> {
   const local = DateTime.fromJSDate(input.now).setZone(input.timezone || 'UTC')
   const zoned = local.isValid ? local : DateTime.fromJSDate(input.now).toUTC()
   const dayStart = zoned.startOf('day').toJSDate()
   const monthStart = zoned.startOf('month').toJSDate()
-  const sum = (query: any) => query.sum('total_minor as total').first().then((row: any) => Number(row?.total ?? 0))
+  const sum = (query: any) =>
+    query
+      .sum('total_minor as total')
+      .first()
+      .then((row: any) => Number(row?.total ?? 0))
 
   const base = () =>
-    client.from('orders').where('user_id', input.userId).where('currency', input.currency).whereNotIn('status', NOT_SPENT)
+    client
+      .from('orders')
+      .where('user_id', input.userId)
+      .where('currency', input.currency)
+      .whereNotIn('status', NOT_SPENT)
   const [eventOrders, dayOrders, monthOrders] = await Promise.all([
     sum(base().where('event_id', input.eventId)),
     sum(base().where('placed_at', '>=', dbTime(client, dayStart))),
@@ -98,14 +117,33 @@ export default class BudgetService {
 
   /** Members and above set their own caps; every change is audited. */
   async update(actor: User, input: BudgetInput, ip: string | null = null): Promise<Budget> {
-    if (!actor.hasRoleAtLeast('member')) throw new ApiException('E_FORBIDDEN', 'Viewers cannot change purchase budgets', 403)
-    for (const [field, value] of Object.entries({ perEventMinor: input.perEventMinor, perDayMinor: input.perDayMinor, perMonthMinor: input.perMonthMinor })) {
+    if (!actor.hasRoleAtLeast('member'))
+      throw new ApiException('E_FORBIDDEN', 'Viewers cannot change purchase budgets', 403)
+    for (const [field, value] of Object.entries({
+      perEventMinor: input.perEventMinor,
+      perDayMinor: input.perDayMinor,
+      perMonthMinor: input.perMonthMinor,
+    })) {
       if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
-        throw new ApiException('E_VALIDATION', 'A cap is a whole, non-negative amount in minor units', 422, field)
+        throw new ApiException(
+          'E_VALIDATION',
+          'A cap is a whole, non-negative amount in minor units',
+          422,
+          field
+        )
       }
     }
-    if (!Number.isSafeInteger(input.priceDriftBps) || input.priceDriftBps < 0 || input.priceDriftBps > 5_000) {
-      throw new ApiException('E_VALIDATION', 'The price tolerance is 0–5000 basis points (0–50 %)', 422, 'priceDriftBps')
+    if (
+      !Number.isSafeInteger(input.priceDriftBps) ||
+      input.priceDriftBps < 0 ||
+      input.priceDriftBps > 5_000
+    ) {
+      throw new ApiException(
+        'E_VALIDATION',
+        'The price tolerance is 0–5000 basis points (0–50 %)',
+        422,
+        'priceDriftBps'
+      )
     }
     const now = new Date()
     await db.transaction(async (trx) => {
@@ -119,7 +157,10 @@ export default class BudgetService {
         updated_at: dbTime(trx, now),
       }
       if (before) await trx.from('purchase_budgets').where('user_id', actor.id).update(row)
-      else await trx.table('purchase_budgets').insert({ ...row, user_id: actor.id, created_at: dbTime(trx, now) })
+      else
+        await trx
+          .table('purchase_budgets')
+          .insert({ ...row, user_id: actor.id, created_at: dbTime(trx, now) })
       await recordAudit(
         {
           actorId: actor.id,

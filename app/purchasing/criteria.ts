@@ -11,7 +11,10 @@ export interface Refusal {
 }
 
 /** The price a buyer pays per ticket: with fees when the platform gives them. */
-export function allInUnitMinor(listing: { priceMinor: number | null; priceWithFeesMinor: number | null }): number | null {
+export function allInUnitMinor(listing: {
+  priceMinor: number | null
+  priceWithFeesMinor: number | null
+}): number | null {
   return listing.priceWithFeesMinor ?? listing.priceMinor
 }
 
@@ -25,7 +28,11 @@ export function checkQuantity(input: {
 }): Refusal | null {
   const { quantity, available, splits, platformMax } = input
   if (!Number.isSafeInteger(quantity) || quantity < 1) {
-    return { code: 'E_INVALID_QUANTITY', message: 'Quantity must be a whole number of at least 1', field: 'quantity' }
+    return {
+      code: 'E_INVALID_QUANTITY',
+      message: 'Quantity must be a whole number of at least 1',
+      field: 'quantity',
+    }
   }
   if (platformMax !== null && quantity > platformMax) {
     return {
@@ -35,7 +42,11 @@ export function checkQuantity(input: {
     }
   }
   if (quantity > available) {
-    return { code: 'E_QUANTITY_UNAVAILABLE', message: `Only ${available} tickets are left in this listing`, field: 'quantity' }
+    return {
+      code: 'E_QUANTITY_UNAVAILABLE',
+      message: `Only ${available} tickets are left in this listing`,
+      field: 'quantity',
+    }
   }
   if (splits !== null && !splits.includes(quantity)) {
     return {
@@ -48,7 +59,8 @@ export function checkQuantity(input: {
 }
 
 export function checkPrice(unitMinor: number | null, maxPriceMinor: number): Refusal | null {
-  if (unitMinor === null) return { code: 'E_NO_PRICE', message: 'This listing has no price', field: 'listingId' }
+  if (unitMinor === null)
+    return { code: 'E_NO_PRICE', message: 'This listing has no price', field: 'listingId' }
   if (unitMinor > maxPriceMinor) {
     return {
       code: 'E_PRICE_ABOVE_MAX',
@@ -73,7 +85,12 @@ export interface Spend {
 }
 
 /** The first cap the new amount would break, or null. Caps in another currency do not apply. */
-export function checkBudget(caps: BudgetCaps | null, spent: Spend, amountMinor: number, currency: string): Refusal | null {
+export function checkBudget(
+  caps: BudgetCaps | null,
+  spent: Spend,
+  amountMinor: number,
+  currency: string
+): Refusal | null {
   if (!caps || caps.currency !== currency) return null
   const checks: Array<[number | null, number, string]> = [
     [caps.perEventMinor, spent.eventMinor, 'event'],
@@ -98,7 +115,13 @@ export function checkBudget(caps: BudgetCaps | null, spent: Spend, amountMinor: 
  * maximum stays within that cap.
  */
 export function autoApprovalFits(
-  rule: { userId: number; enabled: boolean; autoPurchase: boolean; maxPriceMinor: number | null; currency: string | null } | null,
+  rule: {
+    userId: number
+    enabled: boolean
+    autoPurchase: boolean
+    maxPriceMinor: number | null
+    currency: string | null
+  } | null,
   request: { userId: number; maxPriceMinor: number; currency: string; unitMinor: number }
 ): boolean {
   if (!rule || !rule.autoPurchase || !rule.enabled || rule.userId !== request.userId) return false
@@ -117,7 +140,12 @@ export function priceCeiling(quotedMinor: number, maxPriceMinor: number, driftBp
 }
 
 /** The re-quote right before the order: fine when at or under the ceiling. */
-export function checkDrift(currentMinor: number, quotedMinor: number, maxPriceMinor: number, driftBps: number): Refusal | null {
+export function checkDrift(
+  currentMinor: number,
+  quotedMinor: number,
+  maxPriceMinor: number,
+  driftBps: number
+): Refusal | null {
   const ceiling = priceCeiling(quotedMinor, maxPriceMinor, driftBps)
   if (currentMinor <= ceiling) return null
   return {
@@ -128,7 +156,12 @@ export function checkDrift(currentMinor: number, quotedMinor: number, maxPriceMi
 }
 
 /** Exponential backoff with the platform's Retry-After as a floor. */
-export function retryDelayMs(attempt: number, retryAfterMs: number | null, baseMs = 2_000, maxMs = 5 * 60_000): number {
+export function retryDelayMs(
+  attempt: number,
+  retryAfterMs: number | null,
+  baseMs = 2_000,
+  maxMs = 5 * 60_000
+): number {
   const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1))
   return Math.max(exponential, retryAfterMs ?? 0)
 }

@@ -33,11 +33,18 @@ import {
   SourceBlocked,
   Unavailable,
 } from '#connectors/errors'
-import ConnectorRuntime, { connectorRuntime } from '#connectors/runtime'
+import type ConnectorRuntime from '#connectors/runtime'
+import { connectorRuntime } from '#connectors/runtime'
 import Order from '#models/order'
 import { decryptSecret } from '#security/secrets'
 import { recordAudit } from '#services/audit_log'
-import { allInUnitMinor, checkDrift, checkQuantity, priceCeiling, retryDelayMs } from '#purchasing/criteria'
+import {
+  allInUnitMinor,
+  checkDrift,
+  checkQuantity,
+  priceCeiling,
+  retryDelayMs,
+} from '#purchasing/criteria'
 import { selectOffer, type Offer } from '#purchasing/offer_selection'
 import { findRequest, moveRequest, type RequestRow } from '#purchasing/requests'
 import { platformRateMap, recordAttempt, type AttemptOutcome } from '#purchasing/success_rates'
@@ -129,19 +136,33 @@ export default class PurchaseExecutor {
             now,
           })
         } catch (error) {
-          if ((error as { code?: string }).code === 'E_ILLEGAL_TRANSITION') return { skipped: 'another worker took it' }
+          if ((error as { code?: string }).code === 'E_ILLEGAL_TRANSITION')
+            return { skipped: 'another worker took it' }
           throw error
         }
-        return { request: { ...request, status: 'executing', claim_token: token }, token, attempt: request.attempts + 1 }
+        return {
+          request: { ...request, status: 'executing', claim_token: token },
+          token,
+          attempt: request.attempts + 1,
+        }
       }
       if (request.status === 'executing') {
         const lease = fromDbTime(request.lease_until)
-        if (lease && lease.getTime() > now.getTime()) return { skipped: 'another worker holds it (or its retry is not due)' }
-        const query = trx.from('purchase_requests').where('id', request.id).where('status', 'executing')
+        if (lease && lease.getTime() > now.getTime())
+          return { skipped: 'another worker holds it (or its retry is not due)' }
+        const query = trx
+          .from('purchase_requests')
+          .where('id', request.id)
+          .where('status', 'executing')
         if (request.claim_token === null) query.whereNull('claim_token')
         else query.where('claim_token', request.claim_token)
         const changed = affectedRows(
-          await query.update({ claim_token: token, lease_until: leaseUntil, attempts: request.attempts + 1, updated_at: dbTime(trx, now) })
+          await query.update({
+            claim_token: token,
+            lease_until: leaseUntil,
+            attempts: request.attempts + 1,
+            updated_at: dbTime(trx, now),
+          })
         )
         if (changed !== 1) return { skipped: 'another worker took it' }
         await recordAudit(
@@ -167,7 +188,12 @@ export default class PurchaseExecutor {
 
   async #offer(claimed: Claimed, now: Date): Promise<Offer> {
     const request = claimed.request
-    if (request.offer_platform_id !== null && request.offer_event_ref && request.offer_listing_ref && request.account_id !== null) {
+    if (
+      request.offer_platform_id !== null &&
+      request.offer_event_ref &&
+      request.offer_listing_ref &&
+      request.account_id !== null
+    ) {
       const platform = await db.from('platforms').where('id', request.offer_platform_id).first()
       return {
         platformId: request.offer_platform_id,
@@ -185,19 +211,27 @@ export default class PurchaseExecutor {
     const rates = await platformRateMap([...new Set(offers.map((o) => o.platformId))])
     const offer = selectOffer(offers, rates)
     if (!offer) {
-      throw new Abort('no_offer', 'No linked checkout-capable account offers this listing any more at or under the maximum price', 'aborted')
+      throw new Abort(
+        'no_offer',
+        'No linked checkout-capable account offers this listing any more at or under the maximum price',
+        'aborted'
+      )
     }
     const changed = affectedRows(
-      await db.from('purchase_requests').where({ id: request.id, claim_token: claimed.token, status: 'executing' }).update({
-        account_id: offer.accountId,
-        offer_platform_id: offer.platformId,
-        offer_event_ref: offer.eventRef,
-        offer_listing_ref: offer.listingRef,
-        quoted_unit_minor: request.quoted_unit_minor ?? offer.unitMinor,
-        updated_at: dbTime(db.connection(), now),
-      })
+      await db
+        .from('purchase_requests')
+        .where({ id: request.id, claim_token: claimed.token, status: 'executing' })
+        .update({
+          account_id: offer.accountId,
+          offer_platform_id: offer.platformId,
+          offer_event_ref: offer.eventRef,
+          offer_listing_ref: offer.listingRef,
+          quoted_unit_minor: request.quoted_unit_minor ?? offer.unitMinor,
+          updated_at: dbTime(db.connection(), now),
+        })
     )
-    if (changed !== 1) throw new Abort('claim_lost', 'another worker took the request over', 'aborted')
+    if (changed !== 1)
+      throw new Abort('claim_lost', 'another worker took the request over', 'aborted')
     return offer
   }
 
@@ -207,19 +241,31 @@ export default class PurchaseExecutor {
    * each through the user's own account there.
    */
   async #candidates(request: RequestRow): Promise<Offer[]> {
-    const requested = request.listing_id ? await db.from('listings').where('id', request.listing_id).first() : null
+    const requested = request.listing_id
+      ? await db.from('listings').where('id', request.listing_id).first()
+      : null
     const accounts = await db
       .from('accounts as a')
       .join('platforms as p', 'p.id', 'a.platform_id')
       .where('a.user_id', request.user_id)
       .whereNot('a.status', 'rejected')
       .where('p.enabled', true)
-      .select('a.id as account_id', 'p.id as platform_id', 'p.slug', 'p.capabilities', 'p.max_tickets_per_order')
+      .select(
+        'a.id as account_id',
+        'p.id as platform_id',
+        'p.slug',
+        'p.capabilities',
+        'p.max_tickets_per_order'
+      )
     const offers: Offer[] = []
     for (const account of accounts) {
-      const capabilities = typeof account.capabilities === 'string' ? JSON.parse(account.capabilities) : account.capabilities
+      const capabilities =
+        typeof account.capabilities === 'string'
+          ? JSON.parse(account.capabilities)
+          : account.capabilities
       if (!capabilities?.checkout) continue
-      const platformMax = account.max_tickets_per_order === null ? null : Number(account.max_tickets_per_order)
+      const platformMax =
+        account.max_tickets_per_order === null ? null : Number(account.max_tickets_per_order)
       const listings = db
         .from('listings as l')
         .join('event_sources as s', 's.id', 'l.event_source_id')
@@ -237,10 +283,21 @@ export default class PurchaseExecutor {
         if (requested.row !== null) listings.where('l.row', requested.row)
       }
       for (const row of await listings) {
-        const unit = allInUnitMinor({ priceMinor: row.price_minor, priceWithFeesMinor: row.price_with_fees_minor })
+        const unit = allInUnitMinor({
+          priceMinor: row.price_minor,
+          priceWithFeesMinor: row.price_with_fees_minor,
+        })
         if (unit === null || Number(unit) > request.max_price_minor) continue
         const splits = typeof row.splits === 'string' ? JSON.parse(row.splits) : row.splits
-        if (checkQuantity({ quantity: request.quantity, available: Number(row.quantity), splits, platformMax })) continue
+        if (
+          checkQuantity({
+            quantity: request.quantity,
+            available: Number(row.quantity),
+            splits,
+            platformMax,
+          })
+        )
+          continue
         offers.push({
           platformId: Number(account.platform_id),
           platformSlug: account.slug,
@@ -258,21 +315,41 @@ export default class PurchaseExecutor {
   }
 
   /** The user's own credential on that platform: never the deployment's, never another user's. */
-  async #connect(request: RequestRow, offer: Offer): Promise<{ connector: Connector; context: ConnectorContext }> {
-    const account = await db.from('accounts').where({ id: offer.accountId, user_id: request.user_id, platform_id: offer.platformId }).first()
-    if (!account) throw new Abort('account_unlinked', 'The linked account this purchase uses was removed', 'aborted')
+  async #connect(
+    request: RequestRow,
+    offer: Offer
+  ): Promise<{ connector: Connector; context: ConnectorContext }> {
+    const account = await db
+      .from('accounts')
+      .where({ id: offer.accountId, user_id: request.user_id, platform_id: offer.platformId })
+      .first()
+    if (!account)
+      throw new Abort(
+        'account_unlinked',
+        'The linked account this purchase uses was removed',
+        'aborted'
+      )
     const runtime = await this.#runtime()
     const connector = runtime.connector(offer.platformSlug)
     if (!connector.capabilities.checkout || !connector.placeOrder) {
       throw new Abort('checkout_unsupported', `${offer.platformSlug} has no order API`, 'aborted')
     }
-    const credential = decryptSecret<Credential>(account.encrypted_credentials, 'account.credentials')
+    const credential = decryptSecret<Credential>(
+      account.encrypted_credentials,
+      'account.credentials'
+    )
     return { connector, context: { credential, sourceKey: `${offer.platformSlug}:orders` } }
   }
 
   // ---- 3–4. reconcile, re-quote, order ----
 
-  async #attempt(claimed: Claimed, offer: Offer, connector: Connector, context: ConnectorContext, startedAt: Date): Promise<ExecutionOutcome> {
+  async #attempt(
+    claimed: Claimed,
+    offer: Offer,
+    connector: Connector,
+    context: ConnectorContext,
+    startedAt: Date
+  ): Promise<ExecutionOutcome> {
     const request = claimed.request
     const key = request.idempotency_key
     if (claimed.attempt > 1 && connector.findOrder) {
@@ -283,18 +360,34 @@ export default class PurchaseExecutor {
     const market = await connector.fetchMarket(offer.eventRef, context)
     const listing = market.listings?.find((l) => l.ref === offer.listingRef) ?? null
     if (!listing) throw new Abort('listing_gone', 'The listing is no longer offered', 'aborted')
-    const platform = await db.from('platforms').where('id', offer.platformId).select('max_tickets_per_order', 'name').first()
+    const platform = await db
+      .from('platforms')
+      .where('id', offer.platformId)
+      .select('max_tickets_per_order', 'name')
+      .first()
     const quantityRefusal = checkQuantity({
       quantity: request.quantity,
       available: listing.quantity,
       splits: listing.splits,
-      platformMax: platform?.max_tickets_per_order === null || platform?.max_tickets_per_order === undefined ? null : Number(platform.max_tickets_per_order),
+      platformMax:
+        platform?.max_tickets_per_order === null || platform?.max_tickets_per_order === undefined
+          ? null
+          : Number(platform.max_tickets_per_order),
     })
-    if (quantityRefusal) throw new Abort(quantityRefusal.code === 'E_INVALID_SPLIT' ? 'invalid_split' : 'insufficient_quantity', quantityRefusal.message, 'aborted')
+    if (quantityRefusal)
+      throw new Abort(
+        quantityRefusal.code === 'E_INVALID_SPLIT' ? 'invalid_split' : 'insufficient_quantity',
+        quantityRefusal.message,
+        'aborted'
+      )
     const price = listing.priceWithFees ?? listing.price
     if (!price) throw new Abort('no_price', 'The listing has no price any more', 'aborted')
     if (price.currency !== request.currency) {
-      throw new Abort('currency_mismatch', `The listing is now priced in ${price.currency}, not ${request.currency}`, 'aborted')
+      throw new Abort(
+        'currency_mismatch',
+        `The listing is now priced in ${price.currency}, not ${request.currency}`,
+        'aborted'
+      )
     }
     const budget = await loadBudget(db.connection(), request.user_id)
     const driftBps = budget?.priceDriftBps ?? 0
@@ -307,7 +400,10 @@ export default class PurchaseExecutor {
         eventRef: offer.eventRef,
         listingRef: offer.listingRef,
         quantity: request.quantity,
-        unitPrice: { amountMinor: priceCeiling(quoted, request.max_price_minor, driftBps), currency: request.currency },
+        unitPrice: {
+          amountMinor: priceCeiling(quoted, request.max_price_minor, driftBps),
+          currency: request.currency,
+        },
       },
       key,
       context
@@ -317,7 +413,13 @@ export default class PurchaseExecutor {
 
   // ---- 5. outcomes ----
 
-  async #recordSuccess(claimed: Claimed, offer: Offer, placed: PlacedOrder, reconciled: boolean, startedAt: Date): Promise<ExecutionOutcome> {
+  async #recordSuccess(
+    claimed: Claimed,
+    offer: Offer,
+    placed: PlacedOrder,
+    reconciled: boolean,
+    startedAt: Date
+  ): Promise<ExecutionOutcome> {
     const request = claimed.request
     const now = this.#clock()
     const outcome = await db.transaction(async (trx) => {
@@ -331,8 +433,16 @@ export default class PurchaseExecutor {
           to: 'succeeded',
           actorId: null,
           action: 'purchase.succeeded',
-          reason: reconciled ? 'order found on the platform by its idempotency key' : 'order placed',
-          meta: { orderId: order.id, externalOrderId: order.externalOrderId, platform: offer.platformSlug, reconciled, attempt: claimed.attempt },
+          reason: reconciled
+            ? 'order found on the platform by its idempotency key'
+            : 'order placed',
+          meta: {
+            orderId: order.id,
+            externalOrderId: order.externalOrderId,
+            platform: offer.platformSlug,
+            reconciled,
+            attempt: claimed.attempt,
+          },
           patch: { claim_token: null, failure_code: null, reason: null },
           now,
         })
@@ -363,11 +473,24 @@ export default class PurchaseExecutor {
         reconciled,
       })
     }
-    return { outcome: 'succeeded', orderId: outcome.order.id, externalOrderId: outcome.order.externalOrderId, reconciled }
+    return {
+      outcome: 'succeeded',
+      orderId: outcome.order.id,
+      externalOrderId: outcome.order.externalOrderId,
+      reconciled,
+    }
   }
 
-  async #upsertOrder(trx: TransactionClientContract, request: RequestRow, offer: Offer, placed: PlacedOrder, now: Date): Promise<Order> {
-    const existing = await Order.query({ client: trx }).where('idempotency_key', request.idempotency_key).first()
+  async #upsertOrder(
+    trx: TransactionClientContract,
+    request: RequestRow,
+    offer: Offer,
+    placed: PlacedOrder,
+    now: Date
+  ): Promise<Order> {
+    const existing = await Order.query({ client: trx })
+      .where('idempotency_key', request.idempotency_key)
+      .first()
     if (existing) return existing
     const unit = placed.unitPrice.amountMinor
     const total = placed.total.amountMinor
@@ -399,22 +522,79 @@ export default class PurchaseExecutor {
       /** Another worker recorded it a moment ago (or this platform order is already on file). */
       const again = await Order.query({ client: trx })
         .where('idempotency_key', request.idempotency_key)
-        .orWhere((q) => q.where('platform_id', offer.platformId).where('external_order_id', placed.ref))
+        .orWhere((q) =>
+          q.where('platform_id', offer.platformId).where('external_order_id', placed.ref)
+        )
         .first()
       if (again) return again
       throw error
     }
   }
 
-  #classify(error: unknown): { kind: 'transient' | 'permanent'; code: string; message: string; retryAfterMs: number | null; attemptOutcome: AttemptOutcome } {
+  #classify(error: unknown): {
+    kind: 'transient' | 'permanent'
+    code: string
+    message: string
+    retryAfterMs: number | null
+    attemptOutcome: AttemptOutcome
+  } {
     const message = (error as Error)?.message ?? String(error)
-    if (error instanceof Abort) return { kind: 'permanent', code: error.code, message, retryAfterMs: null, attemptOutcome: error.attemptOutcome }
-    if (error instanceof OrderRejected) return { kind: 'permanent', code: error.code, message, retryAfterMs: null, attemptOutcome: 'rejected' }
-    if (error instanceof CredentialRejected) return { kind: 'permanent', code: 'credential_rejected', message, retryAfterMs: null, attemptOutcome: 'rejected' }
-    if (error instanceof EventGone) return { kind: 'permanent', code: 'event_gone', message, retryAfterMs: null, attemptOutcome: 'rejected' }
-    if (error instanceof SourceBlocked) return { kind: 'permanent', code: 'source_blocked', message, retryAfterMs: null, attemptOutcome: 'rejected' }
-    if (error instanceof RateLimited) return { kind: 'transient', code: 'rate_limited', message, retryAfterMs: error.retryAfterMs, attemptOutcome: 'transient' }
-    if (error instanceof Unavailable) return { kind: 'transient', code: 'unavailable', message, retryAfterMs: error.retryAfterMs, attemptOutcome: 'transient' }
+    if (error instanceof Abort)
+      return {
+        kind: 'permanent',
+        code: error.code,
+        message,
+        retryAfterMs: null,
+        attemptOutcome: error.attemptOutcome,
+      }
+    if (error instanceof OrderRejected)
+      return {
+        kind: 'permanent',
+        code: error.code,
+        message,
+        retryAfterMs: null,
+        attemptOutcome: 'rejected',
+      }
+    if (error instanceof CredentialRejected)
+      return {
+        kind: 'permanent',
+        code: 'credential_rejected',
+        message,
+        retryAfterMs: null,
+        attemptOutcome: 'rejected',
+      }
+    if (error instanceof EventGone)
+      return {
+        kind: 'permanent',
+        code: 'event_gone',
+        message,
+        retryAfterMs: null,
+        attemptOutcome: 'rejected',
+      }
+    if (error instanceof SourceBlocked)
+      return {
+        kind: 'permanent',
+        code: 'source_blocked',
+        message,
+        retryAfterMs: null,
+        attemptOutcome: 'rejected',
+      }
+    if (error instanceof RateLimited)
+      return {
+        kind: 'transient',
+        code: 'rate_limited',
+        message,
+        retryAfterMs: error.retryAfterMs,
+        attemptOutcome: 'transient',
+      }
+    if (error instanceof Unavailable)
+      return {
+        kind: 'transient',
+        code: 'unavailable',
+        message,
+        retryAfterMs: error.retryAfterMs,
+        attemptOutcome: 'transient',
+      }
     /**
      * Anything else (a malformed answer, our own database error after the
      * platform accepted): the outcome is unknown, so retry — the next attempt
@@ -424,11 +604,17 @@ export default class PurchaseExecutor {
     return { kind: 'transient', code, message, retryAfterMs: null, attemptOutcome: 'transient' }
   }
 
-  async #handleFailure(claimed: Claimed, offer: Offer | null, error: unknown, startedAt: Date): Promise<ExecutionOutcome> {
+  async #handleFailure(
+    claimed: Claimed,
+    offer: Offer | null,
+    error: unknown,
+    startedAt: Date
+  ): Promise<ExecutionOutcome> {
     const request = claimed.request
     const verdict = this.#classify(error)
     if (verdict.code === 'claim_lost') return { outcome: 'skipped', reason: verdict.message }
-    if (verdict.code === 'internal_error') logger.error({ err: error, requestId: request.id }, 'purchase attempt failed')
+    if (verdict.code === 'internal_error')
+      logger.error({ err: error, requestId: request.id }, 'purchase attempt failed')
     const now = this.#clock()
     const platformId = offer?.platformId ?? request.offer_platform_id ?? request.platform_id
 
@@ -438,7 +624,12 @@ export default class PurchaseExecutor {
         await trx
           .from('purchase_requests')
           .where({ id: request.id, status: 'executing', claim_token: claimed.token })
-          .update({ lease_until: dbTime(trx, new Date(now.getTime() + delayMs)), reason: verdict.message.slice(0, 500), failure_code: verdict.code, updated_at: dbTime(trx, now) })
+          .update({
+            lease_until: dbTime(trx, new Date(now.getTime() + delayMs)),
+            reason: verdict.message.slice(0, 500),
+            failure_code: verdict.code,
+            updated_at: dbTime(trx, now),
+          })
         await recordAudit(
           {
             actorId: null,
@@ -478,7 +669,9 @@ export default class PurchaseExecutor {
       if (offer) {
         try {
           const { connector, context } = await this.#connect(request, offer)
-          const existing = connector.findOrder ? await connector.findOrder(request.idempotency_key, context) : null
+          const existing = connector.findOrder
+            ? await connector.findOrder(request.idempotency_key, context)
+            : null
           if (existing) return this.#recordSuccess(claimed, offer, existing, true, startedAt)
         } catch (lookupError) {
           meta.unconfirmed = true
@@ -536,14 +729,23 @@ export default class PurchaseExecutor {
    * dispatch), or executing with a lapsed lease (a dead worker, or a retry
    * that is due). For the schedule; the claim makes extra dispatches harmless.
    */
-  async due(now: Date = this.#clock(), limit = 500): Promise<Array<{ id: number; priority: number }>> {
+  async due(
+    now: Date = this.#clock(),
+    limit = 500
+  ): Promise<Array<{ id: number; priority: number }>> {
     const client = db.connection()
     const rows = await client
       .from('purchase_requests')
       .where((q) =>
         q
-          .where((a) => a.where('status', 'approved').where('updated_at', '<=', dbTime(client, new Date(now.getTime() - this.leaseMs))))
-          .orWhere((e) => e.where('status', 'executing').where('lease_until', '<=', dbTime(client, now)))
+          .where((a) =>
+            a
+              .where('status', 'approved')
+              .where('updated_at', '<=', dbTime(client, new Date(now.getTime() - this.leaseMs)))
+          )
+          .orWhere((e) =>
+            e.where('status', 'executing').where('lease_until', '<=', dbTime(client, now))
+          )
       )
       .orderBy('priority')
       .limit(limit)

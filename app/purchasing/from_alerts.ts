@@ -12,7 +12,9 @@ import { purchaseService } from '#purchasing/settings'
 import type { Match } from '#alerts/rule_engine'
 
 export async function openRequestsFromAlerts(matches: readonly Match[]) {
-  const listingMatches = matches.filter((match) => match.listingId !== null && match.type === 'ticket_available')
+  const listingMatches = matches.filter(
+    (match) => match.listingId !== null && match.type === 'ticket_available'
+  )
   if (listingMatches.length === 0) return 0
   const rules = await db
     .from('watch_rules')
@@ -38,7 +40,11 @@ export async function openRequestsFromAlerts(matches: readonly Match[]) {
       })
       opened++
     } catch (error) {
-      logger.info({ ruleId: match.ruleId, listingId: match.listingId }, 'auto-purchase request not opened: %s', (error as Error).message)
+      logger.info(
+        { ruleId: match.ruleId, listingId: match.listingId },
+        'auto-purchase request not opened: %s',
+        (error as Error).message
+      )
     }
   }
   return opened

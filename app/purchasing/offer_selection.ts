@@ -24,13 +24,19 @@ export interface SuccessRate {
   attempts: number
 }
 
-export function selectOffer(offers: readonly Offer[], rates: ReadonlyMap<number, SuccessRate>): Offer | null {
+export function selectOffer(
+  offers: readonly Offer[],
+  rates: ReadonlyMap<number, SuccessRate>
+): Offer | null {
   const seenPlatforms = new Set<number>()
   const eligible: Offer[] = []
   for (const offer of offers) {
     if (seenPlatforms.has(offer.platformId)) {
       /** One account per platform: a second offer there must come from the same account. */
-      if (!eligible.some((o) => o.platformId === offer.platformId && o.accountId === offer.accountId)) continue
+      if (
+        !eligible.some((o) => o.platformId === offer.platformId && o.accountId === offer.accountId)
+      )
+        continue
     }
     seenPlatforms.add(offer.platformId)
     eligible.push(offer)

@@ -53,7 +53,13 @@ export default class PurchaseAssistService {
       .where('p.slug', platform)
       .select('s.url', 'p.slug', 'p.name', 'p.capabilities')
       .first()
-    if (!source) throw new ApiException('E_NOT_FOUND', `This event is not sold on "${platform}" as far as HDTickets knows`, 404, 'platform')
+    if (!source)
+      throw new ApiException(
+        'E_NOT_FOUND',
+        `This event is not sold on "${platform}" as far as HDTickets knows`,
+        404,
+        'platform'
+      )
     let url: URL | null = null
     try {
       url = source.url ? new URL(source.url) : null
@@ -61,27 +67,58 @@ export default class PurchaseAssistService {
       url = null
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new ApiException('E_NO_EVENT_PAGE', `${source.name} gave no event page for this event`, 404, 'platform')
+      throw new ApiException(
+        'E_NO_EVENT_PAGE',
+        `${source.name} gave no event page for this event`,
+        404,
+        'platform'
+      )
     }
-    const capabilities = typeof source.capabilities === 'string' ? JSON.parse(source.capabilities) : source.capabilities
-    return { eventId, platform: source.slug, platformName: source.name, url: url.toString(), checkout: Boolean(capabilities?.checkout) }
+    const capabilities =
+      typeof source.capabilities === 'string'
+        ? JSON.parse(source.capabilities)
+        : source.capabilities
+    return {
+      eventId,
+      platform: source.slug,
+      platformName: source.name,
+      url: url.toString(),
+      checkout: Boolean(capabilities?.checkout),
+    }
   }
 
-  async recordManualPurchase(actor: User, input: ManualPurchaseInput): Promise<{ order: Order; replayed: boolean }> {
-    if (!actor.hasRoleAtLeast('member')) throw new ApiException('E_FORBIDDEN', 'Viewers cannot record purchases', 403)
+  async recordManualPurchase(
+    actor: User,
+    input: ManualPurchaseInput
+  ): Promise<{ order: Order; replayed: boolean }> {
+    if (!actor.hasRoleAtLeast('member'))
+      throw new ApiException('E_FORBIDDEN', 'Viewers cannot record purchases', 403)
     const fail = (code: string, message: string, field: string): never => {
       throw new ApiException(code, message, 422, field)
     }
-    if (!Number.isSafeInteger(input.quantity) || input.quantity < 1 || input.quantity > 100) fail('E_VALIDATION', 'Quantity is 1–100', 'quantity')
-    if (!Number.isSafeInteger(input.unitPriceMinor) || input.unitPriceMinor < 0) fail('E_VALIDATION', 'The unit price is a whole, non-negative amount in minor units', 'unitPriceMinor')
-    if (!Number.isSafeInteger(input.feesMinor) || input.feesMinor < 0) fail('E_VALIDATION', 'Fees are a whole, non-negative amount in minor units', 'feesMinor')
-    if (!/^[A-Z]{3}$/.test(input.currency ?? '')) fail('E_VALIDATION', 'Currency is an ISO 4217 code such as USD', 'currency')
-    if (!(input.purchasedAt instanceof Date) || Number.isNaN(input.purchasedAt.getTime()) || input.purchasedAt.getTime() > this.clock().getTime() + 5 * 60_000) {
+    if (!Number.isSafeInteger(input.quantity) || input.quantity < 1 || input.quantity > 100)
+      fail('E_VALIDATION', 'Quantity is 1–100', 'quantity')
+    if (!Number.isSafeInteger(input.unitPriceMinor) || input.unitPriceMinor < 0)
+      fail(
+        'E_VALIDATION',
+        'The unit price is a whole, non-negative amount in minor units',
+        'unitPriceMinor'
+      )
+    if (!Number.isSafeInteger(input.feesMinor) || input.feesMinor < 0)
+      fail('E_VALIDATION', 'Fees are a whole, non-negative amount in minor units', 'feesMinor')
+    if (!/^[A-Z]{3}$/.test(input.currency ?? ''))
+      fail('E_VALIDATION', 'Currency is an ISO 4217 code such as USD', 'currency')
+    if (
+      !(input.purchasedAt instanceof Date) ||
+      Number.isNaN(input.purchasedAt.getTime()) ||
+      input.purchasedAt.getTime() > this.clock().getTime() + 5 * 60_000
+    ) {
       fail('E_VALIDATION', 'The purchase date cannot be in the future', 'purchasedAt')
     }
     const reference = input.paymentReference?.trim() || null
     if (reference !== null) {
-      if (reference.length > 191) fail('E_VALIDATION', 'The payment reference is at most 191 characters', 'paymentReference')
+      if (reference.length > 191)
+        fail('E_VALIDATION', 'The payment reference is at most 191 characters', 'paymentReference')
       if (looksLikeCardNumber(reference)) {
         fail(
           'E_CARD_NUMBER_REFUSED',
@@ -90,15 +127,25 @@ export default class PurchaseAssistService {
         )
       }
     }
-    if (input.idempotencyKey !== undefined && input.idempotencyKey !== null && !CLIENT_KEY.test(input.idempotencyKey)) {
-      fail('E_VALIDATION', 'An idempotency key is 1–100 characters of letters, digits and . _ : -', 'idempotencyKey')
+    if (
+      input.idempotencyKey !== undefined &&
+      input.idempotencyKey !== null &&
+      !CLIENT_KEY.test(input.idempotencyKey)
+    ) {
+      fail(
+        'E_VALIDATION',
+        'An idempotency key is 1–100 characters of letters, digits and . _ : -',
+        'idempotencyKey'
+      )
     }
     const event = await db.from('events').where('id', input.eventId).first()
     if (!event) throw new ApiException('E_NOT_FOUND', 'No such event', 404, 'eventId')
     const platform = await db.from('platforms').where('slug', input.platform).first()
     if (!platform) fail('E_VALIDATION', `Unknown platform "${input.platform}"`, 'platform')
 
-    const key = input.idempotencyKey ? `manual-u${actor.id}-${input.idempotencyKey}` : `manual-u${actor.id}-${randomUUID()}`
+    const key = input.idempotencyKey
+      ? `manual-u${actor.id}-${input.idempotencyKey}`
+      : `manual-u${actor.id}-${randomUUID()}`
     const existing = await Order.findBy('idempotency_key', key)
     if (existing) return this.#replay(actor, existing, input)
     const total = input.unitPriceMinor * input.quantity + input.feesMinor
@@ -132,7 +179,13 @@ export default class PurchaseAssistService {
             subjectType: 'order',
             subjectId: created.id,
             toState: 'completed',
-            meta: { eventId: created.eventId, platform: input.platform, quantity: input.quantity, totalMinor: total, currency: input.currency },
+            meta: {
+              eventId: created.eventId,
+              platform: input.platform,
+              quantity: input.quantity,
+              totalMinor: total,
+              currency: input.currency,
+            },
             ip: input.ip ?? null,
           },
           trx
@@ -149,8 +202,18 @@ export default class PurchaseAssistService {
   }
 
   #replay(actor: User, order: Order, input: ManualPurchaseInput) {
-    if (order.userId !== actor.id || order.eventId !== input.eventId || order.quantity !== input.quantity || order.unitPriceMinor !== input.unitPriceMinor) {
-      throw new ApiException('E_IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different purchase', 409, 'idempotencyKey')
+    if (
+      order.userId !== actor.id ||
+      order.eventId !== input.eventId ||
+      order.quantity !== input.quantity ||
+      order.unitPriceMinor !== input.unitPriceMinor
+    ) {
+      throw new ApiException(
+        'E_IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was used for a different purchase',
+        409,
+        'idempotencyKey'
+      )
     }
     return { order, replayed: true }
   }

@@ -31,7 +31,9 @@ export interface PurchaseEventMap {
   purchase_failed: PurchaseFailed
 }
 
-type Handler<K extends keyof PurchaseEventMap> = (payload: PurchaseEventMap[K]) => unknown | Promise<unknown>
+type Handler<K extends keyof PurchaseEventMap> = (
+  payload: PurchaseEventMap[K]
+) => unknown | Promise<unknown>
 
 const handlers: { [K in keyof PurchaseEventMap]: Set<Handler<K>> } = {
   purchase_success: new Set(),
@@ -39,19 +41,28 @@ const handlers: { [K in keyof PurchaseEventMap]: Set<Handler<K>> } = {
 }
 
 /** Registers a handler; returns the function that removes it. */
-export function onPurchase<K extends keyof PurchaseEventMap>(name: K, handler: Handler<K>): () => void {
+export function onPurchase<K extends keyof PurchaseEventMap>(
+  name: K,
+  handler: Handler<K>
+): () => void {
   handlers[name].add(handler)
   return () => {
     handlers[name].delete(handler)
   }
 }
 
-export async function emitPurchase<K extends keyof PurchaseEventMap>(name: K, payload: PurchaseEventMap[K]): Promise<void> {
+export async function emitPurchase<K extends keyof PurchaseEventMap>(
+  name: K,
+  payload: PurchaseEventMap[K]
+): Promise<void> {
   for (const handler of [...handlers[name]]) {
     try {
       await handler(payload)
     } catch (error) {
-      logger.error({ err: error, event: name, requestId: payload.requestId }, 'purchase event handler failed')
+      logger.error(
+        { err: error, event: name, requestId: payload.requestId },
+        'purchase event handler failed'
+      )
     }
   }
 }

@@ -27,7 +27,12 @@ import {
 } from '#purchasing/criteria'
 import { loadBudget, spendOf } from '#purchasing/budgets'
 import { findRequest, moveRequest, normaliseRequest, type RequestRow } from '#purchasing/requests'
-import { ACTIVE_STATES, IllegalTransition, isPurchaseState, type PurchaseState } from '#purchasing/state_machine'
+import {
+  ACTIVE_STATES,
+  IllegalTransition,
+  isPurchaseState,
+  type PurchaseState,
+} from '#purchasing/state_machine'
 import { dbTime, fromDbTime, insertReturningId, lockRows, uniqueViolation } from '#purchasing/sql'
 import { lazy } from '#services/lazy'
 
@@ -105,20 +110,42 @@ function parseJson<T>(value: unknown, fallback: T): T {
   }
 }
 
-export async function loadListing(client: QueryClientContract, where: { id?: number; eventId?: number; platform?: string; ref?: string }) {
+export async function loadListing(
+  client: QueryClientContract,
+  where: { id?: number; eventId?: number; platform?: string; ref?: string }
+) {
   const query = client
     .from('listings as l')
     .join('event_sources as s', 's.id', 'l.event_source_id')
     .join('platforms as p', 'p.id', 's.platform_id')
     .join('events as e', 'e.id', 'l.event_id')
     .select(
-      'l.id', 'l.event_id', 'l.external_id', 'l.section', 'l.row', 'l.quantity', 'l.splits', 'l.price_minor',
-      'l.price_with_fees_minor', 'l.currency', 'l.status', 's.external_id as event_ref', 'p.id as platform_id',
-      'p.slug as platform_slug', 'p.name as platform_name', 'p.enabled as platform_enabled', 'p.capabilities',
-      'p.max_tickets_per_order', 'e.importance as event_importance'
+      'l.id',
+      'l.event_id',
+      'l.external_id',
+      'l.section',
+      'l.row',
+      'l.quantity',
+      'l.splits',
+      'l.price_minor',
+      'l.price_with_fees_minor',
+      'l.currency',
+      'l.status',
+      's.external_id as event_ref',
+      'p.id as platform_id',
+      'p.slug as platform_slug',
+      'p.name as platform_name',
+      'p.enabled as platform_enabled',
+      'p.capabilities',
+      'p.max_tickets_per_order',
+      'e.importance as event_importance'
     )
   if (where.id !== undefined) query.where('l.id', where.id)
-  else query.where('l.event_id', where.eventId!).where('p.slug', where.platform!).where('l.external_id', where.ref!)
+  else
+    query
+      .where('l.event_id', where.eventId!)
+      .where('p.slug', where.platform!)
+      .where('l.external_id', where.ref!)
   const row = await query.first()
   if (!row) return null
   const capabilities = parseJson<{ checkout?: boolean }>(row.capabilities, {})
@@ -131,7 +158,8 @@ export async function loadListing(client: QueryClientContract, where: { id?: num
     quantity: Number(row.quantity),
     splits: parseJson<number[] | null>(row.splits, null),
     priceMinor: row.price_minor === null ? null : Number(row.price_minor),
-    priceWithFeesMinor: row.price_with_fees_minor === null ? null : Number(row.price_with_fees_minor),
+    priceWithFeesMinor:
+      row.price_with_fees_minor === null ? null : Number(row.price_with_fees_minor),
     currency: row.currency,
     status: row.status,
     eventRef: row.event_ref,
@@ -140,7 +168,8 @@ export async function loadListing(client: QueryClientContract, where: { id?: num
     platformName: row.platform_name,
     platformEnabled: Boolean(row.platform_enabled),
     checkout: capabilities.checkout === true,
-    maxTicketsPerOrder: row.max_tickets_per_order === null ? null : Number(row.max_tickets_per_order),
+    maxTicketsPerOrder:
+      row.max_tickets_per_order === null ? null : Number(row.max_tickets_per_order),
     eventImportance: Number(row.event_importance ?? 3),
   } satisfies ListingContext
 }
@@ -179,13 +208,22 @@ export default class PurchaseService {
 
   // ---- create ----
 
-  async create(actor: User, input: CreateInput): Promise<{ request: RequestRow; replayed: boolean }> {
-    if (!actor.hasRoleAtLeast('member')) throw new ApiException('E_FORBIDDEN', 'Viewers cannot request purchases', 403)
+  async create(
+    actor: User,
+    input: CreateInput
+  ): Promise<{ request: RequestRow; replayed: boolean }> {
+    if (!actor.hasRoleAtLeast('member'))
+      throw new ApiException('E_FORBIDDEN', 'Viewers cannot request purchases', 403)
     const now = this.#clock()
     let idempotencyKey: string
     if (input.idempotencyKey !== undefined && input.idempotencyKey !== null) {
       if (!CLIENT_KEY.test(input.idempotencyKey)) {
-        throw new ApiException('E_VALIDATION', 'An idempotency key is 1–100 characters of letters, digits and . _ : -', 422, 'idempotencyKey')
+        throw new ApiException(
+          'E_VALIDATION',
+          'An idempotency key is 1–100 characters of letters, digits and . _ : -',
+          422,
+          'idempotencyKey'
+        )
       }
       idempotencyKey = `hdt-u${actor.id}-${input.idempotencyKey}`
       const replay = await this.#replay(actor, idempotencyKey, input)
@@ -196,10 +234,20 @@ export default class PurchaseService {
 
     const listing = await this.#resolveListing(input)
     if (listing.status !== 'available') {
-      throw new ApiException('E_LISTING_GONE', 'This listing is no longer offered', 422, 'listingId')
+      throw new ApiException(
+        'E_LISTING_GONE',
+        'This listing is no longer offered',
+        422,
+        'listingId'
+      )
     }
     if (!listing.platformEnabled) {
-      throw new ApiException('E_PLATFORM_DISABLED', `${listing.platformName} is disabled on this deployment`, 422, 'platform')
+      throw new ApiException(
+        'E_PLATFORM_DISABLED',
+        `${listing.platformName} is disabled on this deployment`,
+        422,
+        'platform'
+      )
     }
     if (!listing.checkout) {
       throw new ApiException(
@@ -209,12 +257,25 @@ export default class PurchaseService {
         'platform'
       )
     }
-    const account = await db.from('accounts').where({ user_id: actor.id, platform_id: listing.platformId }).first()
+    const account = await db
+      .from('accounts')
+      .where({ user_id: actor.id, platform_id: listing.platformId })
+      .first()
     if (!account) {
-      throw new ApiException('E_ACCOUNT_NOT_LINKED', `Link your ${listing.platformName} account before buying there`, 422, 'platform')
+      throw new ApiException(
+        'E_ACCOUNT_NOT_LINKED',
+        `Link your ${listing.platformName} account before buying there`,
+        422,
+        'platform'
+      )
     }
     if (account.status === 'rejected') {
-      throw new ApiException('E_ACCOUNT_REJECTED', `${listing.platformName} refused your linked credentials: replace them first`, 422, 'platform')
+      throw new ApiException(
+        'E_ACCOUNT_REJECTED',
+        `${listing.platformName} refused your linked credentials: replace them first`,
+        422,
+        'platform'
+      )
     }
     const quantityRefusal = checkQuantity({
       quantity: input.quantity,
@@ -227,13 +288,21 @@ export default class PurchaseService {
     const unitMinor = allInUnitMinor(listing)
     const maxPriceMinor = input.maxPriceMinor ?? unitMinor
     if (maxPriceMinor !== null && (!Number.isSafeInteger(maxPriceMinor) || maxPriceMinor < 1)) {
-      throw new ApiException('E_VALIDATION', 'The maximum price is a positive whole amount in minor units', 422, 'maxPriceMinor')
+      throw new ApiException(
+        'E_VALIDATION',
+        'The maximum price is a positive whole amount in minor units',
+        422,
+        'maxPriceMinor'
+      )
     }
     const priceRefusal = checkPrice(unitMinor, maxPriceMinor ?? 0)
     if (priceRefusal) refuse(priceRefusal)
 
-    const rule = input.ruleId ? await db.from('watch_rules').where({ id: input.ruleId, user_id: actor.id }).first() : null
-    if (input.ruleId && !rule) throw new ApiException('E_NOT_FOUND', 'No such watch rule', 404, 'ruleId')
+    const rule = input.ruleId
+      ? await db.from('watch_rules').where({ id: input.ruleId, user_id: actor.id }).first()
+      : null
+    if (input.ruleId && !rule)
+      throw new ApiException('E_NOT_FOUND', 'No such watch rule', 404, 'ruleId')
     if (input.alertId) {
       const alert = await db.from('alerts').where({ id: input.alertId, user_id: actor.id }).first()
       if (!alert) throw new ApiException('E_NOT_FOUND', 'No such alert', 404, 'alertId')
@@ -250,37 +319,50 @@ export default class PurchaseService {
     const autoApprove =
       !input.draft &&
       !this.requireManagerApproval &&
-      autoApprovalFits(ruleView, { userId: actor.id, maxPriceMinor: maxPriceMinor!, currency: listing.currency, unitMinor: unitMinor! })
+      autoApprovalFits(ruleView, {
+        userId: actor.id,
+        maxPriceMinor: maxPriceMinor!,
+        currency: listing.currency,
+        unitMinor: unitMinor!,
+      })
     const priority = priorityFor(listing.eventImportance, rule ? Number(rule.importance) : null)
 
     let id: number
     try {
       id = await db.transaction(async (trx) => {
         await lockRows(trx, trx.from('users').where('id', actor.id).select('id')).first()
-        const budgetRefusal = await this.#checkBudget(trx, actor, listing.eventId, listing.currency, input.quantity * maxPriceMinor!, null, now)
+        const budgetRefusal = await this.#checkBudget(
+          trx,
+          actor,
+          listing.eventId,
+          listing.currency,
+          input.quantity * maxPriceMinor!,
+          null,
+          now
+        )
         if (budgetRefusal) refuse(budgetRefusal)
         const requestId = await insertReturningId(trx, 'purchase_requests', {
-            user_id: actor.id,
-            watch_rule_id: rule ? Number(rule.id) : null,
-            alert_id: input.alertId ?? null,
-            event_id: listing.eventId,
-            listing_id: listing.id,
-            platform_id: listing.platformId,
-            account_id: null,
-            quantity: input.quantity,
-            max_price_minor: maxPriceMinor,
-            currency: listing.currency,
-            status: 'draft',
-            idempotency_key: idempotencyKey,
-            attempts: 0,
-            expires_at: dbTime(trx, new Date(now.getTime() + this.requestTtlMs)),
-            created_at: dbTime(trx, now),
-            updated_at: dbTime(trx, now),
-            active_key: `${actor.id}:${listing.id}`,
-            listing_ref: listing.externalId,
-            quoted_unit_minor: unitMinor,
-            priority,
-          })
+          user_id: actor.id,
+          watch_rule_id: rule ? Number(rule.id) : null,
+          alert_id: input.alertId ?? null,
+          event_id: listing.eventId,
+          listing_id: listing.id,
+          platform_id: listing.platformId,
+          account_id: null,
+          quantity: input.quantity,
+          max_price_minor: maxPriceMinor,
+          currency: listing.currency,
+          status: 'draft',
+          idempotency_key: idempotencyKey,
+          attempts: 0,
+          expires_at: dbTime(trx, new Date(now.getTime() + this.requestTtlMs)),
+          created_at: dbTime(trx, now),
+          updated_at: dbTime(trx, now),
+          active_key: `${actor.id}:${listing.id}`,
+          listing_ref: listing.externalId,
+          quoted_unit_minor: unitMinor,
+          priority,
+        })
         await recordAudit(
           {
             actorId: actor.id,
@@ -303,7 +385,15 @@ export default class PurchaseService {
           trx
         )
         if (!input.draft) {
-          await moveRequest(trx, { id: requestId, from: 'draft', to: 'pending_approval', actorId: actor.id, action: 'purchase.submitted', ip: input.ip, now })
+          await moveRequest(trx, {
+            id: requestId,
+            from: 'draft',
+            to: 'pending_approval',
+            actorId: actor.id,
+            action: 'purchase.submitted',
+            ip: input.ip,
+            now,
+          })
         }
         if (autoApprove) {
           await moveRequest(trx, {
@@ -326,7 +416,12 @@ export default class PurchaseService {
         if (replay) return { request: replay, replayed: true }
       }
       if (unique?.includes('active_key')) {
-        throw new ApiException('E_DUPLICATE_REQUEST', 'You already have an open purchase request for this listing', 409, 'listingId')
+        throw new ApiException(
+          'E_DUPLICATE_REQUEST',
+          'You already have an open purchase request for this listing',
+          409,
+          'listingId'
+        )
       }
       throw error
     }
@@ -344,7 +439,12 @@ export default class PurchaseService {
         ? row.listing_id === input.listingId
         : row.event_id === input.eventId && row.listing_ref === input.listingRef
     if (row.user_id !== actor.id || !sameListing || row.quantity !== input.quantity) {
-      throw new ApiException('E_IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different purchase request', 409, 'idempotencyKey')
+      throw new ApiException(
+        'E_IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was used for a different purchase request',
+        409,
+        'idempotencyKey'
+      )
     }
     return row
   }
@@ -355,10 +455,25 @@ export default class PurchaseService {
       listing = await loadListing(db.connection(), { id: input.listingId })
     } else if (input.eventId && input.platform && input.listingRef) {
       const platform = await db.from('platforms').where('slug', input.platform).first()
-      if (!platform) throw new ApiException('E_VALIDATION', `Unknown platform "${input.platform}"`, 422, 'platform')
-      listing = await loadListing(db.connection(), { eventId: input.eventId, platform: input.platform, ref: input.listingRef })
+      if (!platform)
+        throw new ApiException(
+          'E_VALIDATION',
+          `Unknown platform "${input.platform}"`,
+          422,
+          'platform'
+        )
+      listing = await loadListing(db.connection(), {
+        eventId: input.eventId,
+        platform: input.platform,
+        ref: input.listingRef,
+      })
     } else {
-      throw new ApiException('E_VALIDATION', 'Give a listingId, or an eventId with a platform and a listingRef', 422, 'listingId')
+      throw new ApiException(
+        'E_VALIDATION',
+        'Give a listingId, or an eventId with a platform and a listingRef',
+        422,
+        'listingId'
+      )
     }
     if (!listing) throw new ApiException('E_LISTING_NOT_FOUND', 'No such listing', 404, 'listingId')
     return listing
@@ -375,7 +490,14 @@ export default class PurchaseService {
   ): Promise<Refusal | null> {
     const budget = await loadBudget(client, user.id)
     if (!budget) return null
-    const spent = await spendOf(client, { userId: user.id, eventId, currency, timezone: user.timezone, now, excludeRequestId })
+    const spent = await spendOf(client, {
+      userId: user.id,
+      eventId,
+      currency,
+      timezone: user.timezone,
+      now,
+      excludeRequestId,
+    })
     return checkBudget(budget, spent, amountMinor, currency)
   }
 
@@ -388,10 +510,23 @@ export default class PurchaseService {
     }
     const manager = actor.hasRoleAtLeast('manager')
     if (request.user_id !== actor.id && !manager) {
-      throw new ApiException('E_APPROVAL_FORBIDDEN', `Only a manager or an admin can ${verb} another user's purchase request`, 403)
+      throw new ApiException(
+        'E_APPROVAL_FORBIDDEN',
+        `Only a manager or an admin can ${verb} another user's purchase request`,
+        403
+      )
     }
-    if (verb === 'approve' && request.user_id === actor.id && this.requireManagerApproval && !manager) {
-      throw new ApiException('E_MANAGER_APPROVAL_REQUIRED', 'This deployment requires a manager to approve purchases', 403)
+    if (
+      verb === 'approve' &&
+      request.user_id === actor.id &&
+      this.requireManagerApproval &&
+      !manager
+    ) {
+      throw new ApiException(
+        'E_MANAGER_APPROVAL_REQUIRED',
+        'This deployment requires a manager to approve purchases',
+        403
+      )
     }
   }
 
@@ -400,12 +535,20 @@ export default class PurchaseService {
     if (!request) throw notFound()
     this.#authorizeDecision(actor, request, 'approve')
     const now = this.#clock()
-    if (request.status !== 'pending_approval') throw new IllegalTransition(request.status, 'approved')
+    if (request.status !== 'pending_approval')
+      throw new IllegalTransition(request.status, 'approved')
 
-    const listing = request.listing_id ? await loadListing(db.connection(), { id: request.listing_id }) : null
+    const listing = request.listing_id
+      ? await loadListing(db.connection(), { id: request.listing_id })
+      : null
     if (!listing || listing.status !== 'available') {
       await this.#expire(request, 'listing_gone', 'The listing is no longer offered', now)
-      throw new ApiException('E_LISTING_GONE', 'This listing is no longer offered; the request expired', 422, 'listingId')
+      throw new ApiException(
+        'E_LISTING_GONE',
+        'This listing is no longer offered; the request expired',
+        422,
+        'listingId'
+      )
     }
     const quantityRefusal = checkQuantity({
       quantity: request.quantity,
@@ -422,7 +565,13 @@ export default class PurchaseService {
     await db.transaction(async (trx) => {
       await lockRows(trx, trx.from('users').where('id', request.user_id).select('id')).first()
       const budgetRefusal = await this.#checkBudget(
-        trx, owner, request.event_id, request.currency, request.quantity * request.max_price_minor, request.id, now
+        trx,
+        owner,
+        request.event_id,
+        request.currency,
+        request.quantity * request.max_price_minor,
+        request.id,
+        now
       )
       if (budgetRefusal) refuse(budgetRefusal)
       await moveRequest(trx, {
@@ -431,7 +580,10 @@ export default class PurchaseService {
         to: 'approved',
         actorId: actor.id,
         action: 'purchase.approved',
-        reason: request.user_id === actor.id ? 'approved by the requester' : `approved by ${actor.role} #${actor.id}`,
+        reason:
+          request.user_id === actor.id
+            ? 'approved by the requester'
+            : `approved by ${actor.role} #${actor.id}`,
         patch: { approved_by: actor.id, approved_at: dbTime(trx, now) },
         ip,
         now,
@@ -441,12 +593,18 @@ export default class PurchaseService {
     return (await findRequest(db.connection(), request.id))!
   }
 
-  async reject(actor: User, id: number, reason: string, ip: string | null = null): Promise<RequestRow> {
+  async reject(
+    actor: User,
+    id: number,
+    reason: string,
+    ip: string | null = null
+  ): Promise<RequestRow> {
     const request = await findRequest(db.connection(), id)
     if (!request) throw notFound()
     this.#authorizeDecision(actor, request, 'reject')
     const text = reason?.trim()
-    if (!text) throw new ApiException('E_VALIDATION', 'Say why the request is rejected', 422, 'reason')
+    if (!text)
+      throw new ApiException('E_VALIDATION', 'Say why the request is rejected', 422, 'reason')
     const now = this.#clock()
     await db.transaction((trx) =>
       moveRequest(trx, {
@@ -466,9 +624,15 @@ export default class PurchaseService {
 
   async cancel(actor: User, id: number, ip: string | null = null): Promise<RequestRow> {
     const request = await this.#visible(actor, id)
-    if (!actor.hasRoleAtLeast('member')) throw new ApiException('E_FORBIDDEN', 'Viewers cannot cancel purchase requests', 403)
+    if (!actor.hasRoleAtLeast('member'))
+      throw new ApiException('E_FORBIDDEN', 'Viewers cannot cancel purchase requests', 403)
     if (request.status === 'executing') {
-      throw new ApiException('E_PURCHASE_IN_FLIGHT', 'The order is being placed; it can no longer be cancelled', 409, 'status')
+      throw new ApiException(
+        'E_PURCHASE_IN_FLIGHT',
+        'The order is being placed; it can no longer be cancelled',
+        409,
+        'status'
+      )
     }
     const now = this.#clock()
     await db.transaction((trx) =>
@@ -478,7 +642,10 @@ export default class PurchaseService {
         to: 'cancelled',
         actorId: actor.id,
         action: 'purchase.cancelled',
-        reason: request.user_id === actor.id ? 'cancelled by the requester' : `cancelled by ${actor.role} #${actor.id}`,
+        reason:
+          request.user_id === actor.id
+            ? 'cancelled by the requester'
+            : `cancelled by ${actor.role} #${actor.id}`,
         patch: { reason: 'cancelled', failure_code: 'cancelled' },
         ip,
         now,
@@ -495,7 +662,15 @@ export default class PurchaseService {
     }
     const now = this.#clock()
     await db.transaction((trx) =>
-      moveRequest(trx, { id: request.id, from: request.status, to: 'pending_approval', actorId: actor.id, action: 'purchase.submitted', ip, now })
+      moveRequest(trx, {
+        id: request.id,
+        from: request.status,
+        to: 'pending_approval',
+        actorId: actor.id,
+        action: 'purchase.submitted',
+        ip,
+        now,
+      })
     )
     return (await findRequest(db.connection(), request.id))!
   }
@@ -504,7 +679,8 @@ export default class PurchaseService {
 
   async #visible(actor: User, id: number): Promise<RequestRow> {
     const request = await findRequest(db.connection(), id)
-    if (!request || (request.user_id !== actor.id && !actor.hasRoleAtLeast('manager'))) throw notFound()
+    if (!request || (request.user_id !== actor.id && !actor.hasRoleAtLeast('manager')))
+      throw notFound()
     return request
   }
 
@@ -513,17 +689,34 @@ export default class PurchaseService {
     const [platform, order, audit, attempts] = await Promise.all([
       db.from('platforms').where('id', request.platform_id).select('slug').first(),
       db.from('orders').where('purchase_request_id', request.id).orderBy('id').first(),
-      db.from('audit_logs').where({ subject_type: 'purchase_request', subject_id: String(request.id) }).orderBy('id'),
+      db
+        .from('audit_logs')
+        .where({ subject_type: 'purchase_request', subject_id: String(request.id) })
+        .orderBy('id'),
       db.from('purchase_attempts').where('purchase_request_id', request.id).orderBy('id'),
     ])
-    return { request: { ...request, platform_slug: platform?.slug }, order: order ?? null, audit, attempts }
+    return {
+      request: { ...request, platform_slug: platform?.slug },
+      order: order ?? null,
+      audit,
+      attempts,
+    }
   }
 
   /** The requests `actor` may see in `scope` (mine, awaiting approval, all): the base of every list. */
   scopedQuery(actor: User, scope: 'mine' | 'awaiting' | 'all' = 'mine') {
     const manager = actor.hasRoleAtLeast('manager')
-    if (scope === 'all' && !manager) throw new ApiException('E_FORBIDDEN', "Only managers and admins see everyone's requests", 403, 'scope')
-    const query = db.from('purchase_requests as r').join('platforms as p', 'p.id', 'r.platform_id').select('r.*', 'p.slug as platform_slug')
+    if (scope === 'all' && !manager)
+      throw new ApiException(
+        'E_FORBIDDEN',
+        "Only managers and admins see everyone's requests",
+        403,
+        'scope'
+      )
+    const query = db
+      .from('purchase_requests as r')
+      .join('platforms as p', 'p.id', 'r.platform_id')
+      .select('r.*', 'p.slug as platform_slug')
     if (scope === 'mine' || (scope === 'awaiting' && !manager)) query.where('r.user_id', actor.id)
     if (scope === 'awaiting') query.where('r.status', 'pending_approval')
     return query
@@ -534,7 +727,8 @@ export default class PurchaseService {
     const page = Math.max(1, Math.trunc(filters.page ?? 1))
     const query = this.scopedQuery(actor, filters.scope ?? 'mine')
     if (filters.status) {
-      if (!isPurchaseState(filters.status)) throw new ApiException('E_VALIDATION', 'Unknown status', 422, 'status')
+      if (!isPurchaseState(filters.status))
+        throw new ApiException('E_VALIDATION', 'Unknown status', 422, 'status')
       query.where('r.status', filters.status)
     }
     if (filters.eventId) query.where('r.event_id', filters.eventId)
@@ -543,11 +737,17 @@ export default class PurchaseService {
     if (filters.to) query.where('r.created_at', '<', dbTime(db.connection(), filters.to))
     const countQuery = query.clone().clearSelect().clearOrder().count('* as total').first()
     const [rows, count] = await Promise.all([
-      query.orderBy('r.id', 'desc').limit(perPage).offset((page - 1) * perPage),
+      query
+        .orderBy('r.id', 'desc')
+        .limit(perPage)
+        .offset((page - 1) * perPage),
       countQuery,
     ])
     return {
-      data: rows.map((row: any) => ({ ...normaliseRequest(row), platform_slug: row.platform_slug as string })),
+      data: rows.map((row: any) => ({
+        ...normaliseRequest(row),
+        platform_slug: row.platform_slug as string,
+      })),
       meta: { page, perPage, total: Number((count as any)?.total ?? 0) },
     }
   }
@@ -606,4 +806,3 @@ export default class PurchaseService {
     return { expired }
   }
 }
-

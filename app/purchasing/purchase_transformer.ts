@@ -24,7 +24,10 @@ export function purchaseRequestToJSON(row: RequestRow & { platform_slug?: string
     alertId: row.alert_id === null ? null : Number(row.alert_id),
     quantity: row.quantity,
     maxPrice: { amountMinor: row.max_price_minor, currency: row.currency },
-    quotedUnitPrice: row.quoted_unit_minor === null ? null : { amountMinor: row.quoted_unit_minor, currency: row.currency },
+    quotedUnitPrice:
+      row.quoted_unit_minor === null
+        ? null
+        : { amountMinor: row.quoted_unit_minor, currency: row.currency },
     idempotencyKey: row.idempotency_key,
     priority: row.priority,
     attempts: row.attempts,
@@ -53,11 +56,15 @@ export function orderToJSON(order: OrderLike) {
     status: o.status,
     source: o.source,
     quantity: Number(o.quantity),
-    unitPrice: { amountMinor: Number(get('unitPriceMinor', 'unit_price_minor')), currency: o.currency },
+    unitPrice: {
+      amountMinor: Number(get('unitPriceMinor', 'unit_price_minor')),
+      currency: o.currency,
+    },
     fees: { amountMinor: Number(get('feesMinor', 'fees_minor')), currency: o.currency },
     total: { amountMinor: Number(get('totalMinor', 'total_minor')), currency: o.currency },
     paymentReference: get('paymentReference', 'payment_reference') ?? null,
-    placedAt: placedAt && typeof placedAt.toUTC === 'function' ? placedAt.toUTC().toISO() : iso(placedAt),
+    placedAt:
+      placedAt && typeof placedAt.toUTC === 'function' ? placedAt.toUTC().toISO() : iso(placedAt),
   }
 }
 

@@ -7,7 +7,12 @@
  */
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { recordAudit } from '#services/audit_log'
-import { IllegalTransition, isTerminal, transition, type PurchaseState } from '#purchasing/state_machine'
+import {
+  IllegalTransition,
+  isTerminal,
+  transition,
+  type PurchaseState,
+} from '#purchasing/state_machine'
 import { affectedRows, dbTime } from '#purchasing/sql'
 
 export interface RequestRow {
@@ -44,16 +49,36 @@ export interface RequestRow {
 }
 
 function normalise(row: any): RequestRow {
-  for (const key of ['id', 'user_id', 'event_id', 'platform_id', 'quantity', 'max_price_minor', 'attempts', 'priority'] as const) {
+  for (const key of [
+    'id',
+    'user_id',
+    'event_id',
+    'platform_id',
+    'quantity',
+    'max_price_minor',
+    'attempts',
+    'priority',
+  ] as const) {
     row[key] = Number(row[key])
   }
-  for (const key of ['watch_rule_id', 'alert_id', 'listing_id', 'account_id', 'approved_by', 'quoted_unit_minor', 'offer_platform_id'] as const) {
+  for (const key of [
+    'watch_rule_id',
+    'alert_id',
+    'listing_id',
+    'account_id',
+    'approved_by',
+    'quoted_unit_minor',
+    'offer_platform_id',
+  ] as const) {
     row[key] = row[key] === null || row[key] === undefined ? null : Number(row[key])
   }
   return row as RequestRow
 }
 
-export async function findRequest(client: QueryClientContract, id: number): Promise<RequestRow | null> {
+export async function findRequest(
+  client: QueryClientContract,
+  id: number
+): Promise<RequestRow | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null
   const row = await client.from('purchase_requests').where('id', id).first()
   return row ? normalise(row) : null
@@ -86,7 +111,11 @@ export interface Move {
  */
 export async function moveRequest(trx: TransactionClientContract, move: Move): Promise<void> {
   transition(move.from, move.to)
-  const patch: Record<string, unknown> = { ...move.patch, status: move.to, updated_at: dbTime(trx, move.now) }
+  const patch: Record<string, unknown> = {
+    ...move.patch,
+    status: move.to,
+    updated_at: dbTime(trx, move.now),
+  }
   if (isTerminal(move.to)) {
     patch.active_key = null
     patch.lease_until = null
@@ -95,7 +124,11 @@ export async function moveRequest(trx: TransactionClientContract, move: Move): P
   if (move.where) query.where(move.where)
   const changed = affectedRows(await query.update(patch))
   if (changed !== 1) {
-    const current = await trx.from('purchase_requests').where('id', move.id).select('status').first()
+    const current = await trx
+      .from('purchase_requests')
+      .where('id', move.id)
+      .select('status')
+      .first()
     throw new IllegalTransition(current?.status ?? 'missing', move.to)
   }
   await recordAudit(

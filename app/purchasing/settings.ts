@@ -21,10 +21,17 @@ export function purchasingConfig(): PurchasingConfig {
 
 export function purchaseService(): PurchaseService {
   const config = purchasingConfig()
-  return new PurchaseService({ requireManagerApproval: config.requireManagerApproval, requestTtlMs: config.requestTtlMs })
+  return new PurchaseService({
+    requireManagerApproval: config.requireManagerApproval,
+    requestTtlMs: config.requestTtlMs,
+  })
 }
 
 export function purchaseExecutor(): PurchaseExecutor {
   const config = purchasingConfig()
-  return new PurchaseExecutor({ maxAttempts: config.maxAttempts, leaseMs: config.leaseMs, retryBaseMs: config.retryBaseMs })
+  return new PurchaseExecutor({
+    maxAttempts: config.maxAttempts,
+    leaseMs: config.leaseMs,
+    retryBaseMs: config.retryBaseMs,
+  })
 }

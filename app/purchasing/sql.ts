@@ -12,7 +12,8 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
  * neither the models nor comparisons with model-written rows understand).
  */
 export function dbTime(client: QueryClientContract, date: Date): Date | string {
-  if (client.dialect.name.includes('sqlite')) return DateTime.fromJSDate(date).toFormat('yyyy-MM-dd HH:mm:ss')
+  if (client.dialect.name.includes('sqlite'))
+    return DateTime.fromJSDate(date).toFormat('yyyy-MM-dd HH:mm:ss')
   return date
 }
 
@@ -42,7 +43,13 @@ export function affectedRows(result: unknown): number {
 
 /** The column or index a unique violation is about (lower case text to search), or null when it is not one. */
 export function uniqueViolation(error: unknown): string | null {
-  const e = error as { code?: string; errno?: number; constraint?: string; message?: string; detail?: string } | null
+  const e = error as {
+    code?: string
+    errno?: number
+    constraint?: string
+    message?: string
+    detail?: string
+  } | null
   if (!e) return null
   const text = `${e.constraint ?? ''} ${e.detail ?? ''} ${e.message ?? ''}`.toLowerCase()
   if (e.code === '23505' || e.code === 'ER_DUP_ENTRY' || e.errno === 1062) return text
@@ -51,13 +58,20 @@ export function uniqueViolation(error: unknown): string | null {
 }
 
 /** Row locks where the engine has them (SQLite serialises writers on its one connection). */
-export function lockRows<T extends { forUpdate(): unknown }>(client: QueryClientContract, query: T): T {
+export function lockRows<T extends { forUpdate(): unknown }>(
+  client: QueryClientContract,
+  query: T
+): T {
   if (!client.dialect.name.includes('sqlite')) query.forUpdate()
   return query
 }
 
 /** INSERT one row and return its id on every engine (PostgreSQL needs RETURNING; the others give the id). */
-export async function insertReturningId(client: QueryClientContract, table: string, row: Record<string, unknown>): Promise<number> {
+export async function insertReturningId(
+  client: QueryClientContract,
+  table: string,
+  row: Record<string, unknown>
+): Promise<number> {
   if (client.dialect.name === 'postgres') {
     const [inserted] = await client.table(table).insert(row).returning('id')
     return Number(typeof inserted === 'object' ? inserted.id : inserted)

@@ -21,21 +21,33 @@ export const PURCHASE_STATES = [
 ] as const
 export type PurchaseState = (typeof PURCHASE_STATES)[number]
 
-export const TRANSITIONS: Readonly<Record<PurchaseState, readonly PurchaseState[]>> = Object.freeze({
-  draft: ['pending_approval', 'cancelled', 'expired'],
-  pending_approval: ['approved', 'cancelled', 'expired'],
-  approved: ['executing', 'cancelled', 'expired'],
-  /** Once an order may be in flight only its outcome ends the request */
-  executing: ['succeeded', 'failed'],
-  succeeded: [],
-  failed: [],
-  cancelled: [],
-  expired: [],
-})
+export const TRANSITIONS: Readonly<Record<PurchaseState, readonly PurchaseState[]>> = Object.freeze(
+  {
+    draft: ['pending_approval', 'cancelled', 'expired'],
+    pending_approval: ['approved', 'cancelled', 'expired'],
+    approved: ['executing', 'cancelled', 'expired'],
+    /** Once an order may be in flight only its outcome ends the request */
+    executing: ['succeeded', 'failed'],
+    succeeded: [],
+    failed: [],
+    cancelled: [],
+    expired: [],
+  }
+)
 
 /** States holding the (user, listing) slot: a second request for the same listing is refused meanwhile. */
-export const ACTIVE_STATES: readonly PurchaseState[] = ['draft', 'pending_approval', 'approved', 'executing']
-export const TERMINAL_STATES: readonly PurchaseState[] = ['succeeded', 'failed', 'cancelled', 'expired']
+export const ACTIVE_STATES: readonly PurchaseState[] = [
+  'draft',
+  'pending_approval',
+  'approved',
+  'executing',
+]
+export const TERMINAL_STATES: readonly PurchaseState[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'expired',
+]
 
 export function isPurchaseState(value: unknown): value is PurchaseState {
   return typeof value === 'string' && (PURCHASE_STATES as readonly string[]).includes(value)
@@ -55,7 +67,12 @@ export class IllegalTransition extends ApiException {
   readonly from: string
   readonly to: string
   constructor(from: string, to: string) {
-    super(IllegalTransition.code, `A purchase request cannot go from "${from}" to "${to}"`, 409, 'status')
+    super(
+      IllegalTransition.code,
+      `A purchase request cannot go from "${from}" to "${to}"`,
+      409,
+      'status'
+    )
     this.from = from
     this.to = to
   }
@@ -63,6 +80,7 @@ export class IllegalTransition extends ApiException {
 
 /** Returns `to` when the move is allowed; throws `IllegalTransition` otherwise. */
 export function transition(from: PurchaseState, to: PurchaseState): PurchaseState {
-  if (!isPurchaseState(from) || !isPurchaseState(to) || !canTransition(from, to)) throw new IllegalTransition(from, to)
+  if (!isPurchaseState(from) || !isPurchaseState(to) || !canTransition(from, to))
+    throw new IllegalTransition(from, to)
   return to
 }

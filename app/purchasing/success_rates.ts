@@ -21,14 +21,23 @@ export interface RateRow {
 
 const DEFAULT_WINDOW_MS = 30 * 24 * 3_600_000
 
-async function grouped(column: 'platform_id' | 'account_id', options: { since?: Date; ids?: number[]; client?: QueryClientContract }) {
+async function grouped(
+  column: 'platform_id' | 'account_id',
+  options: { since?: Date; ids?: number[]; client?: QueryClientContract }
+) {
   const client = options.client ?? db.connection()
   const since = options.since ?? new Date(Date.now() - DEFAULT_WINDOW_MS)
   const query = client
     .from('purchase_attempts')
     .select(column)
-    .select(client.raw(`sum(case when outcome in ('placed', 'reconciled') then 1 else 0 end) as succeeded`))
-    .select(client.raw(`sum(case when outcome in ('transient', 'rejected') then 1 else 0 end) as failed`))
+    .select(
+      client.raw(
+        `sum(case when outcome in ('placed', 'reconciled') then 1 else 0 end) as succeeded`
+      )
+    )
+    .select(
+      client.raw(`sum(case when outcome in ('transient', 'rejected') then 1 else 0 end) as failed`)
+    )
     .where('finished_at', '>=', dbTime(client, since))
     .whereNotNull(column)
     .groupBy(column)
@@ -37,20 +46,33 @@ async function grouped(column: 'platform_id' | 'account_id', options: { since?: 
   return rows.map((row: any): RateRow => {
     const succeeded = Number(row.succeeded ?? 0)
     const failed = Number(row.failed ?? 0)
-    return { id: Number(row[column]), succeeded, failed, attempts: succeeded + failed, rate: smoothedRate(succeeded, failed) }
+    return {
+      id: Number(row[column]),
+      succeeded,
+      failed,
+      attempts: succeeded + failed,
+      rate: smoothedRate(succeeded, failed),
+    }
   })
 }
 
-export function platformSuccessRates(options: { since?: Date; ids?: number[]; client?: QueryClientContract } = {}) {
+export function platformSuccessRates(
+  options: { since?: Date; ids?: number[]; client?: QueryClientContract } = {}
+) {
   return grouped('platform_id', options)
 }
 
-export function accountSuccessRates(options: { since?: Date; ids?: number[]; client?: QueryClientContract } = {}) {
+export function accountSuccessRates(
+  options: { since?: Date; ids?: number[]; client?: QueryClientContract } = {}
+) {
   return grouped('account_id', options)
 }
 
 /** For offer selection: platform id → smoothed rate. */
-export async function platformRateMap(ids: number[], client?: QueryClientContract): Promise<Map<number, SuccessRate>> {
+export async function platformRateMap(
+  ids: number[],
+  client?: QueryClientContract
+): Promise<Map<number, SuccessRate>> {
   const rows = await platformSuccessRates({ ids, client })
   return new Map(rows.map((row) => [row.id, { rate: row.rate, attempts: row.attempts }]))
 }

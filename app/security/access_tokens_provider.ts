@@ -12,17 +12,27 @@ import type { LucidModel } from '@adonisjs/lucid/types/model'
 
 export const LAST_USED_RESOLUTION_MS = 60_000
 
-export class ThrottledAccessTokensProvider<TokenableModel extends LucidModel> extends DbAccessTokensProvider<TokenableModel> {
+export class ThrottledAccessTokensProvider<
+  TokenableModel extends LucidModel,
+> extends DbAccessTokensProvider<TokenableModel> {
   async verify(tokenValue: Secret<string>) {
     const decoded = AccessToken.decode(this.prefix, tokenValue.release())
     if (!decoded) return null
     const db = await this.getDb()
-    const row = await db.query().from(this.table).where({ id: decoded.identifier, type: this.type }).limit(1).first()
+    const row = await db
+      .query()
+      .from(this.table)
+      .where({ id: decoded.identifier, type: this.type })
+      .limit(1)
+      .first()
     if (!row) return null
     const token = this.dbRowToAccessToken(row)
     if (!token.verify(decoded.secret) || token.isExpired()) return null
     const now = new Date()
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    if (
+      !token.lastUsedAt ||
+      now.getTime() - token.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS
+    ) {
       await db.from(this.table).where({ id: row.id, type: row.type }).update({ last_used_at: now })
       token.lastUsedAt = now
     }

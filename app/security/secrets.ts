@@ -8,7 +8,12 @@ import db from '@adonisjs/lucid/services/db'
  * another. The first configured key encrypts; every key decrypts, so an
  * old APP_KEY moved to APP_PREVIOUS_KEYS still reads until `keys:rotate`.
  */
-export type SecretPurpose = 'account.credentials' | 'account.session' | 'platform.credentials' | 'channel.config' | 'app.secret'
+export type SecretPurpose =
+  | 'account.credentials'
+  | 'account.session'
+  | 'platform.credentials'
+  | 'channel.config'
+  | 'app.secret'
 
 /** What encrypts: the app's configured encryption unless another is passed (a rotation run, a test). */
 export interface Encrypter {
@@ -16,7 +21,11 @@ export interface Encrypter {
   decrypt<T>(value: string, purpose: string): T | null
 }
 
-export function encryptSecret(value: unknown, purpose: SecretPurpose, encrypter: Encrypter = encryption): string {
+export function encryptSecret(
+  value: unknown,
+  purpose: SecretPurpose,
+  encrypter: Encrypter = encryption
+): string {
   return encrypter.encrypt(value, { purpose })
 }
 

@@ -60,11 +60,14 @@ export class SsrfGuard {
 
   constructor(options: SsrfGuardOptions = {}) {
     this.#allowPrivate = options.allowPrivate ?? false
-    this.#allowedHosts = new Set((options.allowedHosts ?? []).map((host) => stripBrackets(host.toLowerCase())))
+    this.#allowedHosts = new Set(
+      (options.allowedHosts ?? []).map((host) => stripBrackets(host.toLowerCase()))
+    )
     for (const cidr of options.allowedCidrs ?? []) {
       const [address, prefix] = cidr.split('/')
       const family = isIP(address) === 6 ? 'ipv6' : isIP(address) === 4 ? 'ipv4' : null
-      if (!family || prefix === undefined || !/^\d+$/.test(prefix)) throw new Error(`invalid CIDR in the SSRF allow-list: "${cidr}"`)
+      if (!family || prefix === undefined || !/^\d+$/.test(prefix))
+        throw new Error(`invalid CIDR in the SSRF allow-list: "${cidr}"`)
       this.#allowedCidrs.addSubnet(address, Number(prefix), family)
     }
     this.#ranges = BLOCKED_RANGES.map(([address, prefix, family, reason]) => {
@@ -72,7 +75,8 @@ export class SsrfGuard {
       list.addSubnet(address, prefix, family)
       return { list, reason }
     })
-    this.#resolve = options.resolve ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }))
+    this.#resolve =
+      options.resolve ?? ((hostname) => dnsLookup(hostname, { all: true, verbatim: true }))
   }
 
   /** Why an address may not be reached, or null when it may. */
@@ -102,9 +106,13 @@ export class SsrfGuard {
     }
     const shown = `${url.protocol}//${url.host}${url.pathname}`
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new SsrfRefused(shown, `scheme ${url.protocol.replace(':', '')} is not allowed (http and https only)`)
+      throw new SsrfRefused(
+        shown,
+        `scheme ${url.protocol.replace(':', '')} is not allowed (http and https only)`
+      )
     }
-    if (url.username || url.password) throw new SsrfRefused(shown, 'URLs with embedded credentials are not allowed')
+    if (url.username || url.password)
+      throw new SsrfRefused(shown, 'URLs with embedded credentials are not allowed')
     const host = stripBrackets(url.hostname.toLowerCase())
     if (this.#allowedHosts.has(host)) return { url, addresses: [] }
 
@@ -115,7 +123,10 @@ export class SsrfGuard {
       try {
         addresses = (await this.#resolve(host)).map((entry) => entry.address)
       } catch (error) {
-        throw new SsrfRefused(shown, `host ${host} does not resolve (${(error as { code?: string }).code ?? 'DNS error'})`)
+        throw new SsrfRefused(
+          shown,
+          `host ${host} does not resolve (${(error as { code?: string }).code ?? 'DNS error'})`
+        )
       }
       if (addresses.length === 0) throw new SsrfRefused(shown, `host ${host} does not resolve`)
     }
@@ -137,7 +148,11 @@ export class SsrfGuard {
   readonly lookup = (
     hostname: string,
     options: { all?: boolean; family?: number | string },
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number
+    ) => void
   ): void => {
     const host = stripBrackets(hostname.toLowerCase())
     const allowedByName = this.#allowedHosts.has(host)
@@ -146,7 +161,12 @@ export class SsrfGuard {
       : this.#resolve(host)
     resolved.then(
       (entries) => {
-        const wanted = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0
+        const wanted =
+          options.family === 4 || options.family === 'IPv4'
+            ? 4
+            : options.family === 6 || options.family === 'IPv6'
+              ? 6
+              : 0
         const usable = entries.filter((entry) => wanted === 0 || entry.family === wanted)
         for (const entry of usable) {
           const reason = allowedByName ? null : this.blockedReason(entry.address)
@@ -189,8 +209,10 @@ function embeddedIpv4(address: string): string | null {
   const groups = expandIpv6(address)
   if (!groups) return null
   const isMapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff
-  const isNat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)
-  const isCompatible = groups.slice(0, 6).every((g) => g === 0) && (groups[6] !== 0 || groups[7] > 1)
+  const isNat64 =
+    groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0)
+  const isCompatible =
+    groups.slice(0, 6).every((g) => g === 0) && (groups[6] !== 0 || groups[7] > 1)
   if (!isMapped && !isNat64 && !isCompatible) return null
   return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.')
 }
@@ -200,13 +222,21 @@ function expandIpv6(address: string): number[] | null {
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
   if (dotted) {
     const parts = dotted[1].split('.').map(Number)
-    text = text.slice(0, -dotted[1].length) + `${((parts[0] << 8) | parts[1]).toString(16)}:${((parts[2] << 8) | parts[3]).toString(16)}`
+    text =
+      text.slice(0, -dotted[1].length) +
+      `${((parts[0] << 8) | parts[1]).toString(16)}:${((parts[2] << 8) | parts[3]).toString(16)}`
   }
   const [head, tail] = text.split('::')
   const headGroups = head ? head.split(':') : []
   const tailGroups = tail !== undefined && tail !== '' ? tail.split(':') : []
   const missing = 8 - headGroups.length - tailGroups.length
   if (tail === undefined && headGroups.length !== 8) return null
-  const groups = [...headGroups, ...Array(tail === undefined ? 0 : missing).fill('0'), ...tailGroups].map((g) => Number.parseInt(g, 16))
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : null
+  const groups = [
+    ...headGroups,
+    ...Array(tail === undefined ? 0 : missing).fill('0'),
+    ...tailGroups,
+  ].map((g) => Number.parseInt(g, 16))
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : null
 }

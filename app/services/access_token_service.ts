@@ -26,7 +26,12 @@ export default class AccessTokenService {
       )
     }
     const token = await User.accessTokens.create(user, abilities, { name })
-    return { id: String(token.identifier), name: token.name, abilities: token.abilities, secret: token.value!.release() }
+    return {
+      id: String(token.identifier),
+      name: token.name,
+      abilities: token.abilities,
+      secret: token.value!.release(),
+    }
   }
 
   async list(user: User) {

@@ -38,14 +38,24 @@ export default class AccountService {
         } catch {
           fields = []
         }
-        return { slug: platform.slug, name: platform.name, fields, checkout: platform.capabilities.checkout }
+        return {
+          slug: platform.slug,
+          name: platform.name,
+          fields,
+          checkout: platform.capabilities.checkout,
+        }
       })
   }
 
   private async platformOrFail(slug: string) {
     const platform = await Platform.findBy('slug', slug)
     if (!platform || !platform.enabled) {
-      throw new ApiException('E_VALIDATION', `Unknown or disabled platform "${slug}"`, 422, 'platform')
+      throw new ApiException(
+        'E_VALIDATION',
+        `Unknown or disabled platform "${slug}"`,
+        422,
+        'platform'
+      )
     }
     return platform
   }
@@ -56,19 +66,40 @@ export default class AccountService {
     const connector = runtime.connector(platform.slug)
     for (const field of connector.credentialFields.filter((item) => item.secret)) {
       if (!credential[field.name]) {
-        throw new ApiException('E_VALIDATION', `${field.label} is required`, 422, `credentials.${field.name}`)
+        throw new ApiException(
+          'E_VALIDATION',
+          `${field.label} is required`,
+          422,
+          `credentials.${field.name}`
+        )
       }
     }
     try {
       const result = await connector.checkCredential({ credential })
-      if (!result.ok) throw new ApiException('E_CREDENTIAL_REJECTED', `${platform.name} refused these credentials: ${result.reason}`, 422, 'credentials')
+      if (!result.ok)
+        throw new ApiException(
+          'E_CREDENTIAL_REJECTED',
+          `${platform.name} refused these credentials: ${result.reason}`,
+          422,
+          'credentials'
+        )
     } catch (error) {
       if (error instanceof ApiException) throw error
       if (error instanceof CredentialRejected) {
-        throw new ApiException('E_CREDENTIAL_REJECTED', `${platform.name} refused these credentials`, 422, 'credentials')
+        throw new ApiException(
+          'E_CREDENTIAL_REJECTED',
+          `${platform.name} refused these credentials`,
+          422,
+          'credentials'
+        )
       }
       if (error instanceof ConnectorError) {
-        throw new ApiException('E_PLATFORM_UNAVAILABLE', `Could not check with ${platform.name} now: ${error.message}`, 503, 'credentials')
+        throw new ApiException(
+          'E_PLATFORM_UNAVAILABLE',
+          `Could not check with ${platform.name} now: ${error.message}`,
+          503,
+          'credentials'
+        )
       }
       throw error
     }
@@ -79,12 +110,19 @@ export default class AccountService {
    * the requesting user has no linked account there). Checked first,
    * encrypted, audited; `null` removes it.
    */
-  async setDeploymentCredential(actor: User, platformId: number, credentials: Record<string, string> | null, ip: string | null = null) {
+  async setDeploymentCredential(
+    actor: User,
+    platformId: number,
+    credentials: Record<string, string> | null,
+    ip: string | null = null
+  ) {
     const platform = await Platform.findOrFail(platformId)
     if (credentials) await this.verify(platform, credentials)
     await db.transaction(async (trx) => {
       platform.useTransaction(trx)
-      platform.encryptedCredentials = credentials ? encryptSecret(credentials, 'platform.credentials') : null
+      platform.encryptedCredentials = credentials
+        ? encryptSecret(credentials, 'platform.credentials')
+        : null
       await platform.save()
       await recordAudit(
         {
@@ -103,7 +141,11 @@ export default class AccountService {
 
   async link(user: User, input: LinkInput, ip: string | null = null) {
     const platform = await this.platformOrFail(input.platform)
-    const existing = await user.related('accounts').query().where('platform_id', platform.id).first()
+    const existing = await user
+      .related('accounts')
+      .query()
+      .where('platform_id', platform.id)
+      .first()
     if (existing) {
       throw new ApiException(
         'E_ACCOUNT_EXISTS',
@@ -113,25 +155,35 @@ export default class AccountService {
       )
     }
     await this.verify(platform, input.credentials)
-    return db.transaction(async (trx) => {
-      const account = await Account.create(
-        {
-          userId: user.id,
-          platformId: platform.id,
-          username: input.username,
-          encryptedCredentials: encryptSecret(input.credentials, 'account.credentials'),
-          status: 'ok',
-          lastCheck: DateTime.utc(),
-          lastError: null,
-        },
-        { client: trx }
-      )
-      await recordAudit(
-        { actorId: user.id, action: 'account.linked', subjectType: 'account', subjectId: account.id, toState: 'ok', meta: { platform: platform.slug }, ip },
-        trx
-      )
-      return account
-    }).finally(() => this.#forget())
+    return db
+      .transaction(async (trx) => {
+        const account = await Account.create(
+          {
+            userId: user.id,
+            platformId: platform.id,
+            username: input.username,
+            encryptedCredentials: encryptSecret(input.credentials, 'account.credentials'),
+            status: 'ok',
+            lastCheck: DateTime.utc(),
+            lastError: null,
+          },
+          { client: trx }
+        )
+        await recordAudit(
+          {
+            actorId: user.id,
+            action: 'account.linked',
+            subjectType: 'account',
+            subjectId: account.id,
+            toState: 'ok',
+            meta: { platform: platform.slug },
+            ip,
+          },
+          trx
+        )
+        return account
+      })
+      .finally(() => this.#forget())
   }
 
   /** Credentials changed: this process stops using the cached ones at once (others within 60 s). */
@@ -139,8 +191,18 @@ export default class AccountService {
     ;(await connectorRuntime()).forgetCredentials()
   }
 
-  async replaceCredentials(user: User, accountId: number, credentials: Record<string, string>, ip: string | null = null) {
-    const account = await user.related('accounts').query().where('id', accountId).preload('platform').firstOrFail()
+  async replaceCredentials(
+    user: User,
+    accountId: number,
+    credentials: Record<string, string>,
+    ip: string | null = null
+  ) {
+    const account = await user
+      .related('accounts')
+      .query()
+      .where('id', accountId)
+      .preload('platform')
+      .firstOrFail()
     await this.verify(account.platform, credentials)
     await db.transaction(async (trx) => {
       account.useTransaction(trx)
@@ -150,7 +212,13 @@ export default class AccountService {
       account.lastCheck = DateTime.utc()
       await account.save()
       await recordAudit(
-        { actorId: user.id, action: 'account.credentials_changed', subjectType: 'account', subjectId: account.id, ip },
+        {
+          actorId: user.id,
+          action: 'account.credentials_changed',
+          subjectType: 'account',
+          subjectId: account.id,
+          ip,
+        },
         trx
       )
     })
@@ -163,7 +231,16 @@ export default class AccountService {
     await db.transaction(async (trx) => {
       account.useTransaction(trx)
       await account.delete()
-      await recordAudit({ actorId: user.id, action: 'account.unlinked', subjectType: 'account', subjectId: accountId, ip }, trx)
+      await recordAudit(
+        {
+          actorId: user.id,
+          action: 'account.unlinked',
+          subjectType: 'account',
+          subjectId: accountId,
+          ip,
+        },
+        trx
+      )
     })
     await this.#forget()
   }
@@ -181,7 +258,10 @@ export default class AccountService {
     let status: Account['status'] = 'ok'
     let lastError: string | null = null
     try {
-      const credential = decryptSecret<Credential>(account.encryptedCredentials, 'account.credentials')
+      const credential = decryptSecret<Credential>(
+        account.encryptedCredentials,
+        'account.credentials'
+      )
       const result = await runtime.connector(account.platform.slug).checkCredential({ credential })
       if (!result.ok) {
         status = 'rejected'
@@ -204,7 +284,12 @@ export default class AccountService {
         reason: lastError,
       })
       const { notifyAccountRejected } = await import('#notifications/account_notifications')
-      await notifyAccountRejected({ userId: account.userId, accountId: account.id, platform: account.platform.name ?? account.platform.slug, reason: lastError })
+      await notifyAccountRejected({
+        userId: account.userId,
+        accountId: account.id,
+        platform: account.platform.name ?? account.platform.slug,
+        reason: lastError,
+      })
     }
     return account
   }

@@ -23,7 +23,8 @@ export async function recordAudit(entry: AuditEntry, trx?: TransactionClientCont
       actorId: entry.actorId,
       action: entry.action,
       subjectType: entry.subjectType,
-      subjectId: entry.subjectId === undefined || entry.subjectId === null ? null : String(entry.subjectId),
+      subjectId:
+        entry.subjectId === undefined || entry.subjectId === null ? null : String(entry.subjectId),
       fromState: entry.fromState ?? null,
       toState: entry.toState ?? null,
       reason: entry.reason ?? null,

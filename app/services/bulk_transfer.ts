@@ -106,7 +106,11 @@ export function isKind(value: string): value is Kind {
 }
 
 /** CSV cells (text) → typed values; a cell that is not of its column's type is a row error. */
-export function fromCsvRecord(kind: Kind, record: Record<string, string>, row: number): { item: Item; errors: RowError[] } {
+export function fromCsvRecord(
+  kind: Kind,
+  record: Record<string, string>,
+  row: number
+): { item: Item; errors: RowError[] } {
   const columns = COLUMNS[kind]
   const item: Item = {}
   const errors: RowError[] = []
@@ -121,10 +125,12 @@ export function fromCsvRecord(kind: Kind, record: Record<string, string>, row: n
       continue
     }
     if (type === 'int') {
-      if (!/^-?\d+$/.test(text)) errors.push({ row, field: name, message: `"${name}" must be a whole number` })
+      if (!/^-?\d+$/.test(text))
+        errors.push({ row, field: name, message: `"${name}" must be a whole number` })
       else item[name] = Number(text)
     } else if (type === 'bool') {
-      if (text !== 'true' && text !== 'false') errors.push({ row, field: name, message: `"${name}" must be true or false` })
+      if (text !== 'true' && text !== 'false')
+        errors.push({ row, field: name, message: `"${name}" must be true or false` })
       else item[name] = text === 'true'
     } else if (type === 'json') {
       try {
@@ -150,7 +156,9 @@ export default class BulkTransfer {
 
   async #exportRules(actor: User): Promise<Item[]> {
     const rules = await WatchRule.query().where('user_id', actor.id).orderBy('id')
-    const eventIds = [...new Set(rules.map((rule) => rule.eventId).filter((id): id is number => id !== null))]
+    const eventIds = [
+      ...new Set(rules.map((rule) => rule.eventId).filter((id): id is number => id !== null)),
+    ]
     const refs = new Map<number, string>()
     if (eventIds.length) {
       const sources = await db
@@ -159,11 +167,13 @@ export default class BulkTransfer {
         .whereIn('event_sources.event_id', eventIds)
         .orderBy('event_sources.id')
         .select('event_sources.event_id', 'event_sources.external_id', 'platforms.slug')
-      for (const source of sources) if (!refs.has(source.event_id)) refs.set(source.event_id, `${source.slug}:${source.external_id}`)
+      for (const source of sources)
+        if (!refs.has(source.event_id))
+          refs.set(source.event_id, `${source.slug}:${source.external_id}`)
     }
     return rules.map((rule) => ({
       name: rule.name,
-      event: rule.eventId === null ? null : refs.get(rule.eventId) ?? null,
+      event: rule.eventId === null ? null : (refs.get(rule.eventId) ?? null),
       filters: (rule.filters ?? {}) as Record<string, unknown>,
       maxPriceMinor: rule.maxPriceMinor,
       currency: rule.currency,
@@ -188,7 +198,12 @@ export default class BulkTransfer {
       .whereNull('events.archived_at')
       .orderBy('platforms.slug')
       .orderBy('event_sources.external_id')
-      .select('events.*', 'event_sources.external_id', 'event_sources.url as source_url', 'platforms.slug as platform_slug')
+      .select(
+        'events.*',
+        'event_sources.external_id',
+        'event_sources.url as source_url',
+        'platforms.slug as platform_slug'
+      )
     return rows.map((row: any) => ({
       platform: row.platform_slug,
       externalId: String(row.external_id),
@@ -222,15 +237,32 @@ export default class BulkTransfer {
 
   // ---------------------------------------------------------------- import
 
-  async import(actor: User, kind: Kind, items: unknown[], options: { dryRun: boolean; preErrors?: RowError[]; ip?: string | null }): Promise<ImportReport> {
+  async import(
+    actor: User,
+    kind: Kind,
+    items: unknown[],
+    options: { dryRun: boolean; preErrors?: RowError[]; ip?: string | null }
+  ): Promise<ImportReport> {
     if (kind === 'events' && !actor.hasRoleAtLeast('manager')) {
-      throw new ApiException('E_FORBIDDEN', 'Importing events needs the manager role or higher', 403)
+      throw new ApiException(
+        'E_FORBIDDEN',
+        'Importing events needs the manager role or higher',
+        403
+      )
     }
     if ((kind === 'watch-rules' || kind === 'accounts') && !actor.hasRoleAtLeast('member')) {
       throw new ApiException('E_FORBIDDEN', 'Viewers cannot import', 403)
     }
-    if (items.length > 5000) throw new ApiException('E_VALIDATION', 'At most 5,000 rows per import', 422, 'items')
-    const report: ImportReport = { kind, dryRun: options.dryRun, total: items.length, created: 0, skipped: 0, errors: [...(options.preErrors ?? [])] }
+    if (items.length > 5000)
+      throw new ApiException('E_VALIDATION', 'At most 5,000 rows per import', 422, 'items')
+    const report: ImportReport = {
+      kind,
+      dryRun: options.dryRun,
+      total: items.length,
+      created: 0,
+      skipped: 0,
+      errors: [...(options.preErrors ?? [])],
+    }
     const planned: Array<() => Promise<void>> = []
     const columns = COLUMNS[kind]
 
@@ -287,16 +319,27 @@ export default class BulkTransfer {
               .select('event_sources.event_id')
               .first()
           : null
-      if (!source) throw new ApiException('E_VALIDATION', `No event "${item.event}" here (import events first; format platform:externalId)`, 422, 'event')
+      if (!source)
+        throw new ApiException(
+          'E_VALIDATION',
+          `No event "${item.event}" here (import events first; format platform:externalId)`,
+          422,
+          'event'
+        )
       eventId = Number(source.event_id)
     }
     const input: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(item)) if (key !== 'event' && value !== null) input[key] = value
+    for (const [key, value] of Object.entries(item))
+      if (key !== 'event' && value !== null) input[key] = value
     if (eventId !== null) input.eventId = eventId
-    if (input.filters && typeof input.filters === 'object' && !Object.keys(input.filters).length) delete input.filters
+    if (input.filters && typeof input.filters === 'object' && !Object.keys(input.filters).length)
+      delete input.filters
     const payload = await watchRuleValidator.validate(input)
     const values = await new WatchRuleService().normalise(payload)
-    const existing = await db.from('watch_rules').where({ user_id: actor.id, name: payload.name }).first()
+    const existing = await db
+      .from('watch_rules')
+      .where({ user_id: actor.id, name: payload.name })
+      .first()
     if (existing) return 'skip'
     return async () => {
       await WatchRule.create({ ...values, userId: actor.id } as any)
@@ -306,8 +349,17 @@ export default class BulkTransfer {
   async #checkEvent(item: Item): Promise<'skip' | (() => Promise<void>)> {
     const payload = await eventImportValidator.validate(item)
     const platform = await db.from('platforms').where('slug', payload.platform).first()
-    if (!platform) throw new ApiException('E_VALIDATION', `Unknown platform "${payload.platform}"`, 422, 'platform')
-    const known = await db.from('event_sources').where({ platform_id: platform.id, external_id: payload.externalId }).first()
+    if (!platform)
+      throw new ApiException(
+        'E_VALIDATION',
+        `Unknown platform "${payload.platform}"`,
+        422,
+        'platform'
+      )
+    const known = await db
+      .from('event_sources')
+      .where({ platform_id: platform.id, external_id: payload.externalId })
+      .first()
     if (known) return 'skip'
     return async () => {
       const result = await upsertEvent(platform.id, {
@@ -326,20 +378,38 @@ export default class BulkTransfer {
         timezone: payload.timezone ?? null,
         dateTbd: payload.dateTbd ?? false,
         status: payload.status,
-        publicSale: payload.onsaleAt ? { name: 'public', startsAt: payload.onsaleAt, endsAt: null } : null,
+        publicSale: payload.onsaleAt
+          ? { name: 'public', startsAt: payload.onsaleAt, endsAt: null }
+          : null,
         presales: [],
       })
       if (payload.importance !== undefined && payload.importance !== null) {
-        await db.from('events').where('id', result.eventId).update({ importance: payload.importance })
+        await db
+          .from('events')
+          .where('id', result.eventId)
+          .update({ importance: payload.importance })
       }
     }
   }
 
-  async #checkAccount(actor: User, item: Item, ip: string | null): Promise<'skip' | (() => Promise<void>)> {
+  async #checkAccount(
+    actor: User,
+    item: Item,
+    ip: string | null
+  ): Promise<'skip' | (() => Promise<void>)> {
     const payload = await accountImportValidator.validate(item)
     const platform = await db.from('platforms').where('slug', payload.platform).first()
-    if (!platform || !platform.enabled) throw new ApiException('E_VALIDATION', `Unknown or disabled platform "${payload.platform}"`, 422, 'platform')
-    const existing = await db.from('accounts').where({ user_id: actor.id, platform_id: platform.id }).first()
+    if (!platform || !platform.enabled)
+      throw new ApiException(
+        'E_VALIDATION',
+        `Unknown or disabled platform "${payload.platform}"`,
+        422,
+        'platform'
+      )
+    const existing = await db
+      .from('accounts')
+      .where({ user_id: actor.id, platform_id: platform.id })
+      .first()
     if (existing) return 'skip'
     return async () => {
       await db.transaction(async (trx) => {
@@ -356,7 +426,15 @@ export default class BulkTransfer {
           { client: trx }
         )
         await recordAudit(
-          { actorId: actor.id, action: 'account.imported', subjectType: 'account', subjectId: account.id, toState: 'no_credentials', meta: { platform: payload.platform }, ip },
+          {
+            actorId: actor.id,
+            action: 'account.imported',
+            subjectType: 'account',
+            subjectId: account.id,
+            toState: 'no_credentials',
+            meta: { platform: payload.platform },
+            ip,
+          },
           trx
         )
       })
@@ -364,7 +442,11 @@ export default class BulkTransfer {
   }
 }
 
-const isoDate = () => vine.string().trim().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/)
+const isoDate = () =>
+  vine
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/)
 
 const eventImportValidator = vine.create({
   platform: vine.string().trim().minLength(1).maxLength(40),
@@ -381,7 +463,15 @@ const eventImportValidator = vine.create({
   startsAt: isoDate().nullable().optional(),
   timezone: vine.string().trim().maxLength(64).nullable().optional(),
   dateTbd: vine.boolean().nullable().optional(),
-  status: vine.enum(['scheduled', 'onsale', 'offsale', 'cancelled', 'postponed', 'rescheduled', 'ended'] as const),
+  status: vine.enum([
+    'scheduled',
+    'onsale',
+    'offsale',
+    'cancelled',
+    'postponed',
+    'rescheduled',
+    'ended',
+  ] as const),
   onsaleAt: isoDate().nullable().optional(),
   importance: vine.number().withoutDecimals().min(1).max(5).nullable().optional(),
 })
@@ -393,9 +483,13 @@ const accountImportValidator = vine.create({
 
 function rowErrors(row: number, error: unknown): RowError[] {
   if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-    return (error.messages as Array<{ field: string; message: string }>).map((message) => ({ row, field: message.field, message: message.message }))
+    return (error.messages as Array<{ field: string; message: string }>).map((message) => ({
+      row,
+      field: message.field,
+      message: message.message,
+    }))
   }
-  if (error instanceof ApiException && error.status < 500) return [{ row, field: error.field ?? null, message: error.message }]
+  if (error instanceof ApiException && error.status < 500)
+    return [{ row, field: error.field ?? null, message: error.message }]
   throw error
 }
-

@@ -13,7 +13,11 @@ export async function ensureDemoRules() {
   const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
   const user = await User.findBy('email', email)
   if (!user) return
-  const existing = await db.from('watch_rules').where('user_id', user.id).count('* as total').first()
+  const existing = await db
+    .from('watch_rules')
+    .where('user_id', user.id)
+    .count('* as total')
+    .first()
   if (Number(existing.total) > 0) return
 
   const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
@@ -74,9 +78,16 @@ export async function ensureDemoPurchase() {
   if (!sandbox) return 'no sandbox'
   const { default: AccountService } = await import('#services/account_service')
   const { sandboxCredential } = await import('#connectors/sandbox/sandbox_credentials')
-  const linked = await db.from('accounts').where({ user_id: user.id, platform_id: sandbox.id }).first()
+  const linked = await db
+    .from('accounts')
+    .where({ user_id: user.id, platform_id: sandbox.id })
+    .first()
   if (!linked) {
-    await new AccountService().link(user, { platform: 'sandbox', username: 'Demo exchange account', credentials: sandboxCredential() })
+    await new AccountService().link(user, {
+      platform: 'sandbox',
+      username: 'Demo exchange account',
+      credentials: sandboxCredential(),
+    })
   }
   const existing = await db.from('purchase_requests').where('user_id', user.id).first()
   if (existing) return 'done'
@@ -90,10 +101,15 @@ export async function ensureDemoPurchase() {
     .select('listings.id', 'listings.price_minor', 'listings.splits')
     .first()
   if (!listing) return 'waiting for listings'
-  const splits: number[] = typeof listing.splits === 'string' ? JSON.parse(listing.splits) : listing.splits ?? [2]
+  const splits: number[] =
+    typeof listing.splits === 'string' ? JSON.parse(listing.splits) : (listing.splits ?? [2])
   const quantity = splits.includes(2) ? 2 : Math.min(...splits)
   const { purchaseService } = await import('#purchasing/settings')
-  await purchaseService().create(user, { listingId: listing.id, quantity, maxPriceMinor: Math.round(listing.price_minor * 1.05) })
+  await purchaseService().create(user, {
+    listingId: listing.id,
+    quantity,
+    maxPriceMinor: Math.round(listing.price_minor * 1.05),
+  })
   logger.info('demo: a purchase request waits for approval')
   return 'done'
 }

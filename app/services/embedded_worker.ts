@@ -17,7 +17,9 @@ export async function createWorker(overrides: { concurrency?: number } = {}) {
   await queueManager.loadJobs()
   return new Worker({
     ...config,
-    ...(overrides.concurrency ? { worker: { ...config.worker, concurrency: overrides.concurrency } } : {}),
+    ...(overrides.concurrency
+      ? { worker: { ...config.worker, concurrency: overrides.concurrency } }
+      : {}),
     autoLoadJobs: false,
     adapters,
     jobFactory: config.jobFactory ?? ((jobClass: any) => app.container.make(jobClass)),
@@ -34,7 +36,9 @@ export async function startEmbeddedWorker(queues: string[] = ['default']) {
   app.terminating(async () => {
     await worker.stop()
   })
-  worker.start(queues).catch((error: Error) => logger.error({ err: error }, 'embedded worker stopped'))
+  worker
+    .start(queues)
+    .catch((error: Error) => logger.error({ err: error }, 'embedded worker stopped'))
   logger.info('embedded queue worker started on %s', queues.join(', '))
   return worker
 }

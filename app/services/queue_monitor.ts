@@ -12,16 +12,34 @@ import db from '@adonisjs/lucid/services/db'
 import type { Redis } from 'ioredis'
 import ApiException from '#exceptions/api_exception'
 
-export type QueueCounts = { queue: string; waiting: number; delayed: number; active: number; failed: number }
-export type FailedJob = { id: string; queue: string; name: string; attempts: number; error: string | null; failedAt: string | null }
-export type QueueOverview = { driver: 'database' | 'redis'; queues: QueueCounts[]; failed: FailedJob[] }
+export type QueueCounts = {
+  queue: string
+  waiting: number
+  delayed: number
+  active: number
+  failed: number
+}
+export type FailedJob = {
+  id: string
+  queue: string
+  name: string
+  attempts: number
+  error: string | null
+  failedAt: string | null
+}
+export type QueueOverview = {
+  driver: 'database' | 'redis'
+  queues: QueueCounts[]
+  failed: FailedJob[]
+}
 
 /** The queues the workers listen to, shown even when empty. */
 export const KNOWN_QUEUES = ['purchases', 'notifications', 'default', 'checks']
 const TABLE = 'queue_jobs'
 const DEFAULT_PRIORITY = 5
 const PRIORITY_SCORE_MULTIPLIER = 1e13
-const score = (priority: number | undefined) => (priority ?? DEFAULT_PRIORITY) * PRIORITY_SCORE_MULTIPLIER + Date.now()
+const score = (priority: number | undefined) =>
+  (priority ?? DEFAULT_PRIORITY) * PRIORITY_SCORE_MULTIPLIER + Date.now()
 
 function parse(data: string | null | undefined): Record<string, any> {
   try {
@@ -30,14 +48,21 @@ function parse(data: string | null | undefined): Record<string, any> {
     return {}
   }
 }
-const iso = (ms: unknown) => (ms === null || ms === undefined || ms === '' ? null : new Date(Number(ms)).toISOString())
-const notFound = () => new ApiException('E_NOT_FOUND', 'No such failed job (it may have been retried or pruned already)', 404)
+const iso = (ms: unknown) =>
+  ms === null || ms === undefined || ms === '' ? null : new Date(Number(ms)).toISOString()
+const notFound = () =>
+  new ApiException(
+    'E_NOT_FOUND',
+    'No such failed job (it may have been retried or pruned already)',
+    404
+  )
 
 export default class QueueMonitor {
   readonly driver: 'database' | 'redis'
 
   constructor(driver?: 'database' | 'redis') {
-    this.driver = driver ?? (app.config.get<any>('queue').default === 'redis' ? 'redis' : 'database')
+    this.driver =
+      driver ?? (app.config.get<any>('queue').default === 'redis' ? 'redis' : 'database')
   }
 
   async overview(limit = 50): Promise<QueueOverview> {
@@ -46,7 +71,10 @@ export default class QueueMonitor {
 
   /** Puts one failed job back in its queue; false when there was no such failed job. */
   async retry(queue: string, id: string): Promise<void> {
-    const done = this.driver === 'redis' ? await this.#redisRetry(queue, id) : await this.#databaseRetry(queue, id)
+    const done =
+      this.driver === 'redis'
+        ? await this.#redisRetry(queue, id)
+        : await this.#databaseRetry(queue, id)
     if (!done) throw notFound()
   }
 
@@ -56,17 +84,32 @@ export default class QueueMonitor {
     let count = 0
     for (const job of failed) {
       if (queue && job.queue !== queue) continue
-      const done = this.driver === 'redis' ? await this.#redisRetry(job.queue, job.id) : await this.#databaseRetry(job.queue, job.id)
+      const done =
+        this.driver === 'redis'
+          ? await this.#redisRetry(job.queue, job.id)
+          : await this.#databaseRetry(job.queue, job.id)
       if (done) count++
     }
     return count
   }
 
   async #databaseOverview(limit: number): Promise<QueueOverview> {
-    const rows = await db.from(TABLE).select('queue', 'status').count('* as total').groupBy('queue', 'status')
-    const byQueue = new Map<string, QueueCounts>(KNOWN_QUEUES.map((queue) => [queue, { queue, waiting: 0, delayed: 0, active: 0, failed: 0 }]))
+    const rows = await db
+      .from(TABLE)
+      .select('queue', 'status')
+      .count('* as total')
+      .groupBy('queue', 'status')
+    const byQueue = new Map<string, QueueCounts>(
+      KNOWN_QUEUES.map((queue) => [queue, { queue, waiting: 0, delayed: 0, active: 0, failed: 0 }])
+    )
     for (const row of rows) {
-      const counts = byQueue.get(row.queue) ?? { queue: row.queue, waiting: 0, delayed: 0, active: 0, failed: 0 }
+      const counts = byQueue.get(row.queue) ?? {
+        queue: row.queue,
+        waiting: 0,
+        delayed: 0,
+        active: 0,
+        failed: 0,
+      }
       byQueue.set(row.queue, counts)
       const total = Number(row.total)
       if (row.status === 'pending') counts.waiting += total
@@ -74,13 +117,24 @@ export default class QueueMonitor {
       else if (row.status === 'active') counts.active += total
       else if (row.status === 'failed') counts.failed += total
     }
-    const failed = await db.from(TABLE).where('status', 'failed').orderBy('finished_at', 'desc').limit(limit)
+    const failed = await db
+      .from(TABLE)
+      .where('status', 'failed')
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
     return {
       driver: 'database',
       queues: [...byQueue.values()],
       failed: failed.map((row) => {
         const data = parse(row.data)
-        return { id: String(row.id), queue: row.queue, name: String(data.name ?? 'unknown'), attempts: Number(data.attempts ?? 0), error: row.error ?? null, failedAt: iso(row.finished_at) }
+        return {
+          id: String(row.id),
+          queue: row.queue,
+          name: String(data.name ?? 'unknown'),
+          attempts: Number(data.attempts ?? 0),
+          error: row.error ?? null,
+          failedAt: iso(row.finished_at),
+        }
       }),
     }
   }
@@ -93,7 +147,16 @@ export default class QueueMonitor {
     const updated = await db
       .from(TABLE)
       .where({ id, queue, status: 'failed' })
-      .update({ status: 'pending', data: JSON.stringify(data), score: score(data.priority), worker_id: null, acquired_at: null, execute_at: null, finished_at: null, error: null })
+      .update({
+        status: 'pending',
+        data: JSON.stringify(data),
+        score: score(data.priority),
+        worker_id: null,
+        acquired_at: null,
+        execute_at: null,
+        finished_at: null,
+        error: null,
+      })
     return Number(Array.isArray(updated) ? updated[0] : updated) > 0
   }
 

@@ -30,7 +30,13 @@ export default class UserService {
         { client: trx }
       )
       await recordAudit(
-        { actorId: user.id, action: 'user.signup', subjectType: 'user', subjectId: user.id, toState: user.role },
+        {
+          actorId: user.id,
+          action: 'user.signup',
+          subjectType: 'user',
+          subjectId: user.id,
+          toState: user.role,
+        },
         trx
       )
       return user
@@ -40,11 +46,21 @@ export default class UserService {
   async changePassword(user: User, currentPassword: string, newPassword: string) {
     const verified = await User.verifyCredentials(user.email, currentPassword).catch(() => null)
     if (!verified || verified.id !== user.id) {
-      throw new ApiException('E_VALIDATION', 'The current password is not correct', 422, 'currentPassword')
+      throw new ApiException(
+        'E_VALIDATION',
+        'The current password is not correct',
+        422,
+        'currentPassword'
+      )
     }
     user.password = newPassword
     await user.save()
-    await recordAudit({ actorId: user.id, action: 'user.password_changed', subjectType: 'user', subjectId: user.id })
+    await recordAudit({
+      actorId: user.id,
+      action: 'user.password_changed',
+      subjectType: 'user',
+      subjectId: user.id,
+    })
   }
 
   async updateProfile(user: User, input: { fullName: string | null; timezone: string }) {
@@ -61,7 +77,14 @@ export default class UserService {
       target.role = role
       await target.save()
       await recordAudit(
-        { actorId: actor.id, action: 'user.role_changed', subjectType: 'user', subjectId: target.id, fromState: from, toState: role },
+        {
+          actorId: actor.id,
+          action: 'user.role_changed',
+          subjectType: 'user',
+          subjectId: target.id,
+          fromState: from,
+          toState: role,
+        },
         trx
       )
     })

@@ -13,7 +13,8 @@ export default class AlertTransformer {
       eventId: row.event_id,
       eventName: row.event_name ?? null,
       listingId: row.listing_id,
-      price: row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
+      price:
+        row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
       reason: typeof row.reason === 'string' ? JSON.parse(row.reason) : row.reason,
       detectedAt: iso(row.detected_at),
       createdAt: iso(row.created_at),

@@ -26,7 +26,10 @@ export default class EventTransformer {
         row.lowest_price_minor === null || row.lowest_price_minor === undefined
           ? null
           : { amountMinor: Number(row.lowest_price_minor), currency: row.lowest_currency ?? 'USD' },
-      listingCount: row.listing_count === undefined || row.listing_count === null ? null : Number(row.listing_count),
+      listingCount:
+        row.listing_count === undefined || row.listing_count === null
+          ? null
+          : Number(row.listing_count),
     }
   }
 
@@ -41,8 +44,14 @@ export default class EventTransformer {
       lastCheckedAt: iso(row.last_checked_at),
       lastSuccessAt: iso(row.last_success_at),
       lastError: row.last_error,
-      minPrice: row.min_price_minor === null ? null : { amountMinor: row.min_price_minor, currency: row.currency },
-      maxPrice: row.max_price_minor === null ? null : { amountMinor: row.max_price_minor, currency: row.currency },
+      minPrice:
+        row.min_price_minor === null
+          ? null
+          : { amountMinor: row.min_price_minor, currency: row.currency },
+      maxPrice:
+        row.max_price_minor === null
+          ? null
+          : { amountMinor: row.max_price_minor, currency: row.currency },
       listingCount: row.listing_count,
     }
   }
@@ -55,8 +64,12 @@ export default class EventTransformer {
       row: row.row,
       quantity: row.quantity,
       splits: typeof row.splits === 'string' ? JSON.parse(row.splits) : row.splits,
-      price: row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
-      priceWithFees: row.price_with_fees_minor === null ? null : { amountMinor: row.price_with_fees_minor, currency: row.currency },
+      price:
+        row.price_minor === null ? null : { amountMinor: row.price_minor, currency: row.currency },
+      priceWithFees:
+        row.price_with_fees_minor === null
+          ? null
+          : { amountMinor: row.price_with_fees_minor, currency: row.currency },
       format: row.format,
       inHand: row.in_hand === null ? null : Boolean(row.in_hand),
       notes: row.notes,
@@ -68,8 +81,14 @@ export default class EventTransformer {
     return {
       kind: row.kind,
       listingId: row.listing_id,
-      oldPrice: row.old_price_minor === null ? null : { amountMinor: row.old_price_minor, currency: row.currency },
-      newPrice: row.new_price_minor === null ? null : { amountMinor: row.new_price_minor, currency: row.currency },
+      oldPrice:
+        row.old_price_minor === null
+          ? null
+          : { amountMinor: row.old_price_minor, currency: row.currency },
+      newPrice:
+        row.new_price_minor === null
+          ? null
+          : { amountMinor: row.new_price_minor, currency: row.currency },
       oldQuantity: row.old_quantity,
       newQuantity: row.new_quantity,
       observedAt: iso(row.observed_at),

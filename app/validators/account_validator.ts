@@ -1,10 +1,12 @@
 import vine from '@vinejs/vine'
 
-const credentials = () =>
-  vine.record(vine.string().trim().maxLength(500)).optional()
+const credentials = () => vine.record(vine.string().trim().maxLength(500)).optional()
 
 export const linkAccountValidator = vine.create({
-  platform: vine.string().trim().regex(/^[a-z][a-z0-9_-]{1,39}$/),
+  platform: vine
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_-]{1,39}$/),
   username: vine.string().trim().minLength(1).maxLength(190),
   credentials: credentials(),
 })

@@ -3,7 +3,8 @@ import vine from '@vinejs/vine'
 /** IANA zones this runtime knows, plus UTC. */
 export const TIMEZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')]
 
-const email = () => vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
+const email = () =>
+  vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
 const password = () => vine.string().minLength(10).maxLength(128)
 
 export const signupValidator = vine.create({

@@ -22,5 +22,7 @@ export const day = () =>
 
 /** `to` before `from`: the error the forms show on `to`. */
 export function rangeError(range: { from?: Date; to?: Date }): Record<string, string> {
-  return range.from && range.to && range.to < range.from ? { to: 'The to date must be on or after the from date' } : {}
+  return range.from && range.to && range.to < range.from
+    ? { to: 'The to date must be on or after the from date' }
+    : {}
 }

@@ -7,11 +7,19 @@ const money = () => vine.number().withoutDecimals().min(0).max(100_000_000)
 export const createPurchaseValidator = vine.create({
   listingId: vine.number().withoutDecimals().min(1).optional(),
   eventId: vine.number().withoutDecimals().min(1).optional(),
-  platform: vine.string().trim().regex(/^[a-z][a-z0-9_-]{1,39}$/).optional(),
+  platform: vine
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_-]{1,39}$/)
+    .optional(),
   listingRef: vine.string().trim().minLength(1).maxLength(191).optional(),
   quantity: vine.number().withoutDecimals().min(1).max(100),
   maxPriceMinor: vine.number().withoutDecimals().min(1).max(100_000_000).optional(),
-  idempotencyKey: vine.string().trim().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional(),
+  idempotencyKey: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional(),
   ruleId: vine.number().withoutDecimals().min(1).optional(),
   alertId: vine.number().withoutDecimals().min(1).optional(),
   draft: vine.boolean().optional(),
@@ -34,18 +42,33 @@ export const listPurchasesValidator = vine.create({
 
 export const manualPurchaseValidator = vine.create({
   eventId: vine.number().withoutDecimals().min(1),
-  platform: vine.string().trim().regex(/^[a-z][a-z0-9_-]{1,39}$/),
+  platform: vine
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_-]{1,39}$/),
   quantity: vine.number().withoutDecimals().min(1).max(100),
   unitPriceMinor: money(),
   feesMinor: money(),
-  currency: vine.string().trim().toUpperCase().regex(/^[A-Z]{3}$/),
+  currency: vine
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/),
   purchasedAt: vine.date({ formats: { utc: true } }),
   paymentReference: vine.string().trim().maxLength(191).optional(),
-  idempotencyKey: vine.string().trim().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional(),
+  idempotencyKey: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .optional(),
 })
 
 export const budgetValidator = vine.create({
-  currency: vine.string().trim().toUpperCase().regex(/^[A-Z]{3}$/),
+  currency: vine
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/),
   perEventMinor: money().nullable(),
   perDayMinor: money().nullable(),
   perMonthMinor: money().nullable(),

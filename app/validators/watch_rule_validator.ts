@@ -11,26 +11,40 @@ const sectionPattern = vine.createRule((value, _options, field) => {
 })
 
 const trigger = vine.union([
-  vine.union.if((value) => vine.helpers.isObject(value) && (value as any).kind === 'price_drop', vine.object({
-    kind: vine.literal('price_drop'),
-    percent: vine.number().min(0.1).max(100).optional(),
-    belowMinor: vine.number().withoutDecimals().min(1).optional(),
-  })),
-  vine.union.if((value) => vine.helpers.isObject(value) && (value as any).kind === 'lowest_in_days', vine.object({
-    kind: vine.literal('lowest_in_days'),
-    days: vine.number().withoutDecimals().min(1).max(365),
-  })),
-  vine.union.if((value) => vine.helpers.isObject(value) && (value as any).kind === 'bottom_percentile', vine.object({
-    kind: vine.literal('bottom_percentile'),
-    percent: vine.number().min(1).max(50),
-  })),
-  vine.union.if((value) => vine.helpers.isObject(value) && (value as any).kind === 'seats_together', vine.object({
-    kind: vine.literal('seats_together'),
-    count: vine.number().withoutDecimals().min(2).max(20),
-  })),
-  vine.union.else(vine.object({
-    kind: vine.enum(['available', 'back_in_stock', 'on_sale', 'status_change'] as const),
-  })),
+  vine.union.if(
+    (value) => vine.helpers.isObject(value) && (value as any).kind === 'price_drop',
+    vine.object({
+      kind: vine.literal('price_drop'),
+      percent: vine.number().min(0.1).max(100).optional(),
+      belowMinor: vine.number().withoutDecimals().min(1).optional(),
+    })
+  ),
+  vine.union.if(
+    (value) => vine.helpers.isObject(value) && (value as any).kind === 'lowest_in_days',
+    vine.object({
+      kind: vine.literal('lowest_in_days'),
+      days: vine.number().withoutDecimals().min(1).max(365),
+    })
+  ),
+  vine.union.if(
+    (value) => vine.helpers.isObject(value) && (value as any).kind === 'bottom_percentile',
+    vine.object({
+      kind: vine.literal('bottom_percentile'),
+      percent: vine.number().min(1).max(50),
+    })
+  ),
+  vine.union.if(
+    (value) => vine.helpers.isObject(value) && (value as any).kind === 'seats_together',
+    vine.object({
+      kind: vine.literal('seats_together'),
+      count: vine.number().withoutDecimals().min(2).max(20),
+    })
+  ),
+  vine.union.else(
+    vine.object({
+      kind: vine.enum(['available', 'back_in_stock', 'on_sale', 'status_change'] as const),
+    })
+  ),
 ])
 
 /**
@@ -56,10 +70,18 @@ export const watchRuleValidator = vine.create({
   currency: vine.string().trim().toUpperCase().fixedLength(3).alpha().nullable().optional(),
   includeFees: vine.boolean().optional(),
   minQuantity: vine.number().withoutDecimals().min(1).max(20).optional(),
-  sections: vine.array(vine.string().trim().minLength(1).maxLength(40).use(sectionPattern())).maxLength(30).optional(),
+  sections: vine
+    .array(vine.string().trim().minLength(1).maxLength(40).use(sectionPattern()))
+    .maxLength(30)
+    .optional(),
   triggers: vine.array(trigger).minLength(1).maxLength(8),
   hysteresisMinor: vine.number().withoutDecimals().min(0).max(10_000_000).optional(),
-  cooldownSeconds: vine.number().withoutDecimals().min(0).max(30 * 86_400).optional(),
+  cooldownSeconds: vine
+    .number()
+    .withoutDecimals()
+    .min(0)
+    .max(30 * 86_400)
+    .optional(),
   channels: vine.array(vine.string().trim().maxLength(40)).maxLength(10).optional(),
   importance: vine.number().withoutDecimals().min(1).max(5).optional(),
   autoPurchase: vine.boolean().optional(),

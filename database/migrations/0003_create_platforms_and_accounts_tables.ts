@@ -25,8 +25,20 @@ export default class extends BaseSchema {
 
     this.schema.createTable('accounts', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
-      table.integer('platform_id').unsigned().notNullable().references('id').inTable('platforms').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
+      table
+        .integer('platform_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('platforms')
+        .onDelete('CASCADE')
       table.string('username', 190).notNullable()
       table.text('encrypted_credentials').notNullable()
       /** unchecked | ok | rejected | error */
@@ -41,7 +53,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('account_sessions', (table) => {
       table.increments('id')
-      table.integer('account_id').unsigned().notNullable().references('id').inTable('accounts').onDelete('CASCADE')
+      table
+        .integer('account_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('accounts')
+        .onDelete('CASCADE')
       table.text('session_token').notNullable()
       table.timestamp('expires_at', { useTz: true }).nullable()
       table.timestamp('created_at', { useTz: true }).notNullable()

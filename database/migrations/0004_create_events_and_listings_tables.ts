@@ -41,8 +41,20 @@ export default class extends BaseSchema {
 
     this.schema.createTable('event_sources', (table) => {
       table.increments('id')
-      table.integer('event_id').unsigned().notNullable().references('id').inTable('events').onDelete('CASCADE')
-      table.integer('platform_id').unsigned().notNullable().references('id').inTable('platforms').onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
+      table
+        .integer('platform_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('platforms')
+        .onDelete('CASCADE')
       table.string('external_id', 191).notNullable()
       table.string('url', 1000).nullable()
       /** active | paused | blocked | gone */
@@ -69,8 +81,20 @@ export default class extends BaseSchema {
 
     this.schema.createTable('listings', (table) => {
       table.increments('id')
-      table.integer('event_source_id').unsigned().notNullable().references('id').inTable('event_sources').onDelete('CASCADE')
-      table.integer('event_id').unsigned().notNullable().references('id').inTable('events').onDelete('CASCADE')
+      table
+        .integer('event_source_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('event_sources')
+        .onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
       table.string('external_id', 191).notNullable()
       table.string('section', 120).nullable()
       table.string('row', 40).nullable()
@@ -94,8 +118,20 @@ export default class extends BaseSchema {
 
     this.schema.createTable('listing_changes', (table) => {
       table.bigIncrements('id')
-      table.integer('listing_id').unsigned().notNullable().references('id').inTable('listings').onDelete('CASCADE')
-      table.integer('event_id').unsigned().notNullable().references('id').inTable('events').onDelete('CASCADE')
+      table
+        .integer('listing_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('listings')
+        .onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
       table.integer('event_source_id').unsigned().notNullable()
       /** appeared | price_changed | quantity_changed | gone */
       table.string('kind', 20).notNullable()
@@ -112,7 +148,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('event_status_changes', (table) => {
       table.bigIncrements('id')
-      table.integer('event_id').unsigned().notNullable().references('id').inTable('events').onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
       table.integer('event_source_id').unsigned().nullable()
       table.string('from_status', 16).nullable()
       table.string('to_status', 16).notNullable()

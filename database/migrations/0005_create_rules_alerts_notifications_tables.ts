@@ -4,9 +4,21 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('watch_rules', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       table.string('name', 120).notNullable()
-      table.integer('event_id').unsigned().nullable().references('id').inTable('events').onDelete('CASCADE')
+      table
+        .integer('event_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
       /** JSON: { team, league, venue, from, to, platforms } when not one event */
       table.text('filters').notNullable()
       table.integer('max_price_minor').nullable()
@@ -31,10 +43,34 @@ export default class extends BaseSchema {
 
     this.schema.createTable('alerts', (table) => {
       table.bigIncrements('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
-      table.integer('watch_rule_id').unsigned().nullable().references('id').inTable('watch_rules').onDelete('SET NULL')
-      table.integer('event_id').unsigned().nullable().references('id').inTable('events').onDelete('CASCADE')
-      table.integer('listing_id').unsigned().nullable().references('id').inTable('listings').onDelete('SET NULL')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
+      table
+        .integer('watch_rule_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('watch_rules')
+        .onDelete('SET NULL')
+      table
+        .integer('event_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('events')
+        .onDelete('CASCADE')
+      table
+        .integer('listing_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('listings')
+        .onDelete('SET NULL')
       /** ticket_available | price_alert | system_alert */
       table.string('type', 24).notNullable()
       table.string('condition', 40).notNullable()
@@ -53,7 +89,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('notification_channels', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       /** email | sms | webpush | webhook | slack | discord | inapp */
       table.string('kind', 16).notNullable()
       table.string('name', 120).notNullable()
@@ -70,7 +112,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('notifications', (table) => {
       table.bigIncrements('id')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       table.bigInteger('alert_id').unsigned().nullable()
       /** ticket_available | price_alert | purchase_success | purchase_failed | account_issue | system_alert */
       table.string('type', 24).notNullable()
@@ -87,8 +135,20 @@ export default class extends BaseSchema {
 
     this.schema.createTable('notification_deliveries', (table) => {
       table.bigIncrements('id')
-      table.bigInteger('notification_id').unsigned().notNullable().references('id').inTable('notifications').onDelete('CASCADE')
-      table.integer('channel_id').unsigned().nullable().references('id').inTable('notification_channels').onDelete('SET NULL')
+      table
+        .bigInteger('notification_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('notifications')
+        .onDelete('CASCADE')
+      table
+        .integer('channel_id')
+        .unsigned()
+        .nullable()
+        .references('id')
+        .inTable('notification_channels')
+        .onDelete('SET NULL')
       table.string('channel_kind', 16).notNullable()
       /** (notification, channel): a retried job never sends twice */
       table.string('idempotency_key', 191).notNullable().unique()

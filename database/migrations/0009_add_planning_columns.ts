@@ -9,7 +9,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 export default class extends BaseSchema {
   async up() {
     this.schema.alterTable('event_sources', (table) => {
-      table.float('volatility').notNullable().defaultTo(1 / 3)
+      table
+        .float('volatility')
+        .notNullable()
+        .defaultTo(1 / 3)
       table.integer('check_interval_ms').nullable()
     })
     this.schema.alterTable('platforms', (table) => {

@@ -44,7 +44,14 @@ export default class extends BaseSchema {
 
     this.schema.createTable('purchase_budgets', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().unique().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .unique()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       table.string('currency', 3).notNullable().defaultTo('USD')
       table.integer('per_event_minor').nullable()
       table.integer('per_day_minor').nullable()
@@ -57,7 +64,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('purchase_attempts', (table) => {
       table.bigIncrements('id')
-      table.integer('purchase_request_id').unsigned().notNullable().references('id').inTable('purchase_requests').onDelete('CASCADE')
+      table
+        .integer('purchase_request_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('purchase_requests')
+        .onDelete('CASCADE')
       table.integer('user_id').unsigned().notNullable()
       table.integer('platform_id').unsigned().notNullable()
       table.integer('account_id').unsigned().nullable()

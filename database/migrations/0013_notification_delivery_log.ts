@@ -16,7 +16,13 @@ export default class extends BaseSchema {
   async up() {
     this.schema.createTable('notification_attempts', (table) => {
       table.bigIncrements('id')
-      table.bigInteger('delivery_id').unsigned().notNullable().references('id').inTable('notification_deliveries').onDelete('CASCADE')
+      table
+        .bigInteger('delivery_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('notification_deliveries')
+        .onDelete('CASCADE')
       table.integer('attempt').notNullable()
       /** sent | transient | permanent */
       table.string('status', 12).notNullable()
@@ -53,7 +59,14 @@ export default class extends BaseSchema {
 
     this.schema.createTable('notification_preferences', (table) => {
       table.increments('id')
-      table.integer('user_id').unsigned().notNullable().unique().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .unique()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       /** JSON: policy.NotificationPreferences without the time zone (users.timezone) */
       table.text('preferences').notNullable()
       table.timestamp('updated_at', { useTz: true }).nullable()
@@ -61,7 +74,14 @@ export default class extends BaseSchema {
 
     this.schema.createTable('notification_escalations', (table) => {
       table.increments('id')
-      table.bigInteger('notification_id').unsigned().notNullable().unique().references('id').inTable('notifications').onDelete('CASCADE')
+      table
+        .bigInteger('notification_id')
+        .unsigned()
+        .notNullable()
+        .unique()
+        .references('id')
+        .inTable('notifications')
+        .onDelete('CASCADE')
       /** JSON: policy.EscalationState */
       table.text('state').notNullable()
       table.timestamp('due_at', { useTz: true }).nullable()

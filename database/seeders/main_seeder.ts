@@ -25,7 +25,8 @@ export default class MainSeeder extends BaseSeeder {
       if (anyUser) return
       password ??= randomBytes(9).toString('base64url')
       await User.create({ email, password, fullName: 'Demo admin', role: 'admin', timezone: 'UTC' })
-      if (!env.get('DEMO_ADMIN_PASSWORD')) writeFileSync(credentialsFile, `${email}\n${password}\n`, { mode: 0o600 })
+      if (!env.get('DEMO_ADMIN_PASSWORD'))
+        writeFileSync(credentialsFile, `${email}\n${password}\n`, { mode: 0o600 })
     } else if (!password && existsSync(credentialsFile)) {
       password = readFileSync(credentialsFile, 'utf8').split('\n')[1]
     }

@@ -18,7 +18,9 @@ export default class PlatformSeeder extends BaseSeeder {
         enabled: true,
         /** The sandbox works out of the box: its demo credential is the deployment's. */
         encryptedCredentials:
-          seed.slug === 'sandbox' ? encryptSecret(sandboxCredential(), 'platform.credentials') : null,
+          seed.slug === 'sandbox'
+            ? encryptSecret(sandboxCredential(), 'platform.credentials')
+            : null,
       })
     }
   }

@@ -5,7 +5,10 @@ import { onBeforeUnmount, onMounted } from 'vue'
  * component is mounted — in the browser only. (One EventSource per channel
  * would soon hit the browser's six connections per host.)
  */
-export function useChannels<T>(channels: () => string[], onMessage: (channel: string, message: T) => void) {
+export function useChannels<T>(
+  channels: () => string[],
+  onMessage: (channel: string, message: T) => void
+) {
   let stop: (() => void) | null = null
   onMounted(async () => {
     const names = [...new Set(channels())]

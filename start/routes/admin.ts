@@ -19,9 +19,15 @@ router
       .group(() => {
         router.get('/admin', [AdminOverviewController, 'index']).as('admin.index')
         router.get('/admin/sources', [AdminSourcesController, 'index']).as('admin.sources.index')
-        router.post('/admin/sources/:id/pause', [AdminSourcesController, 'pause']).as('admin.sources.pause')
-        router.post('/admin/sources/:id/resume', [AdminSourcesController, 'resume']).as('admin.sources.resume')
-        router.post('/admin/sources/:id/check', [AdminSourcesController, 'checkNow']).as('admin.sources.check')
+        router
+          .post('/admin/sources/:id/pause', [AdminSourcesController, 'pause'])
+          .as('admin.sources.pause')
+        router
+          .post('/admin/sources/:id/resume', [AdminSourcesController, 'resume'])
+          .as('admin.sources.resume')
+        router
+          .post('/admin/sources/:id/check', [AdminSourcesController, 'checkNow'])
+          .as('admin.sources.check')
         router.get('/admin/queue', [AdminQueueController, 'index']).as('admin.queue.index')
         router.post('/admin/queue/retry', [AdminQueueController, 'retry']).as('admin.queue.retry')
         router.get('/admin/audit', [AdminAuditController, 'index']).as('admin.audit.index')
@@ -30,10 +36,18 @@ router
     router
       .group(() => {
         router.get('/admin/users', [AdminUsersController, 'index']).as('admin.users.index')
-        router.put('/admin/users/:id/role', [AdminUsersController, 'updateRole']).as('admin.users.role')
-        router.get('/admin/platforms', [AdminPlatformsController, 'index']).as('admin.platforms.index')
-        router.put('/admin/platforms/:id', [AdminPlatformsController, 'update']).as('admin.platforms.update')
-        router.put('/admin/platforms/:id/credential', [AdminPlatformsController, 'setCredential']).as('admin.platforms.credential')
+        router
+          .put('/admin/users/:id/role', [AdminUsersController, 'updateRole'])
+          .as('admin.users.role')
+        router
+          .get('/admin/platforms', [AdminPlatformsController, 'index'])
+          .as('admin.platforms.index')
+        router
+          .put('/admin/platforms/:id', [AdminPlatformsController, 'update'])
+          .as('admin.platforms.update')
+        router
+          .put('/admin/platforms/:id/credential', [AdminPlatformsController, 'setCredential'])
+          .as('admin.platforms.credential')
       })
       .use(middleware.role({ atLeast: 'admin' }))
   })

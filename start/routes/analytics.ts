@@ -8,8 +8,12 @@ router
   .group(() => {
     router.get('/analytics', [AnalyticsController, 'index']).as('analytics.index')
     router.get('/analytics/alerts.csv', [AnalyticsController, 'alerts']).as('analytics.alerts_csv')
-    router.get('/analytics/purchases.csv', [AnalyticsController, 'purchases']).as('analytics.purchases_csv')
-    router.post('/analytics/calendar', [AnalyticsController, 'regenerateCalendar']).as('analytics.calendar.regenerate')
+    router
+      .get('/analytics/purchases.csv', [AnalyticsController, 'purchases'])
+      .as('analytics.purchases_csv')
+    router
+      .post('/analytics/calendar', [AnalyticsController, 'regenerateCalendar'])
+      .as('analytics.calendar.regenerate')
     router
       .get('/events/:id/price-history.csv', [AnalyticsController, 'priceHistory'])
       .as('events.price_history_csv')

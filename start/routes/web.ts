@@ -32,7 +32,10 @@ router
     router.get('/events', [EventsController, 'index']).as('events.index')
     router.post('/events', [EventsController, 'store']).as('events.store')
     router.post('/events/discover', [EventsController, 'discover']).as('events.discover')
-    router.get('/events/:id', [EventsController, 'show']).as('events.show').where('id', router.matchers.number())
+    router
+      .get('/events/:id', [EventsController, 'show'])
+      .as('events.show')
+      .where('id', router.matchers.number())
     router.get('/watch-rules', [WatchRulesController, 'index']).as('watch_rules.index')
     router.get('/watch-rules/new', [WatchRulesController, 'create']).as('watch_rules.create')
     router.post('/watch-rules', [WatchRulesController, 'store']).as('watch_rules.store')
@@ -41,15 +44,24 @@ router
     router.put('/watch-rules/:id', [WatchRulesController, 'update']).as('watch_rules.update')
     router.delete('/watch-rules/:id', [WatchRulesController, 'destroy']).as('watch_rules.destroy')
     router.get('/alerts', [AlertsController, 'index']).as('alerts.index')
-    router.post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge']).as('alerts.acknowledge')
+    router
+      .post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge'])
+      .as('alerts.acknowledge')
     router.post('/alerts/:id/snooze', [AlertsController, 'snooze']).as('alerts.snooze')
     router.get('/purchases', [PurchasesController, 'index']).as('purchases.index')
     router.get('/purchases/budget', [PurchasesController, 'budget']).as('purchases.budget')
-    router.put('/purchases/budget', [PurchasesController, 'updateBudget']).as('purchases.budget.update')
+    router
+      .put('/purchases/budget', [PurchasesController, 'updateBudget'])
+      .as('purchases.budget.update')
     router.post('/purchases', [PurchasesController, 'store']).as('purchases.store')
     router.post('/purchases/manual', [PurchasesController, 'recordManual']).as('purchases.manual')
-    router.get('/purchases/assist/:eventId/:platform', [PurchasesController, 'assist']).as('purchases.assist')
-    router.get('/purchases/:id', [PurchasesController, 'show']).as('purchases.show').where('id', router.matchers.number())
+    router
+      .get('/purchases/assist/:eventId/:platform', [PurchasesController, 'assist'])
+      .as('purchases.assist')
+    router
+      .get('/purchases/:id', [PurchasesController, 'show'])
+      .as('purchases.show')
+      .where('id', router.matchers.number())
     router.post('/purchases/:id/approve', [PurchasesController, 'approve']).as('purchases.approve')
     router.post('/purchases/:id/reject', [PurchasesController, 'reject']).as('purchases.reject')
     router.post('/purchases/:id/cancel', [PurchasesController, 'cancel']).as('purchases.cancel')
@@ -63,7 +75,9 @@ router
     router.put('/settings/profile', [SettingsController, 'updateProfile']).as('settings.profile')
     router.put('/settings/password', [SettingsController, 'updatePassword']).as('settings.password')
     router.post('/settings/tokens', [SettingsController, 'createToken']).as('settings.tokens.store')
-    router.delete('/settings/tokens/:id', [SettingsController, 'revokeToken']).as('settings.tokens.destroy')
+    router
+      .delete('/settings/tokens/:id', [SettingsController, 'revokeToken'])
+      .as('settings.tokens.destroy')
   })
   .use(middleware.auth())
 

@@ -38,7 +38,9 @@ test.group("Browser: a new user's journey", (group) => {
     return errors
   }
 
-  test('sign up → link an account → add an event → watch rule → live alert → approve a purchase → analytics', async ({ assert }) => {
+  test('sign up → link an account → add an event → watch rule → live alert → approve a purchase → analytics', async ({
+    assert,
+  }) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const page = await context.newPage()
     const errors = watchErrors(page)
@@ -58,7 +60,10 @@ test.group("Browser: a new user's journey", (group) => {
     assert.equal(user.role, 'admin')
 
     /** Events: empty at first, saying what to do next. */
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Events' })
+      .click()
     await page.getByText('No events yet.').waitFor()
     await snap(page, '03-events-empty')
 
@@ -66,8 +71,14 @@ test.group("Browser: a new user's journey", (group) => {
     await visit(page, `${BASE_URL}/accounts`)
     await page.selectOption('#platform', 'sandbox')
     await page.fill('#username', 'my sandbox')
-    const fields = await page.locator('input[id^="cred-"]').evaluateAll((inputs) => inputs.map((input) => input.id))
-    const values: Record<string, string> = { 'cred-token': SANDBOX_CREDENTIALS.token, 'cred-secret': SANDBOX_CREDENTIALS.secret, 'cred-office_id': SANDBOX_CREDENTIALS.officeId }
+    const fields = await page
+      .locator('input[id^="cred-"]')
+      .evaluateAll((inputs) => inputs.map((input) => input.id))
+    const values: Record<string, string> = {
+      'cred-token': SANDBOX_CREDENTIALS.token,
+      'cred-secret': SANDBOX_CREDENTIALS.secret,
+      'cred-office_id': SANDBOX_CREDENTIALS.officeId,
+    }
     for (const id of fields) await page.fill(`#${id}`, values[id] ?? '')
     await page.getByRole('button', { name: 'Check and link' }).click()
     await page.locator('.flash.success').waitFor()
@@ -102,25 +113,42 @@ test.group("Browser: a new user's journey", (group) => {
     await page.waitForURL(`${BASE_URL}/watch-rules`)
     await page.getByText('Two seats under $10').first().waitFor()
     await snap(page, '08-watch-rules')
-    assert.equal(Number((await db.from('alerts').where('user_id', user.id).count('* as total').first()).total), 0)
+    assert.equal(
+      Number((await db.from('alerts').where('user_id', user.id).count('* as total').first()).total),
+      0
+    )
 
     /** The alerts page is open; the market moves; the alert arrives without a reload. */
-    const subscribed = page.waitForResponse((response) => response.url().endsWith('/__transmit/subscribe') && response.status() === 204)
+    const subscribed = page.waitForResponse(
+      (response) => response.url().endsWith('/__transmit/subscribe') && response.status() === 204
+    )
     await visit(page, `${BASE_URL}/alerts`)
     await subscribed
     await page.getByText('No alerts yet.').waitFor()
     await page.evaluate(() => ((globalThis as any).__noReload = true))
-    const cheap = sandbox.exchange.simulator.addListing(simEvent.id, { section: '114', row: 'F', retailCents: 650, quantity: 4 })
+    const cheap = sandbox.exchange.simulator.addListing(simEvent.id, {
+      section: '114',
+      row: 'F',
+      retailCents: 650,
+      quantity: 4,
+    })
     const outcome = await checkSource(source.id)
     assert.equal(outcome.outcome, 'done')
     await page.locator('ul.alerts li').first().waitFor({ timeout: 10_000 })
     await page.getByText('1 new since you opened this page').waitFor()
-    assert.isTrue(await page.evaluate(() => (globalThis as any).__noReload === true), 'the page was not reloaded')
+    assert.isTrue(
+      await page.evaluate(() => (globalThis as any).__noReload === true),
+      'the page was not reloaded'
+    )
     await snap(page, '09-alert-live')
 
     /** A purchase request for the cheap listing, approved on the purchases page. */
-    const listing = await db.from('listings').where({ event_id: eventId, external_id: String(cheap.id) }).firstOrFail()
-    const xsrf = (await context.cookies()).find((cookie) => cookie.name === 'XSRF-TOKEN')?.value ?? ''
+    const listing = await db
+      .from('listings')
+      .where({ event_id: eventId, external_id: String(cheap.id) })
+      .firstOrFail()
+    const xsrf =
+      (await context.cookies()).find((cookie) => cookie.name === 'XSRF-TOKEN')?.value ?? ''
     const requested = await page.request.post(`${BASE_URL}/purchases`, {
       headers: { 'x-xsrf-token': decodeURIComponent(xsrf), 'accept': 'text/html' },
       data: { listingId: listing.id, quantity: 2, maxPriceMinor: 1000 },
@@ -137,17 +165,30 @@ test.group("Browser: a new user's journey", (group) => {
     assert.notEqual(request.status, 'pending_approval')
 
     /** Analytics opens (its content is another part of the product). */
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Analytics' })
+      .click()
     await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor()
     await snap(page, '12-analytics')
 
     /** Admin pages: the queue monitor and the audit log (the approval is in it). */
     const adapter = queue.use()
     const failedId = randomUUID()
-    await adapter.pushOn('default', { id: failedId, name: 'ValidateAccountHealth', payload: { accountId: 1 }, attempts: 0 })
+    await adapter.pushOn('default', {
+      id: failedId,
+      name: 'ValidateAccountHealth',
+      payload: { accountId: 1 },
+      attempts: 0,
+    })
     adapter.setWorkerId(`journey-${randomUUID()}`)
     assert.equal((await adapter.popFrom('default'))?.id, failedId)
-    await adapter.failJob(failedId, 'default', new Error('Sandbox exchange answered 503 Service Unavailable'), { age: '1h' })
+    await adapter.failJob(
+      failedId,
+      'default',
+      new Error('Sandbox exchange answered 503 Service Unavailable'),
+      { age: '1h' }
+    )
     await visit(page, `${BASE_URL}/admin/queue`)
     await page.getByRole('heading', { level: 1, name: 'Queue' }).waitFor()
     await page.getByRole('button', { name: 'Show reason' }).click()
@@ -156,7 +197,10 @@ test.group("Browser: a new user's journey", (group) => {
     await page.getByRole('button', { name: 'Retry', exact: true }).click()
     await page.getByText('No failed jobs.').waitFor()
     await snap(page, '13-admin-queue-retried')
-    assert.equal((await db.from('queue_jobs').where('id', failedId).firstOrFail()).status, 'pending')
+    assert.equal(
+      (await db.from('queue_jobs').where('id', failedId).firstOrFail()).status,
+      'pending'
+    )
     await visit(page, `${BASE_URL}/admin/audit`)
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor()
     await page.locator('tbody tr').first().waitFor()
@@ -169,8 +213,14 @@ test.group("Browser: a new user's journey", (group) => {
     await context.close()
   }).timeout(120_000)
 
-  test('on a phone the navigation folds behind a button, and the keyboard reaches the content first', async ({ assert }) => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })
+  test('on a phone the navigation folds behind a button, and the keyboard reaches the content first', async ({
+    assert,
+  }) => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    })
     const page = await context.newPage()
     const errors = watchErrors(page)
     const member = await createUser('member', { password: 'phone user password' })
@@ -198,13 +248,17 @@ test.group("Browser: a new user's journey", (group) => {
     /** First Tab: the skip link, visible when focused; Enter moves focus to the main content. */
     await visit(page, `${BASE_URL}/purchases`)
     await page.keyboard.press('Tab')
-    const focused = await page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim())
+    const focused = await page.evaluate(() =>
+      (globalThis as any).document.activeElement?.textContent?.trim()
+    )
     assert.equal(focused, 'Skip to content')
     await snap(page, 'phone-04-skip-link')
     await page.keyboard.press('Enter')
     assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.id), 'main')
 
-    const pageWidth = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)
+    const pageWidth = await page.evaluate(
+      () => (globalThis as any).document.documentElement.scrollWidth
+    )
     assert.isAtMost(pageWidth, 390, 'nothing overflows the phone screen sideways')
     assert.deepEqual(errors, [])
     await context.close()

@@ -5,7 +5,14 @@
  */
 import { test } from '@japa/runner'
 import type { Assert } from '@japa/assert'
-import type { Connector, ConnectorContext, MarketSnapshot, Money, NormalisedEvent, PriceSummary } from '#connectors/contract'
+import type {
+  Connector,
+  ConnectorContext,
+  MarketSnapshot,
+  Money,
+  NormalisedEvent,
+  PriceSummary,
+} from '#connectors/contract'
 import { ConnectorError, EventGone } from '#connectors/errors'
 
 export interface ContractSetup {
@@ -22,15 +29,30 @@ export interface ContractSetup {
   cleanup(): Promise<void>
 }
 
-const STATUSES = ['scheduled', 'onsale', 'offsale', 'cancelled', 'postponed', 'rescheduled', 'ended']
+const STATUSES = [
+  'scheduled',
+  'onsale',
+  'offsale',
+  'cancelled',
+  'postponed',
+  'rescheduled',
+  'ended',
+]
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/
 
 export function assertMoney(assert: Assert, value: Money | null, label: string): void {
   if (value === null) return
-  assert.isTrue(Number.isSafeInteger(value.amountMinor), `${label}.amountMinor is an integer (${value.amountMinor})`)
+  assert.isTrue(
+    Number.isSafeInteger(value.amountMinor),
+    `${label}.amountMinor is an integer (${value.amountMinor})`
+  )
   assert.isAtLeast(value.amountMinor, 0, `${label} is not negative`)
   assert.match(value.currency, /^[A-Z]{3}$/, `${label}.currency is ISO 4217`)
-  assert.deepEqual(Object.keys(value).sort(), ['amountMinor', 'currency'], `${label} has exactly amountMinor + currency`)
+  assert.deepEqual(
+    Object.keys(value).sort(),
+    ['amountMinor', 'currency'],
+    `${label} has exactly amountMinor + currency`
+  )
 }
 
 export function assertEvent(assert: Assert, event: NormalisedEvent, slug: string): void {
@@ -46,9 +68,13 @@ export function assertEvent(assert: Assert, event: NormalisedEvent, slug: string
   } else {
     assert.isTrue(event.dateTbd, 'a missing start date is flagged dateTbd')
   }
-  if (event.country !== null) assert.match(event.country, /^[A-Z]{2}$/, 'country is ISO 3166-1 alpha-2')
+  if (event.country !== null)
+    assert.match(event.country, /^[A-Z]{2}$/, 'country is ISO 3166-1 alpha-2')
   if (event.timezone !== null) {
-    assert.doesNotThrow(() => new Intl.DateTimeFormat('en', { timeZone: event.timezone as string }), 'timezone is IANA')
+    assert.doesNotThrow(
+      () => new Intl.DateTimeFormat('en', { timeZone: event.timezone as string }),
+      'timezone is IANA'
+    )
   }
   for (const window of [event.publicSale, ...event.presales]) {
     if (!window) continue
@@ -66,15 +92,24 @@ export function assertSummary(assert: Assert, summary: PriceSummary): void {
     assert.equal(summary.min.currency, summary.max.currency, 'one currency per summary')
     assert.isAtMost(summary.min.amountMinor, summary.max.amountMinor, 'min ≤ max')
   }
-  if (summary.listingCount !== null) assert.isTrue(Number.isSafeInteger(summary.listingCount) && summary.listingCount >= 0)
-  assert.isTrue([true, false, null].includes(summary.feesIncluded), 'feesIncluded is true, false or null')
+  if (summary.listingCount !== null)
+    assert.isTrue(Number.isSafeInteger(summary.listingCount) && summary.listingCount >= 0)
+  assert.isTrue(
+    [true, false, null].includes(summary.feesIncluded),
+    'feesIncluded is true, false or null'
+  )
 }
 
-export function assertSnapshot(assert: Assert, snapshot: MarketSnapshot, connector: Connector): void {
+export function assertSnapshot(
+  assert: Assert,
+  snapshot: MarketSnapshot,
+  connector: Connector
+): void {
   assertEvent(assert, snapshot.event, connector.slug)
   assertSummary(assert, snapshot.summary)
   assert.match(snapshot.fetchedAt, ISO_UTC)
-  if (!connector.capabilities.listings) assert.isNull(snapshot.listings, 'no listing-level data claimed → listings is null')
+  if (!connector.capabilities.listings)
+    assert.isNull(snapshot.listings, 'no listing-level data claimed → listings is null')
   else assert.isArray(snapshot.listings)
 }
 
@@ -90,8 +125,13 @@ export function connectorContractSuite(label: string, setup: () => Promise<Contr
       const { connector } = s
       assert.match(connector.slug, /^[a-z][a-z0-9_]*$/)
       assert.isAbove(connector.name.length, 0)
-      for (const key of ['discover', 'market', 'checkout', 'listings'] as const) assert.isBoolean(connector.capabilities[key])
-      assert.equal(typeof connector.placeOrder === 'function', connector.capabilities.checkout, 'placeOrder exists iff checkout')
+      for (const key of ['discover', 'market', 'checkout', 'listings'] as const)
+        assert.isBoolean(connector.capabilities[key])
+      assert.equal(
+        typeof connector.placeOrder === 'function',
+        connector.capabilities.checkout,
+        'placeOrder exists iff checkout'
+      )
       for (const field of connector.credentialFields) {
         assert.isString(field.name)
         assert.isString(field.label)
@@ -99,14 +139,19 @@ export function connectorContractSuite(label: string, setup: () => Promise<Contr
       }
     })
 
-    test('fetchMarket returns a valid snapshot (integer minor units + ISO currency, or null)', async ({ assert }) => {
+    test('fetchMarket returns a valid snapshot (integer minor units + ISO currency, or null)', async ({
+      assert,
+    }) => {
       const snapshot = await s.connector.fetchMarket(s.eventRef, s.context)
       assertSnapshot(assert, snapshot, s.connector)
       assert.equal(snapshot.event.ref, s.eventRef)
     })
 
     test('discoverEvents returns valid events and a sane next page', async ({ assert }) => {
-      const page = await s.connector.discoverEvents({ keyword: s.connector.slug === 'jsonld' ? s.eventRef : 'game' }, s.context)
+      const page = await s.connector.discoverEvents(
+        { keyword: s.connector.slug === 'jsonld' ? s.eventRef : 'game' },
+        s.context
+      )
       for (const event of page.events) assertEvent(assert, event, s.connector.slug)
       if (page.nextPage !== null) assert.isTrue(Number.isInteger(page.nextPage))
       if (s.connector.capabilities.discover) assert.isAbove(page.events.length, 0)

@@ -5,24 +5,50 @@ import { JsonLdClient } from '#connectors/jsonld/client'
 import { RobotsCache } from '#connectors/jsonld/robots_cache'
 import { SsrfGuard } from '#security/ssrf_guard'
 import { FakeClock, testTransport } from '#tests/connectors/helpers/transport'
-import { CLOUDFLARE_PAGE, CAPTCHA_PAGE, FixtureServer, LOGIN_PAGE, fixture } from '#tests/connectors/helpers/fixture_server'
+import {
+  CLOUDFLARE_PAGE,
+  CAPTCHA_PAGE,
+  FixtureServer,
+  LOGIN_PAGE,
+  fixture,
+} from '#tests/connectors/helpers/fixture_server'
 import { connectorContractSuite } from '#tests/connectors/contract_suite'
 
 const context = { credential: null }
 const ROBOTS = 'GET /robots.txt'
 const page = (file: string, title = 'Event') =>
   `<!DOCTYPE html><html><head><title>${title}</title>\n${fixture(`schemaorg/${file}`)}\n</head><body><h1>${title}</h1></body></html>`
-const html = (body: string, status = 200) => ({ status, body, headers: { 'content-type': 'text/html; charset=utf-8' } })
+const html = (body: string, status = 200) => ({
+  status,
+  body,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+})
 
-async function world(options: { defaultTimezone?: string | null; now?: string; robots?: string | { status: number } } = {}) {
+async function world(
+  options: {
+    defaultTimezone?: string | null
+    now?: string
+    robots?: string | { status: number }
+  } = {}
+) {
   const server = await new FixtureServer().start()
   const clock = new FakeClock(Date.parse(options.now ?? '2016-04-01T00:00:00Z'))
   const transport = testTransport(clock)
   const guard = new SsrfGuard({ allowedHosts: ['127.0.0.1'] })
   const robots = options.robots ?? 'User-agent: *\nDisallow: /private/\n'
-  server.on(ROBOTS, typeof robots === 'string' ? { body: robots } : { status: robots.status, body: '' })
+  server.on(
+    ROBOTS,
+    typeof robots === 'string' ? { body: robots } : { status: robots.status, body: '' }
+  )
   const connector = new JsonLdConnector({
-    client: new JsonLdClient({ transport, guard, robots: new RobotsCache({ transport, clock }), clock, sleep: clock.sleep, maxCrawlWaitMs: 2_000 }),
+    client: new JsonLdClient({
+      transport,
+      guard,
+      robots: new RobotsCache({ transport, clock }),
+      clock,
+      sleep: clock.sleep,
+      maxCrawlWaitMs: 2_000,
+    }),
     clock,
     defaultTimezone: options.defaultTimezone ?? null,
   })
@@ -40,7 +66,9 @@ async function world(options: { defaultTimezone?: string | null; now?: string; r
 
 connectorContractSuite('jsonld', async () => {
   const w = await world()
-  w.server.on('GET /nba/game3', html(page('eg-0461-event-aggregateoffer-nba-tickets.html'))).on('GET /gone', html('<h1>Not found</h1>', 404))
+  w.server
+    .on('GET /nba/game3', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
+    .on('GET /gone', html('<h1>Not found</h1>', 404))
   return {
     connector: w.connector,
     context,
@@ -59,7 +87,9 @@ test.group('jsonld: extraction', (group) => {
     return () => w.cleanup()
   })
 
-  test('AggregateOffer with string lowPrice/offerCount and no highPrice (schema.org eg-0461)', async ({ assert }) => {
+  test('AggregateOffer with string lowPrice/offerCount and no highPrice (schema.org eg-0461)', async ({
+    assert,
+  }) => {
     w.server.on('GET /nba/game3', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
     const snapshot = await w.connector.fetchMarket(w.url('/nba/game3'), context)
     assert.deepEqual(snapshot.summary, {
@@ -84,7 +114,9 @@ test.group('jsonld: extraction', (group) => {
     assert.match(String(w.server.last('GET /nba/game3').headers['user-agent']), /^HDTickets\//)
   })
 
-  test('an operator-set zone resolves start dates published without an offset', async ({ assert }) => {
+  test('an operator-set zone resolves start dates published without an offset', async ({
+    assert,
+  }) => {
     const zoned = await world({ defaultTimezone: 'America/New_York' })
     try {
       zoned.server.on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
@@ -96,9 +128,13 @@ test.group('jsonld: extraction', (group) => {
     }
   })
 
-  test('availability as a full URL: SoldOut → offsale, no price, 0 listings; LimitedAvailability → onsale', async ({ assert }) => {
+  test('availability as a full URL: SoldOut → offsale, no price, 0 listings; LimitedAvailability → onsale', async ({
+    assert,
+  }) => {
     w.clock.current = Date.parse('2013-09-01T00:00:00Z')
-    w.server.on('GET /soldout', html(page('eg-0173-event-offer-soldout.html'))).on('GET /limited', html(page('eg-0174-event-offer-limitedavailability.html')))
+    w.server
+      .on('GET /soldout', html(page('eg-0173-event-offer-soldout.html')))
+      .on('GET /limited', html(page('eg-0174-event-offer-limitedavailability.html')))
     const soldOut = await w.connector.fetchMarket(w.url('/soldout'), context)
     assert.equal(soldOut.event.status, 'offsale')
     assert.isNull(soldOut.summary.min)
@@ -109,19 +145,31 @@ test.group('jsonld: extraction', (group) => {
     assert.deepEqual(limited.summary.min, { amountMinor: 1300, currency: 'USD' })
   })
 
-  test('top-level array, bare tokens, rescheduled, several offers, validFrom → sale window (eg-0202)', async ({ assert }) => {
+  test('top-level array, bare tokens, rescheduled, several offers, validFrom → sale window (eg-0202)', async ({
+    assert,
+  }) => {
     w.clock.current = Date.parse('2014-01-01T00:00:00Z')
     w.server.on('GET /bbking', html(page('eg-0202-musicevent-rescheduled-multiple-offers.html')))
     const { event, summary } = await w.connector.fetchMarket(w.url('/bbking'), context)
     assert.equal(event.status, 'rescheduled')
     assert.equal(event.country, 'US')
     assert.equal(event.url, 'http://www.bbking.com/events/apr12-providence.html')
-    assert.deepEqual(event.publicSale, { name: 'Public sale', startsAt: '2014-02-05T10:00:00.000Z', endsAt: '2014-03-19T23:59:00.000Z' })
-    assert.deepEqual(summary.min, { amountMinor: 29900, currency: 'USD' }, 'the sold-out GA offer is not a buyable price')
+    assert.deepEqual(event.publicSale, {
+      name: 'Public sale',
+      startsAt: '2014-02-05T10:00:00.000Z',
+      endsAt: '2014-03-19T23:59:00.000Z',
+    })
+    assert.deepEqual(
+      summary.min,
+      { amountMinor: 29900, currency: 'USD' },
+      'the sold-out GA offer is not a buyable price'
+    )
     assert.deepEqual(summary.max, { amountMinor: 29900, currency: 'USD' })
   })
 
-  test('@graph, SportsEvent in a @type array, teams, sport, eventStatus URL, prices as numbers', async ({ assert }) => {
+  test('@graph, SportsEvent in a @type array, teams, sport, eventStatus URL, prices as numbers', async ({
+    assert,
+  }) => {
     const graph = {
       '@context': 'https://schema.org',
       '@graph': [
@@ -134,40 +182,92 @@ test.group('jsonld: extraction', (group) => {
           'homeTeam': { '@type': 'SportsTeam', 'name': 'Arsenal' },
           'awayTeam': 'Chelsea',
           'sport': 'https://en.wikipedia.org/wiki/Association_football',
-          'location': { '@type': 'Place', 'name': 'Emirates Stadium', 'address': { '@type': 'PostalAddress', 'addressLocality': 'London', 'addressCountry': { '@type': 'Country', 'name': 'United Kingdom' } } },
-          'offers': { '@type': 'AggregateOffer', 'lowPrice': 45, 'highPrice': 120.5, 'priceCurrency': 'gbp', 'availability': 'InStock' },
+          'location': {
+            '@type': 'Place',
+            'name': 'Emirates Stadium',
+            'address': {
+              '@type': 'PostalAddress',
+              'addressLocality': 'London',
+              'addressCountry': { '@type': 'Country', 'name': 'United Kingdom' },
+            },
+          },
+          'offers': {
+            '@type': 'AggregateOffer',
+            'lowPrice': 45,
+            'highPrice': 120.5,
+            'priceCurrency': 'gbp',
+            'availability': 'InStock',
+          },
         },
       ],
     }
-    w.server.on('GET /match', html(`<html><head><SCRIPT type='application/ld+json'>${JSON.stringify(graph)}</SCRIPT></head></html>`))
+    w.server.on(
+      'GET /match',
+      html(
+        `<html><head><SCRIPT type='application/ld+json'>${JSON.stringify(graph)}</SCRIPT></head></html>`
+      )
+    )
     const { event, summary } = await w.connector.fetchMarket(w.url('/match'), context)
-    assert.containsSubset(event, { homeTeam: 'Arsenal', awayTeam: 'Chelsea', sport: 'Association football', status: 'cancelled', country: 'GB', startsAt: '2026-03-14T17:30:00.000Z' })
+    assert.containsSubset(event, {
+      homeTeam: 'Arsenal',
+      awayTeam: 'Chelsea',
+      sport: 'Association football',
+      status: 'cancelled',
+      country: 'GB',
+      startsAt: '2026-03-14T17:30:00.000Z',
+    })
     assert.deepEqual(summary.min, { amountMinor: 4500, currency: 'GBP' })
     assert.deepEqual(summary.max, { amountMinor: 12050, currency: 'GBP' })
   })
 
-  test('an invalid block is skipped; a price with a symbol is InvalidPayload naming the path', async ({ assert }) => {
-    const bad = { '@context': 'https://schema.org', '@type': 'Event', 'name': 'X', 'startDate': '2016-05-01T20:00:00Z', 'offers': { '@type': 'Offer', 'price': '$13', 'priceCurrency': 'USD' } }
-    w.server.on('GET /bad', html(`<script type="application/ld+json">{ not json</script><script type="application/ld+json">${JSON.stringify(bad)}</script>`))
+  test('an invalid block is skipped; a price with a symbol is InvalidPayload naming the path', async ({
+    assert,
+  }) => {
+    const bad = {
+      '@context': 'https://schema.org',
+      '@type': 'Event',
+      'name': 'X',
+      'startDate': '2016-05-01T20:00:00Z',
+      'offers': { '@type': 'Offer', 'price': '$13', 'priceCurrency': 'USD' },
+    }
+    w.server.on(
+      'GET /bad',
+      html(
+        `<script type="application/ld+json">{ not json</script><script type="application/ld+json">${JSON.stringify(bad)}</script>`
+      )
+    )
     const error = await w.connector.fetchMarket(w.url('/bad'), context).catch((e) => e)
     assert.instanceOf(error, InvalidPayload)
     assert.equal(error.path, 'script[1].offers.price')
   })
 
   test('a page without Event markup is InvalidPayload; 404 is EventGone', async ({ assert }) => {
-    w.server.on('GET /plain', html('<html><head><title>About us</title></head><body>Hello</body></html>')).on('GET /gone', html('gone', 404))
+    w.server
+      .on('GET /plain', html('<html><head><title>About us</title></head><body>Hello</body></html>'))
+      .on('GET /gone', html('gone', 404))
     const error = await w.connector.fetchMarket(w.url('/plain'), context).catch((e) => e)
     assert.instanceOf(error, InvalidPayload)
     assert.include(error.message, 'About us')
-    assert.instanceOf(await w.connector.fetchMarket(w.url('/gone'), context).catch((e) => e), EventGone)
+    assert.instanceOf(
+      await w.connector.fetchMarket(w.url('/gone'), context).catch((e) => e),
+      EventGone
+    )
   })
 
-  test('challenge page, 403 bot check and login wall are SourceBlocked, fetched once, never retried', async ({ assert }) => {
+  test('challenge page, 403 bot check and login wall are SourceBlocked, fetched once, never retried', async ({
+    assert,
+  }) => {
     w.server
       .on('GET /cf', html(CLOUDFLARE_PAGE, 503))
       .on('GET /px', html(CAPTCHA_PAGE, 403))
       .on('GET /login', html(LOGIN_PAGE))
-      .on('GET /denied', html('<html><head><title>Access Denied</title></head><body>Reference #18</body></html>', 403))
+      .on(
+        'GET /denied',
+        html(
+          '<html><head><title>Access Denied</title></head><body>Reference #18</body></html>',
+          403
+        )
+      )
     for (const path of ['/cf', '/px', '/login', '/denied']) {
       const error = await w.connector.fetchMarket(w.url(path), context).catch((e) => e)
       assert.instanceOf(error, SourceBlocked, path)
@@ -175,16 +275,24 @@ test.group('jsonld: extraction', (group) => {
     }
   })
 
-  test('discoverEvents takes a page URL as keyword; anything else finds nothing (no search)', async ({ assert }) => {
+  test('discoverEvents takes a page URL as keyword; anything else finds nothing (no search)', async ({
+    assert,
+  }) => {
     w.server.on('GET /bbking', html(page('eg-0202-musicevent-rescheduled-multiple-offers.html')))
     const found = await w.connector.discoverEvents({ keyword: w.url('/bbking') }, context)
     assert.lengthOf(found.events, 1)
-    assert.deepEqual(await w.connector.discoverEvents({ keyword: 'lakers' }, context), { events: [], nextPage: null, total: 0 })
+    assert.deepEqual(await w.connector.discoverEvents({ keyword: 'lakers' }, context), {
+      events: [],
+      nextPage: null,
+      total: 0,
+    })
   })
 })
 
 test.group('jsonld: robots.txt and SSRF', () => {
-  test('a disallowed path is refused with a clear message and never fetched', async ({ assert }) => {
+  test('a disallowed path is refused with a clear message and never fetched', async ({
+    assert,
+  }) => {
     const w = await world()
     try {
       w.server.on('GET /private/e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
@@ -198,21 +306,33 @@ test.group('jsonld: robots.txt and SSRF', () => {
     }
   })
 
-  test('our own group wins over *: HDTickets disallowed even where * is allowed', async ({ assert }) => {
-    const w = await world({ robots: 'User-agent: *\nAllow: /\n\nUser-agent: hdtickets\nDisallow: /events/\n' })
+  test('our own group wins over *: HDTickets disallowed even where * is allowed', async ({
+    assert,
+  }) => {
+    const w = await world({
+      robots: 'User-agent: *\nAllow: /\n\nUser-agent: hdtickets\nDisallow: /events/\n',
+    })
     try {
       w.server.on('GET /events/1', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
-      assert.instanceOf(await w.connector.fetchMarket(w.url('/events/1'), context).catch((e) => e), SourceBlocked)
+      assert.instanceOf(
+        await w.connector.fetchMarket(w.url('/events/1'), context).catch((e) => e),
+        SourceBlocked
+      )
     } finally {
       await w.cleanup()
     }
   })
 
-  test('robots.txt 404 → everything allowed; robots.txt 5xx → everything disallowed', async ({ assert }) => {
+  test('robots.txt 404 → everything allowed; robots.txt 5xx → everything disallowed', async ({
+    assert,
+  }) => {
     const missing = await world({ robots: { status: 404 } })
     try {
       missing.server.on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
-      assert.equal((await missing.connector.fetchMarket(missing.url('/e'), context)).summary.listingCount, 1938)
+      assert.equal(
+        (await missing.connector.fetchMarket(missing.url('/e'), context)).summary.listingCount,
+        1938
+      )
     } finally {
       await missing.cleanup()
     }
@@ -243,7 +363,9 @@ test.group('jsonld: robots.txt and SSRF', () => {
     }
   })
 
-  test('Crawl-delay is honoured between fetches to the same host: short waits sleep, long ones are RateLimited', async ({ assert }) => {
+  test('Crawl-delay is honoured between fetches to the same host: short waits sleep, long ones are RateLimited', async ({
+    assert,
+  }) => {
     const short = await world({ robots: 'User-agent: *\nCrawl-delay: 1\n' })
     try {
       short.server.on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
@@ -267,7 +389,9 @@ test.group('jsonld: robots.txt and SSRF', () => {
     }
   })
 
-  test('loopback by name, cloud metadata and non-http schemes are refused before any request', async ({ assert }) => {
+  test('loopback by name, cloud metadata and non-http schemes are refused before any request', async ({
+    assert,
+  }) => {
     const w = await world()
     try {
       const port = new URL(w.server.origin).port
@@ -290,7 +414,11 @@ test.group('jsonld: robots.txt and SSRF', () => {
   test('a redirect to a private address is refused', async ({ assert }) => {
     const w = await world()
     try {
-      w.server.on('GET /jump', { status: 302, headers: { location: 'http://10.0.0.1/admin' }, body: '' })
+      w.server.on('GET /jump', {
+        status: 302,
+        headers: { location: 'http://10.0.0.1/admin' },
+        body: '',
+      })
       const error = await w.connector.fetchMarket(w.url('/jump'), context).catch((e) => e)
       assert.instanceOf(error, SourceBlocked)
       assert.include(error.message, '10.0.0.0/8')

@@ -18,7 +18,10 @@ async function world(now = '2020-03-01T00:00:00Z') {
   const server = await new FixtureServer().start()
   const clock = new FakeClock(Date.parse(now))
   const transport = testTransport(clock)
-  const connector = new SeatGeekConnector(new SeatGeekClient(transport, `${server.origin}/2`), clock)
+  const connector = new SeatGeekConnector(
+    new SeatGeekClient(transport, `${server.origin}/2`),
+    clock
+  )
   return {
     server,
     clock,
@@ -35,7 +38,10 @@ connectorContractSuite('seatgeek', async () => {
   w.server
     .on(route(4881530), { body: eventById(4881530) })
     .on(SEARCH, { body: page() })
-    .on(route(999), { status: 404, body: { status: 404, message: 'Not found', meta: { status: 404 } } })
+    .on(route(999), {
+      status: 404,
+      body: { status: 404, message: 'Not found', meta: { status: 404 } },
+    })
   return {
     connector: w.connector,
     context,
@@ -54,7 +60,9 @@ test.group('seatgeek: market', (group) => {
     return () => w.cleanup()
   })
 
-  test('stats → USD minor units, fees included; naive datetime_utc gets a Z; taxonomies → sport/league', async ({ assert }) => {
+  test('stats → USD minor units, fees included; naive datetime_utc gets a Z; taxonomies → sport/league', async ({
+    assert,
+  }) => {
     w.server.on(route(4881530), { body: eventById(4881530) })
     const snapshot = await w.connector.fetchMarket('4881530', context)
     const q = w.server.last(route(4881530)).query
@@ -82,10 +90,19 @@ test.group('seatgeek: market', (group) => {
     assert.isNull(snapshot.listings)
   })
 
-  test('all-null stats mean "no price known", never 0; home/away from performers', async ({ assert }) => {
+  test('all-null stats mean "no price known", never 0; home/away from performers', async ({
+    assert,
+  }) => {
     w.server.on(route(5107607), { body: eventById(5107607) })
     const snapshot = await w.connector.fetchMarket('5107607', context)
-    assert.deepEqual(snapshot.summary, { min: null, max: null, median: null, average: null, feesIncluded: null, listingCount: null })
+    assert.deepEqual(snapshot.summary, {
+      min: null,
+      max: null,
+      median: null,
+      average: null,
+      feesIncluded: null,
+      listingCount: null,
+    })
     assert.containsSubset(snapshot.event, {
       homeTeam: 'Towson Tigers Baseball',
       awayTeam: 'UMBC Retrievers Baseball',
@@ -95,7 +112,9 @@ test.group('seatgeek: market', (group) => {
     })
   })
 
-  test('withheld stats ({} or absent, the norm since 2024) are no price too', async ({ assert }) => {
+  test('withheld stats ({} or absent, the norm since 2024) are no price too', async ({
+    assert,
+  }) => {
     const empty = { ...eventById(4881530), stats: {} }
     const absent = { ...eventById(4881530) }
     delete absent.stats
@@ -107,11 +126,17 @@ test.group('seatgeek: market', (group) => {
     }
   })
 
-  test('time_tbd hides the placeholder time: local date only, dateTbd; country name → ISO code', async ({ assert }) => {
+  test('time_tbd hides the placeholder time: local date only, dateTbd; country name → ISO code', async ({
+    assert,
+  }) => {
     w.server.on(route(5225201), { body: eventById(5225201) })
     const { event } = await w.connector.fetchMarket('5225201', context)
     assert.isTrue(event.dateTbd)
-    assert.equal(event.startsAt, '2020-03-03T03:00:00.000Z', 'midnight in America/Sao_Paulo, not the 03:30 placeholder')
+    assert.equal(
+      event.startsAt,
+      '2020-03-03T03:00:00.000Z',
+      'midnight in America/Sao_Paulo, not the 03:30 placeholder'
+    )
     assert.equal(event.country, 'BR')
     assert.isNull(event.sport, 'a concert has no sport')
   })
@@ -124,7 +149,9 @@ test.group('seatgeek: market', (group) => {
   })
 
   test('a wrong type in stats names the path', async ({ assert }) => {
-    w.server.on(route(4881530), { body: { ...eventById(4881530), stats: { lowest_price: 'cheap' } } })
+    w.server.on(route(4881530), {
+      body: { ...eventById(4881530), stats: { lowest_price: 'cheap' } },
+    })
     const error = await w.connector.fetchMarket('4881530', context).catch((e) => e)
     assert.instanceOf(error, InvalidPayload)
     assert.equal(error.path, '$.stats.lowest_price')
@@ -132,20 +159,35 @@ test.group('seatgeek: market', (group) => {
   })
 
   test('404 → EventGone', async ({ assert }) => {
-    w.server.on(route(1), { status: 404, body: { status: 404, message: 'Not found', meta: { status: 404 } } })
+    w.server.on(route(1), {
+      status: 404,
+      body: { status: 404, message: 'Not found', meta: { status: 404 } },
+    })
     assert.instanceOf(await w.connector.fetchMarket('1', context).catch((e) => e), EventGone)
   })
 
   test('a PerimeterX CAPTCHA page is SourceBlocked and NOT retried', async ({ assert }) => {
-    w.server.on(route(4881530), { status: 200, body: CAPTCHA_PAGE, headers: { 'content-type': 'text/html' } })
+    w.server.on(route(4881530), {
+      status: 200,
+      body: CAPTCHA_PAGE,
+      headers: { 'content-type': 'text/html' },
+    })
     const error = await w.connector.fetchMarket('4881530', context).catch((e) => e)
     assert.instanceOf(error, SourceBlocked)
     assert.include(error.reason, 'PerimeterX')
     assert.equal(w.server.hits(route(4881530)), 1)
 
-    w.server.on(route(4881530), { status: 403, body: CAPTCHA_PAGE, headers: { 'content-type': 'text/html' } })
+    w.server.on(route(4881530), {
+      status: 403,
+      body: CAPTCHA_PAGE,
+      headers: { 'content-type': 'text/html' },
+    })
     const forbidden = await w.connector.fetchMarket('4881530', context).catch((e) => e)
-    assert.instanceOf(forbidden, SourceBlocked, 'a 403 with a bot-check body is a block, not a bad credential')
+    assert.instanceOf(
+      forbidden,
+      SourceBlocked,
+      'a 403 with a bot-check body is a block, not a bad credential'
+    )
     assert.equal(w.server.hits(route(4881530)), 2)
   })
 
@@ -167,7 +209,15 @@ test.group('seatgeek: discovery and errors', (group) => {
 
   test('query, performer, taxonomy, 1-based page, per_page capped at 1000', async ({ assert }) => {
     w.server.on(SEARCH, { body: page() })
-    const result = await w.connector.discoverEvents({ keyword: 'golf', performer: 'arnold-palmer-invitational', pageSize: 5000, from: '2020-03-01T00:00:00.000Z' }, context)
+    const result = await w.connector.discoverEvents(
+      {
+        keyword: 'golf',
+        performer: 'arnold-palmer-invitational',
+        pageSize: 5000,
+        from: '2020-03-01T00:00:00.000Z',
+      },
+      context
+    )
     const q = w.server.last(SEARCH).query
     assert.equal(q.get('q'), 'golf')
     assert.equal(q.get('performers.slug'), 'arnold-palmer-invitational')
@@ -180,24 +230,47 @@ test.group('seatgeek: discovery and errors', (group) => {
     assert.equal(result.total, 134845)
   })
 
-  test('the empty page past ~10k results means stop (its total of 0 is not trusted)', async ({ assert }) => {
+  test('the empty page past ~10k results means stop (its total of 0 is not trusted)', async ({
+    assert,
+  }) => {
     w.server.on(SEARCH, { body: fixtureJson('seatgeek/events-page-empty-beyond-10k-results.json') })
-    assert.deepEqual(await w.connector.discoverEvents({ page: 9, pageSize: 1000 }, context), { events: [], nextPage: null, total: null })
-    assert.deepEqual(await w.connector.discoverEvents({ page: 11, pageSize: 1000 }, context), { events: [], nextPage: null, total: null })
+    assert.deepEqual(await w.connector.discoverEvents({ page: 9, pageSize: 1000 }, context), {
+      events: [],
+      nextPage: null,
+      total: null,
+    })
+    assert.deepEqual(await w.connector.discoverEvents({ page: 11, pageSize: 1000 }, context), {
+      events: [],
+      nextPage: null,
+      total: null,
+    })
     assert.equal(w.server.hits(SEARCH), 1, 'page 11 × 1000 is past the window: not requested')
   })
 
-  test('403 "Client is required" → CredentialRejected; checkCredential reports it', async ({ assert }) => {
-    w.server.on(SEARCH, { status: 403, body: fixtureJson('seatgeek/error-403-client-required.json') })
+  test('403 "Client is required" → CredentialRejected; checkCredential reports it', async ({
+    assert,
+  }) => {
+    w.server.on(SEARCH, {
+      status: 403,
+      body: fixtureJson('seatgeek/error-403-client-required.json'),
+    })
     const error = await w.connector.discoverEvents({}, context).catch((e) => e)
     assert.instanceOf(error, CredentialRejected)
     assert.include(error.message, '40307')
     assert.notInclude(error.message, CLIENT_SECRET)
-    assert.deepEqual(await w.connector.checkCredential(context), { ok: false, reason: error.message })
+    assert.deepEqual(await w.connector.checkCredential(context), {
+      ok: false,
+      reason: error.message,
+    })
   })
 
-  test('400 page size too large → InvalidPayload carrying SeatGeek\'s message, not retried', async ({ assert }) => {
-    w.server.on(SEARCH, { status: 400, body: fixtureJson('seatgeek/error-400-page-size-too-large.json') })
+  test("400 page size too large → InvalidPayload carrying SeatGeek's message, not retried", async ({
+    assert,
+  }) => {
+    w.server.on(SEARCH, {
+      status: 400,
+      body: fixtureJson('seatgeek/error-400-page-size-too-large.json'),
+    })
     const error = await w.connector.discoverEvents({}, context).catch((e) => e)
     assert.instanceOf(error, InvalidPayload)
     assert.include(error.message, 'page size too large')
@@ -205,7 +278,10 @@ test.group('seatgeek: discovery and errors', (group) => {
   })
 
   test('no client_id → CredentialRejected before any call', async ({ assert }) => {
-    assert.instanceOf(await w.connector.discoverEvents({}, { credential: {} }).catch((e) => e), CredentialRejected)
+    assert.instanceOf(
+      await w.connector.discoverEvents({}, { credential: {} }).catch((e) => e),
+      CredentialRejected
+    )
     assert.equal(w.server.hits(), 0)
   })
 })

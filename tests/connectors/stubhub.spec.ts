@@ -31,9 +31,21 @@ function shEvent(overrides: Record<string, unknown> = {}) {
     type: 'Main',
     status: 'Normal',
     min_ticket_price: { amount: 89.5, currency_code: 'USD', display: '$89.50' },
-    _links: { 'self': { href: 'https://api.stubhub.net/catalog/events/103964151' }, 'event:webpage': { href: 'https://www.stubhub.com/event/103964151' } },
+    _links: {
+      'self': { href: 'https://api.stubhub.net/catalog/events/103964151' },
+      'event:webpage': { href: 'https://www.stubhub.com/event/103964151' },
+    },
     _embedded: {
-      venue: { id: 1, name: 'Crypto.com Arena', city: 'Los Angeles', state_province: 'CA', postal_code: '90015', latitude: 34.04, longitude: -118.27, _embedded: { country: { code: 'US', name: 'United States' } } },
+      venue: {
+        id: 1,
+        name: 'Crypto.com Arena',
+        city: 'Los Angeles',
+        state_province: 'CA',
+        postal_code: '90015',
+        latitude: 34.04,
+        longitude: -118.27,
+        _embedded: { country: { code: 'US', name: 'United States' } },
+      },
       categories: [{ id: 1, name: 'Basketball' }],
     },
     ...overrides,
@@ -45,7 +57,12 @@ async function world() {
   const clock = new FakeClock(Date.parse('2025-11-20T12:00:00Z'))
   const transport = testTransport(clock)
   const connector = new StubHubConnector(
-    new StubHubClient({ transport, apiBase: server.origin, tokenUrl: `${server.origin}/oauth2/token`, clock }),
+    new StubHubClient({
+      transport,
+      apiBase: server.origin,
+      tokenUrl: `${server.origin}/oauth2/token`,
+      clock,
+    }),
     clock
   )
   server.on(TOKEN, { body: fixtureJson('stubhub/oauth-token-response.docs.json') })
@@ -64,7 +81,10 @@ const searchPage = (items: unknown[], next = true) => ({
   total_items: 250,
   page: 1,
   page_size: 100,
-  _links: { self: { href: '/catalog/events/search?page=1' }, ...(next ? { next: { href: '/catalog/events/search?page=2' } } : {}) },
+  _links: {
+    self: { href: '/catalog/events/search?page=1' },
+    ...(next ? { next: { href: '/catalog/events/search?page=2' } } : {}),
+  },
   _embedded: { items },
 })
 
@@ -73,7 +93,10 @@ connectorContractSuite('stubhub', async () => {
   w.server
     .on(EVENT, { body: shEvent(), headers: { 'content-type': 'application/hal+json' } })
     .on(SEARCH, { body: searchPage([shEvent()]) })
-    .on('GET /catalog/events/1', { status: 404, body: { code: 'not_found', message: 'Event not found' } })
+    .on('GET /catalog/events/1', {
+      status: 404,
+      body: { code: 'not_found', message: 'Event not found' },
+    })
   return {
     connector: w.connector,
     context,
@@ -92,13 +115,24 @@ test.group('stubhub', (group) => {
     return () => w.cleanup()
   })
 
-  test('client-credentials token: Basic auth, form body, scope read:events; Bearer on API calls', async ({ assert }) => {
+  test('client-credentials token: Basic auth, form body, scope read:events; Bearer on API calls', async ({
+    assert,
+  }) => {
     w.server.on(EVENT, { body: shEvent() })
     await w.connector.fetchMarket('103964151', context)
     const tokenRequest = w.server.last(TOKEN)
-    assert.equal(tokenRequest.headers.authorization, `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`)
-    assert.deepEqual(Object.fromEntries(new URLSearchParams(tokenRequest.body)), { grant_type: 'client_credentials', scope: 'read:events' })
-    assert.equal(w.server.last(EVENT).headers.authorization, 'Bearer pYXQiOjE0MjI1MzY0NjEsInNjb3BlIjo')
+    assert.equal(
+      tokenRequest.headers.authorization,
+      `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`
+    )
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(tokenRequest.body)), {
+      grant_type: 'client_credentials',
+      scope: 'read:events',
+    })
+    assert.equal(
+      w.server.last(EVENT).headers.authorization,
+      'Bearer pYXQiOjE0MjI1MzY0NjEsInNjb3BlIjo'
+    )
     assert.match(String(w.server.last(EVENT).headers['user-agent']), /^HDTickets\//)
   })
 
@@ -112,8 +146,13 @@ test.group('stubhub', (group) => {
     assert.equal(w.server.hits(TOKEN), 2, 'renewed inside the safety margin')
   })
 
-  test('invalid_client → CredentialRejected, the POST is not retried, checkCredential says so', async ({ assert }) => {
-    w.server.on(TOKEN, { status: 400, body: fixtureJson('stubhub/error-oauth-invalid-client.json') })
+  test('invalid_client → CredentialRejected, the POST is not retried, checkCredential says so', async ({
+    assert,
+  }) => {
+    w.server.on(TOKEN, {
+      status: 400,
+      body: fixtureJson('stubhub/error-oauth-invalid-client.json'),
+    })
     const error = await w.connector.fetchMarket('103964151', context).catch((e) => e)
     assert.instanceOf(error, CredentialRejected)
     assert.include(error.message, 'invalid_client')
@@ -123,14 +162,22 @@ test.group('stubhub', (group) => {
     assert.isFalse((await w.connector.checkCredential(context)).ok)
   })
 
-  test('a 5xx from the token endpoint is Unavailable and never retried (POST)', async ({ assert }) => {
+  test('a 5xx from the token endpoint is Unavailable and never retried (POST)', async ({
+    assert,
+  }) => {
     w.server.on(TOKEN, { status: 503, body: '' })
-    assert.instanceOf(await w.connector.fetchMarket('103964151', context).catch((e) => e), Unavailable)
+    assert.instanceOf(
+      await w.connector.fetchMarket('103964151', context).catch((e) => e),
+      Unavailable
+    )
     assert.equal(w.server.hits(TOKEN), 1)
   })
 
   test('a 401 on a cached token gets one fresh token and one retry', async ({ assert }) => {
-    w.server.on(EVENT, [{ status: 401, body: { code: 'invalid_token', message: 'expired' } }, { body: shEvent() }])
+    w.server.on(EVENT, [
+      { status: 401, body: { code: 'invalid_token', message: 'expired' } },
+      { body: shEvent() },
+    ])
     const snapshot = await w.connector.fetchMarket('103964151', context)
     assert.equal(snapshot.event.ref, '103964151')
     assert.equal(w.server.hits(TOKEN), 2)
@@ -155,11 +202,22 @@ test.group('stubhub', (group) => {
     assert.isNull(snapshot.listings)
   })
 
-  test('minor units follow the currency exponent (GBP 2, JPY 0, KWD 3); a null amount is no price', async ({ assert }) => {
+  test('minor units follow the currency exponent (GBP 2, JPY 0, KWD 3); a null amount is no price', async ({
+    assert,
+  }) => {
     const cases: Array<[unknown, unknown]> = [
-      [{ amount: 45.5, currency_code: 'gbp' }, { amountMinor: 4550, currency: 'GBP' }],
-      [{ amount: 5000, currency_code: 'JPY' }, { amountMinor: 5000, currency: 'JPY' }],
-      [{ amount: 12.345, currency_code: 'KWD' }, { amountMinor: 12345, currency: 'KWD' }],
+      [
+        { amount: 45.5, currency_code: 'gbp' },
+        { amountMinor: 4550, currency: 'GBP' },
+      ],
+      [
+        { amount: 5000, currency_code: 'JPY' },
+        { amountMinor: 5000, currency: 'JPY' },
+      ],
+      [
+        { amount: 12.345, currency_code: 'KWD' },
+        { amountMinor: 12345, currency: 'KWD' },
+      ],
       [{ amount: null, currency_code: 'USD' }, null],
       [null, null],
     ]
@@ -180,10 +238,17 @@ test.group('stubhub', (group) => {
     ]
     for (const [status, expected] of cases) {
       w.server.on(EVENT, { body: shEvent({ status }) })
-      assert.equal((await w.connector.fetchMarket('103964151', context)).event.status, expected, status)
+      assert.equal(
+        (await w.connector.fetchMarket('103964151', context)).event.status,
+        expected,
+        status
+      )
     }
     w.server.on(EVENT, { body: shEvent({ status: 'Deleted' }) })
-    assert.instanceOf(await w.connector.fetchMarket('103964151', context).catch((e) => e), EventGone)
+    assert.instanceOf(
+      await w.connector.fetchMarket('103964151', context).catch((e) => e),
+      EventGone
+    )
   })
 
   test('an unconfirmed date is TBD; an unknown currency names the path', async ({ assert }) => {
@@ -191,14 +256,21 @@ test.group('stubhub', (group) => {
     const { event } = await w.connector.fetchMarket('103964151', context)
     assert.isTrue(event.dateTbd)
     assert.isNull(event.startsAt)
-    w.server.on(EVENT, { body: shEvent({ min_ticket_price: { amount: 1, currency_code: 'DOLLARS' } }) })
+    w.server.on(EVENT, {
+      body: shEvent({ min_ticket_price: { amount: 1, currency_code: 'DOLLARS' } }),
+    })
     const error = await w.connector.fetchMarket('103964151', context).catch((e) => e)
     assert.instanceOf(error, InvalidPayload)
     assert.equal(error.path, '$.min_ticket_price.currency_code')
   })
 
-  test('discovery: q, 1-based page, page_size; next link → next page; empty _embedded ends', async ({ assert }) => {
-    w.server.on(SEARCH, [{ body: searchPage([shEvent(), shEvent({ id: 2, status: 'Deleted' })]) }, { body: { total_items: 0, page: 3, page_size: 100, _links: {} } }])
+  test('discovery: q, 1-based page, page_size; next link → next page; empty _embedded ends', async ({
+    assert,
+  }) => {
+    w.server.on(SEARCH, [
+      { body: searchPage([shEvent(), shEvent({ id: 2, status: 'Deleted' })]) },
+      { body: { total_items: 0, page: 3, page_size: 100, _links: {} } },
+    ])
     const first = await w.connector.discoverEvents({ keyword: 'lakers', pageSize: 100 }, context)
     const q = w.server.last(SEARCH).query
     assert.equal(q.get('q'), 'lakers')

@@ -20,11 +20,21 @@ import {
 } from '#connectors/ticketevolution/payloads'
 
 function fixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../../../shared/fixtures/tevo/${name}`, import.meta.url), 'utf8'))
+  return JSON.parse(
+    readFileSync(new URL(`../../../shared/fixtures/tevo/${name}`, import.meta.url), 'utf8')
+  )
 }
 
-const listingsCtx: PayloadContext = { source: 'ticketevolution', endpoint: 'GET /v9/listings', eventRef: '1591449' }
-const eventCtx: PayloadContext = { source: 'ticketevolution', endpoint: 'GET /v9/events/:id', eventRef: '1074357' }
+const listingsCtx: PayloadContext = {
+  source: 'ticketevolution',
+  endpoint: 'GET /v9/listings',
+  eventRef: '1591449',
+}
+const eventCtx: PayloadContext = {
+  source: 'ticketevolution',
+  endpoint: 'GET /v9/events/:id',
+  eventRef: '1074357',
+}
 const opts = (iso: string) => ({ source: 'ticketevolution', now: new Date(iso) })
 
 function expectInvalid(assert: any, fn: () => unknown, path: string): InvalidPayload {
@@ -39,94 +49,140 @@ function expectInvalid(assert: any, fn: () => unknown, path: string): InvalidPay
   throw new Error('unreachable')
 }
 
-test.group('ticketevolution normalise: listings (seatmaps-client mock, legacy ticket_groups shape)', () => {
-  test('normalises all five groups with section, row, quantity, splits, cents, format, in-hand, notes', ({ assert }) => {
-    const listings = normaliseListings(parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json')))
-    assert.lengthOf(listings, 5)
-    assert.deepEqual(listings[0], {
-      ref: '539520858',
-      section: '213',
-      row: '23',
-      quantity: 1,
-      splits: [1],
-      price: { amountMinor: 18793, currency: 'USD' },
-      priceWithFees: null,
-      format: 'Physical',
-      inHand: true,
-      inHandOn: null,
-      notes: 'Side stage (printed on ticket)',
-    })
-    assert.deepEqual(listings[2].splits, [2])
-    assert.equal(listings[2].format, 'Eticket')
-    assert.equal(listings[2].row, 'BS3')
-    // the in_hand: false group carries its expected date (legacy `in_hand_on`)
-    assert.isFalse(listings[3].inHand)
-    assert.equal(listings[3].inHandOn, '2019-06-11')
-    assert.isNull(listings[3].notes)
-    assert.deepEqual(listings[4].splits, [1, 2, 3, 4, 6])
-    assert.deepEqual(
-      listings.map((l) => l.price?.amountMinor),
-      [18793, 18983, 19644, 27089, 21012]
-    )
-  })
-
-  test('the array may come as `ticket_groups`, `listings` or bare', ({ assert }) => {
-    const groups = fixture('ticket-groups.seatmaps-client-mock-2019.json')
-    const bare = normaliseListings(parseListings(listingsCtx, groups))
-    assert.deepEqual(normaliseListings(parseListings(listingsCtx, { ticket_groups: groups })), bare)
-    assert.deepEqual(normaliseListings(parseListings(listingsCtx, { listings: groups })), bare)
-  })
-
-  test('retail_price is the buyer price; wholesale_price is never exposed', ({ assert }) => {
-    const [group] = fixture('ticket-groups.seatmaps-client-mock-2019.json')
-    const listing = normaliseListings(
-      parseListings(listingsCtx, { listings: [{ ...group, retail_price: '250.10', wholesale_price: 200.55 }] })
-    )[0]
-    assert.deepEqual(listing.price, { amountMinor: 25010, currency: 'USD' })
-    assert.notInclude(JSON.stringify(listing), '20055')
-  })
-
-  test('listings documented shape: available_quantity and in_hand_date win; parking and sold-out rows are dropped', ({ assert }) => {
-    const listings = normaliseListings(
-      parseListings(listingsCtx, {
-        listings: [
-          { id: 1, type: 'event', section: 'A', row: null, quantity: 6, available_quantity: 4, splits: [2, 4, 2], retail_price: 10, in_hand: false, in_hand_date: '2026-07-01', public_notes: '  ' },
-          { id: 2, type: 'parking', section: 'Lot C', quantity: 1, retail_price: 30 },
-          { id: 3, type: 'event', section: 'B', quantity: 0, available_quantity: 0, retail_price: 50 },
-          { id: 4, section: 'C', quantity: 2, retail_price: null },
-        ],
+test.group(
+  'ticketevolution normalise: listings (seatmaps-client mock, legacy ticket_groups shape)',
+  () => {
+    test('normalises all five groups with section, row, quantity, splits, cents, format, in-hand, notes', ({
+      assert,
+    }) => {
+      const listings = normaliseListings(
+        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json'))
+      )
+      assert.lengthOf(listings, 5)
+      assert.deepEqual(listings[0], {
+        ref: '539520858',
+        section: '213',
+        row: '23',
+        quantity: 1,
+        splits: [1],
+        price: { amountMinor: 18793, currency: 'USD' },
+        priceWithFees: null,
+        format: 'Physical',
+        inHand: true,
+        inHandOn: null,
+        notes: 'Side stage (printed on ticket)',
       })
-    )
-    assert.deepEqual(listings.map((l) => l.ref), ['1', '4'])
-    assert.equal(listings[0].quantity, 4)
-    assert.deepEqual(listings[0].splits, [2, 4])
-    assert.equal(listings[0].inHandOn, '2026-07-01')
-    assert.isNull(listings[0].notes)
-    assert.isNull(listings[0].row)
-    // a missing price stays missing, never 0
-    assert.isNull(listings[1].price)
-    assert.isNull(listings[1].splits)
-  })
+      assert.deepEqual(listings[2].splits, [2])
+      assert.equal(listings[2].format, 'Eticket')
+      assert.equal(listings[2].row, 'BS3')
+      // the in_hand: false group carries its expected date (legacy `in_hand_on`)
+      assert.isFalse(listings[3].inHand)
+      assert.equal(listings[3].inHandOn, '2019-06-11')
+      assert.isNull(listings[3].notes)
+      assert.deepEqual(listings[4].splits, [1, 2, 3, 4, 6])
+      assert.deepEqual(
+        listings.map((l) => l.price?.amountMinor),
+        [18793, 18983, 19644, 27089, 21012]
+      )
+    })
 
-  test('summary: min, max, median, average in cents; missing prices left out; fees not included', ({ assert }) => {
-    const listings = normaliseListings(parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json')))
-    const summary = summarise(listings)
-    assert.deepEqual(summary.min, { amountMinor: 18793, currency: 'USD' })
-    assert.deepEqual(summary.max, { amountMinor: 27089, currency: 'USD' })
-    assert.deepEqual(summary.median, { amountMinor: 19644, currency: 'USD' })
-    assert.equal(summary.average?.amountMinor, Math.round((18793 + 18983 + 19644 + 27089 + 21012) / 5))
-    assert.isFalse(summary.feesIncluded)
-    assert.equal(summary.listingCount, 5)
-    const empty = summarise([])
-    assert.isNull(empty.min)
-    assert.isNull(empty.median)
-    assert.equal(empty.listingCount, 0)
-  })
-})
+    test('the array may come as `ticket_groups`, `listings` or bare', ({ assert }) => {
+      const groups = fixture('ticket-groups.seatmaps-client-mock-2019.json')
+      const bare = normaliseListings(parseListings(listingsCtx, groups))
+      assert.deepEqual(
+        normaliseListings(parseListings(listingsCtx, { ticket_groups: groups })),
+        bare
+      )
+      assert.deepEqual(normaliseListings(parseListings(listingsCtx, { listings: groups })), bare)
+    })
+
+    test('retail_price is the buyer price; wholesale_price is never exposed', ({ assert }) => {
+      const [group] = fixture('ticket-groups.seatmaps-client-mock-2019.json')
+      const listing = normaliseListings(
+        parseListings(listingsCtx, {
+          listings: [{ ...group, retail_price: '250.10', wholesale_price: 200.55 }],
+        })
+      )[0]
+      assert.deepEqual(listing.price, { amountMinor: 25010, currency: 'USD' })
+      assert.notInclude(JSON.stringify(listing), '20055')
+    })
+
+    test('listings documented shape: available_quantity and in_hand_date win; parking and sold-out rows are dropped', ({
+      assert,
+    }) => {
+      const listings = normaliseListings(
+        parseListings(listingsCtx, {
+          listings: [
+            {
+              id: 1,
+              type: 'event',
+              section: 'A',
+              row: null,
+              quantity: 6,
+              available_quantity: 4,
+              splits: [2, 4, 2],
+              retail_price: 10,
+              in_hand: false,
+              in_hand_date: '2026-07-01',
+              public_notes: '  ',
+            },
+            { id: 2, type: 'parking', section: 'Lot C', quantity: 1, retail_price: 30 },
+            {
+              id: 3,
+              type: 'event',
+              section: 'B',
+              quantity: 0,
+              available_quantity: 0,
+              retail_price: 50,
+            },
+            { id: 4, section: 'C', quantity: 2, retail_price: null },
+          ],
+        })
+      )
+      assert.deepEqual(
+        listings.map((l) => l.ref),
+        ['1', '4']
+      )
+      assert.equal(listings[0].quantity, 4)
+      assert.deepEqual(listings[0].splits, [2, 4])
+      assert.equal(listings[0].inHandOn, '2026-07-01')
+      assert.isNull(listings[0].notes)
+      assert.isNull(listings[0].row)
+      // a missing price stays missing, never 0
+      assert.isNull(listings[1].price)
+      assert.isNull(listings[1].splits)
+    })
+
+    test('summary: min, max, median, average in cents; missing prices left out; fees not included', ({
+      assert,
+    }) => {
+      const listings = normaliseListings(
+        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json'))
+      )
+      const summary = summarise(listings)
+      assert.deepEqual(summary.min, { amountMinor: 18793, currency: 'USD' })
+      assert.deepEqual(summary.max, { amountMinor: 27089, currency: 'USD' })
+      assert.deepEqual(summary.median, { amountMinor: 19644, currency: 'USD' })
+      assert.equal(
+        summary.average?.amountMinor,
+        Math.round((18793 + 18983 + 19644 + 27089 + 21012) / 5)
+      )
+      assert.isFalse(summary.feesIncluded)
+      assert.equal(summary.listingCount, 5)
+      const empty = summarise([])
+      assert.isNull(empty.min)
+      assert.isNull(empty.median)
+      assert.equal(empty.listingCount, 0)
+    })
+  }
+)
 
 test.group('ticketevolution normalise: events (docs excerpt)', () => {
   test('uses occurs_at_local (real offset), not the mislabelled occurs_at', ({ assert }) => {
-    const event = normaliseEvent(parseEvent(eventCtx, fixture('event-show.docs-excerpt.json')), opts('2017-06-01T00:00:00Z'))
+    const event = normaliseEvent(
+      parseEvent(eventCtx, fixture('event-show.docs-excerpt.json')),
+      opts('2017-06-01T00:00:00Z')
+    )
     assert.equal(event.startsAt, '2017-06-25T02:10:00.000Z')
     assert.notEqual(event.startsAt, '2017-06-24T19:10:00.000Z')
     assert.equal(event.ref, '1074357')
@@ -143,7 +199,9 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
     assert.deepEqual(event.presales, [])
   })
 
-  test('state: postponed, canceled (single L), shown without inventory, ended after the start', ({ assert }) => {
+  test('state: postponed, canceled (single L), shown without inventory, ended after the start', ({
+    assert,
+  }) => {
     const raw = fixture('event-show.docs-excerpt.json')
     const status = (patch: object, now = '2017-06-01T00:00:00Z') =>
       normaliseEvent(parseEvent(eventCtx, { ...raw, ...patch }), opts(now)).status
@@ -153,14 +211,19 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
     assert.equal(status({}, '2017-07-01T00:00:00Z'), 'ended')
   })
 
-  test('without occurs_at_local, the wall time is resolved in the venue zone, or left unknown', ({ assert }) => {
+  test('without occurs_at_local, the wall time is resolved in the venue zone, or left unknown', ({
+    assert,
+  }) => {
     const raw = fixture('event-show.docs-excerpt.json')
     const { occurs_at_local: _, ...noLocal } = raw
     const unknown = normaliseEvent(parseEvent(eventCtx, noLocal), opts('2017-06-01T00:00:00Z'))
     assert.isNull(unknown.startsAt)
     assert.isTrue(unknown.dateTbd)
     const withZone = normaliseEvent(
-      parseEvent(eventCtx, { ...noLocal, venue: { name: 'Chase Field', location: 'Phoenix, AZ', time_zone: 'America/Phoenix' } }),
+      parseEvent(eventCtx, {
+        ...noLocal,
+        venue: { name: 'Chase Field', location: 'Phoenix, AZ', time_zone: 'America/Phoenix' },
+      }),
       opts('2017-06-01T00:00:00Z')
     )
     assert.equal(withZone.startsAt, '2017-06-25T02:10:00.000Z')
@@ -171,13 +234,19 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
 
   test('a local time of 00:00:00 means the time is TBD', ({ assert }) => {
     const raw = fixture('event-show.docs-excerpt.json')
-    const event = normaliseEvent(parseEvent(eventCtx, { ...raw, occurs_at_local: '2017-06-24T00:00:00-07:00' }), opts('2017-06-01T00:00:00Z'))
+    const event = normaliseEvent(
+      parseEvent(eventCtx, { ...raw, occurs_at_local: '2017-06-24T00:00:00-07:00' }),
+      opts('2017-06-01T00:00:00Z')
+    )
     assert.isTrue(event.dateTbd)
   })
 
   test('market: listings decide on-sale; fetchedAt is the given now', ({ assert }) => {
     const event = parseEvent(eventCtx, fixture('event-show.docs-excerpt.json'))
-    const listings = parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json'))
+    const listings = parseListings(
+      listingsCtx,
+      fixture('ticket-groups.seatmaps-client-mock-2019.json')
+    )
     const market = normaliseMarket(event, listings, opts('2017-06-01T00:00:00Z'))
     assert.equal(market.event.status, 'onsale')
     assert.lengthOf(market.listings!, 5)
@@ -186,10 +255,19 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
   })
 
   test('team names from "A at B" and "A vs. B"', ({ assert }) => {
-    assert.deepEqual(teamsFromName('Boston Celtics vs. Chicago Bulls'), { homeTeam: 'Boston Celtics', awayTeam: 'Chicago Bulls' })
+    assert.deepEqual(teamsFromName('Boston Celtics vs. Chicago Bulls'), {
+      homeTeam: 'Boston Celtics',
+      awayTeam: 'Chicago Bulls',
+    })
     assert.deepEqual(teamsFromName('Ariana Grande'), { homeTeam: null, awayTeam: null })
-    assert.equal(wallTimeToUtc('2026-01-15T19:00:00Z', 'America/New_York'), Date.parse('2026-01-16T00:00:00Z'))
-    assert.equal(wallTimeToUtc('2026-07-15T19:00:00', 'America/New_York'), Date.parse('2026-07-15T23:00:00Z'))
+    assert.equal(
+      wallTimeToUtc('2026-01-15T19:00:00Z', 'America/New_York'),
+      Date.parse('2026-01-16T00:00:00Z')
+    )
+    assert.equal(
+      wallTimeToUtc('2026-07-15T19:00:00', 'America/New_York'),
+      Date.parse('2026-07-15T23:00:00Z')
+    )
   })
 })
 
@@ -197,7 +275,11 @@ test.group('ticketevolution payloads: bad input names platform, endpoint, event 
   test('a non-decimal retail_price', ({ assert }) => {
     const groups = fixture('ticket-groups.seatmaps-client-mock-2019.json')
     groups[1].retail_price = 'call us'
-    const error = expectInvalid(assert, () => parseListings(listingsCtx, { ticket_groups: groups }), '$.ticket_groups[1].retail_price')
+    const error = expectInvalid(
+      assert,
+      () => parseListings(listingsCtx, { ticket_groups: groups }),
+      '$.ticket_groups[1].retail_price'
+    )
     assert.equal(error.source, 'ticketevolution')
     assert.equal(error.endpoint, 'GET /v9/listings')
     assert.equal(error.eventRef, '1591449')
@@ -209,21 +291,43 @@ test.group('ticketevolution payloads: bad input names platform, endpoint, event 
 
   test('a zero split, a negative quantity, a missing quantity, a missing array', ({ assert }) => {
     const [group] = fixture('ticket-groups.seatmaps-client-mock-2019.json')
-    expectInvalid(assert, () => parseListings(listingsCtx, { listings: [{ ...group, splits: [1, 0] }] }), '$.listings[0].splits[1]')
-    expectInvalid(assert, () => parseListings(listingsCtx, { listings: [{ ...group, quantity: -1 }] }), '$.listings[0].quantity')
+    expectInvalid(
+      assert,
+      () => parseListings(listingsCtx, { listings: [{ ...group, splits: [1, 0] }] }),
+      '$.listings[0].splits[1]'
+    )
+    expectInvalid(
+      assert,
+      () => parseListings(listingsCtx, { listings: [{ ...group, quantity: -1 }] }),
+      '$.listings[0].quantity'
+    )
     const { quantity: _q, available_quantity: _a, ...noQuantity } = group
-    expectInvalid(assert, () => parseListings(listingsCtx, { listings: [noQuantity] }), '$.listings[0].quantity')
+    expectInvalid(
+      assert,
+      () => parseListings(listingsCtx, { listings: [noQuantity] }),
+      '$.listings[0].quantity'
+    )
     expectInvalid(assert, () => parseListings(listingsCtx, { events: [] }), '$.ticket_groups')
     expectInvalid(assert, () => parseListings(listingsCtx, '<html>'), '$')
   })
 
-  test('an event without a name, with a bad id, with an offset-less occurs_at_local', ({ assert }) => {
+  test('an event without a name, with a bad id, with an offset-less occurs_at_local', ({
+    assert,
+  }) => {
     const raw = fixture('event-show.docs-excerpt.json')
     const { name: _, ...noName } = raw
     expectInvalid(assert, () => parseEvent(eventCtx, noName), '$.name')
     expectInvalid(assert, () => parseEvent(eventCtx, { ...raw, id: 'abc' }), '$.id')
-    expectInvalid(assert, () => parseEvent(eventCtx, { ...raw, occurs_at_local: '2017-06-24T19:10:00' }), '$.occurs_at_local')
-    expectInvalid(assert, () => parseEvent(eventCtx, { ...raw, category: { name: 'MLB', parent: { name: 3 } } }), '$.category.parent.name')
+    expectInvalid(
+      assert,
+      () => parseEvent(eventCtx, { ...raw, occurs_at_local: '2017-06-24T19:10:00' }),
+      '$.occurs_at_local'
+    )
+    expectInvalid(
+      assert,
+      () => parseEvent(eventCtx, { ...raw, category: { name: 'MLB', parent: { name: 3 } } }),
+      '$.category.parent.name'
+    )
   })
 
   test('error bodies: the 422 errors map and the 401 body', ({ assert }) => {
@@ -262,7 +366,12 @@ test.group('ticketevolution money and orders', () => {
             state: 'pending',
             reference: 'k-1',
             total: '120.00',
-            shipped_items: [{ type: 'Eticket', items: [{ ticket_group: { id: 5 }, quantity: 2, price: '55.00' }] }],
+            shipped_items: [
+              {
+                type: 'Eticket',
+                items: [{ ticket_group: { id: 5 }, quantity: 2, price: '55.00' }],
+              },
+            ],
           },
         ],
       }

@@ -4,7 +4,13 @@
  * idempotency and reconciliation.
  */
 import { test } from '@japa/runner'
-import { CredentialRejected, EventGone, OrderRejected, RateLimited, Unavailable } from '#connectors/errors'
+import {
+  CredentialRejected,
+  EventGone,
+  OrderRejected,
+  RateLimited,
+  Unavailable,
+} from '#connectors/errors'
 import type { ConnectorContext, NormalisedListing } from '#connectors/contract'
 import ExchangeServer from '#connectors/sandbox/exchange_server'
 import MarketSimulator from '#connectors/sandbox/market_simulator'
@@ -27,18 +33,34 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 async function setup(options: { listingsKey?: 'ticket_groups' | 'listings' } = {}) {
-  const simulator = new MarketSimulator({ seed: 1234, startMs: START, events: 30, listingsPerEvent: 12, preSaleFraction: 0 })
-  const exchange = new ExchangeServer({ simulator, clock: () => START, maxQuantityPerOrder: 8, listingsKey: options.listingsKey })
+  const simulator = new MarketSimulator({
+    seed: 1234,
+    startMs: START,
+    events: 30,
+    listingsPerEvent: 12,
+    preSaleFraction: 0,
+  })
+  const exchange = new ExchangeServer({
+    simulator,
+    clock: () => START,
+    maxQuantityPerOrder: 8,
+    listingsKey: options.listingsKey,
+  })
   await exchange.start(0, '127.0.0.1')
   const transport = new UndiciTransport({ connections: 8 })
-  const connector = new TicketEvolutionConnector({ baseUrl: exchange.url, transport, clock: () => new Date(START) })
+  const connector = new TicketEvolutionConnector({
+    baseUrl: exchange.url,
+    transport,
+    clock: () => new Date(START),
+  })
   return { simulator, exchange, transport, connector }
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>
 
 function firstEventWithListings(simulator: MarketSimulator): number {
-  return simulator.events().find((e) => e.state === 'shown' && simulator.listings(e.id).length > 0)!.id
+  return simulator.events().find((e) => e.state === 'shown' && simulator.listings(e.id).length > 0)!
+    .id
 }
 
 connectorContractSuite('ticketevolution against the sandbox exchange', async () => {
@@ -78,7 +100,10 @@ test.group('ticketevolution ↔ sandbox: market data', (group) => {
     }
     assert.lengthOf(refs, 30)
     assert.lengthOf(new Set(refs), 30)
-    assert.sameMembers(refs, s.simulator.events().map((e) => String(e.id)))
+    assert.sameMembers(
+      refs,
+      s.simulator.events().map((e) => String(e.id))
+    )
   })
 
   test('discoverEvents filters by keyword and normalises the event', async ({ assert }) => {
@@ -112,15 +137,23 @@ test.group('ticketevolution ↔ sandbox: market data', (group) => {
     assert.equal(snapshot.summary.min?.amountMinor, Math.min(...expected.map((l) => l.retailCents)))
   })
 
-  test('a change forced in the sandbox shows in the next fetch (cache follows the version)', async ({ assert }) => {
+  test('a change forced in the sandbox shows in the next fetch (cache follows the version)', async ({
+    assert,
+  }) => {
     const eventId = firstEventWithListings(s.simulator)
     const listing = s.simulator.listings(eventId)[0]
     await s.connector.fetchMarket(String(eventId), context)
     s.exchange.mutate((sim) => sim.setPrice(listing.id, 12_345))
     const after = await s.connector.fetchMarket(String(eventId), context)
-    assert.equal(after.listings!.find((l) => l.ref === String(listing.id))!.price!.amountMinor, 12_345)
+    assert.equal(
+      after.listings!.find((l) => l.ref === String(listing.id))!.price!.amountMinor,
+      12_345
+    )
     s.exchange.mutate((sim) => sim.setState(eventId, 'postponed'))
-    assert.equal((await s.connector.fetchMarket(String(eventId), context)).event.status, 'postponed')
+    assert.equal(
+      (await s.connector.fetchMarket(String(eventId), context)).event.status,
+      'postponed'
+    )
   })
 
   test('the `listings` array key works as well as `ticket_groups`', async ({ assert }) => {
@@ -135,7 +168,9 @@ test.group('ticketevolution ↔ sandbox: market data', (group) => {
     }
   })
 
-  test('injected faults map to typed errors: 503 → Unavailable, 429 → RateLimited', async ({ assert }) => {
+  test('injected faults map to typed errors: 503 → Unavailable, 429 → RateLimited', async ({
+    assert,
+  }) => {
     const eventId = String(firstEventWithListings(s.simulator))
     s.exchange.setFault(503)
     assert.instanceOf(await rejection(s.connector.fetchMarket(eventId, context)), Unavailable)
@@ -153,22 +188,34 @@ test.group('ticketevolution ↔ sandbox: market data', (group) => {
     assert.equal(error.eventRef, '99999999')
   })
 
-  test('a wrong secret or token → CredentialRejected; checkCredential ok / not ok', async ({ assert }) => {
+  test('a wrong secret or token → CredentialRejected; checkCredential ok / not ok', async ({
+    assert,
+  }) => {
     const eventId = String(firstEventWithListings(s.simulator))
     const badSecret = { credential: { ...sandboxCredential(), secret: 'x'.repeat(40) } }
     const badToken = { credential: { ...sandboxCredential(), token: 'y'.repeat(32) } }
-    assert.instanceOf(await rejection(s.connector.fetchMarket(eventId, badSecret)), CredentialRejected)
+    assert.instanceOf(
+      await rejection(s.connector.fetchMarket(eventId, badSecret)),
+      CredentialRejected
+    )
     assert.instanceOf(await rejection(s.connector.discoverEvents({}, badToken)), CredentialRejected)
     assert.deepEqual(await s.connector.checkCredential(context), { ok: true })
     assert.isFalse((await s.connector.checkCredential(badSecret)).ok)
     assert.isAbove(s.exchange.stats.unauthorized, 0)
   })
 
-  test('the sandbox connector is the same connector under the `sandbox` slug', async ({ assert }) => {
+  test('the sandbox connector is the same connector under the `sandbox` slug', async ({
+    assert,
+  }) => {
     const sandbox = createSandboxConnector({ baseUrl: s.exchange.url, transport: s.transport })
     assert.equal(sandbox.slug, 'sandbox')
     assert.instanceOf(sandbox, TicketEvolutionConnector)
-    assert.deepEqual(sandbox.capabilities, { discover: true, market: true, checkout: true, listings: true })
+    assert.deepEqual(sandbox.capabilities, {
+      discover: true,
+      market: true,
+      checkout: true,
+      listings: true,
+    })
     const eventId = firstEventWithListings(s.simulator)
     assert.equal((await sandbox.fetchMarket(String(eventId), context)).event.platform, 'sandbox')
   })
@@ -182,7 +229,13 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
     s = await setup()
     eventId = firstEventWithListings(s.simulator)
     // a listing we control: 10 tickets, any split
-    const added = s.simulator.addListing(eventId, { quantity: 10, retailCents: 8_850, splitRule: 'any', section: '112', row: '7' })
+    const added = s.simulator.addListing(eventId, {
+      quantity: 10,
+      retailCents: 8_850,
+      splitRule: 'any',
+      section: '112',
+      row: '7',
+    })
     const snapshot = await s.connector.fetchMarket(String(eventId), context)
     listing = snapshot.listings!.find((l) => l.ref === String(added.id))!
     return async () => {
@@ -212,7 +265,9 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
     assert.equal(after.listings!.find((l) => l.ref === listing.ref)!.quantity, 8)
   })
 
-  test('the same idempotency key returns the first order (replayed) and the sandbox holds exactly one', async ({ assert }) => {
+  test('the same idempotency key returns the first order (replayed) and the sandbox holds exactly one', async ({
+    assert,
+  }) => {
     const first = await s.connector.placeOrder(request(2), 'dup-key', context)
     const second = await s.connector.placeOrder(request(2), 'dup-key', context)
     assert.isFalse(first.replayed)
@@ -234,7 +289,9 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
 
   test('a quantity outside the splits is rejected before ordering', async ({ assert }) => {
     s.exchange.mutate((sim) => sim.setSplitRule(Number(listing.ref), 'pairs'))
-    const error = (await rejection(s.connector.placeOrder(request(3), 'odd', context))) as OrderRejected
+    const error = (await rejection(
+      s.connector.placeOrder(request(3), 'odd', context)
+    )) as OrderRejected
     assert.instanceOf(error, OrderRejected)
     assert.equal(error.code, 'invalid_split')
     assert.lengthOf(s.exchange.orders(), 0)
@@ -242,7 +299,9 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
   })
 
   test('above the per-order limit the sandbox answers 422 → OrderRejected', async ({ assert }) => {
-    const error = (await rejection(s.connector.placeOrder(request(9), 'too-many', context))) as OrderRejected
+    const error = (await rejection(
+      s.connector.placeOrder(request(9), 'too-many', context)
+    )) as OrderRejected
     assert.instanceOf(error, OrderRejected)
     assert.equal(error.code, 'quantity')
     assert.include(error.message, 'per-order limit of 8')
@@ -253,14 +312,19 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
 
   test('a price rise since approval is rejected', async ({ assert }) => {
     s.exchange.mutate((sim) => sim.setPrice(Number(listing.ref), 9_999))
-    const error = (await rejection(s.connector.placeOrder(request(2), 'dearer', context))) as OrderRejected
+    const error = (await rejection(
+      s.connector.placeOrder(request(2), 'dearer', context)
+    )) as OrderRejected
     assert.equal(error.code, 'price_increased')
     assert.lengthOf(s.exchange.orders(), 0)
   })
 
   test('a bad credential cannot order', async ({ assert }) => {
     const bad = { credential: { ...sandboxCredential(), secret: 'z'.repeat(40) } }
-    assert.instanceOf(await rejection(s.connector.placeOrder(request(2), 'bad', bad)), CredentialRejected)
+    assert.instanceOf(
+      await rejection(s.connector.placeOrder(request(2), 'bad', bad)),
+      CredentialRejected
+    )
     assert.lengthOf(s.exchange.orders(), 0)
   })
 
@@ -271,7 +335,9 @@ test.group('ticketevolution ↔ sandbox: orders', (group) => {
     assert.deepEqual(found, { ...placed, replayed: true })
   })
 
-  test('accepted but the answer is lost: findOrder reconciles and a retry does not order twice', async ({ assert }) => {
+  test('accepted but the answer is lost: findOrder reconciles and a retry does not order twice', async ({
+    assert,
+  }) => {
     s.exchange.setOrderResponse({ mode: 'drop', count: 1 })
     const lost = await rejection(s.connector.placeOrder(request(2), 'crash-key', context))
     assert.instanceOf(lost, Unavailable)

@@ -17,7 +17,10 @@ interface Vector {
 }
 
 const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/tevo/x-signature-test-vectors.json', import.meta.url), 'utf8')
+  readFileSync(
+    new URL('../../../shared/fixtures/tevo/x-signature-test-vectors.json', import.meta.url),
+    'utf8'
+  )
 )
 
 test.group('ticketevolution signing: published and computed vectors', () => {
@@ -65,7 +68,12 @@ test.group('ticketevolution signing: published and computed vectors', () => {
   })
 
   test('vector 4: no parameters keeps the trailing "?"', ({ assert }) => {
-    const req = { method: 'GET', host: 'api.ticketevolution.com', path: '/v9/categories', query: canonicalQuery({}) }
+    const req = {
+      method: 'GET',
+      host: 'api.ticketevolution.com',
+      path: '/v9/categories',
+      query: canonicalQuery({}),
+    }
     assert.equal(stringToSign(req), 'GET api.ticketevolution.com/v9/categories?')
     assert.equal(signRequest('xyz', req), vectors[3].x_signature)
   })

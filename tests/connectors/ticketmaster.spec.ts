@@ -1,10 +1,21 @@
 import { test } from '@japa/runner'
-import { CredentialRejected, EventGone, InvalidPayload, RateLimited, Unavailable } from '#connectors/errors'
+import {
+  CredentialRejected,
+  EventGone,
+  InvalidPayload,
+  RateLimited,
+  Unavailable,
+} from '#connectors/errors'
 import TicketmasterConnector from '#connectors/ticketmaster/ticketmaster_connector'
 import { TicketmasterClient } from '#connectors/ticketmaster/client'
 import type { HttpTransport } from '#connectors/transport/http_transport'
 import { FakeClock, testTransport } from '#tests/connectors/helpers/transport'
-import { FixtureServer, PLAIN_HTML_ERROR, fixture, fixtureJson } from '#tests/connectors/helpers/fixture_server'
+import {
+  FixtureServer,
+  PLAIN_HTML_ERROR,
+  fixture,
+  fixtureJson,
+} from '#tests/connectors/helpers/fixture_server'
 import { connectorContractSuite } from '#tests/connectors/contract_suite'
 
 const API_KEY = 'tm-secret-key-9f8e7d'
@@ -13,7 +24,9 @@ const DETAIL = 'GET /discovery/v2/events/G5diZfkn0B-bh.json'
 const SEARCH = 'GET /discovery/v2/events.json'
 const detail = () => fixtureJson('ticketmaster/discovery-event-detail.official-docs-2016.json')
 const nbaPage = () => fixtureJson('ticketmaster/discovery-events-page.nba-sports-2022.json')
-const notFound = { errors: [{ code: 'DIS1004', detail: 'Resource not found with provided criteria', status: '404' }] }
+const notFound = {
+  errors: [{ code: 'DIS1004', detail: 'Resource not found with provided criteria', status: '404' }],
+}
 
 async function world(options: { now?: string; readTimeoutMs?: number } = {}) {
   const server = await new FixtureServer().start()
@@ -22,7 +35,10 @@ async function world(options: { now?: string; readTimeoutMs?: number } = {}) {
     limits: { ticketmaster: { requestsPerSecond: 5, requestsPerDay: 5000 } },
     ...(options.readTimeoutMs ? { readTimeoutMs: options.readTimeoutMs } : {}),
   })
-  const connector = new TicketmasterConnector(new TicketmasterClient(transport, `${server.origin}/discovery/v2`, clock), clock)
+  const connector = new TicketmasterConnector(
+    new TicketmasterClient(transport, `${server.origin}/discovery/v2`, clock),
+    clock
+  )
   const cleanup = async () => {
     await transport.close()
     await server.close()
@@ -32,14 +48,18 @@ async function world(options: { now?: string; readTimeoutMs?: number } = {}) {
 
 connectorContractSuite('ticketmaster', async () => {
   const w = await world()
-  w.server.on(DETAIL, { body: detail() }).on(SEARCH, { body: nbaPage() }).on('GET /discovery/v2/events/Gone1.json', { status: 404, body: notFound })
+  w.server
+    .on(DETAIL, { body: detail() })
+    .on(SEARCH, { body: nbaPage() })
+    .on('GET /discovery/v2/events/Gone1.json', { status: 404, body: notFound })
   return {
     connector: w.connector,
     context,
     eventRef: 'G5diZfkn0B-bh',
     goneRef: 'Gone1',
     secrets: [API_KEY],
-    breakServer: () => w.server.on(DETAIL, { status: 500, body: { fault: { faultstring: `key ${API_KEY}` } } }),
+    breakServer: () =>
+      w.server.on(DETAIL, { status: 500, body: { fault: { faultstring: `key ${API_KEY}` } } }),
     cleanup: w.cleanup,
   }
 })
@@ -51,11 +71,24 @@ test.group('ticketmaster: market', (group) => {
     return () => w.cleanup()
   })
 
-  test('normalises the official event detail: status, start, zone, sale window, price range', async ({ assert }) => {
-    w.server.on(DETAIL, { body: detail(), headers: JSON.parse(fixture('ticketmaster/rate-limit-headers.official-docs-2016.json').replace(/\[[^\]]*\]/, '"apikey"')) })
+  test('normalises the official event detail: status, start, zone, sale window, price range', async ({
+    assert,
+  }) => {
+    w.server.on(DETAIL, {
+      body: detail(),
+      headers: JSON.parse(
+        fixture('ticketmaster/rate-limit-headers.official-docs-2016.json').replace(
+          /\[[^\]]*\]/,
+          '"apikey"'
+        )
+      ),
+    })
     const snapshot = await w.connector.fetchMarket('G5diZfkn0B-bh', context)
     assert.equal(w.server.last(DETAIL).query.get('apikey'), API_KEY)
-    assert.match(String(w.server.last(DETAIL).headers['user-agent']), /^HDTickets\/0\.1\.0-test \(\+https:\/\/hdtickets\.test\)$/)
+    assert.match(
+      String(w.server.last(DETAIL).headers['user-agent']),
+      /^HDTickets\/0\.1\.0-test \(\+https:\/\/hdtickets\.test\)$/
+    )
     assert.containsSubset(snapshot.event, {
       ref: 'G5diZfkn0B-bh',
       name: 'Radiohead',
@@ -67,7 +100,11 @@ test.group('ticketmaster: market', (group) => {
       city: 'New York',
       country: 'US',
       sport: null,
-      publicSale: { name: 'Public sale', startsAt: '2016-03-18T14:00:00.000Z', endsAt: '2016-07-27T21:30:00.000Z' },
+      publicSale: {
+        name: 'Public sale',
+        startsAt: '2016-03-18T14:00:00.000Z',
+        endsAt: '2016-07-27T21:30:00.000Z',
+      },
     })
     assert.deepEqual(snapshot.summary, {
       min: { amountMinor: 8000, currency: 'USD' },
@@ -89,7 +126,9 @@ test.group('ticketmaster: market', (group) => {
     assert.isNull(summary.max)
   })
 
-  test('"standard including fees" is preferred and flagged; a min of 0 is kept', async ({ assert }) => {
+  test('"standard including fees" is preferred and flagged; a min of 0 is kept', async ({
+    assert,
+  }) => {
     const body = detail()
     body.priceRanges = [
       { type: 'standard', currency: 'EUR', min: 0, max: 120.5 },
@@ -102,8 +141,16 @@ test.group('ticketmaster: market', (group) => {
     assert.isTrue(summary.feesIncluded)
   })
 
-  test('both spellings cancelled/canceled map to cancelled; offsale is not sold out', async ({ assert }) => {
-    for (const [code, expected] of [['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['offsale', 'offsale'], ['postponed', 'postponed'], ['rescheduled', 'rescheduled']]) {
+  test('both spellings cancelled/canceled map to cancelled; offsale is not sold out', async ({
+    assert,
+  }) => {
+    for (const [code, expected] of [
+      ['cancelled', 'cancelled'],
+      ['canceled', 'cancelled'],
+      ['offsale', 'offsale'],
+      ['postponed', 'postponed'],
+      ['rescheduled', 'rescheduled'],
+    ]) {
       const body = detail()
       body.dates.status.code = code
       w.server.on(DETAIL, { body })
@@ -118,7 +165,9 @@ test.group('ticketmaster: market', (group) => {
     assert.equal((await w.connector.fetchMarket('G5diZfkn0B-bh', context)).event.status, 'ended')
   })
 
-  test('dates.timezone missing → the venue zone; presales and a Resale sentinel sale date', async ({ assert }) => {
+  test('dates.timezone missing → the venue zone; presales and a Resale sentinel sale date', async ({
+    assert,
+  }) => {
     const resale = nbaPage()._embedded.events[1]
     w.server.on('GET /discovery/v2/events/Z7r9jZ1Ad4s-N.json', { body: resale })
     w.clock.current = Date.parse('2022-10-01T00:00:00Z')
@@ -131,7 +180,9 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(snapshot.event.awayTeam, 'Phoenix Suns')
   })
 
-  test('a 404 is EventGone; a malformed event id is refused before any call', async ({ assert }) => {
+  test('a 404 is EventGone; a malformed event id is refused before any call', async ({
+    assert,
+  }) => {
     w.server.on('GET /discovery/v2/events/Gone1.json', { status: 404, body: notFound })
     assert.instanceOf(await w.connector.fetchMarket('Gone1', context).catch((e) => e), EventGone)
     const bad = await w.connector.fetchMarket('../../etc', context).catch((e) => e)
@@ -150,9 +201,17 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(error.source, 'ticketmaster')
   })
 
-  test('Apigee 401 InvalidApiKey → CredentialRejected without the key; checkCredential says why', async ({ assert }) => {
-    w.server.on(DETAIL, { status: 401, body: fixtureJson('ticketmaster/error-401-invalid-apikey.json') })
-    w.server.on(SEARCH, { status: 401, body: fixtureJson('ticketmaster/error-401-invalid-apikey.json') })
+  test('Apigee 401 InvalidApiKey → CredentialRejected without the key; checkCredential says why', async ({
+    assert,
+  }) => {
+    w.server.on(DETAIL, {
+      status: 401,
+      body: fixtureJson('ticketmaster/error-401-invalid-apikey.json'),
+    })
+    w.server.on(SEARCH, {
+      status: 401,
+      body: fixtureJson('ticketmaster/error-401-invalid-apikey.json'),
+    })
     const error = await w.connector.fetchMarket('G5diZfkn0B-bh', context).catch((e) => e)
     assert.instanceOf(error, CredentialRejected)
     assert.include(error.message, 'oauth.v2.InvalidApiKey')
@@ -162,8 +221,12 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(w.server.hits(DETAIL), 1, 'a rejected credential is not retried')
   })
 
-  test('429 QuotaViolation → RateLimited until Rate-Limit-Reset; the key in faultstring is not echoed; not retried', async ({ assert }) => {
-    const body = JSON.parse(fixture('ticketmaster/error-429-quota-violation.json').replace('{apikey}', API_KEY))
+  test('429 QuotaViolation → RateLimited until Rate-Limit-Reset; the key in faultstring is not echoed; not retried', async ({
+    assert,
+  }) => {
+    const body = JSON.parse(
+      fixture('ticketmaster/error-429-quota-violation.json').replace('{apikey}', API_KEY)
+    )
     const reset = w.clock.current + 3_600_000
     w.server.on(DETAIL, { status: 429, body, headers: { 'rate-limit-reset': String(reset) } })
     const error = await w.connector.fetchMarket('G5diZfkn0B-bh', context).catch((e) => e)
@@ -174,9 +237,19 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(w.server.hits(DETAIL), 1)
   })
 
-  test('429 spike arrest → RateLimited(~1 s); 429 with Retry-After honours it', async ({ assert }) => {
+  test('429 spike arrest → RateLimited(~1 s); 429 with Retry-After honours it', async ({
+    assert,
+  }) => {
     w.server.on(DETAIL, [
-      { status: 429, body: { fault: { faultstring: 'Spike arrest violation', detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' } } } },
+      {
+        status: 429,
+        body: {
+          fault: {
+            faultstring: 'Spike arrest violation',
+            detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' },
+          },
+        },
+      },
       { status: 429, body: '', headers: { 'retry-after': '7' } },
     ])
     const spike = await w.connector.fetchMarket('G5diZfkn0B-bh', context).catch((e) => e)
@@ -187,9 +260,14 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(withHeader.retryAfterMs, 7000)
   })
 
-  test('Rate-Limit-Available: 0 stops further calls until Rate-Limit-Reset (no call made)', async ({ assert }) => {
+  test('Rate-Limit-Available: 0 stops further calls until Rate-Limit-Reset (no call made)', async ({
+    assert,
+  }) => {
     const reset = w.clock.current + 60_000
-    w.server.on(DETAIL, { body: detail(), headers: { 'rate-limit-available': '0', 'rate-limit-reset': String(reset) } })
+    w.server.on(DETAIL, {
+      body: detail(),
+      headers: { 'rate-limit-available': '0', 'rate-limit-reset': String(reset) },
+    })
     await w.connector.fetchMarket('G5diZfkn0B-bh', context)
     const error = await w.connector.fetchMarket('G5diZfkn0B-bh', context).catch((e) => e)
     assert.instanceOf(error, RateLimited)
@@ -201,7 +279,10 @@ test.group('ticketmaster: market', (group) => {
   })
 
   test('5xx then success: the read is retried with backoff', async ({ assert }) => {
-    w.server.on(DETAIL, [{ status: 503, body: PLAIN_HTML_ERROR, headers: { 'content-type': 'text/html' } }, { body: detail() }])
+    w.server.on(DETAIL, [
+      { status: 503, body: PLAIN_HTML_ERROR, headers: { 'content-type': 'text/html' } },
+      { body: detail() },
+    ])
     const snapshot = await w.connector.fetchMarket('G5diZfkn0B-bh', context)
     assert.equal(snapshot.event.ref, 'G5diZfkn0B-bh')
     assert.equal(w.server.hits(DETAIL), 2)
@@ -215,9 +296,14 @@ test.group('ticketmaster: market', (group) => {
     assert.equal(w.server.hits(DETAIL), 3)
   })
 
-  test('malformed JSON, a truncated body and HTML where JSON was expected are InvalidPayload at $', async ({ assert }) => {
+  test('malformed JSON, a truncated body and HTML where JSON was expected are InvalidPayload at $', async ({
+    assert,
+  }) => {
     const text = JSON.stringify(detail())
-    w.server.on(DETAIL, { body: `${text.slice(0, 200)}`, headers: { 'content-type': 'application/json' } })
+    w.server.on(DETAIL, {
+      body: `${text.slice(0, 200)}`,
+      headers: { 'content-type': 'application/json' },
+    })
     const malformed = await w.connector.fetchMarket('G5diZfkn0B-bh', context).catch((e) => e)
     assert.instanceOf(malformed, InvalidPayload)
     assert.equal(malformed.path, '$')
@@ -243,7 +329,10 @@ test.group('ticketmaster: market', (group) => {
   })
 
   test('gzip and brotli bodies are decompressed', async ({ assert }) => {
-    w.server.on(DETAIL, [{ body: detail(), encoding: 'gzip' }, { body: detail(), encoding: 'br' }])
+    w.server.on(DETAIL, [
+      { body: detail(), encoding: 'gzip' },
+      { body: detail(), encoding: 'br' },
+    ])
     assert.equal((await w.connector.fetchMarket('G5diZfkn0B-bh', context)).event.name, 'Radiohead')
     assert.equal((await w.connector.fetchMarket('G5diZfkn0B-bh', context)).event.name, 'Radiohead')
     assert.match(String(w.server.last(DETAIL).headers['accept-encoding']), /gzip/)
@@ -273,10 +362,18 @@ test.group('ticketmaster: discovery', (group) => {
     return () => w.cleanup()
   })
 
-  test('sends sports segment, zero-based page, size, and dates without milliseconds', async ({ assert }) => {
+  test('sends sports segment, zero-based page, size, and dates without milliseconds', async ({
+    assert,
+  }) => {
     w.server.on(SEARCH, { body: nbaPage() })
     const page = await w.connector.discoverEvents(
-      { keyword: 'suns', country: 'us', from: '2022-10-01T10:00:00.123Z', to: '2023-01-31T23:59:59.999Z', pageSize: 500 },
+      {
+        keyword: 'suns',
+        country: 'us',
+        from: '2022-10-01T10:00:00.123Z',
+        to: '2023-01-31T23:59:59.999Z',
+        pageSize: 500,
+      },
       context
     )
     const q = w.server.last(SEARCH).query
@@ -303,17 +400,39 @@ test.group('ticketmaster: discovery', (group) => {
       awayTeam: 'Brooklyn Nets',
       startsAt: '2023-01-20T03:00:00.000Z',
       timezone: 'America/Phoenix',
-      presales: [{ name: 'Resale Onsale', startsAt: '2022-08-17T19:30:00.000Z', endsAt: '2022-08-29T20:00:00.000Z' }],
+      presales: [
+        {
+          name: 'Resale Onsale',
+          startsAt: '2022-08-17T19:30:00.000Z',
+          endsAt: '2022-08-29T20:00:00.000Z',
+        },
+      ],
     })
-    assert.containsSubset(events[2], { ref: 'Z7r9jZ1Ad4Sf8', dateTbd: true, startsAt: '2022-10-21T04:00:00.000Z', timezone: 'America/New_York' })
+    assert.containsSubset(events[2], {
+      ref: 'Z7r9jZ1Ad4Sf8',
+      dateTbd: true,
+      startsAt: '2022-10-21T04:00:00.000Z',
+      timezone: 'America/New_York',
+    })
   })
 
   test('a search with no hits has no _embedded: an empty last page', async ({ assert }) => {
-    w.server.on(SEARCH, { body: { _links: { self: { href: '/discovery/v2/events.json' } }, page: { size: 20, totalElements: 0, totalPages: 0, number: 0 } } })
-    assert.deepEqual(await w.connector.discoverEvents({ keyword: 'nothing' }, context), { events: [], nextPage: null, total: 0 })
+    w.server.on(SEARCH, {
+      body: {
+        _links: { self: { href: '/discovery/v2/events.json' } },
+        page: { size: 20, totalElements: 0, totalPages: 0, number: 0 },
+      },
+    })
+    assert.deepEqual(await w.connector.discoverEvents({ keyword: 'nothing' }, context), {
+      events: [],
+      nextPage: null,
+      total: 0,
+    })
   })
 
-  test('stops before the deep-paging limit (size * page < 1000) without calling past it', async ({ assert }) => {
+  test('stops before the deep-paging limit (size * page < 1000) without calling past it', async ({
+    assert,
+  }) => {
     w.server.on(SEARCH, { body: nbaPage() })
     const last = await w.connector.discoverEvents({ page: 4, pageSize: 200 }, context)
     assert.isNull(last.nextPage, '200 * 5 = 1000 is past the limit')
@@ -322,7 +441,9 @@ test.group('ticketmaster: discovery', (group) => {
     assert.equal(w.server.hits(SEARCH), 1)
   })
 
-  test('Discovery 400 DIS#### errors become a clear InvalidPayload naming the parameter', async ({ assert }) => {
+  test('Discovery 400 DIS#### errors become a clear InvalidPayload naming the parameter', async ({
+    assert,
+  }) => {
     for (const [file, path] of [
       ['error-400-DIS1036-size-too-large.observed.json', 'query.size'],
       ['error-400-DIS1035-paging-too-deep.observed.json', 'query.page'],

@@ -19,13 +19,21 @@ test.group('Discovery against recorded Ticketmaster payloads', (group) => {
     await seedPlatforms()
     server = await new FixtureServer().start()
     server
-      .on('GET /discovery/v2/events.json', { body: fixtureJson('ticketmaster/discovery-events-page.nba-sports-2022.json') })
-      .on('GET /discovery/v2/events/G5diZfkn0B-bh.json', { body: fixtureJson('ticketmaster/discovery-event-detail.official-docs-2016.json') })
+      .on('GET /discovery/v2/events.json', {
+        body: fixtureJson('ticketmaster/discovery-events-page.nba-sports-2022.json'),
+      })
+      .on('GET /discovery/v2/events/G5diZfkn0B-bh.json', {
+        body: fixtureJson('ticketmaster/discovery-event-detail.official-docs-2016.json'),
+      })
     await db
       .from('platforms')
       .where('slug', 'ticketmaster')
-      .update({ encrypted_credentials: encryptSecret({ apikey: 'tm-test-key' }, 'platform.credentials') })
-    runtime = new ConnectorRuntime({ settings: { ticketmaster: { baseUrl: `${server.origin}/discovery/v2` } } })
+      .update({
+        encrypted_credentials: encryptSecret({ apikey: 'tm-test-key' }, 'platform.credentials'),
+      })
+    runtime = new ConnectorRuntime({
+      settings: { ticketmaster: { baseUrl: `${server.origin}/discovery/v2` } },
+    })
     resetConnectorRuntime(runtime)
     return async () => {
       resetConnectorRuntime(null)
@@ -34,18 +42,26 @@ test.group('Discovery against recorded Ticketmaster payloads', (group) => {
     }
   })
 
-  test('discovery stores each event once and uses the deployment credential', async ({ assert }) => {
+  test('discovery stores each event once and uses the deployment credential', async ({
+    assert,
+  }) => {
     const platform = await Platform.findByOrFail('slug', 'ticketmaster')
     const first = await discoverEvents('ticketmaster', { keyword: 'nba' }, { maxPages: 1 })
     assert.isAbove(first.seen, 0)
     const again = await discoverEvents('ticketmaster', { keyword: 'nba' }, { maxPages: 1 })
     assert.equal(again.createdEvents + again.linkedSources, 0)
-    const sources = await db.from('event_sources').where('platform_id', platform.id).count('* as total').first()
+    const sources = await db
+      .from('event_sources')
+      .where('platform_id', platform.id)
+      .count('* as total')
+      .first()
     assert.equal(Number(sources.total), first.createdEvents + first.linkedSources)
     assert.equal(server.last('GET /discovery/v2/events.json').query.get('apikey'), 'tm-test-key')
   })
 
-  test('adding by platform id stores the event with its status and no listings', async ({ assert }) => {
+  test('adding by platform id stores the event with its status and no listings', async ({
+    assert,
+  }) => {
     const added = await addEvent('ticketmaster:G5diZfkn0B-bh')
     assert.isNull(added.listings)
     const event = await db.from('events').where('id', added.eventId).first()

@@ -11,7 +11,9 @@ test.group('Check dispatcher', (group) => {
     await db.from('events').delete()
   })
 
-  test('dispatches the most important due pairs first, within the platform quota, and claims them', async ({ assert }) => {
+  test('dispatches the most important due pairs first, within the platform quota, and claims them', async ({
+    assert,
+  }) => {
     const platform = await createPlatform()
     await db.from('platforms').where('id', platform.id).update({ requests_per_second: 2 })
     const now = new Date()
@@ -19,27 +21,50 @@ test.group('Check dispatcher', (group) => {
     for (const importance of [1, 5, 3, 5, 2]) {
       const { eventId, sourceId } = await upsertEvent(platform.id, normalisedEvent())
       await db.from('events').where('id', eventId).update({ importance })
-      await db.from('event_sources').where('id', sourceId).update({ next_check_at: new Date(now.getTime() - 1000) })
+      await db
+        .from('event_sources')
+        .where('id', sourceId)
+        .update({ next_check_at: new Date(now.getTime() - 1000) })
       sources[sourceId] = importance
     }
     const { eventId: future } = await upsertEvent(platform.id, normalisedEvent())
-    await db.from('event_sources').where('event_id', future).update({ next_check_at: new Date(now.getTime() + 60_000) })
+    await db
+      .from('event_sources')
+      .where('event_id', future)
+      .update({ next_check_at: new Date(now.getTime() + 60_000) })
 
     const dispatched = await dispatchDueChecks(now, 1000)
     assert.equal(dispatched, 2)
-    const claimed = await db.from('event_sources').where('next_check_at', '>', now).whereNot('event_id', future).select('id')
-    assert.sameMembers(claimed.map((row) => sources[row.id]), [5, 5])
+    const claimed = await db
+      .from('event_sources')
+      .where('next_check_at', '>', now)
+      .whereNot('event_id', future)
+      .select('id')
+    assert.sameMembers(
+      claimed.map((row) => sources[row.id]),
+      [5, 5]
+    )
 
     /** Claimed pairs are not dispatched again in the next window; the rest are, by importance. */
     const next = await dispatchDueChecks(new Date(now.getTime() + 1000), 1000)
     assert.equal(next, 2)
-    const after = await db.from('event_sources').where('next_check_at', '>', now).whereNot('event_id', future).select('id')
-    assert.sameMembers(after.map((row) => sources[row.id]), [5, 5, 3, 2])
+    const after = await db
+      .from('event_sources')
+      .where('next_check_at', '>', now)
+      .whereNot('event_id', future)
+      .select('id')
+    assert.sameMembers(
+      after.map((row) => sources[row.id]),
+      [5, 5, 3, 2]
+    )
   })
 
   test('a daily quota that is spent dispatches nothing', async ({ assert }) => {
     const platform = await createPlatform()
-    await db.from('platforms').where('id', platform.id).update({ requests_per_second: 10, requests_per_day: 5 })
+    await db
+      .from('platforms')
+      .where('id', platform.id)
+      .update({ requests_per_second: 10, requests_per_day: 5 })
     const now = new Date()
     await db.table('platform_check_stats').insert({
       platform_id: platform.id,
@@ -47,11 +72,16 @@ test.group('Check dispatcher', (group) => {
       ok: 5,
     })
     const { sourceId } = await upsertEvent(platform.id, normalisedEvent())
-    await db.from('event_sources').where('id', sourceId).update({ next_check_at: new Date(now.getTime() - 1000) })
+    await db
+      .from('event_sources')
+      .where('id', sourceId)
+      .update({ next_check_at: new Date(now.getTime() - 1000) })
     assert.equal(await dispatchDueChecks(now, 2000), 0)
   })
 
-  test('the interval scale stretches a platform whose quota is too small for its pairs', async ({ assert }) => {
+  test('the interval scale stretches a platform whose quota is too small for its pairs', async ({
+    assert,
+  }) => {
     const tight = await createPlatform()
     const roomy = await createPlatform()
     await db.from('platforms').where('id', tight.id).update({ requests_per_second: 0.001 })
@@ -61,7 +91,11 @@ test.group('Check dispatcher', (group) => {
       await upsertEvent(roomy.id, normalisedEvent())
     }
     await rescaleIntervals(new Date('2026-12-01T00:00:00Z'))
-    const scales = await db.from('platforms').whereIn('id', [tight.id, roomy.id]).orderBy('id').select('interval_scale')
+    const scales = await db
+      .from('platforms')
+      .whereIn('id', [tight.id, roomy.id])
+      .orderBy('id')
+      .select('interval_scale')
     assert.isAbove(Number(scales[0].interval_scale), 1)
     assert.isBelow(Number(scales[1].interval_scale), 1)
   })

@@ -27,35 +27,75 @@ test.group('Event catalogue', () => {
     const a = await createPlatform()
     const b = await createPlatform()
     const startsAt = '2027-02-01T01:00:00.000Z'
-    const fromA = await upsertEvent(a.id, normalisedEvent({ name: 'Celtics vs Lakers', venue: 'TD Garden', startsAt }))
-    const fromB = await upsertEvent(b.id, normalisedEvent({ name: 'Lakers at Celtics', venue: 'TD Garden', startsAt: '2027-02-01T01:00:30.000Z' }))
+    const fromA = await upsertEvent(
+      a.id,
+      normalisedEvent({ name: 'Celtics vs Lakers', venue: 'TD Garden', startsAt })
+    )
+    const fromB = await upsertEvent(
+      b.id,
+      normalisedEvent({
+        name: 'Lakers at Celtics',
+        venue: 'TD Garden',
+        startsAt: '2027-02-01T01:00:30.000Z',
+      })
+    )
     assert.equal(fromB.created, 'source')
     assert.equal(fromB.eventId, fromA.eventId)
-    const other = await upsertEvent(b.id, normalisedEvent({ name: 'Lakers at Celtics', venue: 'TD Garden', startsAt: '2027-02-03T01:00:00.000Z' }))
+    const other = await upsertEvent(
+      b.id,
+      normalisedEvent({
+        name: 'Lakers at Celtics',
+        venue: 'TD Garden',
+        startsAt: '2027-02-03T01:00:00.000Z',
+      })
+    )
     assert.notEqual(other.eventId, fromA.eventId)
   })
 })
 
 test.group('Market writer', () => {
-  test('writes listings and change-only history; an unchanged check writes no history row', async ({ assert }) => {
+  test('writes listings and change-only history; an unchanged check writes no history row', async ({
+    assert,
+  }) => {
     const platform = await createPlatform()
     const event = normalisedEvent()
     const { eventId, sourceId } = await upsertEvent(platform.id, event)
     const source = { id: sourceId, eventId }
 
-    const first = await writeMarket(source, snapshot(event, [normalisedListing('L1', 5000, 4), normalisedListing('L2', 8000, 2)]), new Date())
-    assert.deepEqual(first.changes.map((change) => change.kind), ['appeared', 'appeared'])
+    const first = await writeMarket(
+      source,
+      snapshot(event, [normalisedListing('L1', 5000, 4), normalisedListing('L2', 8000, 2)]),
+      new Date()
+    )
+    assert.deepEqual(
+      first.changes.map((change) => change.kind),
+      ['appeared', 'appeared']
+    )
     assert.equal(await count('listings', { event_source_id: sourceId }), 2)
     assert.equal(await count('listing_changes', { event_source_id: sourceId }), 2)
 
-    const unchanged = await writeMarket(source, snapshot(event, [normalisedListing('L1', 5000, 4), normalisedListing('L2', 8000, 2)]), new Date())
+    const unchanged = await writeMarket(
+      source,
+      snapshot(event, [normalisedListing('L1', 5000, 4), normalisedListing('L2', 8000, 2)]),
+      new Date()
+    )
     assert.lengthOf(unchanged.changes, 0)
     assert.equal(await count('listing_changes', { event_source_id: sourceId }), 2)
 
-    const moved = await writeMarket(source, snapshot(event, [normalisedListing('L1', 4500, 4)]), new Date())
+    const moved = await writeMarket(
+      source,
+      snapshot(event, [normalisedListing('L1', 4500, 4)]),
+      new Date()
+    )
     assert.deepEqual(moved.changes.map((change) => change.kind).sort(), ['gone', 'price_changed'])
-    const l1 = await db.from('listings').where({ event_source_id: sourceId, external_id: 'L1' }).first()
-    const l2 = await db.from('listings').where({ event_source_id: sourceId, external_id: 'L2' }).first()
+    const l1 = await db
+      .from('listings')
+      .where({ event_source_id: sourceId, external_id: 'L1' })
+      .first()
+    const l2 = await db
+      .from('listings')
+      .where({ event_source_id: sourceId, external_id: 'L2' })
+      .first()
     assert.equal(l1.price_minor, 4500)
     assert.equal(l2.status, 'gone')
     assert.equal(await count('listing_changes', { event_source_id: sourceId }), 4)
@@ -69,9 +109,17 @@ test.group('Market writer', () => {
     const platform = await createPlatform()
     const event = normalisedEvent({ status: 'onsale' })
     const { eventId, sourceId } = await upsertEvent(platform.id, event)
-    const result = await writeMarket({ id: sourceId, eventId }, snapshot({ ...event, status: 'postponed' }, null), new Date())
+    const result = await writeMarket(
+      { id: sourceId, eventId },
+      snapshot({ ...event, status: 'postponed' }, null),
+      new Date()
+    )
     assert.deepEqual(result.statusChanged, { from: 'onsale', to: 'postponed' })
-    await writeMarket({ id: sourceId, eventId }, snapshot({ ...event, status: 'postponed' }, null), new Date())
+    await writeMarket(
+      { id: sourceId, eventId },
+      snapshot({ ...event, status: 'postponed' }, null),
+      new Date()
+    )
     assert.equal(await count('event_status_changes', { event_id: eventId }), 1)
   })
 })

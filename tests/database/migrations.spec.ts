@@ -6,7 +6,9 @@ import env from '#start/env'
 
 /** PostgreSQL lists tables per schema. */
 function allTables() {
-  return db.connection().getAllTables(env.get('DB_CONNECTION', 'sqlite') === 'pg' ? ['public'] : undefined)
+  return db
+    .connection()
+    .getAllTables(env.get('DB_CONNECTION', 'sqlite') === 'pg' ? ['public'] : undefined)
 }
 
 async function run(direction: 'up' | 'down') {
@@ -25,13 +27,43 @@ test.group(`Migrations (${env.get('DB_CONNECTION', 'sqlite')})`, () => {
     const down = await run('down')
     assert.equal(down.status, 'completed')
     const tablesAfterDown = await allTables()
-    for (const table of ['users', 'events', 'listings', 'listing_changes', 'purchase_requests', 'audit_logs', 'queue_jobs']) {
+    for (const table of [
+      'users',
+      'events',
+      'listings',
+      'listing_changes',
+      'purchase_requests',
+      'audit_logs',
+      'queue_jobs',
+    ]) {
       assert.notInclude(tablesAfterDown, table)
     }
     const up = await run('up')
     assert.equal(up.status, 'completed')
     const tables = await allTables()
-    for (const table of ['users', 'auth_access_tokens', 'platforms', 'accounts', 'account_sessions', 'events', 'event_sources', 'listings', 'listing_changes', 'watch_rules', 'alerts', 'notifications', 'notification_channels', 'notification_deliveries', 'purchase_requests', 'orders', 'audit_logs', 'queue_jobs', 'queue_schedules', 'rate_limits', 'locks']) {
+    for (const table of [
+      'users',
+      'auth_access_tokens',
+      'platforms',
+      'accounts',
+      'account_sessions',
+      'events',
+      'event_sources',
+      'listings',
+      'listing_changes',
+      'watch_rules',
+      'alerts',
+      'notifications',
+      'notification_channels',
+      'notification_deliveries',
+      'purchase_requests',
+      'orders',
+      'audit_logs',
+      'queue_jobs',
+      'queue_schedules',
+      'rate_limits',
+      'locks',
+    ]) {
       assert.include(tables, table)
     }
   }).timeout(120_000)

@@ -12,15 +12,32 @@ import { createPlatform, normalisedEvent } from '#tests/helpers/market'
  */
 test.group('API pagination helper', (group) => {
   group.each.setup(async () => {
-    for (const table of ['alerts', 'watch_rules', 'listing_changes', 'listings', 'event_status_changes', 'event_sources', 'events']) await db.from(table).delete()
+    for (const table of [
+      'alerts',
+      'watch_rules',
+      'listing_changes',
+      'listings',
+      'event_status_changes',
+      'event_sources',
+      'events',
+    ])
+      await db.from(table).delete()
   })
 
   async function walk(qs: Record<string, string>) {
     const names: string[] = []
     let cursor: string | null = null
     for (let pages = 0; pages < 20; pages++) {
-      const list = parseListQuery({ ...qs, limit: '2', ...(cursor ? { cursor } : {}) }, eventListSpec)
-      const page = await paginate(eventListQuery(), list, eventListSpec, (row: any) => row.name as string)
+      const list = parseListQuery(
+        { ...qs, limit: '2', ...(cursor ? { cursor } : {}) },
+        eventListSpec
+      )
+      const page = await paginate(
+        eventListQuery(),
+        list,
+        eventListSpec,
+        (row: any) => row.name as string
+      )
       names.push(...page.data)
       cursor = page.meta.nextCursor
       if (!cursor) return names
@@ -28,7 +45,9 @@ test.group('API pagination helper', (group) => {
     throw new Error('paging did not end')
   }
 
-  test('every row once, in order, across pages, for each sort and direction', async ({ assert }) => {
+  test('every row once, in order, across pages, for each sort and direction', async ({
+    assert,
+  }) => {
     const platform = await createPlatform()
     const same = new Date(Date.UTC(2027, 4, 1, 19, 30)).toISOString()
     const rows: Array<[string, string | null, string]> = [
@@ -41,13 +60,20 @@ test.group('API pagination helper', (group) => {
       ['e7', same, 'NBA'],
     ]
     for (const [name, startsAt, league] of rows) {
-      await upsertEvent(platform.id, normalisedEvent({ name, league, startsAt, dateTbd: startsAt === null }))
+      await upsertEvent(
+        platform.id,
+        normalisedEvent({ name, league, startsAt, dateTbd: startsAt === null })
+      )
     }
     assert.deepEqual(await walk({}), ['e5', 'e2', 'e4', 'e7', 'e1', 'e3', 'e6'])
     assert.deepEqual(await walk({ sort: '-startsAt' }), ['e1', 'e7', 'e4', 'e2', 'e5', 'e6', 'e3'])
     assert.deepEqual(await walk({ sort: 'name' }), ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7'])
     assert.deepEqual(await walk({ sort: '-id' }), ['e7', 'e6', 'e5', 'e4', 'e3', 'e2', 'e1'])
     assert.deepEqual(await walk({ league: 'NBA' }), ['e4', 'e7', 'e1', 'e3'])
-    assert.deepEqual(await walk({ from: '2027-05-01T00:00:00Z', to: '2027-05-02T00:00:00Z' }), ['e2', 'e4', 'e7'])
+    assert.deepEqual(await walk({ from: '2027-05-01T00:00:00Z', to: '2027-05-02T00:00:00Z' }), [
+      'e2',
+      'e4',
+      'e7',
+    ])
   })
 })

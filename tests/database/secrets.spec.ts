@@ -31,7 +31,9 @@ test.group('Secrets at rest', (group) => {
     await db.from('accounts').delete()
   })
 
-  test('credentials are stored as AES-256-GCM ciphertext, never the plaintext', async ({ assert }) => {
+  test('credentials are stored as AES-256-GCM ciphertext, never the plaintext', async ({
+    assert,
+  }) => {
     const user = await createUser('member')
     const tevo = await platform('tevo-secrets')
     const credential = { token: 'tok_0123456789abcdef', secret: 'very-secret-value-42' }
@@ -56,7 +58,9 @@ test.group('Secrets at rest', (group) => {
     assert.throws(() => decryptSecret(cipher, 'channel.config'), /Cannot decrypt/)
   })
 
-  test('one account per user and platform: a second link is refused by the database', async ({ assert }) => {
+  test('one account per user and platform: a second link is refused by the database', async ({
+    assert,
+  }) => {
     const user = await createUser('member')
     const tm = await platform('tm-unique')
     const values = {
@@ -71,14 +75,20 @@ test.group('Secrets at rest', (group) => {
     assert.lengthOf(await Account.query().where('user_id', user.id), 1)
   })
 
-  test('key rotation: old keys still decrypt, keys:rotate re-encrypts with the new key', async ({ assert, cleanup }) => {
+  test('key rotation: old keys still decrypt, keys:rotate re-encrypts with the new key', async ({
+    assert,
+    cleanup,
+  }) => {
     const user = await createUser('member')
     const sg = await platform('sg-rotate')
     const oldKey = 'old-key-0123456789abcdef0123456789abcdef'
     const newKey = 'new-key-0123456789abcdef0123456789abcdef'
     const keyring = (keys: string[]) => new Encryption(aes256gcm({ id: 'gcm', keys }))
     const oldOnly = keyring([oldKey])
-    const written = oldOnly.encrypt({ client_id: 'abc', client_secret: 'shh' }, { purpose: 'account.credentials' })
+    const written = oldOnly.encrypt(
+      { client_id: 'abc', client_secret: 'shh' },
+      { purpose: 'account.credentials' }
+    )
     const account = await Account.create({
       userId: user.id,
       platformId: sg.id,
@@ -91,7 +101,10 @@ test.group('Secrets at rest', (group) => {
     /** Every other stored secret was written with the test APP_KEY: it is one of the old keys too. */
     const appKey = env.get('APP_KEY').release()
     const rotated = keyring([newKey, oldKey, appKey])
-    assert.deepEqual(rotated.decrypt(written, 'account.credentials'), { client_id: 'abc', client_secret: 'shh' })
+    assert.deepEqual(rotated.decrypt(written, 'account.credentials'), {
+      client_id: 'abc',
+      client_secret: 'shh',
+    })
     cleanup(async () => {
       /** Put every other row back under the app's key for the tests that follow. */
       await reencryptAll({ encrypter: keyring([appKey, newKey, oldKey]) })

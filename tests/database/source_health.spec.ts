@@ -4,7 +4,9 @@ import { HealthRecorder, percentileFromBuckets, sourceHealth } from '#monitoring
 import { createPlatform } from '#tests/helpers/market'
 
 test.group('Source health', () => {
-  test('outcomes and latencies add up across flushes (as from several workers)', async ({ assert }) => {
+  test('outcomes and latencies add up across flushes (as from several workers)', async ({
+    assert,
+  }) => {
     const platform = await createPlatform()
     const at = new Date()
     const workerA = new HealthRecorder(60_000)

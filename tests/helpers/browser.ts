@@ -11,9 +11,17 @@ export const BASE_URL = `http://${process.env.HOST}:${process.env.PORT}`
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`)
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`
+    )
   }
-  const args = ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  const args = [
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ]
   if (process.getuid?.() === 0) args.unshift('--no-sandbox')
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args })
 }

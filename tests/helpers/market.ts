@@ -44,7 +44,11 @@ export function normalisedEvent(overrides: Partial<NormalisedEvent> = {}): Norma
   }
 }
 
-export function normalisedListing(ref: string, priceMinor: number, quantity: number): NormalisedListing {
+export function normalisedListing(
+  ref: string,
+  priceMinor: number,
+  quantity: number
+): NormalisedListing {
   return {
     ref,
     section: '101',
@@ -60,7 +64,10 @@ export function normalisedListing(ref: string, priceMinor: number, quantity: num
   }
 }
 
-export function snapshot(event: NormalisedEvent, listings: NormalisedListing[] | null): MarketSnapshot {
+export function snapshot(
+  event: NormalisedEvent,
+  listings: NormalisedListing[] | null
+): MarketSnapshot {
   const prices = (listings ?? []).map((listing) => listing.price!.amountMinor)
   return {
     event,

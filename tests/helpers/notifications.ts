@@ -24,7 +24,11 @@ export function useLocalPeers(options: { smtpPort?: number; twilioUrl?: string }
   const settings: NotificationsSettings = {
     appUrl: 'http://localhost:3333',
     version: '0.1.0',
-    email: { enabled: Boolean(options.smtpPort), from: { address: 'alerts@hdtickets.test', name: 'HDTickets' }, messageIdDomain: 'hdtickets.test' },
+    email: {
+      enabled: Boolean(options.smtpPort),
+      from: { address: 'alerts@hdtickets.test', name: 'HDTickets' },
+      messageIdDomain: 'hdtickets.test',
+    },
     sms: {
       accountSid: options.twilioUrl ? TWILIO_SID : null,
       authToken: options.twilioUrl ? TWILIO_TOKEN : null,
@@ -33,10 +37,28 @@ export function useLocalPeers(options: { smtpPort?: number; twilioUrl?: string }
       timeoutMs: 3_000,
     },
     webpush: { subject: 'mailto:ops@hdtickets.test', snoozeMinutes: 60 },
-    webhooks: { allowPrivate: true, allowHttp: true, allowedHosts: [], allowedCidrs: [], timeoutMs: 3_000, connectTimeoutMs: 2_000 },
+    webhooks: {
+      allowPrivate: true,
+      allowHttp: true,
+      allowedHosts: [],
+      allowedCidrs: [],
+      timeoutMs: 3_000,
+      connectTimeoutMs: 2_000,
+    },
   }
   const mailer = options.smtpPort
-    ? new Mailer('smtp', new SMTPTransport({ host: '127.0.0.1', port: options.smtpPort, secure: false, ignoreTLS: true, connectionTimeout: 3_000 }), emitter as any, {})
+    ? new Mailer(
+        'smtp',
+        new SMTPTransport({
+          host: '127.0.0.1',
+          port: options.smtpPort,
+          secure: false,
+          ignoreTLS: true,
+          connectionTimeout: 3_000,
+        }),
+        emitter as any,
+        {}
+      )
     : null
   const registry = new ChannelRegistry({
     settings,
@@ -56,7 +78,12 @@ export function useLocalPeers(options: { smtpPort?: number; twilioUrl?: string }
 }
 
 /** Stores a channel as the settings page would (config encrypted). */
-export async function storeChannel(userId: number, kind: string, config: unknown, name = `${kind} channel`) {
+export async function storeChannel(
+  userId: number,
+  kind: string,
+  config: unknown,
+  name = `${kind} channel`
+) {
   const now = dbTime(db.connection(), new Date())
   return insertReturningId(db.connection(), 'notification_channels', {
     user_id: userId,
@@ -80,7 +107,13 @@ export async function clearNotificationJobs() {
     const connection = redis.connection()
     let cursor = '0'
     do {
-      const [next, keys] = await connection.scan(cursor, 'MATCH', 'jobs::notifications*', 'COUNT', 500)
+      const [next, keys] = await connection.scan(
+        cursor,
+        'MATCH',
+        'jobs::notifications*',
+        'COUNT',
+        500
+      )
       if (keys.length) await connection.del(...keys)
       cursor = next
     } while (cursor !== '0')

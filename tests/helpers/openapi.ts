@@ -17,7 +17,8 @@ const ajv = new Ajv2020({ strict: false, allErrors: true })
 ;(addFormats as unknown as (ajv: Ajv2020) => void)(ajv)
 ajv.addSchema(doc as any, DOC_ID)
 
-const pointer = (...parts: string[]) => parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
+const pointer = (...parts: string[]) =>
+  parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')
 const validators = new Map<string, ReturnType<typeof ajv.compile>>()
 
 export const validated = new Set<string>()
@@ -39,7 +40,8 @@ export function routerOperations(): string[] {
 
 export function documentedOperations(): string[] {
   const out: string[] = []
-  for (const [path, methods] of Object.entries(doc.paths)) for (const method of Object.keys(methods)) out.push(`${method.toUpperCase()} ${path}`)
+  for (const [path, methods] of Object.entries(doc.paths))
+    for (const method of Object.keys(methods)) out.push(`${method.toUpperCase()} ${path}`)
   return out.sort()
 }
 
@@ -58,30 +60,47 @@ function responseSpec(op: any, status: number) {
  * Asserts the response is what the document says `key` answers with this
  * status. Returns the errors (empty when it conforms).
  */
-export function conformanceErrors(key: string, response: { status(): number; body(): any; text(): string; header(name: string): string | undefined }): string[] {
+export function conformanceErrors(
+  key: string,
+  response: {
+    status(): number
+    body(): any
+    text(): string
+    header(name: string): string | undefined
+  }
+): string[] {
   const op = operation(key)
   if (!op) return [`${key} is not documented`]
   const status = response.status()
   const spec = responseSpec(op, status)
-  if (!spec) return [`${key} answered ${status}, which the document does not list (${Object.keys(op.responses).join(', ')})`]
+  if (!spec)
+    return [
+      `${key} answered ${status}, which the document does not list (${Object.keys(op.responses).join(', ')})`,
+    ]
   const problems: string[] = []
   if (!response.header('x-request-id')) problems.push(`${key} ${status}: no x-request-id header`)
   const contentType = (response.header('content-type') ?? '').split(';')[0]
   if (!spec.content) {
     if (response.text()) problems.push(`${key} ${status}: documented without a body, but sent one`)
   } else if (!spec.content[contentType]) {
-    problems.push(`${key} ${status}: content type "${contentType}" is not documented (${Object.keys(spec.content).join(', ')})`)
+    problems.push(
+      `${key} ${status}: content type "${contentType}" is not documented (${Object.keys(spec.content).join(', ')})`
+    )
   } else if (contentType === 'application/json') {
     const [method, path] = key.split(' ')
     const ref = op.responses[String(status)].$ref
-    const target = ref ? `${DOC_ID}${ref}/content/application~1json/schema` : `${DOC_ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`
+    const target = ref
+      ? `${DOC_ID}${ref}/content/application~1json/schema`
+      : `${DOC_ID}#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`
     let validate = validators.get(target)
     if (!validate) {
       validate = ajv.compile({ $ref: target })
       validators.set(target, validate)
     }
     if (!validate(response.body())) {
-      problems.push(`${key} ${status}: body does not match the document: ${ajv.errorsText(validate.errors, { separator: '; ' })}`)
+      problems.push(
+        `${key} ${status}: body does not match the document: ${ajv.errorsText(validate.errors, { separator: '; ' })}`
+      )
     }
   }
   if (!problems.length) validated.add(`${key} ${status}`)
@@ -90,14 +109,20 @@ export function conformanceErrors(key: string, response: { status(): number; bod
 
 /** Every component schema compiles as JSON Schema 2020-12 (strict: unknown keywords refused). */
 export function schemaProblems(): string[] {
-  const strict = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, keywords: ['x-abilities'] })
+  const strict = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    allErrors: true,
+    keywords: ['x-abilities'],
+  })
   ;(addFormats as unknown as (ajv: Ajv2020) => void)(strict)
   const problems: string[] = []
   const withRefs = { $id: 'https://hdtickets.local/components.json', $defs: doc.components.schemas }
   const text = JSON.stringify(withRefs).replaceAll('#/components/schemas/', '#/$defs/')
   try {
     strict.addSchema(JSON.parse(text))
-    for (const name of Object.keys(doc.components.schemas)) strict.getSchema(`https://hdtickets.local/components.json#/$defs/${name}`)
+    for (const name of Object.keys(doc.components.schemas))
+      strict.getSchema(`https://hdtickets.local/components.json#/$defs/${name}`)
   } catch (error) {
     problems.push((error as Error).message)
   }

@@ -22,7 +22,11 @@ export const sandboxCredentials = {
 
 /** Links the demo sandbox credential as the user's own account (checked with the exchange, as the page does). */
 export async function linkSandboxAccount(user: User) {
-  return new AccountService().link(user, { platform: 'sandbox', username: `desk-${user.id}`, credentials: sandboxCredentials })
+  return new AccountService().link(user, {
+    platform: 'sandbox',
+    username: `desk-${user.id}`,
+    credentials: sandboxCredentials,
+  })
 }
 
 /** Everything purchasing and the market tables hold, children first. */
@@ -55,7 +59,12 @@ let sectionCounter = 0
  */
 export async function sandboxListing(
   sandbox: TestSandbox,
-  options: { quantity?: number; retailCents?: number; splitRule?: SplitRule; eventIndex?: number } = {}
+  options: {
+    quantity?: number
+    retailCents?: number
+    splitRule?: SplitRule
+    eventIndex?: number
+  } = {}
 ) {
   const simEvent = sandbox.exchange.simulator.events()[options.eventIndex ?? 0]
   if (simEvent.state !== 'shown') sandbox.exchange.simulator.setState(simEvent.id, 'shown')
@@ -67,7 +76,10 @@ export async function sandboxListing(
     row: 'A',
   })
   const platform = await db.from('platforms').where('slug', 'sandbox').first()
-  const existing = await db.from('event_sources').where({ platform_id: platform.id, external_id: String(simEvent.id) }).first()
+  const existing = await db
+    .from('event_sources')
+    .where({ platform_id: platform.id, external_id: String(simEvent.id) })
+    .first()
   let sourceId: number
   let eventId: number
   if (existing) {
@@ -79,7 +91,10 @@ export async function sandboxListing(
     sourceId = Number(added.sourceId)
     eventId = Number(added.eventId)
   }
-  const listing = await db.from('listings').where({ event_source_id: sourceId, external_id: String(simListing.id) }).first()
+  const listing = await db
+    .from('listings')
+    .where({ event_source_id: sourceId, external_id: String(simListing.id) })
+    .first()
   if (!listing) throw new Error(`listing ${simListing.id} was not stored`)
   return { simEvent, simListing, eventId, sourceId, listingId: Number(listing.id), listing }
 }
@@ -93,7 +108,11 @@ export function sandboxOrdersFor(sandbox: TestSandbox, key: string) {
   return sandbox.exchange.orders().filter((order) => order.reference === key)
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 50) {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 50
+) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (await check()) return true

@@ -13,8 +13,16 @@ export async function seedPlatforms() {
  * A sandbox exchange on a random port whose market moves only when the test
  * says so, and a connector runtime pointed at it (and at any fixture servers).
  */
-export async function startTestSandbox(options: { settings?: ConnectorSettings; events?: number } = {}) {
-  const exchange = await startSandboxExchange({ port: 0, seed: 7, events: options.events ?? 6, listingsPerEvent: 8, tickIntervalMs: null })
+export async function startTestSandbox(
+  options: { settings?: ConnectorSettings; events?: number } = {}
+) {
+  const exchange = await startSandboxExchange({
+    port: 0,
+    seed: 7,
+    events: options.events ?? 6,
+    listingsPerEvent: 8,
+    tickIntervalMs: null,
+  })
   const runtime = new ConnectorRuntime({ settings: options.settings })
   runtime.useSandboxAt(exchange.url)
   resetConnectorRuntime(runtime)

@@ -18,7 +18,8 @@ export const scraperListSpec: ListSpec = {
     state: (query, value) => query.where('event_sources.state', value),
     platform: (query, value) => query.where('platforms.slug', value),
     eventId: (query, value) => {
-      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      if (!/^\d{1,9}$/.test(value))
+        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
       query.where('event_sources.event_id', Number(value))
     },
   },
@@ -55,7 +56,10 @@ export function scraperToJSON(row: any) {
     lastSuccessAt: iso(row.last_success_at),
     lastError: row.last_error ?? null,
     consecutiveFailures: Number(row.consecutive_failures ?? 0),
-    listingCount: row.listing_count === null || row.listing_count === undefined ? null : Number(row.listing_count),
+    listingCount:
+      row.listing_count === null || row.listing_count === undefined
+        ? null
+        : Number(row.listing_count),
   }
 }
 

@@ -15,15 +15,22 @@ function isoDate(value: string, field: string) {
 }
 
 function positiveInt(value: string, field: string) {
-  if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', `"${field}" must be a whole number`, 422, field)
+  if (!/^\d{1,9}$/.test(value))
+    throw new ApiException('E_VALIDATION', `"${field}" must be a whole number`, 422, field)
   return Number(value)
 }
 
 export const eventListSpec: ListSpec = {
-  sorts: { startsAt: { column: 'events.starts_at', nullable: true }, name: { column: 'events.name' }, id: { column: 'events.id' } },
+  sorts: {
+    startsAt: { column: 'events.starts_at', nullable: true },
+    name: { column: 'events.name' },
+    id: { column: 'events.id' },
+  },
   defaultSort: 'startsAt',
   idColumn: 'events.id',
-  enums: { status: ['scheduled', 'onsale', 'offsale', 'postponed', 'rescheduled', 'cancelled', 'ended'] },
+  enums: {
+    status: ['scheduled', 'onsale', 'offsale', 'postponed', 'rescheduled', 'cancelled', 'ended'],
+  },
   filters: {
     q: (query, value) => {
       const like = `%${value.toLowerCase()}%`
@@ -49,22 +56,38 @@ export function eventListQuery() {
     .whereNull('events.archived_at')
     .select('events.*')
     .select(
-      db.from('listings').whereColumn('listings.event_id', 'events.id').where('listings.status', 'available').min('price_minor').as('lowest_price_minor')
+      db
+        .from('listings')
+        .whereColumn('listings.event_id', 'events.id')
+        .where('listings.status', 'available')
+        .min('price_minor')
+        .as('lowest_price_minor')
     )
     .select(
-      db.from('listings').whereColumn('listings.event_id', 'events.id').where('listings.status', 'available').count('*').as('listing_count')
+      db
+        .from('listings')
+        .whereColumn('listings.event_id', 'events.id')
+        .where('listings.status', 'available')
+        .count('*')
+        .as('listing_count')
     )
 }
 
 export const listingListSpec: ListSpec = {
-  sorts: { price: { column: 'listings.price_minor', nullable: true }, quantity: { column: 'listings.quantity' }, id: { column: 'listings.id' } },
+  sorts: {
+    price: { column: 'listings.price_minor', nullable: true },
+    quantity: { column: 'listings.quantity' },
+    id: { column: 'listings.id' },
+  },
   defaultSort: 'price',
   idColumn: 'listings.id',
   filters: {
     platform: (query, value) => query.where('platforms.slug', value),
     section: (query, value) => query.where('listings.section', value),
-    minQuantity: (query, value) => query.where('listings.quantity', '>=', positiveInt(value, 'minQuantity')),
-    maxPriceMinor: (query, value) => query.where('listings.price_minor', '<=', positiveInt(value, 'maxPriceMinor')),
+    minQuantity: (query, value) =>
+      query.where('listings.quantity', '>=', positiveInt(value, 'minQuantity')),
+    maxPriceMinor: (query, value) =>
+      query.where('listings.price_minor', '<=', positiveInt(value, 'maxPriceMinor')),
   },
 }
 

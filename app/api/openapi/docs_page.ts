@@ -4,9 +4,13 @@
  * their abilities, parameters, bodies and responses, and the schemas.
  */
 const escape = (text: unknown) =>
-  String(text ?? '').replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!)
+  String(text ?? '').replace(
+    /[&<>"']/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!
+  )
 
-const refName = (schema: any): string | null => (schema?.$ref ? String(schema.$ref).split('/').pop()! : null)
+const refName = (schema: any): string | null =>
+  schema?.$ref ? String(schema.$ref).split('/').pop()! : null
 
 function schemaLink(schema: any): string {
   const name = refName(schema)
@@ -18,18 +22,30 @@ export function renderDocsPage(doc: any): string {
   const sections: string[] = []
   for (const tag of doc.tags as Array<{ name: string; description: string }>) {
     const ops: string[] = []
-    for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [path, methods] of Object.entries(
+      doc.paths as Record<string, Record<string, any>>
+    )) {
       for (const [method, op] of Object.entries(methods)) {
         if (!op.tags?.includes(tag.name)) continue
         const params = (op.parameters ?? [])
           .map((p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p))
-          .map((p: any) => `<li><code>${escape(p.name)}</code> <small>${escape(p.in)}</small> — ${escape(p.description ?? '')} <code>${escape(JSON.stringify(p.schema))}</code></li>`)
+          .map(
+            (p: any) =>
+              `<li><code>${escape(p.name)}</code> <small>${escape(p.in)}</small> — ${escape(p.description ?? '')} <code>${escape(JSON.stringify(p.schema))}</code></li>`
+          )
           .join('')
         const bodyContent = op.requestBody?.content ?? {}
-        const bodies = Object.entries(bodyContent).map(([type, media]: any) => `<div><small>${escape(type)}</small> ${schemaLink(media.schema)}</div>`).join('')
+        const bodies = Object.entries(bodyContent)
+          .map(
+            ([type, media]: any) =>
+              `<div><small>${escape(type)}</small> ${schemaLink(media.schema)}</div>`
+          )
+          .join('')
         const responses = Object.entries(op.responses)
           .map(([status, response]: any) => {
-            const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response
+            const resolved = response.$ref
+              ? doc.components.responses[response.$ref.split('/').pop()]
+              : response
             const schema = resolved.content?.['application/json']?.schema
             return `<li><b>${escape(status)}</b> ${escape(resolved.description)} ${schema ? schemaLink(schema) : ''}</li>`
           })
@@ -44,12 +60,19 @@ ${bodies ? `<h4>Body</h4>${bodies}` : ''}
 </article>`)
       }
     }
-    sections.push(`<section id="tag-${escape(tag.name)}"><h2>${escape(tag.name)}</h2><p>${escape(tag.description)}</p>${ops.join('\n')}</section>`)
+    sections.push(
+      `<section id="tag-${escape(tag.name)}"><h2>${escape(tag.name)}</h2><p>${escape(tag.description)}</p>${ops.join('\n')}</section>`
+    )
   }
   const schemas = Object.entries(doc.components.schemas)
-    .map(([name, schema]) => `<article id="schema-${escape(name)}"><h3>${escape(name)}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre></article>`)
+    .map(
+      ([name, schema]) =>
+        `<article id="schema-${escape(name)}"><h3>${escape(name)}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre></article>`
+    )
     .join('\n')
-  const nav = (doc.tags as Array<{ name: string }>).map((tag) => `<a href="#tag-${escape(tag.name)}">${escape(tag.name)}</a>`).join(' · ')
+  const nav = (doc.tags as Array<{ name: string }>)
+    .map((tag) => `<a href="#tag-${escape(tag.name)}">${escape(tag.name)}</a>`)
+    .join(' · ')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escape(doc.info.title)} ${escape(doc.info.version)}</title>

@@ -8,7 +8,16 @@
  * Served at GET /api/v1/openapi.json; committed as docs/openapi.json
  * (`node ace openapi:write`; a test checks the committed copy is current).
  */
-import { errorResponseComponents, obj, str, int, arr, nullable, type OpenApiModule, type Schema } from '#api/openapi/schema'
+import {
+  errorResponseComponents,
+  obj,
+  str,
+  int,
+  arr,
+  nullable,
+  type OpenApiModule,
+  type Schema,
+} from '#api/openapi/schema'
 import account from '#api/openapi/resources/account'
 import users from '#api/openapi/resources/users'
 import watchRules from '#api/openapi/resources/watch_rules'
@@ -41,14 +50,24 @@ export const MODULES: OpenApiModule[] = [
 
 const COMMON_SCHEMAS: Record<string, Schema> = {
   Error: obj(
-    { code: str({ description: 'Stable code, e.g. E_VALIDATION' }), message: str(), field: str(), rule: str() },
+    {
+      code: str({ description: 'Stable code, e.g. E_VALIDATION' }),
+      message: str(),
+      field: str(),
+      rule: str(),
+    },
     ['field', 'rule']
   ),
   Errors: obj({ errors: arr({ $ref: '#/components/schemas/Error' }, { minItems: 1 }) }),
-  Money: obj({ amountMinor: int({ description: 'Integer minor units (cents)' }), currency: str({ pattern: '^[A-Z]{3}$' }) }),
+  Money: obj({
+    amountMinor: int({ description: 'Integer minor units (cents)' }),
+    currency: str({ pattern: '^[A-Z]{3}$' }),
+  }),
   PageMeta: obj({
     limit: int({ minimum: 1 }),
-    nextCursor: nullable(str({ description: 'Pass as `cursor` for the next page; null on the last page' })),
+    nextCursor: nullable(
+      str({ description: 'Pass as `cursor` for the next page; null on the last page' })
+    ),
   }),
 }
 
@@ -63,22 +82,34 @@ export function buildOpenApiDocument(modules: OpenApiModule[] = MODULES) {
   const schemas: Record<string, Schema> = { ...COMMON_SCHEMAS }
   for (const module of modules) {
     for (const [name, schema] of Object.entries(module.schemas ?? {})) {
-      if (schemas[name]) throw new Error(`OpenAPI: schema "${name}" is defined twice (module ${module.tag.name})`)
+      if (schemas[name])
+        throw new Error(`OpenAPI: schema "${name}" is defined twice (module ${module.tag.name})`)
       schemas[name] = schema
     }
     for (const [path, operations] of Object.entries(module.paths)) {
       paths[path] ??= {}
       for (const [method, operation] of Object.entries(operations)) {
-        if (paths[path][method]) throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} is documented twice`)
+        if (paths[path][method])
+          throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} is documented twice`)
         const security = operation!.security as unknown[] | undefined
         const authenticated = security === undefined || security.length > 0
         paths[path][method] = {
           tags: [module.tag.name],
-          operationId: `${method}${path.replace(/[{}]/g, '').split(/[/-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}`,
+          operationId: `${method}${path
+            .replace(/[{}]/g, '')
+            .split(/[/-]/)
+            .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+            .join('')}`,
           ...operation,
           responses: {
             ...operation!.responses,
-            ...(authenticated ? { '401': { $ref: '#/components/responses/E401' }, '403': { $ref: '#/components/responses/E403' }, '429': { $ref: '#/components/responses/E429' } } : {}),
+            ...(authenticated
+              ? {
+                  '401': { $ref: '#/components/responses/E401' },
+                  '403': { $ref: '#/components/responses/E403' },
+                  '429': { $ref: '#/components/responses/E429' },
+                }
+              : {}),
           },
         }
       }
@@ -104,11 +135,25 @@ export function buildOpenApiDocument(modules: OpenApiModule[] = MODULES) {
     tags: modules.map((module) => module.tag),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'hdt_… access token' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'hdt_… access token' },
+      },
       headers: RATE_HEADERS,
       parameters: {
-        Limit: { name: 'limit', in: 'query', required: false, description: 'Page size (1–200, default 50)', schema: { type: 'integer', minimum: 1, maximum: 200 } },
-        Cursor: { name: 'cursor', in: 'query', required: false, description: '`meta.nextCursor` of the previous page', schema: { type: 'string' } },
+        Limit: {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          description: 'Page size (1–200, default 50)',
+          schema: { type: 'integer', minimum: 1, maximum: 200 },
+        },
+        Cursor: {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description: '`meta.nextCursor` of the previous page',
+          schema: { type: 'string' },
+        },
       },
       responses: errorResponseComponents(),
       schemas,

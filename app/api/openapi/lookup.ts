@@ -2,7 +2,10 @@
  * Reading the OpenAPI document at run time: which operation serves a route
  * pattern, and the first body field a closed schema does not know.
  */
-type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } }
+type Doc = {
+  paths: Record<string, Record<string, any>>
+  components: { schemas: Record<string, any> }
+}
 
 /** `/api/v1/watch-rules/:id` → `/watch-rules/{id}`. */
 export function toOpenApiPath(pattern: string) {
@@ -32,7 +35,12 @@ export function firstUnknownField(doc: Doc, schema: any, value: unknown, path = 
   if (Array.isArray(value)) {
     if (!resolved.items) return null
     for (const [index, item] of value.entries()) {
-      const found = firstUnknownField(doc, resolved.items, item, `${path}${path ? '.' : ''}${index}`)
+      const found = firstUnknownField(
+        doc,
+        resolved.items,
+        item,
+        `${path}${path ? '.' : ''}${index}`
+      )
       if (found) return found
     }
     return null

@@ -9,18 +9,21 @@
 export type Schema = Record<string, any>
 
 export interface Operation {
-  summary: string
-  description?: string
-  tags?: string[]
+  'summary': string
+  'description'?: string
+  'tags'?: string[]
   /** The token abilities the route requires (checked by the contract test). */
   'x-abilities': string[]
-  parameters?: Schema[]
-  requestBody?: Schema
-  responses: Record<string, Schema>
+  'parameters'?: Schema[]
+  'requestBody'?: Schema
+  'responses': Record<string, Schema>
   [key: string]: unknown
 }
 
-export type Paths = Record<string, Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Operation>>>
+export type Paths = Record<
+  string,
+  Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', Operation>>
+>
 
 /**
  * One resource's part of the document. Add a file under
@@ -39,7 +42,11 @@ export const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra 
 export const num = (extra: Schema = {}): Schema => ({ type: 'number', ...extra })
 export const bool = (): Schema => ({ type: 'boolean' })
 export const dateTime = (): Schema => ({ type: 'string', format: 'date-time' })
-export const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: 'array', items, ...extra })
+export const arr = (items: Schema, extra: Schema = {}): Schema => ({
+  type: 'array',
+  items,
+  ...extra,
+})
 export const anyObject = (): Schema => ({ type: 'object' })
 export const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] })
 
@@ -76,7 +83,8 @@ export function json(schema: Schema, description = 'OK'): Schema {
 }
 
 /** `{ data: T }`. */
-export const dataOf = (schema: Schema, description = 'OK') => json(obj({ data: schema }), description)
+export const dataOf = (schema: Schema, description = 'OK') =>
+  json(obj({ data: schema }), description)
 
 /** `{ data: T[], meta: { limit, nextCursor } }`. */
 export const pageOf = (item: Schema) => json(obj({ data: arr(item), meta: ref('PageMeta') }))
@@ -108,7 +116,11 @@ export function listParams(sorts: string[], defaultSort: string): Schema[] {
   return [
     { $ref: '#/components/parameters/Limit' },
     { $ref: '#/components/parameters/Cursor' },
-    queryParam('sort', enumOf(sorts.flatMap((name) => [name, `-${name}`])), `Sort field, \`-\` prefix for descending (default \`${defaultSort}\`)`),
+    queryParam(
+      'sort',
+      enumOf(sorts.flatMap((name) => [name, `-${name}`])),
+      `Sort field, \`-\` prefix for descending (default \`${defaultSort}\`)`
+    ),
   ]
 }
 
@@ -133,5 +145,8 @@ export function errors(...statuses: number[]): Record<string, Schema> {
 
 export const errorResponseComponents = () =>
   Object.fromEntries(
-    Object.entries(ERROR_TEXT).map(([status, description]) => [`E${status}`, json(ref('Errors'), description)])
+    Object.entries(ERROR_TEXT).map(([status, description]) => [
+      `E${status}`,
+      json(ref('Errors'), description),
+    ])
   )

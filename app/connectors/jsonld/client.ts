@@ -72,7 +72,10 @@ export class JsonLdClient {
     const policy = await this.#options.robots.policyFor(url)
     if (!policy.isAllowed(`${url.pathname}${url.search}`)) {
       const why = policy.note ? `: ${policy.note}` : ''
-      throw new SourceBlocked('jsonld', `robots.txt of ${url.origin} disallows ${url.pathname} for HDTickets${why}`)
+      throw new SourceBlocked(
+        'jsonld',
+        `robots.txt of ${url.origin} disallows ${url.pathname} for HDTickets${why}`
+      )
     }
     return url
   }

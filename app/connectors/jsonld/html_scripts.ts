@@ -51,7 +51,10 @@ function parseAttributes(text: string): Map<string, string> {
   const attributes = new Map<string, string>()
   const pattern = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g
   for (const match of text.matchAll(pattern)) {
-    attributes.set(match[1].toLowerCase(), decodeBasicEntities(match[2] ?? match[3] ?? match[4] ?? ''))
+    attributes.set(
+      match[1].toLowerCase(),
+      decodeBasicEntities(match[2] ?? match[3] ?? match[4] ?? '')
+    )
   }
   return attributes
 }

@@ -31,7 +31,12 @@ export interface JsonLdConnectorOptions {
 export default class JsonLdConnector implements Connector {
   readonly slug = 'jsonld'
   readonly name = 'Event pages (schema.org JSON-LD)'
-  readonly capabilities: Capabilities = { discover: false, market: true, checkout: false, listings: false }
+  readonly capabilities: Capabilities = {
+    discover: false,
+    market: true,
+    checkout: false,
+    listings: false,
+  }
   readonly credentialFields: CredentialField[] = []
   readonly #options: JsonLdConnectorOptions
   readonly #clock: Clock
@@ -43,24 +48,35 @@ export default class JsonLdConnector implements Connector {
 
   /** No search: a page URL given as `keyword` returns the events that page describes. */
   async discoverEvents(query: DiscoverQuery, _context: ConnectorContext): Promise<DiscoverPage> {
-    if (!query.keyword || !/^https?:\/\//i.test(query.keyword)) return { events: [], nextPage: null, total: 0 }
+    if (!query.keyword || !/^https?:\/\//i.test(query.keyword))
+      return { events: [], nextPage: null, total: 0 }
     const { html, url } = await this.#options.client.fetchPage(query.keyword)
     const found = this.#events(html, url)
     const now = new Date(this.#clock.now())
-    const events = found.map((node) => normaliseJsonLdEvent(node, readerFor(url), this.#normaliseOptions(url, now)).event)
+    const events = found.map(
+      (node) => normaliseJsonLdEvent(node, readerFor(url), this.#normaliseOptions(url, now)).event
+    )
     return { events, nextPage: null, total: events.length }
   }
 
   async fetchMarket(eventRef: string, _context: ConnectorContext): Promise<MarketSnapshot> {
     const { html, url } = await this.#options.client.fetchPage(eventRef)
     const found = this.#events(html, url)
-    const chosen = found.find((node) => typeof node.node.url === 'string' && sameUrl(node.node.url, url)) ?? found[0]
+    const chosen =
+      found.find((node) => typeof node.node.url === 'string' && sameUrl(node.node.url, url)) ??
+      found[0]
     const now = new Date(this.#clock.now())
-    const { event, summary } = normaliseJsonLdEvent(chosen, readerFor(eventRef), this.#normaliseOptions(eventRef, now))
+    const { event, summary } = normaliseJsonLdEvent(
+      chosen,
+      readerFor(eventRef),
+      this.#normaliseOptions(eventRef, now)
+    )
     return { event, summary, listings: null, fetchedAt: now.toISOString() }
   }
 
-  async checkCredential(_context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async checkCredential(
+    _context: ConnectorContext
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     return { ok: true }
   }
 

@@ -1,4 +1,10 @@
-import type { Money, NormalisedEvent, NormalisedEventStatus, PriceSummary, SaleWindow } from '#connectors/contract'
+import type {
+  Money,
+  NormalisedEvent,
+  NormalisedEventStatus,
+  PriceSummary,
+  SaleWindow,
+} from '#connectors/contract'
 import type { JsonObject, PayloadReader } from '#connectors/transport/payload_reader'
 import { isCurrencyCode, money } from '#connectors/transport/money'
 import { hasOffset, localToUtcIso, toCountryCode, toUtcIso } from '#connectors/transport/dates'
@@ -62,7 +68,12 @@ export interface NormaliseOptions {
   assumedDurationHours?: number
 }
 
-export function collectOffers(value: unknown, path: string, reader: PayloadReader, facts?: OfferFacts): OfferFacts {
+export function collectOffers(
+  value: unknown,
+  path: string,
+  reader: PayloadReader,
+  facts?: OfferFacts
+): OfferFacts {
   const out: OfferFacts = facts ?? {
     offers: [],
     availabilities: [],
@@ -72,7 +83,9 @@ export function collectOffers(value: unknown, path: string, reader: PayloadReade
     validFrom: [],
     validThrough: [],
   }
-  const items = Array.isArray(value) ? value.map((item, i) => [item, `${path}[${i}]`] as const) : [[value, path] as const]
+  const items = Array.isArray(value)
+    ? value.map((item, i) => [item, `${path}[${i}]`] as const)
+    : [[value, path] as const]
   for (const [item, itemPath] of items) {
     if (!item || typeof item !== 'object' || Array.isArray(item)) continue
     const offer = item as JsonObject
@@ -86,7 +99,9 @@ export function collectOffers(value: unknown, path: string, reader: PayloadReade
     if (types.includes('AggregateOffer')) {
       const low = reader.optNumber(offer.lowPrice, `${itemPath}.lowPrice`, { allowString: true })
       const high = reader.optNumber(offer.highPrice, `${itemPath}.highPrice`, { allowString: true })
-      const count = reader.optNumber(offer.offerCount, `${itemPath}.offerCount`, { allowString: true })
+      const count = reader.optNumber(offer.offerCount, `${itemPath}.offerCount`, {
+        allowString: true,
+      })
       if (low !== null) out.low = { amount: rawAmount(offer.lowPrice), currency }
       if (high !== null) out.high = { amount: rawAmount(offer.highPrice), currency }
       if (count !== null) out.offerCount = Math.trunc(count)
@@ -94,7 +109,8 @@ export function collectOffers(value: unknown, path: string, reader: PayloadReade
       continue
     }
     const price = reader.optNumber(offer.price, `${itemPath}.price`, { allowString: true })
-    if (price !== null) out.offers.push({ amount: rawAmount(offer.price), currency, availability, path: itemPath })
+    if (price !== null)
+      out.offers.push({ amount: rawAmount(offer.price), currency, availability, path: itemPath })
   }
   return out
 }
@@ -113,20 +129,39 @@ function normaliseCurrency(value: unknown, path: string, reader: PayloadReader):
 
 export function summarise(facts: OfferFacts): PriceSummary {
   const currency =
-    facts.low?.currency ?? facts.high?.currency ?? facts.offers.find((offer) => offer.currency)?.currency ?? null
-  const empty: PriceSummary = { min: null, max: null, median: null, average: null, feesIncluded: null, listingCount: facts.offerCount }
+    facts.low?.currency ??
+    facts.high?.currency ??
+    facts.offers.find((offer) => offer.currency)?.currency ??
+    null
+  const empty: PriceSummary = {
+    min: null,
+    max: null,
+    median: null,
+    average: null,
+    feesIncluded: null,
+    listingCount: facts.offerCount,
+  }
   if (!currency) return empty
 
   const candidates: Money[] = facts.offers
-    .filter((offer) => (offer.currency ?? currency) === currency && offer.availability !== 'soldout')
+    .filter(
+      (offer) => (offer.currency ?? currency) === currency && offer.availability !== 'soldout'
+    )
     .map((offer) => money(offer.amount, currency))
   const amounts = candidates.map((m) => m.amountMinor)
-  const low = facts.low && (facts.low.currency ?? currency) === currency ? money(facts.low.amount, currency).amountMinor : null
-  const high = facts.high && (facts.high.currency ?? currency) === currency ? money(facts.high.amount, currency).amountMinor : null
+  const low =
+    facts.low && (facts.low.currency ?? currency) === currency
+      ? money(facts.low.amount, currency).amountMinor
+      : null
+  const high =
+    facts.high && (facts.high.currency ?? currency) === currency
+      ? money(facts.high.amount, currency).amountMinor
+      : null
   const mins = [...amounts, ...(low !== null ? [low] : [])]
   const maxs = [...amounts, ...(high !== null ? [high] : [])]
 
-  const allSoldOut = facts.offers.length > 0 && facts.offers.every((offer) => offer.availability === 'soldout')
+  const allSoldOut =
+    facts.offers.length > 0 && facts.offers.every((offer) => offer.availability === 'soldout')
   return {
     ...empty,
     min: mins.length > 0 ? { amountMinor: Math.min(...mins), currency } : null,
@@ -135,16 +170,36 @@ export function summarise(facts: OfferFacts): PriceSummary {
   }
 }
 
-export function deriveStatus(node: JsonObject, facts: OfferFacts, startsAt: string | null, endsAt: string | null, options: NormaliseOptions): NormalisedEventStatus {
-  const declared = typeof node.eventStatus === 'string' ? EVENT_STATUS[localTypeName(node.eventStatus.trim())] : undefined
-  let status: NormalisedEventStatus = declared ?? (node.previousStartDate !== undefined ? 'rescheduled' : 'scheduled')
+export function deriveStatus(
+  node: JsonObject,
+  facts: OfferFacts,
+  startsAt: string | null,
+  endsAt: string | null,
+  options: NormaliseOptions
+): NormalisedEventStatus {
+  const declared =
+    typeof node.eventStatus === 'string'
+      ? EVENT_STATUS[localTypeName(node.eventStatus.trim())]
+      : undefined
+  let status: NormalisedEventStatus =
+    declared ?? (node.previousStartDate !== undefined ? 'rescheduled' : 'scheduled')
   if (status === 'scheduled') {
     const known = facts.availabilities.filter((a) => a !== 'unknown')
     if (known.includes('available') || (facts.offerCount ?? 0) > 0) status = 'onsale'
     else if (known.length > 0 && known.every((a) => a === 'soldout')) status = 'offsale'
   }
-  const finish = endsAt ?? (startsAt ? new Date(Date.parse(startsAt) + (options.assumedDurationHours ?? 6) * 3_600_000).toISOString() : null)
-  if ((status === 'scheduled' || status === 'onsale' || status === 'offsale') && finish && Date.parse(finish) < options.now.getTime()) {
+  const finish =
+    endsAt ??
+    (startsAt
+      ? new Date(
+          Date.parse(startsAt) + (options.assumedDurationHours ?? 6) * 3_600_000
+        ).toISOString()
+      : null)
+  if (
+    (status === 'scheduled' || status === 'onsale' || status === 'offsale') &&
+    finish &&
+    Date.parse(finish) < options.now.getTime()
+  ) {
     return 'ended'
   }
   return status
@@ -157,7 +212,11 @@ function toUtc(value: unknown, zone: string | null): string | null {
   return localToUtcIso(text, zone ?? 'UTC')
 }
 
-export function normaliseJsonLdEvent(found: JsonLdEventNode, reader: PayloadReader, options: NormaliseOptions): { event: NormalisedEvent; summary: PriceSummary } {
+export function normaliseJsonLdEvent(
+  found: JsonLdEventNode,
+  reader: PayloadReader,
+  options: NormaliseOptions
+): { event: NormalisedEvent; summary: PriceSummary } {
   const { node, path } = found
   const name = reader.string(node.name, `${path}.name`).trim()
   if (!name) reader.fail(`${path}.name`, 'empty event name')
@@ -169,16 +228,37 @@ export function normaliseJsonLdEvent(found: JsonLdEventNode, reader: PayloadRead
   const dateOnly = !!startRaw && /^\d{4}-\d{2}-\d{2}$/.test(startRaw.trim())
   const endsAt = toUtc(reader.optString(node.endDate, `${path}.endDate`), zone)
 
-  const facts = node.offers === undefined ? collectOffers([], `${path}.offers`, reader) : collectOffers(node.offers, `${path}.offers`, reader)
-  const place = many(node.location).find((loc): loc is JsonObject => !!loc && typeof loc === 'object')
-  const address = place && typeof place.address === 'object' && place.address !== null ? (place.address as JsonObject) : null
+  const facts =
+    node.offers === undefined
+      ? collectOffers([], `${path}.offers`, reader)
+      : collectOffers(node.offers, `${path}.offers`, reader)
+  const place = many(node.location).find(
+    (loc): loc is JsonObject => !!loc && typeof loc === 'object'
+  )
+  const address =
+    place && typeof place.address === 'object' && place.address !== null
+      ? (place.address as JsonObject)
+      : null
   const country = address ? toCountryCode(nameOf(address.addressCountry)) : null
 
-  const firstFrom = [...facts.validFrom].map((v) => toUtc(v, zone)).filter((v): v is string => !!v).sort()[0] ?? null
-  const lastThrough = [...facts.validThrough].map((v) => toUtc(v, zone)).filter((v): v is string => !!v).sort().at(-1) ?? null
-  const publicSale: SaleWindow | null = firstFrom || lastThrough ? { name: 'Public sale', startsAt: firstFrom, endsAt: lastThrough } : null
+  const firstFrom =
+    [...facts.validFrom]
+      .map((v) => toUtc(v, zone))
+      .filter((v): v is string => !!v)
+      .sort()[0] ?? null
+  const lastThrough =
+    [...facts.validThrough]
+      .map((v) => toUtc(v, zone))
+      .filter((v): v is string => !!v)
+      .sort()
+      .at(-1) ?? null
+  const publicSale: SaleWindow | null =
+    firstFrom || lastThrough
+      ? { name: 'Public sale', startsAt: firstFrom, endsAt: lastThrough }
+      : null
 
-  const url = typeof node.url === 'string' ? safeResolve(node.url, options.pageUrl) : options.pageUrl
+  const url =
+    typeof node.url === 'string' ? safeResolve(node.url, options.pageUrl) : options.pageUrl
   const event: NormalisedEvent = {
     ref: options.pageUrl,
     platform: 'jsonld',
@@ -204,7 +284,9 @@ export function normaliseJsonLdEvent(found: JsonLdEventNode, reader: PayloadRead
 function sportName(value: unknown): string | null {
   const name = nameOf(many(value)[0])
   if (!name) return null
-  return /^https?:\/\//.test(name) ? decodeURIComponent(name.replace(/\/+$/, '').replace(/^.*\//, '')).replace(/_/g, ' ') : name
+  return /^https?:\/\//.test(name)
+    ? decodeURIComponent(name.replace(/\/+$/, '').replace(/^.*\//, '')).replace(/_/g, ' ')
+    : name
 }
 
 function safeResolve(value: string, base: string): string {

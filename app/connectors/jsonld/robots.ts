@@ -36,13 +36,17 @@ export function disallowAll(note: string): RobotsPolicy {
 }
 
 export function parseRobots(text: string, productToken: string): RobotsPolicy {
-  const groups = parseGroups(text.length > ROBOTS_MAX_BYTES ? text.slice(0, ROBOTS_MAX_BYTES) : text)
+  const groups = parseGroups(
+    text.length > ROBOTS_MAX_BYTES ? text.slice(0, ROBOTS_MAX_BYTES) : text
+  )
   const token = productToken.toLowerCase()
   let chosen = groups.filter((group) => group.agents.some((agent) => agentToken(agent) === token))
   if (chosen.length === 0) chosen = groups.filter((group) => group.agents.includes('*'))
 
   const rules = chosen.flatMap((group) => group.rules)
-  const delays = chosen.map((group) => group.crawlDelaySeconds).filter((d): d is number => d !== null)
+  const delays = chosen
+    .map((group) => group.crawlDelaySeconds)
+    .filter((d): d is number => d !== null)
   const crawlDelayMs = delays.length > 0 ? Math.round(Math.max(...delays) * 1000) : null
 
   return {
@@ -54,7 +58,12 @@ export function parseRobots(text: string, productToken: string): RobotsPolicy {
       let best: RobotsRule | null = null
       for (const rule of rules) {
         if (!rule.regex.test(target)) continue
-        if (!best || rule.length > best.length || (rule.length === best.length && rule.allow && !best.allow)) best = rule
+        if (
+          !best ||
+          rule.length > best.length ||
+          (rule.length === best.length && rule.allow && !best.allow)
+        )
+          best = rule
       }
       return best ? best.allow : true
     },
@@ -108,7 +117,12 @@ function compileRule(allow: boolean, rawPattern: string): RobotsRule {
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*')
-  return { allow, pattern, regex: new RegExp(`^${source}${anchored ? '$' : ''}`), length: Buffer.byteLength(pattern) }
+  return {
+    allow,
+    pattern,
+    regex: new RegExp(`^${source}${anchored ? '$' : ''}`),
+    length: Buffer.byteLength(pattern),
+  }
 }
 
 /**
@@ -122,7 +136,9 @@ export function normalisePath(path: string): string {
     if (char === '%' && /^[0-9a-fA-F]{2}$/.test(path.slice(i + 1, i + 3))) {
       const code = Number.parseInt(path.slice(i + 1, i + 3), 16)
       const decoded = String.fromCharCode(code)
-      out += /[A-Za-z0-9\-._~]/.test(decoded) ? decoded : `%${path.slice(i + 1, i + 3).toUpperCase()}`
+      out += /[A-Za-z0-9\-._~]/.test(decoded)
+        ? decoded
+        : `%${path.slice(i + 1, i + 3).toUpperCase()}`
       i += 2
     } else if (char.charCodeAt(0) > 0x7e || char === ' ') {
       out += encodeURIComponent(char)

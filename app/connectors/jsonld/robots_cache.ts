@@ -79,10 +79,23 @@ export class RobotsCache {
     }
     if (status >= 400 && status < 500) {
       const challenge = detectChallenge(response.text, response.headers)
-      if (challenge) return this.#unreachable(now, null, `robots.txt answered with a ${challenge} (HTTP ${status})`)
-      return { policy: allowAll(`robots.txt unavailable (HTTP ${status}): everything allowed`), expiresAt: now + this.#ttlMs, lastGood }
+      if (challenge)
+        return this.#unreachable(
+          now,
+          null,
+          `robots.txt answered with a ${challenge} (HTTP ${status})`
+        )
+      return {
+        policy: allowAll(`robots.txt unavailable (HTTP ${status}): everything allowed`),
+        expiresAt: now + this.#ttlMs,
+        lastGood,
+      }
     }
-    return this.#unreachable(now, lastGood, `robots.txt unreachable (HTTP ${status}): everything disallowed`)
+    return this.#unreachable(
+      now,
+      lastGood,
+      `robots.txt unreachable (HTTP ${status}): everything disallowed`
+    )
   }
 
   /** 5xx / network failure: complete disallow, unless a copy fetched within 24 h is on hand. */

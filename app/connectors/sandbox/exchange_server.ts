@@ -19,8 +19,16 @@ import type { AddressInfo } from 'node:net'
 import { canonicalQuery, signaturesEqual, signString } from '#connectors/ticketevolution/signing'
 import { decimalToMinor, minorToDecimal } from '#connectors/ticketevolution/money'
 import type MarketSimulator from '#connectors/sandbox/market_simulator'
-import type { SimEvent, SimEventState, SimListing, SplitRule } from '#connectors/sandbox/market_simulator'
-import { SANDBOX_CREDENTIALS, type SandboxCredential } from '#connectors/sandbox/sandbox_credentials'
+import type {
+  SimEvent,
+  SimEventState,
+  SimListing,
+  SplitRule,
+} from '#connectors/sandbox/market_simulator'
+import {
+  SANDBOX_CREDENTIALS,
+  type SandboxCredential,
+} from '#connectors/sandbox/sandbox_credentials'
 
 export interface SandboxOrder {
   id: number
@@ -79,12 +87,20 @@ const MAX_BODY_BYTES = 1 << 20
 const MAX_PER_PAGE = 100
 
 function splitRuleOf(value: unknown): SplitRule | undefined {
-  return value === 'any' || value === 'pairs' || value === 'whole' || value === 'no_single_left' ? value : undefined
+  return value === 'any' || value === 'pairs' || value === 'whole' || value === 'no_single_left'
+    ? value
+    : undefined
 }
 
 export default class ExchangeServer {
   readonly simulator: MarketSimulator
-  readonly stats: ExchangeStats = { requests: 0, unauthorized: 0, ordersCreated: 0, ordersReplayed: 0, ordersRejected: 0 }
+  readonly stats: ExchangeStats = {
+    requests: 0,
+    unauthorized: 0,
+    ordersCreated: 0,
+    ordersReplayed: 0,
+    ordersRejected: 0,
+  }
   readonly maxQuantityPerOrder: number
   readonly #secrets: Map<string, string>
   readonly #listingsKey: string
@@ -107,7 +123,9 @@ export default class ExchangeServer {
   constructor(options: ExchangeServerOptions) {
     this.simulator = options.simulator
     this.maxQuantityPerOrder = options.maxQuantityPerOrder ?? 8
-    this.#secrets = new Map((options.credentials ?? [SANDBOX_CREDENTIALS]).map((c) => [c.token, c.secret]))
+    this.#secrets = new Map(
+      (options.credentials ?? [SANDBOX_CREDENTIALS]).map((c) => [c.token, c.secret])
+    )
     this.#listingsKey = options.listingsKey ?? 'ticket_groups'
     this.#tickIntervalMs = options.tickIntervalMs ?? null
     this.#clock = options.clock ?? Date.now
@@ -184,11 +202,18 @@ export default class ExchangeServer {
     const rawQuery = q === -1 ? '' : rawUrl.slice(q + 1)
     if (this.#faultStatus !== null && path.startsWith('/v9/')) {
       req.resume()
-      return this.#json(res, this.#faultStatus, { error: 'sandbox fault injected' }, this.#faultStatus === 429 ? { 'retry-after': '1' } : {})
+      return this.#json(
+        res,
+        this.#faultStatus,
+        { error: 'sandbox fault injected' },
+        this.#faultStatus === 429 ? { 'retry-after': '1' } : {}
+      )
     }
     if (req.method === 'GET') {
       const params = new URLSearchParams(rawQuery)
-      if (!this.#authorised(req, `GET ${req.headers.host ?? ''}${path}?${canonicalQuery(params)}`)) {
+      if (
+        !this.#authorised(req, `GET ${req.headers.host ?? ''}${path}?${canonicalQuery(params)}`)
+      ) {
         return this.#send(res, 401, UNAUTHORIZED)
       }
       return this.#get(path, params, res)
@@ -201,7 +226,8 @@ export default class ExchangeServer {
         if (size <= MAX_BODY_BYTES) chunks.push(chunk)
       })
       req.on('end', () => {
-        if (size > MAX_BODY_BYTES) return this.#json(res, 413, { error: 'Request Entity Too Large' })
+        if (size > MAX_BODY_BYTES)
+          return this.#json(res, 413, { error: 'Request Entity Too Large' })
         const body = Buffer.concat(chunks).toString('utf8')
         if (!this.#authorised(req, `POST ${req.headers.host ?? ''}${path}?${body}`)) {
           return this.#send(res, 401, UNAUTHORIZED)
@@ -217,17 +243,30 @@ export default class ExchangeServer {
     const token = req.headers['x-token']
     const signature = req.headers['x-signature']
     const secret = typeof token === 'string' ? this.#secrets.get(token) : undefined
-    const ok = secret !== undefined && typeof signature === 'string' && signaturesEqual(signString(secret, toSign), signature)
+    const ok =
+      secret !== undefined &&
+      typeof signature === 'string' &&
+      signaturesEqual(signString(secret, toSign), signature)
     if (!ok) this.stats.unauthorized++
     return ok
   }
 
-  #send(res: ServerResponse, status: number, body: Buffer, headers: Record<string, string> = {}): void {
+  #send(
+    res: ServerResponse,
+    status: number,
+    body: Buffer,
+    headers: Record<string, string> = {}
+  ): void {
     res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length, ...headers })
     res.end(body)
   }
 
-  #json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  #json(
+    res: ServerResponse,
+    status: number,
+    value: unknown,
+    headers: Record<string, string> = {}
+  ): void {
     this.#send(res, status, Buffer.from(JSON.stringify(value)), headers)
   }
 
@@ -248,13 +287,18 @@ export default class ExchangeServer {
     if (path === '/v9/events') return this.#eventsIndex(params, res)
     if (path === '/v9/orders') {
       const reference = params.get('reference')
-      const found = reference !== null ? this.#orders.filter((o) => o.reference === reference) : this.#orders
+      const found =
+        reference !== null ? this.#orders.filter((o) => o.reference === reference) : this.#orders
       const page = found.slice(0, MAX_PER_PAGE)
       const body = `{"current_page":1,"per_page":${MAX_PER_PAGE},"total_entries":${found.length},"orders":[${page.map((o) => o.json).join(',')}]}`
       return this.#send(res, 200, Buffer.from(body))
     }
     if (path === '/__sandbox/orders') {
-      return this.#send(res, 200, Buffer.from(`{"orders":[${this.#orders.map((o) => o.json).join(',')}]}`))
+      return this.#send(
+        res,
+        200,
+        Buffer.from(`{"orders":[${this.#orders.map((o) => o.json).join(',')}]}`)
+      )
     }
     this.#send(res, 404, NOT_FOUND)
   }
@@ -270,8 +314,17 @@ export default class ExchangeServer {
     if (path === '/__sandbox/mutate') return this.#adminMutate(json, res)
     if (path === '/__sandbox/order-responses') {
       const o = json as Record<string, unknown>
-      if (o.mode === 'delay') this.setOrderResponse({ mode: 'delay', delayMs: Number(o.delayMs ?? 1000), count: o.count === undefined ? undefined : Number(o.count) })
-      else if (o.mode === 'drop') this.setOrderResponse({ mode: 'drop', count: o.count === undefined ? undefined : Number(o.count) })
+      if (o.mode === 'delay')
+        this.setOrderResponse({
+          mode: 'delay',
+          delayMs: Number(o.delayMs ?? 1000),
+          count: o.count === undefined ? undefined : Number(o.count),
+        })
+      else if (o.mode === 'drop')
+        this.setOrderResponse({
+          mode: 'drop',
+          count: o.count === undefined ? undefined : Number(o.count),
+        })
       else this.setOrderResponse({ mode: 'normal' })
       return this.#json(res, 200, { ok: true })
     }
@@ -343,18 +396,38 @@ export default class ExchangeServer {
       category: {
         id: String(leagueId),
         name: event.league,
-        parent: { id: String(sportId), name: event.sport, parent: { id: '1', name: 'Sports', parent: null } },
+        parent: {
+          id: String(sportId),
+          name: event.sport,
+          parent: { id: '1', name: 'Sports', parent: null },
+        },
       },
       venue: {
         id: String(event.venue.id),
         name: event.venue.name,
         location: `${event.venue.city}, ${event.venue.region}`,
         time_zone: event.venue.timeZone,
-        address: { locality: event.venue.city, region: event.venue.region, country_code: event.venue.country },
+        address: {
+          locality: event.venue.city,
+          region: event.venue.region,
+          country_code: event.venue.country,
+        },
       },
       performances: [
-        { primary: true, performer: { id: String(this.#idFor(this.#performerIds, event.homeTeam, 50_001)), name: event.homeTeam } },
-        { primary: false, performer: { id: String(this.#idFor(this.#performerIds, event.awayTeam, 50_001)), name: event.awayTeam } },
+        {
+          primary: true,
+          performer: {
+            id: String(this.#idFor(this.#performerIds, event.homeTeam, 50_001)),
+            name: event.homeTeam,
+          },
+        },
+        {
+          primary: false,
+          performer: {
+            id: String(this.#idFor(this.#performerIds, event.awayTeam, 50_001)),
+            name: event.awayTeam,
+          },
+        },
       ],
     })
   }
@@ -386,24 +459,35 @@ export default class ExchangeServer {
     const gte = params.has('occurs_at.gte') ? Date.parse(params.get('occurs_at.gte')!) : null
     const lt = params.has('occurs_at.lt') ? Date.parse(params.get('occurs_at.lt')!) : null
     const page = Math.max(1, Math.trunc(Number(params.get('page') ?? 1)) || 1)
-    const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.trunc(Number(params.get('per_page') ?? MAX_PER_PAGE)) || MAX_PER_PAGE))
+    const perPage = Math.min(
+      MAX_PER_PAGE,
+      Math.max(1, Math.trunc(Number(params.get('per_page') ?? MAX_PER_PAGE)) || MAX_PER_PAGE)
+    )
     const matched: SimEvent[] = []
     for (const event of this.simulator.events()) {
       // rendering first also assigns the event's performer and category ids
       this.#cached(event.id)
       if (words.length) {
-        const haystack = `${event.name} ${event.venue.name} ${event.venue.city} ${event.league} regular-season game`.toLowerCase()
+        const haystack =
+          `${event.name} ${event.venue.name} ${event.venue.city} ${event.league} regular-season game`.toLowerCase()
         if (!words.every((w) => haystack.includes(w))) continue
       }
       const wall = Date.parse(`${event.localWallTime}Z`)
       if (gte !== null && !Number.isNaN(gte) && wall < gte) continue
       if (lt !== null && !Number.isNaN(lt) && wall >= lt) continue
       if (performerId !== null) {
-        const ids = [this.#performerIds.get(event.homeTeam), this.#performerIds.get(event.awayTeam)].map(String)
+        const ids = [
+          this.#performerIds.get(event.homeTeam),
+          this.#performerIds.get(event.awayTeam),
+        ].map(String)
         if (!ids.includes(performerId)) continue
       }
       if (categoryId !== null) {
-        const ids = ['1', this.#categoryIds.get(event.sport), this.#categoryIds.get(`${event.sport}/${event.league}`)].map(String)
+        const ids = [
+          '1',
+          this.#categoryIds.get(event.sport),
+          this.#categoryIds.get(`${event.sport}/${event.league}`),
+        ].map(String)
         if (!ids.includes(categoryId)) continue
       }
       matched.push(event)
@@ -425,16 +509,24 @@ export default class ExchangeServer {
 
   #createOrder(json: unknown, res: ServerResponse): void {
     const orders = (json as { orders?: unknown })?.orders
-    if (!Array.isArray(orders) || orders.length !== 1 || !orders[0] || typeof orders[0] !== 'object') {
+    if (
+      !Array.isArray(orders) ||
+      orders.length !== 1 ||
+      !orders[0] ||
+      typeof orders[0] !== 'object'
+    ) {
       return this.#reject(res, { orders: ['must hold exactly one order'] })
     }
     const order = orders[0] as Record<string, unknown>
-    const reference = typeof order.reference === 'string' && order.reference !== '' ? order.reference : null
+    const reference =
+      typeof order.reference === 'string' && order.reference !== '' ? order.reference : null
     if (reference !== null) {
       const first = this.#ordersByReference.get(reference)
       if (first) {
         this.stats.ordersReplayed++
-        return this.#send(res, 200, Buffer.from(`{"orders":[${first.json}]}`), { 'idempotent-replayed': 'true' })
+        return this.#send(res, 200, Buffer.from(`{"orders":[${first.json}]}`), {
+          'idempotent-replayed': 'true',
+        })
       }
     }
     const items: unknown[] = []
@@ -442,7 +534,8 @@ export default class ExchangeServer {
     if (Array.isArray(order.shipped_items)) {
       for (const shipped of order.shipped_items) {
         const s = shipped as Record<string, unknown> | null
-        if (!s || typeof s.type !== 'string') return this.#reject(res, { shipped_items: ['each needs a delivery type'] })
+        if (!s || typeof s.type !== 'string')
+          return this.#reject(res, { shipped_items: ['each needs a delivery type'] })
         if (Array.isArray(s.items)) items.push(...s.items)
       }
     }
@@ -458,15 +551,26 @@ export default class ExchangeServer {
       return this.#reject(res, { quantity: ['must be a positive integer'] })
     }
     if (quantity > this.maxQuantityPerOrder) {
-      return this.#reject(res, { quantity: [`exceeds the per-order limit of ${this.maxQuantityPerOrder}`] })
+      return this.#reject(res, {
+        quantity: [`exceeds the per-order limit of ${this.maxQuantityPerOrder}`],
+      })
     }
     const priceCents =
-      typeof item.price === 'number' || typeof item.price === 'string' ? decimalToMinor(item.price) : null
-    if (priceCents === null || priceCents <= 0) return this.#reject(res, { price: ['must be a positive decimal amount'] })
-    if (priceCents < listing.wholesaleCents) return this.#reject(res, { price: ['is below the wholesale price'] })
+      typeof item.price === 'number' || typeof item.price === 'string'
+        ? decimalToMinor(item.price)
+        : null
+    if (priceCents === null || priceCents <= 0)
+      return this.#reject(res, { price: ['must be a positive decimal amount'] })
+    if (priceCents < listing.wholesaleCents)
+      return this.#reject(res, { price: ['is below the wholesale price'] })
     const outcome = this.simulator.applyOrder(listingId, quantity)
     if (!outcome.ok) {
-      const field = outcome.code === 'event_not_shown' ? 'event' : outcome.code === 'listing_not_found' ? 'ticket_group_id' : 'quantity'
+      const field =
+        outcome.code === 'event_not_shown'
+          ? 'event'
+          : outcome.code === 'listing_not_found'
+            ? 'ticket_group_id'
+            : 'quantity'
       return this.#reject(res, { [field]: [outcome.message] })
     }
 

@@ -114,12 +114,66 @@ const LEAGUES: League[] = [
     basePriceCents: 9_000,
     startTimes: ['19:00', '19:30', '20:00'],
     teams: [
-      { name: 'Phoenix Suns', venue: { name: 'Footprint Center', city: 'Phoenix', region: 'AZ', country: 'US', timeZone: 'America/Phoenix' } },
-      { name: 'Boston Celtics', venue: { name: 'TD Garden', city: 'Boston', region: 'MA', country: 'US', timeZone: 'America/New_York' } },
-      { name: 'Chicago Bulls', venue: { name: 'United Center', city: 'Chicago', region: 'IL', country: 'US', timeZone: 'America/Chicago' } },
-      { name: 'Denver Nuggets', venue: { name: 'Ball Arena', city: 'Denver', region: 'CO', country: 'US', timeZone: 'America/Denver' } },
-      { name: 'Golden State Warriors', venue: { name: 'Chase Center', city: 'San Francisco', region: 'CA', country: 'US', timeZone: 'America/Los_Angeles' } },
-      { name: 'Toronto Raptors', venue: { name: 'Scotiabank Arena', city: 'Toronto', region: 'ON', country: 'CA', timeZone: 'America/Toronto' } },
+      {
+        name: 'Phoenix Suns',
+        venue: {
+          name: 'Footprint Center',
+          city: 'Phoenix',
+          region: 'AZ',
+          country: 'US',
+          timeZone: 'America/Phoenix',
+        },
+      },
+      {
+        name: 'Boston Celtics',
+        venue: {
+          name: 'TD Garden',
+          city: 'Boston',
+          region: 'MA',
+          country: 'US',
+          timeZone: 'America/New_York',
+        },
+      },
+      {
+        name: 'Chicago Bulls',
+        venue: {
+          name: 'United Center',
+          city: 'Chicago',
+          region: 'IL',
+          country: 'US',
+          timeZone: 'America/Chicago',
+        },
+      },
+      {
+        name: 'Denver Nuggets',
+        venue: {
+          name: 'Ball Arena',
+          city: 'Denver',
+          region: 'CO',
+          country: 'US',
+          timeZone: 'America/Denver',
+        },
+      },
+      {
+        name: 'Golden State Warriors',
+        venue: {
+          name: 'Chase Center',
+          city: 'San Francisco',
+          region: 'CA',
+          country: 'US',
+          timeZone: 'America/Los_Angeles',
+        },
+      },
+      {
+        name: 'Toronto Raptors',
+        venue: {
+          name: 'Scotiabank Arena',
+          city: 'Toronto',
+          region: 'ON',
+          country: 'CA',
+          timeZone: 'America/Toronto',
+        },
+      },
     ],
   },
   {
@@ -128,11 +182,56 @@ const LEAGUES: League[] = [
     basePriceCents: 4_500,
     startTimes: ['13:05', '18:40', '19:10'],
     teams: [
-      { name: 'Arizona Diamondbacks', venue: { name: 'Chase Field', city: 'Phoenix', region: 'AZ', country: 'US', timeZone: 'America/Phoenix' } },
-      { name: 'Philadelphia Phillies', venue: { name: 'Citizens Bank Park', city: 'Philadelphia', region: 'PA', country: 'US', timeZone: 'America/New_York' } },
-      { name: 'Chicago Cubs', venue: { name: 'Wrigley Field', city: 'Chicago', region: 'IL', country: 'US', timeZone: 'America/Chicago' } },
-      { name: 'Seattle Mariners', venue: { name: 'T-Mobile Park', city: 'Seattle', region: 'WA', country: 'US', timeZone: 'America/Los_Angeles' } },
-      { name: 'Colorado Rockies', venue: { name: 'Coors Field', city: 'Denver', region: 'CO', country: 'US', timeZone: 'America/Denver' } },
+      {
+        name: 'Arizona Diamondbacks',
+        venue: {
+          name: 'Chase Field',
+          city: 'Phoenix',
+          region: 'AZ',
+          country: 'US',
+          timeZone: 'America/Phoenix',
+        },
+      },
+      {
+        name: 'Philadelphia Phillies',
+        venue: {
+          name: 'Citizens Bank Park',
+          city: 'Philadelphia',
+          region: 'PA',
+          country: 'US',
+          timeZone: 'America/New_York',
+        },
+      },
+      {
+        name: 'Chicago Cubs',
+        venue: {
+          name: 'Wrigley Field',
+          city: 'Chicago',
+          region: 'IL',
+          country: 'US',
+          timeZone: 'America/Chicago',
+        },
+      },
+      {
+        name: 'Seattle Mariners',
+        venue: {
+          name: 'T-Mobile Park',
+          city: 'Seattle',
+          region: 'WA',
+          country: 'US',
+          timeZone: 'America/Los_Angeles',
+        },
+      },
+      {
+        name: 'Colorado Rockies',
+        venue: {
+          name: 'Coors Field',
+          city: 'Denver',
+          region: 'CO',
+          country: 'US',
+          timeZone: 'America/Denver',
+        },
+      },
     ],
   },
   {
@@ -141,10 +240,46 @@ const LEAGUES: League[] = [
     basePriceCents: 16_000,
     startTimes: ['13:00', '16:25', '20:20'],
     teams: [
-      { name: 'Kansas City Chiefs', venue: { name: 'GEHA Field at Arrowhead Stadium', city: 'Kansas City', region: 'MO', country: 'US', timeZone: 'America/Chicago' } },
-      { name: 'Green Bay Packers', venue: { name: 'Lambeau Field', city: 'Green Bay', region: 'WI', country: 'US', timeZone: 'America/Chicago' } },
-      { name: 'Dallas Cowboys', venue: { name: 'AT&T Stadium', city: 'Arlington', region: 'TX', country: 'US', timeZone: 'America/Chicago' } },
-      { name: 'New York Giants', venue: { name: 'MetLife Stadium', city: 'East Rutherford', region: 'NJ', country: 'US', timeZone: 'America/New_York' } },
+      {
+        name: 'Kansas City Chiefs',
+        venue: {
+          name: 'GEHA Field at Arrowhead Stadium',
+          city: 'Kansas City',
+          region: 'MO',
+          country: 'US',
+          timeZone: 'America/Chicago',
+        },
+      },
+      {
+        name: 'Green Bay Packers',
+        venue: {
+          name: 'Lambeau Field',
+          city: 'Green Bay',
+          region: 'WI',
+          country: 'US',
+          timeZone: 'America/Chicago',
+        },
+      },
+      {
+        name: 'Dallas Cowboys',
+        venue: {
+          name: 'AT&T Stadium',
+          city: 'Arlington',
+          region: 'TX',
+          country: 'US',
+          timeZone: 'America/Chicago',
+        },
+      },
+      {
+        name: 'New York Giants',
+        venue: {
+          name: 'MetLife Stadium',
+          city: 'East Rutherford',
+          region: 'NJ',
+          country: 'US',
+          timeZone: 'America/New_York',
+        },
+      },
     ],
   },
   {
@@ -153,10 +288,46 @@ const LEAGUES: League[] = [
     basePriceCents: 7_500,
     startTimes: ['19:00', '19:30'],
     teams: [
-      { name: 'Vegas Golden Knights', venue: { name: 'T-Mobile Arena', city: 'Las Vegas', region: 'NV', country: 'US', timeZone: 'America/Los_Angeles' } },
-      { name: 'Montreal Canadiens', venue: { name: 'Bell Centre', city: 'Montreal', region: 'QC', country: 'CA', timeZone: 'America/Toronto' } },
-      { name: 'New York Rangers', venue: { name: 'Madison Square Garden', city: 'New York', region: 'NY', country: 'US', timeZone: 'America/New_York' } },
-      { name: 'Edmonton Oilers', venue: { name: 'Rogers Place', city: 'Edmonton', region: 'AB', country: 'CA', timeZone: 'America/Edmonton' } },
+      {
+        name: 'Vegas Golden Knights',
+        venue: {
+          name: 'T-Mobile Arena',
+          city: 'Las Vegas',
+          region: 'NV',
+          country: 'US',
+          timeZone: 'America/Los_Angeles',
+        },
+      },
+      {
+        name: 'Montreal Canadiens',
+        venue: {
+          name: 'Bell Centre',
+          city: 'Montreal',
+          region: 'QC',
+          country: 'CA',
+          timeZone: 'America/Toronto',
+        },
+      },
+      {
+        name: 'New York Rangers',
+        venue: {
+          name: 'Madison Square Garden',
+          city: 'New York',
+          region: 'NY',
+          country: 'US',
+          timeZone: 'America/New_York',
+        },
+      },
+      {
+        name: 'Edmonton Oilers',
+        venue: {
+          name: 'Rogers Place',
+          city: 'Edmonton',
+          region: 'AB',
+          country: 'CA',
+          timeZone: 'America/Edmonton',
+        },
+      },
     ],
   },
   {
@@ -165,10 +336,46 @@ const LEAGUES: League[] = [
     basePriceCents: 3_800,
     startTimes: ['19:30', '17:00'],
     teams: [
-      { name: 'Seattle Sounders FC', venue: { name: 'Lumen Field', city: 'Seattle', region: 'WA', country: 'US', timeZone: 'America/Los_Angeles' } },
-      { name: 'LA Galaxy', venue: { name: 'Dignity Health Sports Park', city: 'Carson', region: 'CA', country: 'US', timeZone: 'America/Los_Angeles' } },
-      { name: 'Atlanta United FC', venue: { name: 'Mercedes-Benz Stadium', city: 'Atlanta', region: 'GA', country: 'US', timeZone: 'America/New_York' } },
-      { name: 'CF Montréal', venue: { name: 'Stade Saputo', city: 'Montreal', region: 'QC', country: 'CA', timeZone: 'America/Toronto' } },
+      {
+        name: 'Seattle Sounders FC',
+        venue: {
+          name: 'Lumen Field',
+          city: 'Seattle',
+          region: 'WA',
+          country: 'US',
+          timeZone: 'America/Los_Angeles',
+        },
+      },
+      {
+        name: 'LA Galaxy',
+        venue: {
+          name: 'Dignity Health Sports Park',
+          city: 'Carson',
+          region: 'CA',
+          country: 'US',
+          timeZone: 'America/Los_Angeles',
+        },
+      },
+      {
+        name: 'Atlanta United FC',
+        venue: {
+          name: 'Mercedes-Benz Stadium',
+          city: 'Atlanta',
+          region: 'GA',
+          country: 'US',
+          timeZone: 'America/New_York',
+        },
+      },
+      {
+        name: 'CF Montréal',
+        venue: {
+          name: 'Stade Saputo',
+          city: 'Montreal',
+          region: 'QC',
+          country: 'CA',
+          timeZone: 'America/Toronto',
+        },
+      },
     ],
   },
 ]
@@ -185,7 +392,13 @@ const FORMATS: Array<[SimListing['format'], number]> = [
   ['Physical', 0.2],
   ['Flash_seats', 0.05],
 ]
-const NOTES = ['Aisle seats', 'Obstructed view', 'Includes parking pass', 'Side view', 'Mobile entry only']
+const NOTES = [
+  'Aisle seats',
+  'Obstructed view',
+  'Includes parking pass',
+  'Side view',
+  'Mobile entry only',
+]
 const QUANTITIES = [1, 2, 2, 2, 2, 3, 4, 4, 4, 5, 6, 6, 8, 10, 12]
 const DAY_MS = 86_400_000
 const FIRST_EVENT_ID = 2_000_001
@@ -239,7 +452,11 @@ function setStart(event: SimEvent, wallTime: string): void {
 
 export type OrderOutcome =
   | { ok: true; listing: SimListing; event: SimEvent }
-  | { ok: false; code: 'listing_not_found' | 'event_not_shown' | 'insufficient_quantity' | 'invalid_split'; message: string }
+  | {
+      ok: false
+      code: 'listing_not_found' | 'event_not_shown' | 'insufficient_quantity' | 'invalid_split'
+      message: string
+    }
 
 export interface TickResult {
   steps: number
@@ -263,7 +480,8 @@ export default class MarketSimulator {
 
   constructor(config: Partial<SimulatorConfig> & { startMs: number }) {
     this.config = { ...DEFAULT_SIMULATOR_CONFIG, ...config }
-    if (!Number.isSafeInteger(this.config.events) || this.config.events < 0) throw new RangeError('events must be a non-negative integer')
+    if (!Number.isSafeInteger(this.config.events) || this.config.events < 0)
+      throw new RangeError('events must be a non-negative integer')
     if (!(this.config.listingsPerEvent >= 0)) throw new RangeError('listingsPerEvent must be >= 0')
     if (!(this.config.changesPerSecond >= 0)) throw new RangeError('changesPerSecond must be >= 0')
     this.#random = mulberry32(this.config.seed)
@@ -332,16 +550,29 @@ export default class MarketSimulator {
   /** Sells `quantity` tickets of a listing, enforcing availability and splits. */
   applyOrder(listingId: number, quantity: number): OrderOutcome {
     const listing = this.#listingsById.get(listingId)
-    if (!listing) return { ok: false, code: 'listing_not_found', message: `ticket group ${listingId} is not available` }
+    if (!listing)
+      return {
+        ok: false,
+        code: 'listing_not_found',
+        message: `ticket group ${listingId} is not available`,
+      }
     const event = this.#eventsById.get(listing.eventId)!
     if (event.state !== 'shown') {
       return { ok: false, code: 'event_not_shown', message: `event ${event.id} is ${event.state}` }
     }
     if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > listing.available) {
-      return { ok: false, code: 'insufficient_quantity', message: `only ${listing.available} available` }
+      return {
+        ok: false,
+        code: 'insufficient_quantity',
+        message: `only ${listing.available} available`,
+      }
     }
     if (!listing.splits.includes(quantity)) {
-      return { ok: false, code: 'invalid_split', message: `allowed quantities are ${listing.splits.join(', ')}` }
+      return {
+        ok: false,
+        code: 'invalid_split',
+        message: `allowed quantities are ${listing.splits.join(', ')}`,
+      }
     }
     this.#sell(listing, quantity)
     return { ok: true, listing, event }
@@ -351,7 +582,8 @@ export default class MarketSimulator {
 
   setPrice(listingId: number, retailCents: number): SimListing {
     const listing = this.#mustListing(listingId)
-    if (!Number.isSafeInteger(retailCents) || retailCents <= 0) throw new RangeError('retailCents must be a positive integer')
+    if (!Number.isSafeInteger(retailCents) || retailCents <= 0)
+      throw new RangeError('retailCents must be a positive integer')
     listing.retailCents = retailCents
     listing.wholesaleCents = Math.max(1, Math.round(retailCents * 0.88))
     this.#touch(listing.eventId)
@@ -360,7 +592,8 @@ export default class MarketSimulator {
 
   setAvailable(listingId: number, available: number): SimListing {
     const listing = this.#mustListing(listingId)
-    if (!Number.isSafeInteger(available) || available < 0) throw new RangeError('available must be a non-negative integer')
+    if (!Number.isSafeInteger(available) || available < 0)
+      throw new RangeError('available must be a non-negative integer')
     if (available === 0) {
       this.#remove(listing)
     } else {
@@ -391,7 +624,9 @@ export default class MarketSimulator {
 
   addListing(
     eventId: number,
-    fields: Partial<Pick<SimListing, 'section' | 'row' | 'retailCents' | 'format' | 'publicNotes' | 'splitRule'>> & {
+    fields: Partial<
+      Pick<SimListing, 'section' | 'row' | 'retailCents' | 'format' | 'publicNotes' | 'splitRule'>
+    > & {
       quantity?: number
     } = {}
   ): SimListing {
@@ -470,12 +705,17 @@ export default class MarketSimulator {
       awayTeam: away.name,
       sport: league.sport,
       league: league.league,
-      venue: { id: 10_000 + LEAGUES.indexOf(league) * 100 + league.teams.indexOf(home), ...home.venue },
+      venue: {
+        id: 10_000 + LEAGUES.indexOf(league) * 100 + league.teams.indexOf(home),
+        ...home.venue,
+      },
       startsAtMs: 0,
       localWallTime: '',
       utcOffset: '',
       state: 'shown',
-      onSaleAtMs: preSale ? this.config.startMs + this.#int(1, Math.max(1, this.config.onSaleWithinMs)) : this.config.startMs,
+      onSaleAtMs: preSale
+        ? this.config.startMs + this.#int(1, Math.max(1, this.config.onSaleWithinMs))
+        : this.config.startMs,
       onSale: false,
       version: 1,
       updatedAtMs: this.config.startMs,
@@ -501,12 +741,19 @@ export default class MarketSimulator {
     const league = LEAGUES.find((l) => l.league === event.league)!
     const tier = this.#pick(TIERS)
     const sectionNo = this.#int(tier.from, tier.to)
-    const row = tier.rows === 'letters' ? String.fromCharCode(65 + this.#int(0, 19)) : String(this.#int(1, 30))
+    const row =
+      tier.rows === 'letters'
+        ? String.fromCharCode(65 + this.#int(0, 19))
+        : String(this.#int(1, 30))
     const quantity = this.#pick(QUANTITIES)
     const r = this.#random()
-    const rule: SplitRule = r < 0.45 ? 'no_single_left' : r < 0.75 ? 'any' : r < 0.92 ? 'pairs' : 'whole'
+    const rule: SplitRule =
+      r < 0.45 ? 'no_single_left' : r < 0.75 ? 'any' : r < 0.92 ? 'pairs' : 'whole'
     const noise = 0.7 + this.#random() * 0.9
-    const retail = Math.max(MIN_PRICE_CENTS, Math.round(league.basePriceCents * tier.multiplier * noise))
+    const retail = Math.max(
+      MIN_PRICE_CENTS,
+      Math.round(league.basePriceCents * tier.multiplier * noise)
+    )
     let f = this.#random()
     let format: SimListing['format'] = 'Eticket'
     for (const [name, weight] of FORMATS) {

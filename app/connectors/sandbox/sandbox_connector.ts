@@ -6,7 +6,11 @@
 import TicketEvolutionConnector from '#connectors/ticketevolution/ticketevolution_connector'
 import type { HttpTransport } from '#connectors/ticketevolution/client'
 
-export function createSandboxConnector(options: { baseUrl: string; transport: HttpTransport; clock?: () => Date }) {
+export function createSandboxConnector(options: {
+  baseUrl: string
+  transport: HttpTransport
+  clock?: () => Date
+}) {
   return new TicketEvolutionConnector({
     slug: 'sandbox',
     name: 'Sandbox exchange',

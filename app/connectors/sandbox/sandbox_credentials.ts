@@ -10,11 +10,12 @@ export interface SandboxCredential {
   secret: string
 }
 
-export const SANDBOX_CREDENTIALS: Readonly<SandboxCredential & { officeId: string }> = Object.freeze({
-  token: 'hdtsandbox0token0000000000000001',
-  secret: 'hdtsandbox0secret00000000000000000000001',
-  officeId: '9001',
-})
+export const SANDBOX_CREDENTIALS: Readonly<SandboxCredential & { officeId: string }> =
+  Object.freeze({
+    token: 'hdtsandbox0token0000000000000001',
+    secret: 'hdtsandbox0secret00000000000000000000001',
+    officeId: '9001',
+  })
 
 /** The demo credential in the connector's stored-credential shape. */
 export function sandboxCredential(): Credential {

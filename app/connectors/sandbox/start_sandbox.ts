@@ -23,7 +23,9 @@ export interface StartSandboxOptions {
   clock?: () => number
 }
 
-export async function startSandboxExchange(options: StartSandboxOptions = {}): Promise<ExchangeServer> {
+export async function startSandboxExchange(
+  options: StartSandboxOptions = {}
+): Promise<ExchangeServer> {
   const clock = options.clock ?? Date.now
   const simulator = new MarketSimulator({
     startMs: clock(),

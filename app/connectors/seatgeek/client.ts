@@ -17,18 +17,32 @@ export class SeatGeekClient {
     readonly baseUrl: string = SEATGEEK_BASE_URL
   ) {}
 
-  async searchEvents(query: Record<string, QueryValue>, context: ConnectorContext): Promise<unknown> {
+  async searchEvents(
+    query: Record<string, QueryValue>,
+    context: ConnectorContext
+  ): Promise<unknown> {
     return this.#get('/events', 'GET /events', query, context, null)
   }
 
   async getEvent(eventRef: string, context: ConnectorContext): Promise<unknown> {
     if (!/^\d{1,12}$/.test(eventRef)) {
-      throw new InvalidPayload({ source: 'seatgeek', eventRef, path: 'eventRef', reason: 'not a SeatGeek event id' })
+      throw new InvalidPayload({
+        source: 'seatgeek',
+        eventRef,
+        path: 'eventRef',
+        reason: 'not a SeatGeek event id',
+      })
     }
     return this.#get(`/events/${eventRef}`, 'GET /events/{id}', {}, context, eventRef)
   }
 
-  async #get(path: string, endpoint: string, query: Record<string, QueryValue>, context: ConnectorContext, eventRef: string | null) {
+  async #get(
+    path: string,
+    endpoint: string,
+    query: Record<string, QueryValue>,
+    context: ConnectorContext,
+    eventRef: string | null
+  ) {
     const response = await this.transport.request({
       source: 'seatgeek',
       sourceKey: context.sourceKey,
@@ -52,7 +66,11 @@ function credentials(context: ConnectorContext): Record<string, string> {
   return secret ? { client_id: clientId, client_secret: secret } : { client_id: clientId }
 }
 
-function mapError(raw: RawResponse, endpoint: string, eventRef: string | null): ConnectorError | null {
+function mapError(
+  raw: RawResponse,
+  endpoint: string,
+  eventRef: string | null
+): ConnectorError | null {
   if (raw.status === 404 && eventRef) return new EventGone('seatgeek', eventRef)
   let body: { message?: unknown; errors?: Array<{ code?: unknown }> } | null = null
   try {
@@ -63,10 +81,19 @@ function mapError(raw: RawResponse, endpoint: string, eventRef: string | null): 
   const message = typeof body?.message === 'string' ? body.message.slice(0, 200) : null
   if (raw.status === 401 || raw.status === 403) {
     const code = body?.errors?.[0]?.code
-    return new CredentialRejected('seatgeek', `client rejected (HTTP ${raw.status}${typeof code === 'number' ? `, code ${code}` : ''})`)
+    return new CredentialRejected(
+      'seatgeek',
+      `client rejected (HTTP ${raw.status}${typeof code === 'number' ? `, code ${code}` : ''})`
+    )
   }
   if (raw.status === 400) {
-    return new InvalidPayload({ source: 'seatgeek', endpoint, eventRef, path: 'query', reason: `SeatGeek refused the request: ${message ?? 'bad request'}` })
+    return new InvalidPayload({
+      source: 'seatgeek',
+      endpoint,
+      eventRef,
+      path: 'query',
+      reason: `SeatGeek refused the request: ${message ?? 'bad request'}`,
+    })
   }
   return null
 }

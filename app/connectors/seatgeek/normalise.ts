@@ -1,6 +1,18 @@
-import type { Money, NormalisedEvent, NormalisedEventStatus, PriceSummary } from '#connectors/contract'
+import type {
+  Money,
+  NormalisedEvent,
+  NormalisedEventStatus,
+  PriceSummary,
+} from '#connectors/contract'
 import { money } from '#connectors/transport/money'
-import { hasOffset, isOver, isValidZone, localDateToUtcIso, toCountryCode, toUtcIso } from '#connectors/transport/dates'
+import {
+  hasOffset,
+  isOver,
+  isValidZone,
+  localDateToUtcIso,
+  toCountryCode,
+  toUtcIso,
+} from '#connectors/transport/dates'
 import type { SgEvent } from '#connectors/seatgeek/payloads'
 
 const SPORTS_TAXONOMY_ID = 1_000_000
@@ -26,7 +38,9 @@ export function normaliseSgEvent(event: SgEvent, now: Date): NormalisedEvent {
 
   const sports = event.taxonomies.some((t) => t.id === SPORTS_TAXONOMY_ID || t.name === 'sports')
   const sport = sports ? event.taxonomies.find((t) => t.parentId === SPORTS_TAXONOMY_ID) : undefined
-  const leagueTaxonomy = sport ? event.taxonomies.find((t) => t.parentId !== null && t.parentId === sport.id) : undefined
+  const leagueTaxonomy = sport
+    ? event.taxonomies.find((t) => t.parentId !== null && t.parentId === sport.id)
+    : undefined
 
   const code = (event.status ?? 'normal').toLowerCase()
   let status: NormalisedEventStatus
@@ -34,7 +48,11 @@ export function normaliseSgEvent(event: SgEvent, now: Date): NormalisedEvent {
   else if (code === 'postponed') status = 'postponed'
   else if (code === 'rescheduled') status = 'rescheduled'
   else status = (event.stats.listingCount ?? 0) > 0 ? 'onsale' : 'scheduled'
-  if ((status === 'onsale' || status === 'scheduled') && isOver(startsAt, sgUtc(event.enddatetimeUtc), now)) status = 'ended'
+  if (
+    (status === 'onsale' || status === 'scheduled') &&
+    isOver(startsAt, sgUtc(event.enddatetimeUtc), now)
+  )
+    status = 'ended'
 
   return {
     ref: event.id,
@@ -63,9 +81,15 @@ export function normaliseSgEvent(event: SgEvent, now: Date): NormalisedEvent {
  * never 0. `lowest_price` includes buyer fees (the sg_base prices do not).
  */
 export function summariseSgStats(event: SgEvent): PriceSummary {
-  const usd = (amount: number | null): Money | null => (amount === null ? null : money(amount, 'USD'))
+  const usd = (amount: number | null): Money | null =>
+    amount === null ? null : money(amount, 'USD')
   const { stats } = event
-  const anyPrice = [stats.lowestPrice, stats.medianPrice, stats.averagePrice, stats.highestPrice].some((p) => p !== null)
+  const anyPrice = [
+    stats.lowestPrice,
+    stats.medianPrice,
+    stats.averagePrice,
+    stats.highestPrice,
+  ].some((p) => p !== null)
   return {
     min: usd(stats.lowestPrice),
     max: usd(stats.highestPrice),

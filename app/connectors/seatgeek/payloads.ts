@@ -20,7 +20,12 @@ export interface SgEvent {
   timeTbd: boolean
   datetimeTbd: boolean
   taxonomies: Array<{ id: number | null; name: string; parentId: number | null }>
-  venue: { name: string | null; city: string | null; country: string | null; timezone: string | null } | null
+  venue: {
+    name: string | null
+    city: string | null
+    country: string | null
+    timezone: string | null
+  } | null
   performers: Array<{ name: string; homeTeam: boolean; awayTeam: boolean }>
   stats: SgStats
 }
@@ -38,7 +43,9 @@ export function parseSgPage(value: unknown, reader: PayloadReader): SgPage {
   const root = reader.object(value, '$')
   const meta = reader.optObject(root.meta, '$.meta') ?? {}
   return {
-    events: reader.array(root.events, '$.events').map((event, i) => parseSgEvent(event, reader, `$.events[${i}]`)),
+    events: reader
+      .array(root.events, '$.events')
+      .map((event, i) => parseSgEvent(event, reader, `$.events[${i}]`)),
     meta: {
       total: reader.optNumber(meta.total, '$.meta.total'),
       page: reader.optNumber(meta.page, '$.meta.page'),

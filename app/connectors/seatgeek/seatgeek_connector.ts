@@ -31,7 +31,12 @@ function sgDate(value: string): string {
 export default class SeatGeekConnector implements Connector {
   readonly slug = 'seatgeek'
   readonly name = 'SeatGeek'
-  readonly capabilities: Capabilities = { discover: true, market: true, checkout: false, listings: false }
+  readonly capabilities: Capabilities = {
+    discover: true,
+    market: true,
+    checkout: false,
+    listings: false,
+  }
   readonly credentialFields: CredentialField[] = [
     { name: 'client_id', label: 'Client ID', secret: true },
     { name: 'client_secret', label: 'Client secret (optional)', secret: true },
@@ -79,10 +84,17 @@ export default class SeatGeekConnector implements Connector {
     const json = await this.client.getEvent(eventRef, context)
     const event = parseSgEvent(json, sgReader('GET /events/{id}', eventRef))
     const now = new Date(this.clock.now())
-    return { event: normaliseSgEvent(event, now), summary: summariseSgStats(event), listings: null, fetchedAt: now.toISOString() }
+    return {
+      event: normaliseSgEvent(event, now),
+      summary: summariseSgStats(event),
+      listings: null,
+      fetchedAt: now.toISOString(),
+    }
   }
 
-  async checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async checkCredential(
+    context: ConnectorContext
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       await this.client.searchEvents({ per_page: 1 }, context)
       return { ok: true }

@@ -35,15 +35,29 @@ export class StubHubClient {
     this.#clock = options.clock ?? systemClock
   }
 
-  async searchEvents(query: Record<string, QueryValue>, context: ConnectorContext): Promise<unknown> {
+  async searchEvents(
+    query: Record<string, QueryValue>,
+    context: ConnectorContext
+  ): Promise<unknown> {
     return this.#get('/catalog/events/search', 'GET /catalog/events/search', query, context, null)
   }
 
   async getEvent(eventRef: string, context: ConnectorContext): Promise<unknown> {
     if (!/^\d{1,12}$/.test(eventRef)) {
-      throw new InvalidPayload({ source: 'stubhub', eventRef, path: 'eventRef', reason: 'not a StubHub event id' })
+      throw new InvalidPayload({
+        source: 'stubhub',
+        eventRef,
+        path: 'eventRef',
+        reason: 'not a StubHub event id',
+      })
     }
-    return this.#get(`/catalog/events/${eventRef}`, 'GET /catalog/events/{id}', {}, context, eventRef)
+    return this.#get(
+      `/catalog/events/${eventRef}`,
+      'GET /catalog/events/{id}',
+      {},
+      context,
+      eventRef
+    )
   }
 
   /** Fetches (or reuses) a token: the credential check. */
@@ -54,13 +68,20 @@ export class StubHubClient {
     if (cached && cached.expiresAt > this.#clock.now()) return cached.token
     let pending = this.#pending.get(key)
     if (!pending) {
-      pending = this.#requestToken(clientId, clientSecret, key, context).finally(() => this.#pending.delete(key))
+      pending = this.#requestToken(clientId, clientSecret, key, context).finally(() =>
+        this.#pending.delete(key)
+      )
       this.#pending.set(key, pending)
     }
     return pending
   }
 
-  async #requestToken(clientId: string, clientSecret: string, key: string, context: ConnectorContext): Promise<string> {
+  async #requestToken(
+    clientId: string,
+    clientSecret: string,
+    key: string,
+    context: ConnectorContext
+  ): Promise<string> {
     const endpoint = 'POST /oauth2/token'
     const response = await this.#options.transport.request({
       source: 'stubhub',
@@ -71,16 +92,26 @@ export class StubHubClient {
         'authorization': `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:events' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: 'read:events',
+      }).toString(),
       expect: 'json',
       endpoint,
       mapError: (raw) => tokenError(raw),
     })
-    if (response.status !== 200) throw tokenError(response) ?? new CredentialRejected('stubhub', `token request failed (HTTP ${response.status})`)
+    if (response.status !== 200)
+      throw (
+        tokenError(response) ??
+        new CredentialRejected('stubhub', `token request failed (HTTP ${response.status})`)
+      )
     const token = parseShToken(response.json, shReader(endpoint))
     const lifeMs = token.expiresIn * 1000
     const margin = Math.min(this.#options.expiryMarginMs ?? 5 * 60_000, lifeMs / 10)
-    this.#tokens.set(key, { token: token.accessToken, expiresAt: this.#clock.now() + lifeMs - margin })
+    this.#tokens.set(key, {
+      token: token.accessToken,
+      expiresAt: this.#clock.now() + lifeMs - margin,
+    })
     return token.accessToken
   }
 
@@ -89,7 +120,13 @@ export class StubHubClient {
     this.#tokens.delete(createHash('sha256').update(`${clientId}\0${clientSecret}`).digest('hex'))
   }
 
-  async #get(path: string, endpoint: string, query: Record<string, QueryValue>, context: ConnectorContext, eventRef: string | null): Promise<unknown> {
+  async #get(
+    path: string,
+    endpoint: string,
+    query: Record<string, QueryValue>,
+    context: ConnectorContext,
+    eventRef: string | null
+  ): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.token(context)
       try {
@@ -98,7 +135,10 @@ export class StubHubClient {
           sourceKey: context.sourceKey,
           url: `${this.#options.apiBase ?? STUBHUB_API_BASE}${path}`,
           query,
-          headers: { authorization: `Bearer ${token}`, accept: 'application/hal+json, application/json;q=0.9' },
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'application/hal+json, application/json;q=0.9',
+          },
           expect: 'json',
           endpoint,
           eventRef: eventRef ?? undefined,
@@ -119,14 +159,17 @@ export class StubHubClient {
 function credentials(context: ConnectorContext): { clientId: string; clientSecret: string } {
   const clientId = context.credential?.client_id ?? context.credential?.clientId
   const clientSecret = context.credential?.client_secret ?? context.credential?.clientSecret
-  if (!clientId || !clientSecret) throw new CredentialRejected('stubhub', 'no client_id / client_secret configured for StubHub')
+  if (!clientId || !clientSecret)
+    throw new CredentialRejected('stubhub', 'no client_id / client_secret configured for StubHub')
   return { clientId, clientSecret }
 }
 
 function parse(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null
   } catch {
     return null
   }
@@ -135,13 +178,23 @@ function parse(text: string): Record<string, unknown> | null {
 function tokenError(raw: RawResponse): ConnectorError | null {
   const body = parse(raw.text)
   const code = typeof body?.error === 'string' ? body.error : null
-  if (code === 'invalid_client' || code === 'unauthorized_client' || code === 'invalid_grant' || code === 'invalid_scope' || raw.status === 401) {
+  if (
+    code === 'invalid_client' ||
+    code === 'unauthorized_client' ||
+    code === 'invalid_grant' ||
+    code === 'invalid_scope' ||
+    raw.status === 401
+  ) {
     return new CredentialRejected('stubhub', `token refused (${code ?? `HTTP ${raw.status}`})`)
   }
   return null
 }
 
-function apiError(raw: RawResponse, endpoint: string, eventRef: string | null): ConnectorError | null {
+function apiError(
+  raw: RawResponse,
+  endpoint: string,
+  eventRef: string | null
+): ConnectorError | null {
   if (raw.status === 404 && eventRef) return new EventGone('stubhub', eventRef)
   const body = parse(raw.text)
   const code = typeof body?.code === 'string' ? body.code : null
@@ -149,7 +202,13 @@ function apiError(raw: RawResponse, endpoint: string, eventRef: string | null): 
     return new CredentialRejected('stubhub', `access refused (${code ?? `HTTP ${raw.status}`})`)
   }
   if (raw.status === 400 || raw.status === 422) {
-    return new InvalidPayload({ source: 'stubhub', endpoint, eventRef, path: 'query', reason: `StubHub refused the request (${code ?? `HTTP ${raw.status}`})` })
+    return new InvalidPayload({
+      source: 'stubhub',
+      endpoint,
+      eventRef,
+      path: 'query',
+      reason: `StubHub refused the request (${code ?? `HTTP ${raw.status}`})`,
+    })
   }
   return null
 }

@@ -28,7 +28,8 @@ function utc(value: string | null): string | null {
 export function normaliseShEvent(event: ShEvent, now: Date): NormalisedEvent {
   const startsAt = event.dateConfirmed === false ? null : utc(event.startDate)
   let status = mapShStatus(event.status, event.minTicketPrice !== null)
-  if ((status === 'onsale' || status === 'scheduled') && isOver(startsAt, utc(event.endDate), now)) status = 'ended'
+  if ((status === 'onsale' || status === 'scheduled') && isOver(startsAt, utc(event.endDate), now))
+    status = 'ended'
   const onSale = utc(event.onSaleDate)
   return {
     ref: event.id,
@@ -54,7 +55,9 @@ export function normaliseShEvent(event: ShEvent, now: Date): NormalisedEvent {
 /** min_ticket_price only; minor units by the currency's exponent; fee treatment unstated. */
 export function summariseShPrice(event: ShEvent): PriceSummary {
   return {
-    min: event.minTicketPrice ? money(event.minTicketPrice.amount, event.minTicketPrice.currency) : null,
+    min: event.minTicketPrice
+      ? money(event.minTicketPrice.amount, event.minTicketPrice.currency)
+      : null,
     max: null,
     median: null,
     average: null,

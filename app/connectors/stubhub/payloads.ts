@@ -41,7 +41,8 @@ export function shReader(endpoint: string, eventRef: string | null = null): Payl
 export function parseShToken(value: unknown, reader: PayloadReader): ShToken {
   const root = reader.object(value, '$')
   const type = reader.optString(root.token_type, '$.token_type')
-  if (type && type.toLowerCase() !== 'bearer') reader.fail('$.token_type', `unsupported token type "${type}"`)
+  if (type && type.toLowerCase() !== 'bearer')
+    reader.fail('$.token_type', `unsupported token type "${type}"`)
   const expiresIn = reader.optNumber(root.expires_in, '$.expires_in', { allowString: true }) ?? 3600
   return { accessToken: reader.string(root.access_token, '$.access_token'), expiresIn }
 }
@@ -66,17 +67,30 @@ export function parseShEvent(value: unknown, base: PayloadReader, path = '$'): S
   const r = base.eventRef ? base : base.withEvent(id)
   const embedded = r.optObject(raw._embedded, `${path}._embedded`)
   const venue = embedded ? r.optObject(embedded.venue, `${path}._embedded.venue`) : null
-  const venueEmbedded = venue ? r.optObject(venue._embedded, `${path}._embedded.venue._embedded`) : null
-  const country = venueEmbedded ? r.optObject(venueEmbedded.country, `${path}._embedded.venue._embedded.country`) : null
+  const venueEmbedded = venue
+    ? r.optObject(venue._embedded, `${path}._embedded.venue._embedded`)
+    : null
+  const country = venueEmbedded
+    ? r.optObject(venueEmbedded.country, `${path}._embedded.venue._embedded.country`)
+    : null
   const links = r.optObject(raw._links, `${path}._links`)
   const webpage = links ? r.optObject(links['event:webpage'], `${path}._links.event:webpage`) : null
   const price = r.optObject(raw.min_ticket_price, `${path}.min_ticket_price`)
   let minTicketPrice: ShMoney | null = null
   if (price) {
-    const amount = r.optNumber(price.amount, `${path}.min_ticket_price.amount`, { allowString: true })
+    const amount = r.optNumber(price.amount, `${path}.min_ticket_price.amount`, {
+      allowString: true,
+    })
     if (amount !== null) {
-      const currency = r.string(price.currency_code, `${path}.min_ticket_price.currency_code`).trim().toUpperCase()
-      if (!isCurrencyCode(currency)) r.fail(`${path}.min_ticket_price.currency_code`, `not an ISO 4217 currency code: "${currency}"`)
+      const currency = r
+        .string(price.currency_code, `${path}.min_ticket_price.currency_code`)
+        .trim()
+        .toUpperCase()
+      if (!isCurrencyCode(currency))
+        r.fail(
+          `${path}.min_ticket_price.currency_code`,
+          `not an ISO 4217 currency code: "${currency}"`
+        )
       minTicketPrice = { amount, currency }
     }
   }
@@ -95,11 +109,18 @@ export function parseShEvent(value: unknown, base: PayloadReader, path = '$'): S
       ? {
           name: r.optString(venue.name, `${path}._embedded.venue.name`),
           city: r.optString(venue.city, `${path}._embedded.venue.city`),
-          countryCode: country ? r.optString(country.code, `${path}._embedded.venue._embedded.country.code`) : null,
+          countryCode: country
+            ? r.optString(country.code, `${path}._embedded.venue._embedded.country.code`)
+            : null,
         }
       : null,
     categories: (embedded ? r.optArray(embedded.categories, `${path}._embedded.categories`) : [])
-      .map((c, i) => r.optString(r.object(c, `${path}._embedded.categories[${i}]`).name, `${path}._embedded.categories[${i}].name`))
+      .map((c, i) =>
+        r.optString(
+          r.object(c, `${path}._embedded.categories[${i}]`).name,
+          `${path}._embedded.categories[${i}].name`
+        )
+      )
       .filter((n): n is string => !!n),
   }
 }

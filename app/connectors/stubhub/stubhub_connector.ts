@@ -24,7 +24,12 @@ export const SH_MAX_PAGE_SIZE = 500
 export default class StubHubConnector implements Connector {
   readonly slug = 'stubhub'
   readonly name = 'StubHub'
-  readonly capabilities: Capabilities = { discover: true, market: true, checkout: false, listings: false }
+  readonly capabilities: Capabilities = {
+    discover: true,
+    market: true,
+    checkout: false,
+    listings: false,
+  }
   readonly credentialFields: CredentialField[] = [
     { name: 'client_id', label: 'Client ID', secret: false },
     { name: 'client_secret', label: 'Client secret', secret: true },
@@ -38,7 +43,9 @@ export default class StubHubConnector implements Connector {
   async discoverEvents(query: DiscoverQuery, context: ConnectorContext): Promise<DiscoverPage> {
     const pageSize = Math.max(1, Math.min(query.pageSize ?? 100, SH_MAX_PAGE_SIZE))
     const page = Math.max(1, Math.trunc(query.page ?? 1))
-    const q = [query.keyword, query.performer, query.classification].filter((part) => part && part.trim()).join(' ')
+    const q = [query.keyword, query.performer, query.classification]
+      .filter((part) => part && part.trim())
+      .join(' ')
     const json = await this.client.searchEvents(
       { q: q || undefined, page, page_size: pageSize, country_code: query.country?.toUpperCase() },
       context
@@ -52,7 +59,9 @@ export default class StubHubConnector implements Connector {
       .filter((event) => event.status?.toLowerCase() !== 'deleted')
       .map((event) => normaliseShEvent(event, now))
       .filter((event) => fromTo(event.startsAt))
-    const more = parsed.events.length > 0 && (parsed.hasNext || (parsed.totalItems !== null && page * pageSize < parsed.totalItems))
+    const more =
+      parsed.events.length > 0 &&
+      (parsed.hasNext || (parsed.totalItems !== null && page * pageSize < parsed.totalItems))
     return { events, nextPage: more ? page + 1 : null, total: parsed.totalItems }
   }
 
@@ -61,10 +70,17 @@ export default class StubHubConnector implements Connector {
     const event = parseShEvent(json, shReader('GET /catalog/events/{id}', eventRef))
     if (event.status?.toLowerCase() === 'deleted') throw new EventGone('stubhub', eventRef)
     const now = new Date(this.clock.now())
-    return { event: normaliseShEvent(event, now), summary: summariseShPrice(event), listings: null, fetchedAt: now.toISOString() }
+    return {
+      event: normaliseShEvent(event, now),
+      summary: summariseShPrice(event),
+      listings: null,
+      fetchedAt: now.toISOString(),
+    }
   }
 
-  async checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async checkCredential(
+    context: ConnectorContext
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       await this.client.token(context)
       return { ok: true }

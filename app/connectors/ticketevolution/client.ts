@@ -78,9 +78,14 @@ export class UndiciTransport implements HttpTransport {
       return { status: res.statusCode, headers: res.headers, body }
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'network error'
-      throw new Unavailable(req.source, `${req.method} ${new URL(req.url).pathname}: ${code}`, null, {
-        cause: error,
-      })
+      throw new Unavailable(
+        req.source,
+        `${req.method} ${new URL(req.url).pathname}: ${code}`,
+        null,
+        {
+          cause: error,
+        }
+      )
     }
   }
 
@@ -110,7 +115,8 @@ export function readCredential(source: string, credential: Credential | null): T
 }
 
 /** What a 404 means for the call being made. */
-export type NotFoundMeaning = { kind: 'event-gone'; eventRef: string } | { kind: 'null' } | { kind: 'error' }
+export type NotFoundMeaning =
+  { kind: 'event-gone'; eventRef: string } | { kind: 'null' } | { kind: 'error' }
 
 export interface CallOptions {
   /** Endpoint label for errors, e.g. `GET /v9/listings` (never the full URL) */
@@ -147,10 +153,20 @@ export class TevoClient {
   }
 
   /** Signed GET; returns the parsed JSON, or `null` when a 404 means "none". */
-  async get(path: string, params: QueryParams, credential: TevoCredential, call: CallOptions): Promise<unknown> {
+  async get(
+    path: string,
+    params: QueryParams,
+    credential: TevoCredential,
+    call: CallOptions
+  ): Promise<unknown> {
     const fullPath = this.#basePath + path
     const query = canonicalQuery(params)
-    const signature = signRequest(credential.secret, { method: 'GET', host: this.#host, path: fullPath, query })
+    const signature = signRequest(credential.secret, {
+      method: 'GET',
+      host: this.#host,
+      path: fullPath,
+      query,
+    })
     const res = await this.#transport.request({
       source: this.source,
       sourceKey: call.sourceKey,
@@ -170,7 +186,12 @@ export class TevoClient {
     call: CallOptions
   ): Promise<{ json: unknown; headers: HttpResponse['headers'] }> {
     const fullPath = this.#basePath + path
-    const signature = signRequest(credential.secret, { method: 'POST', host: this.#host, path: fullPath, body })
+    const signature = signRequest(credential.secret, {
+      method: 'POST',
+      host: this.#host,
+      path: fullPath,
+      body,
+    })
     const res = await this.#transport.request({
       source: this.source,
       sourceKey: call.sourceKey,
@@ -191,7 +212,10 @@ export class TevoClient {
     const { status } = res
     if (status >= 200 && status < 300) return parseJson(this.source, res, call)
     if (status === 401 || status === 403) {
-      throw new CredentialRejected(this.source, `credential rejected by ${call.endpoint} (HTTP ${status})`)
+      throw new CredentialRejected(
+        this.source,
+        `credential rejected by ${call.endpoint} (HTTP ${status})`
+      )
     }
     if (status === 404) {
       const meaning = call.notFound ?? { kind: 'error' }
@@ -199,10 +223,18 @@ export class TevoClient {
       if (meaning.kind === 'null') return null
     }
     if (status === 429) {
-      throw new RateLimited(this.source, retryAfterMs(res.headers), `rate limited by ${call.endpoint}`)
+      throw new RateLimited(
+        this.source,
+        retryAfterMs(res.headers),
+        `rate limited by ${call.endpoint}`
+      )
     }
     if (status >= 500) {
-      throw new Unavailable(this.source, `${call.endpoint} answered HTTP ${status}`, retryAfterMs(res.headers))
+      throw new Unavailable(
+        this.source,
+        `${call.endpoint} answered HTTP ${status}`,
+        retryAfterMs(res.headers)
+      )
     }
     if (status === 422 || status === 400) {
       const json = tryJson(res.body)
@@ -210,7 +242,11 @@ export class TevoClient {
       if (call.order) {
         if (errors && errors.length > 0) {
           const first = errors[0]
-          throw new OrderRejected(this.source, first.field, errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; '))
+          throw new OrderRejected(
+            this.source,
+            first.field,
+            errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')
+          )
         }
         throw new InvalidPayload({
           source: this.source,
@@ -220,10 +256,18 @@ export class TevoClient {
           reason: `HTTP ${status} without an errors map`,
         })
       }
-      const detail = errors?.length ? `: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}` : ''
-      throw new ConnectorError(this.source, `${this.source}: ${call.endpoint} refused the request (HTTP ${status})${detail}`)
+      const detail = errors?.length
+        ? `: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`
+        : ''
+      throw new ConnectorError(
+        this.source,
+        `${this.source}: ${call.endpoint} refused the request (HTTP ${status})${detail}`
+      )
     }
-    throw new ConnectorError(this.source, `${this.source}: ${call.endpoint} answered HTTP ${status}`)
+    throw new ConnectorError(
+      this.source,
+      `${this.source}: ${call.endpoint} answered HTTP ${status}`
+    )
   }
 }
 
@@ -233,7 +277,10 @@ function header(headers: HttpResponse['headers'], name: string): string | undefi
 }
 
 /** Retry-After as delta-seconds or HTTP-date; null when absent or unreadable. */
-export function retryAfterMs(headers: HttpResponse['headers'], nowMs: number = Date.now()): number | null {
+export function retryAfterMs(
+  headers: HttpResponse['headers'],
+  nowMs: number = Date.now()
+): number | null {
   const value = header(headers, 'retry-after')?.trim()
   if (!value) return null
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)

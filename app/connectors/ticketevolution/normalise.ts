@@ -21,7 +21,12 @@ import type {
   PriceSummary,
 } from '#connectors/contract'
 import { decimalToMinor } from '#connectors/ticketevolution/money'
-import type { TevoCategory, TevoEvent, TevoListing, TevoOrder } from '#connectors/ticketevolution/payloads'
+import type {
+  TevoCategory,
+  TevoEvent,
+  TevoListing,
+  TevoOrder,
+} from '#connectors/ticketevolution/payloads'
 
 export const CURRENCY = 'USD'
 
@@ -68,7 +73,14 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 export function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(utcMs))
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'))
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second')
+  )
   return Math.round((asUtc - utcMs) / 60_000)
 }
 
@@ -111,14 +123,19 @@ export interface NormaliseOptions {
   now: Date
 }
 
-function startOf(event: TevoEvent): { startsAt: string | null; timezone: string | null; dateTbd: boolean } {
+function startOf(event: TevoEvent): {
+  startsAt: string | null
+  timezone: string | null
+  dateTbd: boolean
+} {
   const zone = clean(event.venue?.timeZone ?? null)
   const timezone = zone && zone.includes('/') ? zone : null
   let startMs: number | null = null
   if (event.occurs_at_local) startMs = Date.parse(event.occurs_at_local)
   else if (event.occurs_at && timezone) startMs = wallTimeToUtc(event.occurs_at, timezone)
   const clock = localClock(event.occurs_at_local ?? event.occurs_at)
-  const startsAt = startMs === null || Number.isNaN(startMs) ? null : new Date(startMs).toISOString()
+  const startsAt =
+    startMs === null || Number.isNaN(startMs) ? null : new Date(startMs).toISOString()
   // TBD events carry 00:00:00; an unknown start is TBD for our purposes too
   const dateTbd = startsAt === null || clock === '00:00' || clock === '00:00:00'
   return { startsAt, timezone, dateTbd }
@@ -134,7 +151,8 @@ function statusOf(
   const state = event.state.toLowerCase()
   if (state === 'canceled' || state === 'cancelled') return 'cancelled'
   if (state === 'postponed') return 'postponed'
-  if (startsAt && !dateTbd && Date.parse(startsAt) + EVENT_DURATION_MS < now.getTime()) return 'ended'
+  if (startsAt && !dateTbd && Date.parse(startsAt) + EVENT_DURATION_MS < now.getTime())
+    return 'ended'
   if (hasInventory === null) {
     const counts = event.available_count ?? event.products_count
     hasInventory = counts === null ? null : counts > 0
@@ -143,7 +161,11 @@ function statusOf(
 }
 
 /** `hasInventory`: from the listings when known; otherwise the event's own counts decide. */
-export function normaliseEvent(event: TevoEvent, options: NormaliseOptions, hasInventory: boolean | null = null): NormalisedEvent {
+export function normaliseEvent(
+  event: TevoEvent,
+  options: NormaliseOptions,
+  hasInventory: boolean | null = null
+): NormalisedEvent {
   const { startsAt, timezone, dateTbd } = startOf(event)
   const chain = categoryChain(event.category)
   const isSports = chain[0]?.toLowerCase() === 'sports'
@@ -207,7 +229,14 @@ export function summarise(listings: NormalisedListing[]): PriceSummary {
   prices.sort((a, b) => a - b)
   const n = prices.length
   if (n === 0) {
-    return { min: null, max: null, median: null, average: null, feesIncluded: false, listingCount: listings.length }
+    return {
+      min: null,
+      max: null,
+      median: null,
+      average: null,
+      feesIncluded: false,
+      listingCount: listings.length,
+    }
   }
   const mid = n >> 1
   const median = n % 2 === 1 ? prices[mid] : Math.round((prices[mid - 1] + prices[mid]) / 2)
@@ -223,7 +252,11 @@ export function summarise(listings: NormalisedListing[]): PriceSummary {
   }
 }
 
-export function normaliseMarket(event: TevoEvent, listings: TevoListing[], options: NormaliseOptions): MarketSnapshot {
+export function normaliseMarket(
+  event: TevoEvent,
+  listings: TevoListing[],
+  options: NormaliseOptions
+): MarketSnapshot {
   const normalised = normaliseListings(listings)
   return {
     event: normaliseEvent(event, options, normalised.length > 0),
@@ -234,11 +267,16 @@ export function normaliseMarket(event: TevoEvent, listings: TevoListing[], optio
 }
 
 /** An order as the platform holds it → `PlacedOrder`. `fallbackUnit` covers an item without a price. */
-export function normaliseOrder(order: TevoOrder, replayed: boolean, fallbackUnit: Money | null = null): PlacedOrder {
+export function normaliseOrder(
+  order: TevoOrder,
+  replayed: boolean,
+  fallbackUnit: Money | null = null
+): PlacedOrder {
   let quantity = 0
   for (const item of order.items) quantity += item.quantity
   const firstPrice = order.items.find((i) => i.price !== null)?.price ?? null
-  const unitMinor = firstPrice === null ? (fallbackUnit?.amountMinor ?? 0) : (decimalToMinor(firstPrice) ?? 0)
+  const unitMinor =
+    firstPrice === null ? (fallbackUnit?.amountMinor ?? 0) : (decimalToMinor(firstPrice) ?? 0)
   let itemsMinor = 0
   for (const item of order.items) {
     const minor = item.price === null ? unitMinor : (decimalToMinor(item.price) ?? 0)

@@ -98,7 +98,9 @@ function fail(ctx: PayloadContext, path: string, reason: string): never {
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`
 }
 
 function object(ctx: PayloadContext, value: unknown, path: string): Json {
@@ -162,11 +164,17 @@ function optDecimal(ctx: PayloadContext, value: unknown, path: string): number |
 function optTimestamp(ctx: PayloadContext, value: unknown, path: string): string | null {
   if (value === null || value === undefined || value === '') return null
   const text = str(ctx, value, path)
-  if (Number.isNaN(Date.parse(text))) fail(ctx, path, `expected an ISO 8601 time, got ${describe(value)}`)
+  if (Number.isNaN(Date.parse(text)))
+    fail(ctx, path, `expected an ISO 8601 time, got ${describe(value)}`)
   return text
 }
 
-function category(ctx: PayloadContext, value: unknown, path: string, depth = 0): TevoCategory | null {
+function category(
+  ctx: PayloadContext,
+  value: unknown,
+  path: string,
+  depth = 0
+): TevoCategory | null {
   if (value === null || value === undefined) return null
   if (depth > 8) fail(ctx, path, 'category nesting is too deep')
   const o = object(ctx, value, path)
@@ -179,13 +187,16 @@ function category(ctx: PayloadContext, value: unknown, path: string, depth = 0):
 function venue(ctx: PayloadContext, value: unknown, path: string): TevoVenue | null {
   if (value === null || value === undefined) return null
   const o = object(ctx, value, path)
-  const address = o.address === null || o.address === undefined ? null : object(ctx, o.address, `${path}.address`)
+  const address =
+    o.address === null || o.address === undefined ? null : object(ctx, o.address, `${path}.address`)
   return {
     name: optText(ctx, o.name, `${path}.name`),
     location: optText(ctx, o.location, `${path}.location`),
     city: address ? optText(ctx, address.locality, `${path}.address.locality`) : null,
     region: address ? optText(ctx, address.region, `${path}.address.region`) : null,
-    countryCode: address ? optText(ctx, address.country_code, `${path}.address.country_code`) : null,
+    countryCode: address
+      ? optText(ctx, address.country_code, `${path}.address.country_code`)
+      : null,
     timeZone: optText(ctx, o.time_zone, `${path}.time_zone`),
   }
 }
@@ -225,7 +236,9 @@ export function parseEvent(ctx: PayloadContext, value: unknown, path = '$'): Tev
 
 export function parseEventsPage(ctx: PayloadContext, value: unknown): TevoEventsPage {
   const o = object(ctx, value, '$')
-  const events = array(ctx, o.events, '$.events').map((e, i) => parseEvent(ctx, e, `$.events[${i}]`))
+  const events = array(ctx, o.events, '$.events').map((e, i) =>
+    parseEvent(ctx, e, `$.events[${i}]`)
+  )
   return {
     events,
     current_page: optCount(ctx, o.current_page, '$.current_page'),
@@ -248,7 +261,8 @@ export function parseListing(ctx: PayloadContext, value: unknown, path: string):
   const o = object(ctx, value, path)
   const quantity = o.quantity === undefined ? undefined : count(ctx, o.quantity, `${path}.quantity`)
   const available = optCount(ctx, o.available_quantity, `${path}.available_quantity`)
-  if (quantity === undefined && available === null) fail(ctx, `${path}.quantity`, 'missing quantity')
+  if (quantity === undefined && available === null)
+    fail(ctx, `${path}.quantity`, 'missing quantity')
   const inHandDate = o.in_hand_date !== undefined ? o.in_hand_date : o.in_hand_on
   return {
     id: id(ctx, o.id, `${path}.id`),
@@ -261,7 +275,11 @@ export function parseListing(ctx: PayloadContext, value: unknown, path: string):
     retail_price: optDecimal(ctx, o.retail_price, `${path}.retail_price`),
     format: optText(ctx, o.format, `${path}.format`),
     in_hand: optBool(ctx, o.in_hand, `${path}.in_hand`),
-    in_hand_date: optText(ctx, inHandDate, o.in_hand_date !== undefined ? `${path}.in_hand_date` : `${path}.in_hand_on`),
+    in_hand_date: optText(
+      ctx,
+      inHandDate,
+      o.in_hand_date !== undefined ? `${path}.in_hand_date` : `${path}.in_hand_on`
+    ),
     public_notes: optText(ctx, o.public_notes, `${path}.public_notes`),
   }
 }
@@ -285,7 +303,11 @@ export function parseListings(ctx: PayloadContext, value: unknown): TevoListing[
       items = array(ctx, o.listings, '$.listings')
       base = '$.listings'
     } else {
-      return fail(ctx, '$.ticket_groups', 'missing listings array (neither `ticket_groups` nor `listings`)')
+      return fail(
+        ctx,
+        '$.ticket_groups',
+        'missing listings array (neither `ticket_groups` nor `listings`)'
+      )
     }
   }
   const out: TevoListing[] = new Array(items.length)
@@ -296,7 +318,9 @@ export function parseListings(ctx: PayloadContext, value: unknown): TevoListing[
 function orderItems(ctx: PayloadContext, o: Json, path: string): TevoOrderItem[] {
   const raw: Array<[unknown, string]> = []
   if (o.items !== undefined && o.items !== null) {
-    array(ctx, o.items, `${path}.items`).forEach((item, i) => raw.push([item, `${path}.items[${i}]`]))
+    array(ctx, o.items, `${path}.items`).forEach((item, i) =>
+      raw.push([item, `${path}.items[${i}]`])
+    )
   }
   if (o.shipped_items !== undefined && o.shipped_items !== null) {
     array(ctx, o.shipped_items, `${path}.shipped_items`).forEach((shipped, s) => {
@@ -338,7 +362,9 @@ export function parseOrder(ctx: PayloadContext, value: unknown, path: string): T
 /** `{orders: [...]}` from `POST /v9/orders` and `GET /v9/orders`. */
 export function parseOrders(ctx: PayloadContext, value: unknown): TevoOrder[] {
   const o = object(ctx, value, '$')
-  return array(ctx, o.orders, '$.orders').map((order, i) => parseOrder(ctx, order, `$.orders[${i}]`))
+  return array(ctx, o.orders, '$.orders').map((order, i) =>
+    parseOrder(ctx, order, `$.orders[${i}]`)
+  )
 }
 
 export interface FieldErrors {
@@ -354,7 +380,12 @@ export function parseErrorsMap(value: unknown): FieldErrors[] | null {
   if (value === null || typeof value !== 'object') return null
   const o = value as Json
   let errors = o.errors
-  if (errors === undefined && Array.isArray(o.orders) && o.orders[0] && typeof o.orders[0] === 'object') {
+  if (
+    errors === undefined &&
+    Array.isArray(o.orders) &&
+    o.orders[0] &&
+    typeof o.orders[0] === 'object'
+  ) {
     errors = (o.orders[0] as Json).errors
   }
   if (errors === null || typeof errors !== 'object' || Array.isArray(errors)) return null

@@ -81,7 +81,12 @@ const EVENT_REF = /^\d{1,18}$/
 export default class TicketEvolutionConnector implements Connector {
   readonly slug: string
   readonly name: string
-  readonly capabilities: Capabilities = { discover: true, market: true, checkout: true, listings: true }
+  readonly capabilities: Capabilities = {
+    discover: true,
+    market: true,
+    checkout: true,
+    listings: true,
+  }
   readonly credentialFields: CredentialField[] = [
     { name: 'token', label: 'API token', secret: true },
     { name: 'secret', label: 'API secret', secret: true },
@@ -106,7 +111,10 @@ export default class TicketEvolutionConnector implements Connector {
   async discoverEvents(query: DiscoverQuery, context: ConnectorContext): Promise<DiscoverPage> {
     const credential = readCredential(this.slug, context.credential)
     const page = Math.max(1, Math.trunc(query.page ?? 1))
-    const perPage = Math.min(TEVO_MAX_PER_PAGE, Math.max(1, Math.trunc(query.pageSize ?? TEVO_MAX_PER_PAGE)))
+    const perPage = Math.min(
+      TEVO_MAX_PER_PAGE,
+      Math.max(1, Math.trunc(query.pageSize ?? TEVO_MAX_PER_PAGE))
+    )
     const words: string[] = []
     if (query.keyword?.trim()) words.push(query.keyword.trim())
     const performer = query.performer?.trim()
@@ -126,7 +134,10 @@ export default class TicketEvolutionConnector implements Connector {
       'per_page': perPage,
     }
     const endpoint = 'GET /v9/events'
-    const json = await this.#client.get('/v9/events', params, credential, { endpoint, sourceKey: context.sourceKey })
+    const json = await this.#client.get('/v9/events', params, credential, {
+      endpoint,
+      sourceKey: context.sourceKey,
+    })
     const parsed = parseEventsPage(this.#ctx(endpoint), json)
     const now = this.#clock()
     const events = parsed.events.map((e) => normaliseEvent(e, { source: this.slug, now }))
@@ -158,7 +169,11 @@ export default class TicketEvolutionConnector implements Connector {
    * cost no more than the accepted price. The idempotency key travels as the order's
    * `reference`; an order already carrying it is returned instead (replayed: true).
    */
-  async placeOrder(request: OrderRequest, idempotencyKey: string, context: ConnectorContext): Promise<PlacedOrder> {
+  async placeOrder(
+    request: OrderRequest,
+    idempotencyKey: string,
+    context: ConnectorContext
+  ): Promise<PlacedOrder> {
     const credential = readCredential(this.slug, context.credential)
     const key = checkKey(this.slug, idempotencyKey)
     const existing = await this.#findOrder(key, credential, context)
@@ -167,18 +182,36 @@ export default class TicketEvolutionConnector implements Connector {
     const { eventRef, listingRef, quantity } = request
     if (!EVENT_REF.test(eventRef)) throw new EventGone(this.slug, eventRef)
     if (!Number.isSafeInteger(quantity) || quantity < 1) {
-      throw new OrderRejected(this.slug, 'invalid_quantity', `quantity ${quantity} is not a positive integer`)
+      throw new OrderRejected(
+        this.slug,
+        'invalid_quantity',
+        `quantity ${quantity} is not a positive integer`
+      )
     }
     if (request.unitPrice.currency !== CURRENCY) {
-      throw new OrderRejected(this.slug, 'currency_mismatch', `prices are in ${CURRENCY}, not ${request.unitPrice.currency}`)
+      throw new OrderRejected(
+        this.slug,
+        'currency_mismatch',
+        `prices are in ${CURRENCY}, not ${request.unitPrice.currency}`
+      )
     }
-    const raw = (await this.#listings(eventRef, credential, context)).find((l) => l.id === listingRef)
+    const raw = (await this.#listings(eventRef, credential, context)).find(
+      (l) => l.id === listingRef
+    )
     const listing = raw ? normaliseListing(raw) : null
     if (!listing) {
-      throw new OrderRejected(this.slug, 'listing_gone', `listing ${listingRef} is no longer offered for event ${eventRef}`)
+      throw new OrderRejected(
+        this.slug,
+        'listing_gone',
+        `listing ${listingRef} is no longer offered for event ${eventRef}`
+      )
     }
     if (quantity > listing.quantity) {
-      throw new OrderRejected(this.slug, 'insufficient_quantity', `listing ${listingRef} has ${listing.quantity} left, ${quantity} asked`)
+      throw new OrderRejected(
+        this.slug,
+        'insufficient_quantity',
+        `listing ${listingRef} has ${listing.quantity} left, ${quantity} asked`
+      )
     }
     if (listing.splits !== null && !listing.splits.includes(quantity)) {
       throw new OrderRejected(
@@ -187,7 +220,8 @@ export default class TicketEvolutionConnector implements Connector {
         `quantity ${quantity} is not one of listing ${listingRef}'s splits [${listing.splits.join(', ')}]`
       )
     }
-    if (!listing.price) throw new OrderRejected(this.slug, 'no_price', `listing ${listingRef} has no price`)
+    if (!listing.price)
+      throw new OrderRejected(this.slug, 'no_price', `listing ${listingRef} has no price`)
     if (listing.price.amountMinor > request.unitPrice.amountMinor) {
       throw new OrderRejected(
         this.slug,
@@ -203,7 +237,13 @@ export default class TicketEvolutionConnector implements Connector {
     order.shipped_items = [
       {
         type: deliveryTypeFor(listing.format),
-        items: [{ ticket_group_id: toIdValue(listing.ref), quantity, price: minorToDecimal(listing.price.amountMinor) }],
+        items: [
+          {
+            ticket_group_id: toIdValue(listing.ref),
+            quantity,
+            price: minorToDecimal(listing.price.amountMinor),
+          },
+        ],
       },
     ]
     const body = JSON.stringify({ orders: [order] })
@@ -217,7 +257,8 @@ export default class TicketEvolutionConnector implements Connector {
     })
     const orders = parseOrders(this.#ctx(endpoint, eventRef), res.json)
     const placed = orders.find((o) => o.reference === key) ?? orders[0]
-    if (!placed) throw new OrderRejected(this.slug, 'no_order', 'the platform answered without an order')
+    if (!placed)
+      throw new OrderRejected(this.slug, 'no_order', 'the platform answered without an order')
     const replayed = headerValue(res.headers, REPLAYED_HEADER) === 'true'
     return normaliseOrder(placed, replayed, listing.price)
   }
@@ -228,7 +269,9 @@ export default class TicketEvolutionConnector implements Connector {
     return this.#findOrder(checkKey(this.slug, idempotencyKey), credential, context)
   }
 
-  async checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async checkCredential(
+    context: ConnectorContext
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       const credential = readCredential(this.slug, context.credential)
       await this.#client.get('/v9/events', { page: 1, per_page: 1 }, credential, {
@@ -242,7 +285,11 @@ export default class TicketEvolutionConnector implements Connector {
     }
   }
 
-  async #listings(eventRef: string, credential: TevoCredential, context: ConnectorContext): Promise<TevoListing[]> {
+  async #listings(
+    eventRef: string,
+    credential: TevoCredential,
+    context: ConnectorContext
+  ): Promise<TevoListing[]> {
     const endpoint = 'GET /v9/listings'
     // No pagination on this endpoint: page/per_page reportedly give HTTP 400.
     const json = await this.#client.get('/v9/listings', { event_id: eventRef }, credential, {
@@ -254,7 +301,11 @@ export default class TicketEvolutionConnector implements Connector {
     return parseListings(this.#ctx(endpoint, eventRef), json)
   }
 
-  async #findOrder(key: string, credential: TevoCredential, context: ConnectorContext): Promise<PlacedOrder | null> {
+  async #findOrder(
+    key: string,
+    credential: TevoCredential,
+    context: ConnectorContext
+  ): Promise<PlacedOrder | null> {
     const endpoint = 'GET /v9/orders'
     // (verify) that v9 filters the order index by `reference`; matching on the field
     // below keeps this safe if the filter is ignored.
@@ -276,7 +327,11 @@ export default class TicketEvolutionConnector implements Connector {
 function checkKey(source: string, key: string): string {
   const trimmed = key.trim()
   if (trimmed === '' || trimmed.length > 128) {
-    throw new OrderRejected(source, 'invalid_idempotency_key', 'the idempotency key must be 1-128 characters')
+    throw new OrderRejected(
+      source,
+      'invalid_idempotency_key',
+      'the idempotency key must be 1-128 characters'
+    )
   }
   return trimmed
 }

@@ -28,7 +28,10 @@ export class TicketmasterClient {
     readonly clock: Clock = { now: () => Date.now() }
   ) {}
 
-  async searchEvents(query: Record<string, QueryValue>, context: ConnectorContext): Promise<unknown> {
+  async searchEvents(
+    query: Record<string, QueryValue>,
+    context: ConnectorContext
+  ): Promise<unknown> {
     const endpoint = 'GET /events.json'
     const response = await this.transport.request({
       source: 'ticketmaster',
@@ -44,7 +47,12 @@ export class TicketmasterClient {
 
   async getEvent(eventRef: string, context: ConnectorContext): Promise<unknown> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(eventRef)) {
-      throw new InvalidPayload({ source: 'ticketmaster', eventRef, path: 'eventRef', reason: 'not a Discovery event id' })
+      throw new InvalidPayload({
+        source: 'ticketmaster',
+        eventRef,
+        path: 'eventRef',
+        reason: 'not a Discovery event id',
+      })
     }
     const endpoint = 'GET /events/{id}.json'
     const response = await this.transport.request({
@@ -69,22 +77,36 @@ export class TicketmasterClient {
     if (raw.status === 404 && eventRef) return new EventGone('ticketmaster', eventRef)
     if (errorCode?.startsWith('oauth.') || (raw.status === 401 && fault)) {
       // The faultstring can echo the key; only the error code is shown.
-      return new CredentialRejected('ticketmaster', `API key rejected (${errorCode ?? `HTTP ${raw.status}`})`)
+      return new CredentialRejected(
+        'ticketmaster',
+        `API key rejected (${errorCode ?? `HTTP ${raw.status}`})`
+      )
     }
     if (raw.status === 429 || errorCode?.startsWith('policies.ratelimit.')) {
       const now = this.clock.now()
       const reset = parseResetValue(raw.headers['rate-limit-reset'], now)
       if (errorCode === 'policies.ratelimit.SpikeArrestViolation') {
-        return new RateLimited('ticketmaster', 1_000, 'per-second spike arrest (SpikeArrestViolation)')
+        return new RateLimited(
+          'ticketmaster',
+          1_000,
+          'per-second spike arrest (SpikeArrestViolation)'
+        )
       }
-      const retryAfter = raw.headers['retry-after'] && /^\d+$/.test(raw.headers['retry-after']) ? Number(raw.headers['retry-after']) * 1000 : null
+      const retryAfter =
+        raw.headers['retry-after'] && /^\d+$/.test(raw.headers['retry-after'])
+          ? Number(raw.headers['retry-after']) * 1000
+          : null
       return new RateLimited(
         'ticketmaster',
         retryAfter ?? (reset !== null ? Math.max(0, reset - now) : null),
-        errorCode === 'policies.ratelimit.QuotaViolation' ? 'daily quota exhausted (QuotaViolation)' : 'rate limited'
+        errorCode === 'policies.ratelimit.QuotaViolation'
+          ? 'daily quota exhausted (QuotaViolation)'
+          : 'rate limited'
       )
     }
-    const first = Array.isArray(body?.errors) ? (body.errors[0] as { code?: unknown; detail?: unknown } | undefined) : undefined
+    const first = Array.isArray(body?.errors)
+      ? (body.errors[0] as { code?: unknown; detail?: unknown } | undefined)
+      : undefined
     if (raw.status === 400 && typeof first?.code === 'string') {
       const detail = typeof first.detail === 'string' ? first.detail.slice(0, 200) : 'bad request'
       return new InvalidPayload({
@@ -108,7 +130,9 @@ function apiKey(context: ConnectorContext): string {
 function safeJson(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null
   } catch {
     return null
   }

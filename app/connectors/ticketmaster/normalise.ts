@@ -1,6 +1,18 @@
-import type { Money, NormalisedEvent, NormalisedEventStatus, PriceSummary, SaleWindow } from '#connectors/contract'
+import type {
+  Money,
+  NormalisedEvent,
+  NormalisedEventStatus,
+  PriceSummary,
+  SaleWindow,
+} from '#connectors/contract'
 import { money } from '#connectors/transport/money'
-import { isOver, isValidZone, localDateToUtcIso, localToUtcIso, toUtcIso } from '#connectors/transport/dates'
+import {
+  isOver,
+  isValidZone,
+  localDateToUtcIso,
+  localToUtcIso,
+  toUtcIso,
+} from '#connectors/transport/dates'
 import type { TmEvent } from '#connectors/ticketmaster/payloads'
 
 const STATUS: Record<string, NormalisedEventStatus> = {
@@ -45,7 +57,9 @@ export function normaliseTmEvent(event: TmEvent, now: Date): NormalisedEvent {
   if (!dateUnknown) {
     startsAt =
       (!timeUnknown ? toUtcIso(start.dateTime) : null) ??
-      (!timeUnknown && start.localTime && zone ? localToUtcIso(`${start.localDate}T${start.localTime}`, zone) : null) ??
+      (!timeUnknown && start.localTime && zone
+        ? localToUtcIso(`${start.localDate}T${start.localTime}`, zone)
+        : null) ??
       localDateToUtcIso(start.localDate as string, zone)
   }
 
@@ -53,11 +67,19 @@ export function normaliseTmEvent(event: TmEvent, now: Date): NormalisedEvent {
   const teams = isSports ? teamsFromName(event.name) : null
   const code = event.statusCode?.toLowerCase() ?? ''
   let status: NormalisedEventStatus = STATUS[code] ?? 'scheduled'
-  if ((status === 'onsale' || status === 'offsale') && isOver(startsAt, toUtcIso(event.end.dateTime), now)) status = 'ended'
+  if (
+    (status === 'onsale' || status === 'offsale') &&
+    isOver(startsAt, toUtcIso(event.end.dateTime), now)
+  )
+    status = 'ended'
 
   const pub = event.publicSale
   const publicSale: SaleWindow | null = pub
-    ? { name: 'Public sale', startsAt: pub.startTBD || pub.startTBA ? null : saleDate(pub.startDateTime), endsAt: saleDate(pub.endDateTime) }
+    ? {
+        name: 'Public sale',
+        startsAt: pub.startTBD || pub.startTBA ? null : saleDate(pub.startDateTime),
+        endsAt: saleDate(pub.endDateTime),
+      }
     : null
 
   return {
@@ -77,7 +99,11 @@ export function normaliseTmEvent(event: TmEvent, now: Date): NormalisedEvent {
     dateTbd: dateUnknown || timeUnknown,
     status,
     publicSale,
-    presales: event.presales.map((p) => ({ name: p.name, startsAt: saleDate(p.startDateTime), endsAt: saleDate(p.endDateTime) })),
+    presales: event.presales.map((p) => ({
+      name: p.name,
+      startsAt: saleDate(p.startDateTime),
+      endsAt: saleDate(p.endDateTime),
+    })),
   }
 }
 
@@ -91,11 +117,27 @@ function matchAttraction(team: string, attractions: string[]): string {
  * No priceRanges = no price known (null), never 0; a stated min of 0 is kept.
  */
 export function summariseTmPrices(event: TmEvent): PriceSummary {
-  const withFees = event.priceRanges.find((p) => p.type?.toLowerCase() === 'standard including fees')
-  const standard = event.priceRanges.find((p) => p.type?.toLowerCase() === 'standard') ?? event.priceRanges[0]
+  const withFees = event.priceRanges.find(
+    (p) => p.type?.toLowerCase() === 'standard including fees'
+  )
+  const standard =
+    event.priceRanges.find((p) => p.type?.toLowerCase() === 'standard') ?? event.priceRanges[0]
   const chosen = withFees ?? standard
-  const empty: PriceSummary = { min: null, max: null, median: null, average: null, feesIncluded: null, listingCount: null }
+  const empty: PriceSummary = {
+    min: null,
+    max: null,
+    median: null,
+    average: null,
+    feesIncluded: null,
+    listingCount: null,
+  }
   if (!chosen) return empty
-  const toMoney = (amount: number | null): Money | null => (amount === null ? null : money(amount, chosen.currency))
-  return { ...empty, min: toMoney(chosen.min), max: toMoney(chosen.max), feesIncluded: withFees ? true : null }
+  const toMoney = (amount: number | null): Money | null =>
+    amount === null ? null : money(amount, chosen.currency)
+  return {
+    ...empty,
+    min: toMoney(chosen.min),
+    max: toMoney(chosen.max),
+    feesIncluded: withFees ? true : null,
+  }
 }

@@ -19,11 +19,26 @@ export interface TmEvent {
   end: { dateTime: string | null }
   timezone: string | null
   statusCode: string | null
-  publicSale: { startDateTime: string | null; endDateTime: string | null; startTBD: boolean; startTBA: boolean } | null
+  publicSale: {
+    startDateTime: string | null
+    endDateTime: string | null
+    startTBD: boolean
+    startTBA: boolean
+  } | null
   presales: Array<{ name: string; startDateTime: string | null; endDateTime: string | null }>
-  priceRanges: Array<{ type: string | null; currency: string; min: number | null; max: number | null }>
+  priceRanges: Array<{
+    type: string | null
+    currency: string
+    min: number | null
+    max: number | null
+  }>
   classification: { segment: string | null; genre: string | null; subGenre: string | null } | null
-  venue: { name: string | null; city: string | null; countryCode: string | null; timezone: string | null } | null
+  venue: {
+    name: string | null
+    city: string | null
+    countryCode: string | null
+    timezone: string | null
+  } | null
   attractions: string[]
 }
 
@@ -66,7 +81,8 @@ export function parseTmEvent(value: unknown, base: PayloadReader, path = '$'): T
   const venueRaw = embedded ? r.optArray(embedded.venues, `${path}._embedded.venues`)[0] : undefined
   const venue = venueRaw === undefined ? null : r.object(venueRaw, `${path}._embedded.venues[0]`)
   const classifications = r.optArray(raw.classifications, `${path}.classifications`)
-  const primary = (classifications.find((c) => (c as JsonObject | null)?.primary === true) ?? classifications[0]) as unknown
+  const primary = (classifications.find((c) => (c as JsonObject | null)?.primary === true) ??
+    classifications[0]) as unknown
 
   return {
     id,
@@ -79,7 +95,8 @@ export function parseTmEvent(value: unknown, base: PayloadReader, path = '$'): T
       dateTBD: r.optBoolean(start.dateTBD, `${path}.dates.start.dateTBD`) ?? false,
       dateTBA: r.optBoolean(start.dateTBA, `${path}.dates.start.dateTBA`) ?? false,
       timeTBA: r.optBoolean(start.timeTBA, `${path}.dates.start.timeTBA`) ?? false,
-      noSpecificTime: r.optBoolean(start.noSpecificTime, `${path}.dates.start.noSpecificTime`) ?? false,
+      noSpecificTime:
+        r.optBoolean(start.noSpecificTime, `${path}.dates.start.noSpecificTime`) ?? false,
     },
     end: { dateTime: r.optString(end.dateTime, `${path}.dates.end.dateTime`) },
     timezone: r.optString(dates.timezone, `${path}.dates.timezone`),
@@ -96,7 +113,10 @@ export function parseTmEvent(value: unknown, base: PayloadReader, path = '$'): T
       const presale = r.object(p, `${path}.sales.presales[${i}]`)
       return {
         name: r.optString(presale.name, `${path}.sales.presales[${i}].name`) ?? 'Presale',
-        startDateTime: r.optString(presale.startDateTime, `${path}.sales.presales[${i}].startDateTime`),
+        startDateTime: r.optString(
+          presale.startDateTime,
+          `${path}.sales.presales[${i}].startDateTime`
+        ),
         endDateTime: r.optString(presale.endDateTime, `${path}.sales.presales[${i}].endDateTime`),
       }
     }),
@@ -123,13 +143,20 @@ export function parseTmEvent(value: unknown, base: PayloadReader, path = '$'): T
           city: nestedName(r, venue, `${path}._embedded.venues[0]`, 'city'),
           countryCode: (() => {
             const country = r.optObject(venue.country, `${path}._embedded.venues[0].country`)
-            return country ? r.optString(country.countryCode, `${path}._embedded.venues[0].country.countryCode`) : null
+            return country
+              ? r.optString(country.countryCode, `${path}._embedded.venues[0].country.countryCode`)
+              : null
           })(),
           timezone: r.optString(venue.timezone, `${path}._embedded.venues[0].timezone`),
         }
       : null,
     attractions: (embedded ? r.optArray(embedded.attractions, `${path}._embedded.attractions`) : [])
-      .map((a, i) => r.optString(r.object(a, `${path}._embedded.attractions[${i}]`).name, `${path}._embedded.attractions[${i}].name`))
+      .map((a, i) =>
+        r.optString(
+          r.object(a, `${path}._embedded.attractions[${i}]`).name,
+          `${path}._embedded.attractions[${i}].name`
+        )
+      )
       .filter((n): n is string => !!n),
   }
 }

@@ -28,8 +28,15 @@ export const TM_DEEP_PAGING_LIMIT = 1000
 export default class TicketmasterConnector implements Connector {
   readonly slug = 'ticketmaster'
   readonly name = 'Ticketmaster'
-  readonly capabilities: Capabilities = { discover: true, market: true, checkout: false, listings: false }
-  readonly credentialFields: CredentialField[] = [{ name: 'apikey', label: 'Consumer key (API key)', secret: true }]
+  readonly capabilities: Capabilities = {
+    discover: true,
+    market: true,
+    checkout: false,
+    listings: false,
+  }
+  readonly credentialFields: CredentialField[] = [
+    { name: 'apikey', label: 'Consumer key (API key)', secret: true },
+  ]
 
   constructor(
     readonly client: TicketmasterClient,
@@ -45,7 +52,9 @@ export default class TicketmasterConnector implements Connector {
     const json = await this.client.searchEvents(
       {
         keyword: keyword || undefined,
-        ...(query.classification ? { classificationName: query.classification } : { segmentId: TM_SPORTS_SEGMENT_ID }),
+        ...(query.classification
+          ? { classificationName: query.classification }
+          : { segmentId: TM_SPORTS_SEGMENT_ID }),
         countryCode: query.country?.toUpperCase(),
         startDateTime: query.from ? toSecondPrecisionUtc(query.from) : undefined,
         endDateTime: query.to ? toSecondPrecisionUtc(query.to) : undefined,
@@ -58,7 +67,10 @@ export default class TicketmasterConnector implements Connector {
     const parsed = parseTmSearch(json, tmReader('GET /events.json'))
     const now = new Date(this.clock.now())
     const next = page + 1
-    const hasNext = next < parsed.page.totalPages && size * next < TM_DEEP_PAGING_LIMIT && parsed.events.length > 0
+    const hasNext =
+      next < parsed.page.totalPages &&
+      size * next < TM_DEEP_PAGING_LIMIT &&
+      parsed.events.length > 0
     return {
       events: parsed.events.map((event) => normaliseTmEvent(event, now)),
       nextPage: hasNext ? next : null,
@@ -70,10 +82,17 @@ export default class TicketmasterConnector implements Connector {
     const json = await this.client.getEvent(eventRef, context)
     const event = parseTmEvent(json, tmReader('GET /events/{id}.json', eventRef))
     const now = new Date(this.clock.now())
-    return { event: normaliseTmEvent(event, now), summary: summariseTmPrices(event), listings: null, fetchedAt: now.toISOString() }
+    return {
+      event: normaliseTmEvent(event, now),
+      summary: summariseTmPrices(event),
+      listings: null,
+      fetchedAt: now.toISOString(),
+    }
   }
 
-  async checkCredential(context: ConnectorContext): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async checkCredential(
+    context: ConnectorContext
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
       await this.client.searchEvents({ size: 1, segmentId: TM_SPORTS_SEGMENT_ID }, context)
       return { ok: true }

@@ -10,9 +10,7 @@ export interface CircuitBreakerOptions {
 }
 
 type CircuitState =
-  | { kind: 'closed'; failures: number }
-  | { kind: 'open'; openedAt: number }
-  | { kind: 'half-open' }
+  { kind: 'closed'; failures: number } | { kind: 'open'; openedAt: number } | { kind: 'half-open' }
 
 export type CircuitDecision = { allowed: true } | { allowed: false; retryAfterMs: number }
 
@@ -32,7 +30,8 @@ export class CircuitBreaker {
   check(key: string): CircuitDecision {
     const state = this.#circuits.get(key)
     if (!state || state.kind === 'closed') return { allowed: true }
-    if (state.kind === 'half-open') return { allowed: false, retryAfterMs: this.#options.cooldownMs }
+    if (state.kind === 'half-open')
+      return { allowed: false, retryAfterMs: this.#options.cooldownMs }
     const elapsed = this.#options.clock.now() - state.openedAt
     if (elapsed >= this.#options.cooldownMs) {
       this.#circuits.set(key, { kind: 'half-open' })

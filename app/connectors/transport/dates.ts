@@ -40,7 +40,8 @@ let countryNames: Map<string, string> | null = null
 export function toCountryCode(value: string | null | undefined): string | null {
   if (!value) return null
   const trimmed = value.trim()
-  if (/^[A-Za-z]{2}$/.test(trimmed)) return trimmed.toUpperCase() === 'UK' ? 'GB' : trimmed.toUpperCase()
+  if (/^[A-Za-z]{2}$/.test(trimmed))
+    return trimmed.toUpperCase() === 'UK' ? 'GB' : trimmed.toUpperCase()
   if (!countryNames) {
     countryNames = new Map()
     const names = new Intl.DisplayNames(['en'], { type: 'region' })
@@ -49,7 +50,8 @@ export function toCountryCode(value: string | null | undefined): string | null {
         const code = String.fromCharCode(a, b)
         const name = names.of(code)
         // First code wins: "United Kingdom" is GB, not the reserved alias UK
-        if (name && name !== code && !countryNames.has(name.toLowerCase())) countryNames.set(name.toLowerCase(), code)
+        if (name && name !== code && !countryNames.has(name.toLowerCase()))
+          countryNames.set(name.toLowerCase(), code)
       }
     }
     countryNames.set('united states of america', 'US')
@@ -63,7 +65,16 @@ export function toCountryCode(value: string | null | undefined): string | null {
 }
 
 /** True when the event is over: its end (or start + assumed duration) is before `now`. */
-export function isOver(startsAt: string | null, endsAt: string | null, now: Date, assumedHours = 6): boolean {
-  const end = endsAt ? Date.parse(endsAt) : startsAt ? Date.parse(startsAt) + assumedHours * 3_600_000 : Number.NaN
+export function isOver(
+  startsAt: string | null,
+  endsAt: string | null,
+  now: Date,
+  assumedHours = 6
+): boolean {
+  const end = endsAt
+    ? Date.parse(endsAt)
+    : startsAt
+      ? Date.parse(startsAt) + assumedHours * 3_600_000
+      : Number.NaN
   return Number.isFinite(end) && end < now.getTime()
 }

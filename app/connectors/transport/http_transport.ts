@@ -108,7 +108,9 @@ export class HttpTransport {
 
   constructor(options: HttpTransportOptions) {
     if (!/^HDTickets\/\S+ \(\+https?:\/\/[^)]+\)$/.test(options.userAgent)) {
-      throw new Error('HttpTransport needs the honest User-Agent built by honestUserAgent(version, instanceUrl)')
+      throw new Error(
+        'HttpTransport needs the honest User-Agent built by honestUserAgent(version, instanceUrl)'
+      )
     }
     this.userAgent = options.userAgent
     this.#options = options
@@ -125,7 +127,8 @@ export class HttpTransport {
         headersTimeout: options.readTimeoutMs ?? 15_000,
         bodyTimeout: options.readTimeoutMs ?? 15_000,
       })
-    for (const [source, limits] of Object.entries(options.limits ?? {})) this.#limits.set(source, limits)
+    for (const [source, limits] of Object.entries(options.limits ?? {}))
+      this.#limits.set(source, limits)
   }
 
   /** Limits can change at run time (an admin edits the platforms table). */
@@ -137,7 +140,11 @@ export class HttpTransport {
     const key = req.sourceKey ?? req.source
     const circuit = this.breaker.check(key)
     if (!circuit.allowed) {
-      throw new Unavailable(req.source, 'circuit open after repeated failures', circuit.retryAfterMs)
+      throw new Unavailable(
+        req.source,
+        'circuit open after repeated failures',
+        circuit.retryAfterMs
+      )
     }
 
     const method = req.method ?? 'GET'
@@ -185,7 +192,11 @@ export class HttpTransport {
         return
       }
       if (decision.reason !== 'per-second' || decision.retryAfterMs > maxWait) {
-        throw new RateLimited(req.source, decision.retryAfterMs, `local ${decision.reason} limit reached`)
+        throw new RateLimited(
+          req.source,
+          decision.retryAfterMs,
+          `local ${decision.reason} limit reached`
+        )
       }
       await this.#sleep(decision.retryAfterMs)
     }
@@ -207,12 +218,20 @@ export class HttpTransport {
       const raw = await this.#send(req, method, url, headers)
       await this.#observeQuota(req, raw.headers)
 
-      if (raw.status >= 300 && raw.status < 400 && raw.status !== 304 && hop < (req.maxRedirects ?? 0)) {
+      if (
+        raw.status >= 300 &&
+        raw.status < 400 &&
+        raw.status !== 304 &&
+        hop < (req.maxRedirects ?? 0)
+      ) {
         const location = raw.headers['location']
         if (location) {
           const next = new URL(location, url)
           if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-            throw new SourceBlocked(req.source, `redirect to a non-http(s) URL refused (${next.protocol})`)
+            throw new SourceBlocked(
+              req.source,
+              `redirect to a non-http(s) URL refused (${next.protocol})`
+            )
           }
           if (req.beforeRedirect) await req.beforeRedirect(next)
           url = next
@@ -224,13 +243,25 @@ export class HttpTransport {
         const cached = this.#cache.get(cacheKey)
         if (cached) {
           const text = cached.body.toString('utf8')
-          return this.#finish(req, { status: cached.status, headers: cached.headers, body: cached.body, text }, url, true)
+          return this.#finish(
+            req,
+            { status: cached.status, headers: cached.headers, body: cached.body, text },
+            url,
+            true
+          )
         }
       }
       if (req.rawStatus) {
         if (raw.status >= 500) {
           const retryAfterMs = parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
-          throw new RetryableFailure(new Unavailable(req.source, `HTTP ${raw.status} from ${req.endpoint ?? describeUrl(url)}`, retryAfterMs), retryAfterMs)
+          throw new RetryableFailure(
+            new Unavailable(
+              req.source,
+              `HTTP ${raw.status} from ${req.endpoint ?? describeUrl(url)}`,
+              retryAfterMs
+            ),
+            retryAfterMs
+          )
         }
         return { ...raw, json: undefined, safeUrl: redactUrl(url), fromCache: false }
       }
@@ -248,7 +279,8 @@ export class HttpTransport {
     headers: Record<string, string>
   ): Promise<RawResponse> {
     const dispatcher = req.guarded ? this.#options.guardedDispatcher : this.#dispatcher
-    if (!dispatcher) throw new Error('a guarded request needs HttpTransport.guardedDispatcher (the SSRF guard)')
+    if (!dispatcher)
+      throw new Error('a guarded request needs HttpTransport.guardedDispatcher (the SSRF guard)')
     const where = describeUrl(url)
     let response: Dispatcher.ResponseData
     try {
@@ -265,10 +297,20 @@ export class HttpTransport {
 
     let body: Buffer
     try {
-      body = await readBody(response.body, this.#options.maxBodyBytes ?? 16 * 1024 * 1024, req.truncateAtBytes)
+      body = await readBody(
+        response.body,
+        this.#options.maxBodyBytes ?? 16 * 1024 * 1024,
+        req.truncateAtBytes
+      )
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        throw new InvalidPayload({ source: req.source, endpoint: req.endpoint ?? where, eventRef: req.eventRef, path: '$', reason: error.message })
+        throw new InvalidPayload({
+          source: req.source,
+          endpoint: req.endpoint ?? where,
+          eventRef: req.eventRef,
+          path: '$',
+          reason: error.message,
+        })
       }
       const final = new InvalidPayload({
         source: req.source,
@@ -292,8 +334,16 @@ export class HttpTransport {
         reason: `body could not be decompressed (${responseHeaders['content-encoding']})`,
       })
     }
-    this.#options.logger?.debug({ source: req.source, url: redactUrl(url), status: response.statusCode }, 'http')
-    return { status: response.statusCode, headers: responseHeaders, body, text: body.toString('utf8') }
+    this.#options.logger?.debug(
+      { source: req.source, url: redactUrl(url), status: response.statusCode },
+      'http'
+    )
+    return {
+      status: response.statusCode,
+      headers: responseHeaders,
+      body,
+      text: body.toString('utf8'),
+    }
   }
 
   #networkFailure(req: TransportRequest, error: unknown, where: string): Error {
@@ -301,12 +351,19 @@ export class HttpTransport {
     const code = errorCode(error)
     if (code && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR'))) {
       const detail = code.includes('TIMEOUT') ? `timeout (${code})` : `network failure (${code})`
-      return new RetryableFailure(new Unavailable(req.source, `${detail} on ${where}`, null, { cause: error }))
+      return new RetryableFailure(
+        new Unavailable(req.source, `${detail} on ${where}`, null, { cause: error })
+      )
     }
     return new RetryableFailure(
-      new Unavailable(req.source, `request failed on ${where}: ${error instanceof Error ? error.message : 'unknown'}`, null, {
-        cause: error,
-      })
+      new Unavailable(
+        req.source,
+        `request failed on ${where}: ${error instanceof Error ? error.message : 'unknown'}`,
+        null,
+        {
+          cause: error,
+        }
+      )
     )
   }
 
@@ -318,32 +375,54 @@ export class HttpTransport {
   #raiseForStatus(req: TransportRequest, raw: RawResponse): void {
     const { status } = raw
     if (status >= 200 && status < 300) return
-    const challenge = looksLikeHtml(raw.text, raw.headers['content-type']) ? detectChallenge(raw.text, raw.headers) : null
+    const challenge = looksLikeHtml(raw.text, raw.headers['content-type'])
+      ? detectChallenge(raw.text, raw.headers)
+      : null
     const cfMitigated = detectChallenge('', raw.headers)
-    if (challenge || cfMitigated) throw new SourceBlocked(req.source, `${challenge ?? cfMitigated} (HTTP ${status})`)
+    if (challenge || cfMitigated)
+      throw new SourceBlocked(req.source, `${challenge ?? cfMitigated} (HTTP ${status})`)
     if (req.blockedStatuses?.includes(status)) {
-      throw new SourceBlocked(req.source, `HTTP ${status} from the platform's edge (bot/DoS filter)`)
+      throw new SourceBlocked(
+        req.source,
+        `HTTP ${status} from the platform's edge (bot/DoS filter)`
+      )
     }
     if (status === 429) {
       const mapped = req.mapError?.(raw)
       if (mapped) throw mapped
-      throw new RateLimited(req.source, parseRetryAfter(raw.headers['retry-after'], this.#clock.now()))
+      throw new RateLimited(
+        req.source,
+        parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
+      )
     }
     if (status >= 500) {
       const retryAfterMs = parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
-      throw new RetryableFailure(new Unavailable(req.source, `HTTP ${status} from ${req.endpoint ?? 'the platform'}`, retryAfterMs), retryAfterMs)
+      throw new RetryableFailure(
+        new Unavailable(
+          req.source,
+          `HTTP ${status} from ${req.endpoint ?? 'the platform'}`,
+          retryAfterMs
+        ),
+        retryAfterMs
+      )
     }
     if (status >= 400) {
       const mapped = req.mapError?.(raw)
       if (mapped) throw mapped
       if (status === 401 || status === 403) {
-        if (req.authenticated === false) throw new SourceBlocked(req.source, `access denied (HTTP ${status})`)
+        if (req.authenticated === false)
+          throw new SourceBlocked(req.source, `access denied (HTTP ${status})`)
         throw new CredentialRejected(req.source, `credential rejected (HTTP ${status})`)
       }
     }
   }
 
-  #finish(req: TransportRequest, raw: RawResponse, url: URL, fromCache: boolean): TransportResponse {
+  #finish(
+    req: TransportRequest,
+    raw: RawResponse,
+    url: URL,
+    fromCache: boolean
+  ): TransportResponse {
     const base = { ...raw, safeUrl: redactUrl(url), fromCache }
     if (req.expect !== 'json' || raw.status < 200 || raw.status >= 300 || raw.status === 204) {
       return { ...base, json: req.expect === 'json' ? parseJsonOrUndefined(raw.text) : undefined }
@@ -355,8 +434,15 @@ export class HttpTransport {
     const endpoint = req.endpoint ?? null
     if (looksLikeHtml(raw.text, raw.headers['content-type'])) {
       const challenge = detectChallenge(raw.text, raw.headers)
-      if (challenge) throw new SourceBlocked(req.source, `${challenge} instead of JSON (HTTP ${raw.status})`)
-      throw new InvalidPayload({ source: req.source, endpoint, eventRef: req.eventRef, path: '$', reason: 'expected JSON, got HTML' })
+      if (challenge)
+        throw new SourceBlocked(req.source, `${challenge} instead of JSON (HTTP ${raw.status})`)
+      throw new InvalidPayload({
+        source: req.source,
+        endpoint,
+        eventRef: req.eventRef,
+        path: '$',
+        reason: 'expected JSON, got HTML',
+      })
     }
     try {
       return JSON.parse(raw.text)
@@ -393,7 +479,9 @@ function acceptFor(expect: TransportRequest['expect']): string {
   return 'text/plain, */*;q=0.5'
 }
 
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function flattenHeaders(
+  headers: Record<string, string | string[] | undefined>
+): Record<string, string> {
   const flat: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue
@@ -402,7 +490,11 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return flat
 }
 
-async function readBody(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }, max: number, truncateAt?: number): Promise<Buffer> {
+async function readBody(
+  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
+  max: number,
+  truncateAt?: number
+): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
@@ -424,7 +516,10 @@ async function readBody(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: (
 async function decompress(body: Buffer, encoding: string | undefined): Promise<Buffer> {
   if (!encoding || body.length === 0) return body
   let result = body
-  for (const coding of encoding.split(',').map((c) => c.trim().toLowerCase()).reverse()) {
+  for (const coding of encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .reverse()) {
     if (coding === 'gzip' || coding === 'x-gzip') result = await gunzipAsync(result)
     else if (coding === 'br') result = await brotliAsync(result)
     else if (coding === 'deflate') result = await inflateAsync(result)

@@ -7,9 +7,12 @@ export function currencyExponent(currency: string): number {
   const code = currency.toUpperCase()
   let exponent = exponentCache.get(code)
   if (exponent === undefined) {
-    if (!/^[A-Z]{3}$/.test(code)) throw new RangeError(`not an ISO 4217 currency code: "${currency}"`)
-    exponent = new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).resolvedOptions()
-      .maximumFractionDigits as number
+    if (!/^[A-Z]{3}$/.test(code))
+      throw new RangeError(`not an ISO 4217 currency code: "${currency}"`)
+    exponent = new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: code,
+    }).resolvedOptions().maximumFractionDigits as number
     exponentCache.set(code, exponent)
   }
   return exponent
@@ -23,7 +26,8 @@ export function toMinorUnits(amount: number | string, currency: string): number 
   const exponent = currencyExponent(currency)
   const text = typeof amount === 'number' ? numberToPlainString(amount) : amount.trim()
   const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text)
-  if (!match || (match[2] === '' && (match[3] ?? '') === '')) throw new RangeError(`not a decimal amount: "${amount}"`)
+  if (!match || (match[2] === '' && (match[3] ?? '') === ''))
+    throw new RangeError(`not a decimal amount: "${amount}"`)
   const [, sign, whole, fraction = ''] = match
   const padded = fraction.padEnd(exponent + 1, '0')
   let minor = Number(whole || '0') * 10 ** exponent + Number(padded.slice(0, exponent) || '0')

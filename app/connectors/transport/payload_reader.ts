@@ -22,7 +22,13 @@ export class PayloadReader {
   }
 
   fail(path: string, reason: string): never {
-    throw new InvalidPayload({ source: this.source, endpoint: this.endpoint, eventRef: this.eventRef, path, reason })
+    throw new InvalidPayload({
+      source: this.source,
+      endpoint: this.endpoint,
+      eventRef: this.eventRef,
+      path,
+      reason,
+    })
   }
 
   object(value: unknown, path: string): JsonObject {
@@ -57,7 +63,8 @@ export class PayloadReader {
   /** A finite number; numeric strings are accepted when `allowString` */
   number(value: unknown, path: string, options: { allowString?: boolean } = {}): number {
     if (typeof value === 'number' && Number.isFinite(value)) return value
-    if (options.allowString && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value)
+    if (options.allowString && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+      return Number(value)
     this.fail(path, `expected a number, got ${describe(value)}`)
   }
 
@@ -82,6 +89,7 @@ export class PayloadReader {
 function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
   return typeof value
 }

@@ -76,7 +76,11 @@ export class InMemoryRateLimiter implements RateLimiter {
       state.tokens = Math.min(capacity, state.tokens + ((now - state.refilledAt) / 1000) * rps)
       state.refilledAt = now
       if (state.tokens < 1) {
-        return { granted: false, retryAfterMs: Math.ceil(((1 - state.tokens) / rps) * 1000), reason: 'per-second' }
+        return {
+          granted: false,
+          retryAfterMs: Math.ceil(((1 - state.tokens) / rps) * 1000),
+          reason: 'per-second',
+        }
       }
       state.tokens -= 1
     }
@@ -115,12 +119,19 @@ export class InMemoryRateLimiter implements RateLimiter {
  * (epoch milliseconds), and the IETF/GitHub style `RateLimit-Remaining` /
  * `X-RateLimit-Remaining` + `-Reset` (delta seconds or epoch seconds).
  */
-export function parseQuotaHeaders(headers: Record<string, string>, now: number): QuotaObservation | null {
+export function parseQuotaHeaders(
+  headers: Record<string, string>,
+  now: number
+): QuotaObservation | null {
   const remainingRaw =
-    headers['rate-limit-available'] ?? headers['ratelimit-remaining'] ?? headers['x-ratelimit-remaining']
-  const resetRaw = headers['rate-limit-reset'] ?? headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']
+    headers['rate-limit-available'] ??
+    headers['ratelimit-remaining'] ??
+    headers['x-ratelimit-remaining']
+  const resetRaw =
+    headers['rate-limit-reset'] ?? headers['ratelimit-reset'] ?? headers['x-ratelimit-reset']
   if (remainingRaw === undefined && resetRaw === undefined) return null
-  const remaining = remainingRaw !== undefined && /^\d+$/.test(remainingRaw.trim()) ? Number(remainingRaw) : null
+  const remaining =
+    remainingRaw !== undefined && /^\d+$/.test(remainingRaw.trim()) ? Number(remainingRaw) : null
   return { remaining, resetAt: parseResetValue(resetRaw, now) }
 }
 

@@ -22,7 +22,9 @@ export interface RawHttpResponse {
   body: string
 }
 
-export function rawHttp(transport: HttpTransport): { request(req: RawHttpRequest): Promise<RawHttpResponse> } {
+export function rawHttp(transport: HttpTransport): {
+  request(req: RawHttpRequest): Promise<RawHttpResponse>
+} {
   return {
     async request(req) {
       const response = await transport.request({

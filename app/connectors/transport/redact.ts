@@ -3,7 +3,8 @@
  * SeatGeek `client_id`/`client_secret`). Nothing that leaves the transport —
  * a log line, an error message — may carry them.
  */
-const SECRET_PARAM = /^(api[-_]?key|key|client[-_]?id|client[-_]?secret|secret|token|access[-_]?token|signature|sig|password|passwd|auth)$/i
+const SECRET_PARAM =
+  /^(api[-_]?key|key|client[-_]?id|client[-_]?secret|secret|token|access[-_]?token|signature|sig|password|passwd|auth)$/i
 
 export function isSecretParam(name: string): boolean {
   return SECRET_PARAM.test(name)

@@ -9,7 +9,12 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** "Equal jitter" exponential backoff: a random delay in [c/2, c], c = min(max, base * 2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt)
   return Math.round(ceiling / 2 + (random() * ceiling) / 2)
 }

@@ -3,7 +3,8 @@
  * its version and the instance URL, and never changes between requests.
  */
 export function honestUserAgent(version: string, instanceUrl: string): string {
-  if (!/^[0-9A-Za-z.+-]+$/.test(version)) throw new Error(`invalid HDTickets version for the User-Agent: "${version}"`)
+  if (!/^[0-9A-Za-z.+-]+$/.test(version))
+    throw new Error(`invalid HDTickets version for the User-Agent: "${version}"`)
   const url = new URL(instanceUrl)
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`the instance URL in the User-Agent must be http(s), got ${url.protocol}`)

@@ -21,7 +21,8 @@ export default class AdminAuditController {
     const queries = new AuditLogQueries()
     const raw = request.qs()
     const filters: Partial<Record<(typeof KEYS)[number], string>> = {}
-    for (const key of KEYS) if (typeof raw[key] === 'string' && raw[key]) filters[key] = String(raw[key]).slice(0, 200)
+    for (const key of KEYS)
+      if (typeof raw[key] === 'string' && raw[key]) filters[key] = String(raw[key]).slice(0, 200)
     const filterErrors: Record<string, string> = {}
     let page: Awaited<ReturnType<AuditLogQueries['list']>> = { entries: [], nextCursor: null }
     try {
@@ -30,7 +31,8 @@ export default class AdminAuditController {
       if (!filterErrors.to) page = await queries.list(valid)
     } catch (error) {
       if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-        for (const item of error.messages as Array<{ field: string; message: string }>) filterErrors[item.field] ??= item.message
+        for (const item of error.messages as Array<{ field: string; message: string }>)
+          filterErrors[item.field] ??= item.message
       } else if (error instanceof ApiException && error.field) {
         filterErrors[error.field] = error.message
       } else {
@@ -38,6 +40,11 @@ export default class AdminAuditController {
       }
     }
     if (Object.keys(filterErrors).length) response.status(422)
-    return inertia.render('admin/audit', { ...page, ...(await queries.options()), filters, filterErrors })
+    return inertia.render('admin/audit', {
+      ...page,
+      ...(await queries.options()),
+      filters,
+      filterErrors,
+    })
   }
 }

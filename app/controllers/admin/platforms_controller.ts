@@ -44,14 +44,23 @@ export default class AdminPlatformsController {
       empty ? null : (credentials as Record<string, string>),
       request.ip()
     )
-    session.flash('success', empty ? `${platform.name}: deployment credential removed.` : `${platform.name}: deployment credential checked and saved.`)
+    session.flash(
+      'success',
+      empty
+        ? `${platform.name}: deployment credential removed.`
+        : `${platform.name}: deployment credential checked and saved.`
+    )
     return response.redirect('/admin/platforms')
   }
 
   async update({ params, request, auth, response, session }: HttpContext) {
     const payload = await request.validateUsing(updatePlatformValidator)
     const platform = await Platform.findOrFail(params.id)
-    const before = { enabled: platform.enabled, requestsPerSecond: platform.requestsPerSecond, requestsPerDay: platform.requestsPerDay }
+    const before = {
+      enabled: platform.enabled,
+      requestsPerSecond: platform.requestsPerSecond,
+      requestsPerDay: platform.requestsPerDay,
+    }
     platform.merge(payload)
     await platform.save()
     await recordAudit({

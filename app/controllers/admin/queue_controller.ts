@@ -4,7 +4,10 @@ import QueueMonitor from '#services/queue_monitor'
 import { recordAudit } from '#services/audit_log'
 
 const retryValidator = vine.create({
-  queue: vine.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/),
+  queue: vine
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/),
   id: vine.string().trim().maxLength(255).optional(),
 })
 
@@ -29,7 +32,10 @@ export default class AdminQueueController {
       reason: id ? null : `${retried} failed jobs of ${queue}`,
       ip: request.ip(),
     })
-    session.flash('success', id ? 'Job queued again.' : `${retried} failed job${retried === 1 ? '' : 's'} queued again.`)
+    session.flash(
+      'success',
+      id ? 'Job queued again.' : `${retried} failed job${retried === 1 ? '' : 's'} queued again.`
+    )
     return response.redirect('/admin/queue')
   }
 }

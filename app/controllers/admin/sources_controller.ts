@@ -9,7 +9,11 @@ const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300)
 export default class AdminSourcesController {
   async index({ inertia }: HttpContext) {
     const schedules = await sourceSchedules()
-    return inertia.render('admin/sources', { ...(await sourceHealth()), schedules: schedules.sources, scheduledTotal: schedules.total })
+    return inertia.render('admin/sources', {
+      ...(await sourceHealth()),
+      schedules: schedules.sources,
+      scheduledTotal: schedules.total,
+    })
   }
 
   async pause({ params, request, auth, response, session }: HttpContext) {

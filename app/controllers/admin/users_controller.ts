@@ -12,7 +12,9 @@ export default class AdminUsersController {
   async index({ inertia, bouncer }: HttpContext) {
     await bouncer.with('UserPolicy').authorize('list')
     const users = await User.query().orderBy('id')
-    return inertia.render('admin/users', { users: users.map((user) => UserTransformer.toJSON(user)) })
+    return inertia.render('admin/users', {
+      users: users.map((user) => UserTransformer.toJSON(user)),
+    })
   }
 
   async updateRole({ params, request, auth, bouncer, response, session }: HttpContext) {

@@ -18,16 +18,24 @@ export default class MetricsController {
   async show(ctx: HttpContext) {
     const header = ctx.request.header('authorization') ?? ''
     const bearer = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-    let allowed = Boolean(bearer && apiConfig.metricsToken && sameSecret(bearer, apiConfig.metricsToken))
+    let allowed = Boolean(
+      bearer && apiConfig.metricsToken && sameSecret(bearer, apiConfig.metricsToken)
+    )
     if (!allowed && bearer) {
       const guard = ctx.auth.use('api')
       const user = await guard.check().then(() => guard.user)
       if (user && !user.disabledAt && user.role === 'admin') {
         allowed = user.currentAccessToken.allows('admin')
-        if (!allowed) throw new ApiException('E_TOKEN_ABILITY', 'This token lacks the "admin" ability', 403)
+        if (!allowed)
+          throw new ApiException('E_TOKEN_ABILITY', 'This token lacks the "admin" ability', 403)
       }
     }
-    if (!allowed) throw new ApiException('E_UNAUTHORIZED', 'The metrics token or an admin access token is required', 401)
+    if (!allowed)
+      throw new ApiException(
+        'E_UNAUTHORIZED',
+        'The metrics token or an admin access token is required',
+        401
+      )
     return ctx.response.header('content-type', registry.contentType).send(await registry.metrics())
   }
 }

@@ -16,7 +16,15 @@ import type { NotificationMessage } from '#notifications/message'
  */
 export type { ChannelKind }
 
-export const CHANNEL_KINDS = ['email', 'sms', 'webpush', 'webhook', 'slack', 'discord', 'inapp'] as const satisfies readonly ChannelKind[]
+export const CHANNEL_KINDS = [
+  'email',
+  'sms',
+  'webpush',
+  'webhook',
+  'slack',
+  'discord',
+  'inapp',
+] as const satisfies readonly ChannelKind[]
 
 export interface FieldError {
   /** The config field, dotted for nested ones: "url", "subscription.keys.p256dh" */
@@ -26,7 +34,8 @@ export interface FieldError {
   message: string
 }
 
-export type ConfigValidation<Config> = { ok: true; config: Config } | { ok: false; errors: FieldError[] }
+export type ConfigValidation<Config> =
+  { ok: true; config: Config } | { ok: false; errors: FieldError[] }
 
 export interface DeliveryContext {
   /**
@@ -50,10 +59,18 @@ export interface DeliveryResult {
 export interface ChannelDriver<Config = unknown> {
   readonly kind: ChannelKind
   validateConfig(input: unknown): Promise<ConfigValidation<Config>>
-  deliver(message: NotificationMessage, config: Config, context: DeliveryContext): Promise<DeliveryResult>
+  deliver(
+    message: NotificationMessage,
+    config: Config,
+    context: DeliveryContext
+  ): Promise<DeliveryResult>
 }
 
 /** The idempotency key of a (notification, channel) pair; fits notification_deliveries.idempotency_key. */
-export function idempotencyKeyFor(notificationId: number | string, channelId: number | string | null, kind: ChannelKind): string {
+export function idempotencyKeyFor(
+  notificationId: number | string,
+  channelId: number | string | null,
+  kind: ChannelKind
+): string {
   return `n${notificationId}:${channelId === null ? kind : `c${channelId}`}`
 }

@@ -1,6 +1,11 @@
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult } from '#notifications/channels/contract'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
-import { GuardedPoster, failureFromResponse } from '#notifications/channels/http_post'
+import { type GuardedPoster, failureFromResponse } from '#notifications/channels/http_post'
 import { fieldError, invalid, redactUrl, requireRecord } from '#notifications/channels/validation'
 import { PermanentDeliveryError } from '#notifications/errors'
 import { discordPayload } from '#notifications/templates/chat'
@@ -16,7 +21,12 @@ export interface DiscordConfig {
   url: string
 }
 
-const DISCORD_HOSTS = new Set(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com'])
+const DISCORD_HOSTS = new Set([
+  'discord.com',
+  'discordapp.com',
+  'ptb.discord.com',
+  'canary.discord.com',
+])
 const DISCORD_PATH = /^\/api\/(?:v\d{1,2}\/)?webhooks\/\d{15,22}\/[A-Za-z0-9_-]{20,100}\/?$/
 
 export default class DiscordChannel implements ChannelDriver<DiscordConfig> {
@@ -38,27 +48,43 @@ export default class DiscordChannel implements ChannelDriver<DiscordConfig> {
       'E_INVALID_DISCORD_URL',
       'Not a Discord webhook URL (https://discord.com/api/webhooks/{id}/{token})'
     )
-    if (typeof value !== 'string' || value.trim() === '') return invalid(fieldError('url', 'E_REQUIRED', 'Enter the Discord webhook URL'))
+    if (typeof value !== 'string' || value.trim() === '')
+      return invalid(fieldError('url', 'E_REQUIRED', 'Enter the Discord webhook URL'))
     let url: URL
     try {
       url = new URL(value.trim())
     } catch {
       return invalid(shapeError)
     }
-    if (!DISCORD_PATH.test(url.pathname) || (!this.#anyHost && !DISCORD_HOSTS.has(url.hostname))) return invalid(shapeError)
+    if (!DISCORD_PATH.test(url.pathname) || (!this.#anyHost && !DISCORD_HOSTS.has(url.hostname)))
+      return invalid(shapeError)
     url.search = ''
     const checked = await this.#poster.checkUrl(url.toString(), 'url')
     if ('error' in checked) return invalid(checked.error)
     return { ok: true, config: { url: checked.url.toString() } }
   }
 
-  async deliver(message: NotificationMessage, config: DiscordConfig, context: DeliveryContext): Promise<DeliveryResult> {
+  async deliver(
+    message: NotificationMessage,
+    config: DiscordConfig,
+    context: DeliveryContext
+  ): Promise<DeliveryResult> {
     if (!config || typeof config.url !== 'string') {
-      throw new PermanentDeliveryError('discord', 'invalid_config', 'the stored Discord settings lack a URL')
+      throw new PermanentDeliveryError(
+        'discord',
+        'invalid_config',
+        'the stored Discord settings lack a URL'
+      )
     }
     const target = new URL(config.url)
     target.searchParams.set('wait', 'true')
-    const result = await this.#poster.post('discord', target, JSON.stringify(discordPayload(message)), {}, context.signal)
+    const result = await this.#poster.post(
+      'discord',
+      target,
+      JSON.stringify(discordPayload(message)),
+      {},
+      context.signal
+    )
     let json: Record<string, unknown> | null = null
     try {
       json = result.text ? (JSON.parse(result.text) as Record<string, unknown>) : null
@@ -68,9 +94,15 @@ export default class DiscordChannel implements ChannelDriver<DiscordConfig> {
     if (result.status >= 200 && result.status < 300) {
       return { providerId: json && typeof json.id === 'string' ? json.id : null }
     }
-    const retryAfter = json && typeof json.retry_after === 'number' ? Math.ceil(json.retry_after * 1000) : null
+    const retryAfter =
+      json && typeof json.retry_after === 'number' ? Math.ceil(json.retry_after * 1000) : null
     throw failureFromResponse('discord', result, `Discord webhook ${redactUrl(config.url)}`, {
-      code: result.status === 404 ? 'webhook_gone' : result.status === 401 ? 'webhook_token_invalid' : undefined,
+      code:
+        result.status === 404
+          ? 'webhook_gone'
+          : result.status === 401
+            ? 'webhook_token_invalid'
+            : undefined,
       channelAtFault: result.status !== 400,
       retryAfterMs: retryAfter,
     })

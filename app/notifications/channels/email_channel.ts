@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto'
 import type { Message } from '@adonisjs/mail'
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult } from '#notifications/channels/contract'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
 import { invalid, normaliseEmail, requireRecord } from '#notifications/channels/validation'
-import { PermanentDeliveryError, TransientDeliveryError, networkErrorCode } from '#notifications/errors'
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  networkErrorCode,
+} from '#notifications/errors'
 import { renderEmail } from '#notifications/templates/email'
 
 /**
@@ -49,7 +58,10 @@ export default class EmailChannel implements ChannelDriver<EmailConfig> {
     const record = input as Record<string, unknown>
     const email = normaliseEmail(record.address, 'address')
     if ('error' in email) return invalid(email.error)
-    const name = typeof record.name === 'string' && record.name.trim() !== '' ? record.name.trim().slice(0, 120) : null
+    const name =
+      typeof record.name === 'string' && record.name.trim() !== ''
+        ? record.name.trim().slice(0, 120)
+        : null
     return { ok: true, config: { address: email.value, name } }
   }
 
@@ -58,10 +70,16 @@ export default class EmailChannel implements ChannelDriver<EmailConfig> {
     return `<hdt.${digest}@${this.#options.messageIdDomain}>`
   }
 
-  async deliver(message: NotificationMessage, config: EmailConfig, context: DeliveryContext): Promise<DeliveryResult> {
+  async deliver(
+    message: NotificationMessage,
+    config: EmailConfig,
+    context: DeliveryContext
+  ): Promise<DeliveryResult> {
     const email = normaliseEmail(config?.address)
-    if ('error' in email) throw new PermanentDeliveryError('email', 'invalid_recipient', email.error.message)
-    if (context.signal?.aborted) throw new TransientDeliveryError('email', 'aborted', 'attempt aborted before sending')
+    if ('error' in email)
+      throw new PermanentDeliveryError('email', 'invalid_recipient', email.error.message)
+    if (context.signal?.aborted)
+      throw new TransientDeliveryError('email', 'aborted', 'attempt aborted before sending')
 
     const rendered = renderEmail(message)
     const messageId = this.messageIdFor(context.idempotencyKey)
@@ -91,21 +109,38 @@ export default class EmailChannel implements ChannelDriver<EmailConfig> {
 
 /** nodemailer / transport error → typed delivery error. */
 export function classifyMailError(error: unknown): PermanentDeliveryError | TransientDeliveryError {
-  const details = error as { code?: string; responseCode?: number; response?: string; message?: string }
+  const details = error as {
+    code?: string
+    responseCode?: number
+    response?: string
+    message?: string
+  }
   const reply = typeof details.responseCode === 'number' ? details.responseCode : null
-  const said = (details.response ?? details.message ?? String(error)).replace(/\s+/g, ' ').slice(0, 240)
+  const said = (details.response ?? details.message ?? String(error))
+    .replace(/\s+/g, ' ')
+    .slice(0, 240)
   if (details.code === 'EAUTH' || reply === 535 || reply === 530 || reply === 534) {
-    return new PermanentDeliveryError('email', 'provider_misconfigured', `the mail server refused HDTickets' credentials: ${said}`, {
-      status: reply,
-      channelAtFault: false,
-      cause: error,
-    })
+    return new PermanentDeliveryError(
+      'email',
+      'provider_misconfigured',
+      `the mail server refused HDTickets' credentials: ${said}`,
+      {
+        status: reply,
+        channelAtFault: false,
+        cause: error,
+      }
+    )
   }
   if (reply !== null && reply >= 400 && reply < 500) {
-    return new TransientDeliveryError('email', 'smtp_deferred', `the mail server deferred the message (${reply}): ${said}`, {
-      status: reply,
-      cause: error,
-    })
+    return new TransientDeliveryError(
+      'email',
+      'smtp_deferred',
+      `the mail server deferred the message (${reply}): ${said}`,
+      {
+        status: reply,
+        cause: error,
+      }
+    )
   }
   if (reply !== null && reply >= 500) {
     const recipient = details.code === 'EENVELOPE' || BAD_RECIPIENT_CODES.has(reply)
@@ -117,13 +152,27 @@ export function classifyMailError(error: unknown): PermanentDeliveryError | Tran
     )
   }
   if (details.code === 'EENVELOPE') {
-    return new PermanentDeliveryError('email', 'invalid_recipient', `no valid recipient: ${said}`, { cause: error })
-  }
-  const network = networkErrorCode(error)
-  if (network || ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL'].includes(details.code ?? '')) {
-    return new TransientDeliveryError('email', 'smtp_unreachable', `could not talk to the mail server (${details.code ?? network}): ${said}`, {
+    return new PermanentDeliveryError('email', 'invalid_recipient', `no valid recipient: ${said}`, {
       cause: error,
     })
   }
-  return new TransientDeliveryError('email', 'unexpected', `sending failed: ${said}`, { cause: error })
+  const network = networkErrorCode(error)
+  if (
+    network ||
+    ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL'].includes(
+      details.code ?? ''
+    )
+  ) {
+    return new TransientDeliveryError(
+      'email',
+      'smtp_unreachable',
+      `could not talk to the mail server (${details.code ?? network}): ${said}`,
+      {
+        cause: error,
+      }
+    )
+  }
+  return new TransientDeliveryError('email', 'unexpected', `sending failed: ${said}`, {
+    cause: error,
+  })
 }

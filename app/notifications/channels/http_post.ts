@@ -1,6 +1,6 @@
 import { request } from 'undici'
 import type { Dispatcher } from 'undici'
-import { SsrfGuard, SsrfRefused } from '#security/ssrf_guard'
+import { type SsrfGuard, SsrfRefused } from '#security/ssrf_guard'
 import type { ChannelKind } from '#models/notification_channel'
 import {
   PermanentDeliveryError,
@@ -69,7 +69,8 @@ export class GuardedPoster {
    * SSRF guard. Returns the URL or a FieldError naming `field`.
    */
   async checkUrl(value: unknown, field = 'url'): Promise<{ url: URL } | { error: FieldError }> {
-    if (typeof value !== 'string' || value.trim() === '') return { error: fieldError(field, 'E_REQUIRED', 'Enter a URL') }
+    if (typeof value !== 'string' || value.trim() === '')
+      return { error: fieldError(field, 'E_REQUIRED', 'Enter a URL') }
     let url: URL
     try {
       url = new URL(value.trim())
@@ -78,17 +79,29 @@ export class GuardedPoster {
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#options.allowHttp)) {
       return {
-        error: fieldError(field, 'E_INSECURE_URL', `The URL must use https (got ${url.protocol.replace(':', '')})`),
+        error: fieldError(
+          field,
+          'E_INSECURE_URL',
+          `The URL must use https (got ${url.protocol.replace(':', '')})`
+        ),
       }
     }
     if (url.username || url.password) {
-      return { error: fieldError(field, 'E_INVALID_URL', 'URLs with a user name or password are not allowed') }
+      return {
+        error: fieldError(
+          field,
+          'E_INVALID_URL',
+          'URLs with a user name or password are not allowed'
+        ),
+      }
     }
     try {
       await this.#options.guard.check(url)
     } catch (error) {
       if (error instanceof SsrfRefused) {
-        return { error: fieldError(field, 'E_PRIVATE_URL', `This URL is not allowed: ${error.reason}`) }
+        return {
+          error: fieldError(field, 'E_PRIVATE_URL', `This URL is not allowed: ${error.reason}`),
+        }
       }
       throw error
     }
@@ -110,13 +123,22 @@ export class GuardedPoster {
     const url = new URL(String(target))
     const shown = redactUrl(url)
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.#options.allowHttp)) {
-      throw new PermanentDeliveryError(kind, 'insecure_url', `refused to post to ${shown}: https is required`)
+      throw new PermanentDeliveryError(
+        kind,
+        'insecure_url',
+        `refused to post to ${shown}: https is required`
+      )
     }
     try {
       await this.#options.guard.check(url)
     } catch (error) {
       if (error instanceof SsrfRefused) {
-        throw new PermanentDeliveryError(kind, 'ssrf_refused', `refused to post to ${shown}: ${error.reason}`, { cause: error })
+        throw new PermanentDeliveryError(
+          kind,
+          'ssrf_refused',
+          `refused to post to ${shown}: ${error.reason}`,
+          { cause: error }
+        )
       }
       throw error
     }
@@ -139,14 +161,26 @@ export class GuardedPoster {
       return { status: response.statusCode, headers: response.headers, text }
     } catch (error) {
       if (timeout.aborted) {
-        throw new TransientDeliveryError(kind, 'timeout', `no answer from ${shown} within ${this.#options.timeoutMs} ms`, { cause: error })
+        throw new TransientDeliveryError(
+          kind,
+          'timeout',
+          `no answer from ${shown} within ${this.#options.timeoutMs} ms`,
+          { cause: error }
+        )
       }
       if (signal?.aborted) {
-        throw new TransientDeliveryError(kind, 'aborted', `attempt to ${shown} aborted`, { cause: error })
+        throw new TransientDeliveryError(kind, 'aborted', `attempt to ${shown} aborted`, {
+          cause: error,
+        })
       }
       const refused = findSsrfRefusal(error)
       if (refused) {
-        throw new PermanentDeliveryError(kind, 'ssrf_refused', `refused to post to ${shown}: ${refused.reason}`, { cause: error })
+        throw new PermanentDeliveryError(
+          kind,
+          'ssrf_refused',
+          `refused to post to ${shown}: ${refused.reason}`,
+          { cause: error }
+        )
       }
       const code = networkErrorCode(error) ?? networkErrorCode((error as { cause?: unknown }).cause)
       throw new TransientDeliveryError(
@@ -178,10 +212,15 @@ export function failureFromResponse(
   const detail = `${where} answered HTTP ${result.status}${snippet ? `: ${snippet}` : ''}`
   const verdict = classifyHttpStatus(result.status)
   if (verdict === 'transient') {
-    return new TransientDeliveryError(kind, refine.code ?? (result.status === 429 ? 'rate_limited' : `http_${result.status}`), detail, {
-      status: result.status,
-      retryAfterMs: refine.retryAfterMs ?? parseRetryAfter(result.headers['retry-after']),
-    })
+    return new TransientDeliveryError(
+      kind,
+      refine.code ?? (result.status === 429 ? 'rate_limited' : `http_${result.status}`),
+      detail,
+      {
+        status: result.status,
+        retryAfterMs: refine.retryAfterMs ?? parseRetryAfter(result.headers['retry-after']),
+      }
+    )
   }
   if (result.status >= 300 && result.status < 400) {
     return new PermanentDeliveryError(
@@ -197,7 +236,10 @@ export function failureFromResponse(
   })
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, limit: number): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy?: () => void },
+  limit: number
+): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {

@@ -1,4 +1,9 @@
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult } from '#notifications/channels/contract'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
 import { fieldError, invalid, isRecord } from '#notifications/channels/validation'
 
@@ -15,11 +20,18 @@ export default class InAppChannel implements ChannelDriver<InAppConfig> {
 
   async validateConfig(input: unknown): Promise<ConfigValidation<InAppConfig>> {
     if (input === undefined || input === null) return { ok: true, config: {} }
-    if (!isRecord(input)) return invalid(fieldError('config', 'E_INVALID_CONFIG', 'The channel settings must be an object'))
+    if (!isRecord(input))
+      return invalid(
+        fieldError('config', 'E_INVALID_CONFIG', 'The channel settings must be an object')
+      )
     return { ok: true, config: {} }
   }
 
-  async deliver(_message: NotificationMessage, _config: InAppConfig, _context: DeliveryContext): Promise<DeliveryResult> {
+  async deliver(
+    _message: NotificationMessage,
+    _config: InAppConfig,
+    _context: DeliveryContext
+  ): Promise<DeliveryResult> {
     return { providerId: null }
   }
 }

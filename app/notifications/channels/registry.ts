@@ -21,7 +21,13 @@ export interface NotificationsSettings {
   appUrl: string
   version: string
   email: { enabled: boolean; from: { address: string; name?: string }; messageIdDomain: string }
-  sms: { accountSid: string | null; authToken: string | null; from: string | null; apiBase: string | null; timeoutMs: number }
+  sms: {
+    accountSid: string | null
+    authToken: string | null
+    from: string | null
+    apiBase: string | null
+    timeoutMs: number
+  }
   webpush: { subject: string | null; snoozeMinutes: number }
   webhooks: {
     allowPrivate: boolean
@@ -77,7 +83,11 @@ export class ChannelRegistry {
       ? new WebPushChannel({
           vapid: {
             ...options.vapidKeys,
-            subject: resolveVapidSubject(settings.webpush.subject, settings.appUrl, settings.email.from.address),
+            subject: resolveVapidSubject(
+              settings.webpush.subject,
+              settings.appUrl,
+              settings.email.from.address
+            ),
           },
           guard,
           appUrl: settings.appUrl,

@@ -1,8 +1,18 @@
 import twilio from 'twilio'
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult } from '#notifications/channels/contract'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
 import { invalid, normaliseE164, requireRecord } from '#notifications/channels/validation'
-import { PermanentDeliveryError, TransientDeliveryError, classifyHttpStatus, networkErrorCode } from '#notifications/errors'
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  classifyHttpStatus,
+  networkErrorCode,
+} from '#notifications/errors'
 import { renderSms } from '#notifications/templates/sms'
 
 /**
@@ -87,15 +97,26 @@ export default class SmsChannel implements ChannelDriver<SmsConfig> {
     return this.#client
   }
 
-  async deliver(message: NotificationMessage, config: SmsConfig, context: DeliveryContext): Promise<DeliveryResult> {
+  async deliver(
+    message: NotificationMessage,
+    config: SmsConfig,
+    context: DeliveryContext
+  ): Promise<DeliveryResult> {
     if (!this.configured) {
-      throw new PermanentDeliveryError('sms', 'provider_not_configured', 'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)', {
-        channelAtFault: false,
-      })
+      throw new PermanentDeliveryError(
+        'sms',
+        'provider_not_configured',
+        'SMS is not configured on this server (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM)',
+        {
+          channelAtFault: false,
+        }
+      )
     }
     const to = normaliseE164(config?.number)
-    if ('error' in to) throw new PermanentDeliveryError('sms', 'invalid_recipient', to.error.message)
-    if (context.signal?.aborted) throw new TransientDeliveryError('sms', 'aborted', 'attempt aborted before sending')
+    if ('error' in to)
+      throw new PermanentDeliveryError('sms', 'invalid_recipient', to.error.message)
+    if (context.signal?.aborted)
+      throw new TransientDeliveryError('sms', 'aborted', 'attempt aborted before sending')
 
     const from = this.#options.from!
     let created: { sid?: unknown }
@@ -110,40 +131,82 @@ export default class SmsChannel implements ChannelDriver<SmsConfig> {
       throw classifyTwilioError(error)
     }
     if (!created || typeof created.sid !== 'string' || created.sid === '') {
-      throw new TransientDeliveryError('sms', 'provider_garbage', 'Twilio answered 2xx without a message SID')
+      throw new TransientDeliveryError(
+        'sms',
+        'provider_garbage',
+        'Twilio answered 2xx without a message SID'
+      )
     }
     return { providerId: created.sid }
   }
 }
 
-export function classifyTwilioError(error: unknown): PermanentDeliveryError | TransientDeliveryError {
+export function classifyTwilioError(
+  error: unknown
+): PermanentDeliveryError | TransientDeliveryError {
   const details = error as { status?: unknown; code?: unknown; message?: string; moreInfo?: string }
   if (typeof details.status === 'number') {
     const status = details.status
     const code = typeof details.code === 'number' ? details.code : null
     const said = `Twilio answered HTTP ${status}${code ? ` (error ${code})` : ''}: ${(details.message ?? '').slice(0, 200)}`
     if (code !== null && RECIPIENT_CODES[code]) {
-      return new PermanentDeliveryError('sms', RECIPIENT_CODES[code], said, { status, channelAtFault: true, cause: error })
+      return new PermanentDeliveryError('sms', RECIPIENT_CODES[code], said, {
+        status,
+        channelAtFault: true,
+        cause: error,
+      })
     }
     if (code !== null && OPERATOR_CODES[code]) {
-      return new PermanentDeliveryError('sms', OPERATOR_CODES[code], said, { status, channelAtFault: false, cause: error })
+      return new PermanentDeliveryError('sms', OPERATOR_CODES[code], said, {
+        status,
+        channelAtFault: false,
+        cause: error,
+      })
     }
     if (status === 401 || status === 403) {
-      return new PermanentDeliveryError('sms', 'provider_misconfigured', said, { status, channelAtFault: false, cause: error })
+      return new PermanentDeliveryError('sms', 'provider_misconfigured', said, {
+        status,
+        channelAtFault: false,
+        cause: error,
+      })
     }
     if (classifyHttpStatus(status) === 'transient' || code === 20429) {
-      return new TransientDeliveryError('sms', status === 429 || code === 20429 ? 'rate_limited' : `http_${status}`, said, { status, cause: error })
+      return new TransientDeliveryError(
+        'sms',
+        status === 429 || code === 20429 ? 'rate_limited' : `http_${status}`,
+        said,
+        { status, cause: error }
+      )
     }
-    return new PermanentDeliveryError('sms', 'provider_rejected', said, { status, channelAtFault: false, cause: error })
-  }
-  if (error instanceof SyntaxError) {
-    return new TransientDeliveryError('sms', 'provider_garbage', `Twilio answered something that is not JSON: ${error.message}`, { cause: error })
-  }
-  const network = networkErrorCode(error)
-  if (network) {
-    return new TransientDeliveryError('sms', network === 'ECONNABORTED' ? 'timeout' : 'network_error', `could not reach Twilio (${network})`, {
+    return new PermanentDeliveryError('sms', 'provider_rejected', said, {
+      status,
+      channelAtFault: false,
       cause: error,
     })
   }
-  return new TransientDeliveryError('sms', 'unexpected', `sending failed: ${(error as Error)?.message ?? String(error)}`, { cause: error })
+  if (error instanceof SyntaxError) {
+    return new TransientDeliveryError(
+      'sms',
+      'provider_garbage',
+      `Twilio answered something that is not JSON: ${error.message}`,
+      { cause: error }
+    )
+  }
+  const network = networkErrorCode(error)
+  if (network) {
+    return new TransientDeliveryError(
+      'sms',
+      network === 'ECONNABORTED' ? 'timeout' : 'network_error',
+      `could not reach Twilio (${network})`,
+      {
+        cause: error,
+      }
+    )
+  }
+  return new TransientDeliveryError(
+    'sms',
+    'unexpected',
+    `sending failed: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error }
+  )
 }

@@ -17,7 +17,9 @@ export function invalid<C>(...errors: FieldError[]): ConfigValidation<C> {
 }
 
 export function requireRecord(input: unknown): FieldError | null {
-  return isRecord(input) ? null : fieldError('config', 'E_INVALID_CONFIG', 'The channel settings must be an object')
+  return isRecord(input)
+    ? null
+    : fieldError('config', 'E_INVALID_CONFIG', 'The channel settings must be an object')
 }
 
 /**
@@ -25,21 +27,40 @@ export function requireRecord(input: unknown): FieldError | null {
  * "@", a local part without spaces or control characters, a dotted domain
  * with a 2+ letter TLD or an IP literal. Lower-cases the domain.
  */
-export function normaliseEmail(value: unknown, field = 'address'): { value: string } | { error: FieldError } {
+export function normaliseEmail(
+  value: unknown,
+  field = 'address'
+): { value: string } | { error: FieldError } {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     return { error: fieldError(field, 'E_REQUIRED', 'Enter an email address') }
   }
-  if (typeof value !== 'string') return { error: fieldError(field, 'E_INVALID_EMAIL', 'An email address is text') }
+  if (typeof value !== 'string')
+    return { error: fieldError(field, 'E_INVALID_EMAIL', 'An email address is text') }
   const text = value.trim()
   const at = text.lastIndexOf('@')
   const local = text.slice(0, at)
   const domain = text.slice(at + 1).toLowerCase()
-  const localOk = at > 0 && local.length <= 64 && /^[^\s@<>()[\]\\,;:"\u0000-\u001f]+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')
+  const localOk =
+    at > 0 &&
+    local.length <= 64 &&
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    /^[^\s@<>()[\]\\,;:"\u0000-\u001f]+$/.test(local) &&
+    !local.startsWith('.') &&
+    !local.endsWith('.') &&
+    !local.includes('..')
   const domainOk =
     domain.length <= 253 &&
-    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domain.normalize('NFKC'))
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(
+      domain.normalize('NFKC')
+    )
   if (!localOk || !domainOk || text.length > 254) {
-    return { error: fieldError(field, 'E_INVALID_EMAIL', `"${text.slice(0, 80)}" is not a valid email address`) }
+    return {
+      error: fieldError(
+        field,
+        'E_INVALID_EMAIL',
+        `"${text.slice(0, 80)}" is not a valid email address`
+      ),
+    }
   }
   return { value: `${local}@${domain}` }
 }
@@ -49,12 +70,27 @@ export function normaliseEmail(value: unknown, field = 'address'): { value: stri
  * Spaces, dashes, dots and parentheses a user types are removed first;
  * anything else (letters, a missing "+", a leading 00) is refused.
  */
-export function normaliseE164(value: unknown, field = 'number'): { value: string } | { error: FieldError } {
+export function normaliseE164(
+  value: unknown,
+  field = 'number'
+): { value: string } | { error: FieldError } {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    return { error: fieldError(field, 'E_REQUIRED', 'Enter a phone number in international format, e.g. +14155550123') }
+    return {
+      error: fieldError(
+        field,
+        'E_REQUIRED',
+        'Enter a phone number in international format, e.g. +14155550123'
+      ),
+    }
   }
   if (typeof value !== 'string') {
-    return { error: fieldError(field, 'E_INVALID_PHONE', 'Enter the number as text in E.164 format, e.g. +14155550123') }
+    return {
+      error: fieldError(
+        field,
+        'E_INVALID_PHONE',
+        'Enter the number as text in E.164 format, e.g. +14155550123'
+      ),
+    }
   }
   const compact = value.trim().replace(/[\s().-]/g, '')
   if (!/^\+[1-9]\d{7,14}$/.test(compact)) {

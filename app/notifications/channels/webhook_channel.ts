@@ -1,7 +1,18 @@
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult } from '#notifications/channels/contract'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
-import { GuardedPoster, failureFromResponse } from '#notifications/channels/http_post'
-import { fieldError, invalid, isRecord, redactUrl, requireRecord } from '#notifications/channels/validation'
+import { type GuardedPoster, failureFromResponse } from '#notifications/channels/http_post'
+import {
+  fieldError,
+  invalid,
+  isRecord,
+  redactUrl,
+  requireRecord,
+} from '#notifications/channels/validation'
 import { PermanentDeliveryError } from '#notifications/errors'
 import { SIGNATURE_HEADER, generateWebhookSecret, signPayload } from '#notifications/signature'
 
@@ -63,7 +74,10 @@ export function snakeKeys(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value)
       .filter(([, entry]) => entry !== undefined)
-      .map(([key, entry]) => [key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`), snakeKeys(entry)])
+      .map(([key, entry]) => [
+        key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+        snakeKeys(entry),
+      ])
   )
 }
 
@@ -85,16 +99,40 @@ export default class WebhookChannel implements ChannelDriver<WebhookConfig> {
     let secret = record.secret
     if (secret === undefined || secret === null || secret === '') {
       secret = generateWebhookSecret()
-    } else if (typeof secret !== 'string' || secret.length < 16 || secret.length > 200 || /\s/.test(secret)) {
-      errors.push(fieldError('secret', 'E_WEAK_SECRET', 'The signing secret must be 16 to 200 characters without spaces'))
+    } else if (
+      typeof secret !== 'string' ||
+      secret.length < 16 ||
+      secret.length > 200 ||
+      /\s/.test(secret)
+    ) {
+      errors.push(
+        fieldError(
+          'secret',
+          'E_WEAK_SECRET',
+          'The signing secret must be 16 to 200 characters without spaces'
+        )
+      )
     }
     if (errors.length > 0 || 'error' in checked) return invalid(...errors)
     return { ok: true, config: { url: checked.url.toString(), secret: secret as string } }
   }
 
-  async deliver(message: NotificationMessage, config: WebhookConfig, context: DeliveryContext): Promise<DeliveryResult> {
-    if (!config || typeof config.url !== 'string' || typeof config.secret !== 'string' || config.secret === '') {
-      throw new PermanentDeliveryError('webhook', 'invalid_config', 'the stored webhook settings lack a URL or secret')
+  async deliver(
+    message: NotificationMessage,
+    config: WebhookConfig,
+    context: DeliveryContext
+  ): Promise<DeliveryResult> {
+    if (
+      !config ||
+      typeof config.url !== 'string' ||
+      typeof config.secret !== 'string' ||
+      config.secret === ''
+    ) {
+      throw new PermanentDeliveryError(
+        'webhook',
+        'invalid_config',
+        'the stored webhook settings lack a URL or secret'
+      )
     }
     const body = JSON.stringify(toWebhookPayload(message, context.idempotencyKey))
     const timestamp = Math.floor((context.now ?? new Date()).getTime() / 1000)
@@ -111,8 +149,11 @@ export default class WebhookChannel implements ChannelDriver<WebhookConfig> {
       },
       context.signal
     )
-    if (result.status < 200 || result.status >= 300) throw failureFromResponse('webhook', result, `webhook ${where}`)
+    if (result.status < 200 || result.status >= 300)
+      throw failureFromResponse('webhook', result, `webhook ${where}`)
     const requestId = result.headers['x-request-id']
-    return { providerId: typeof requestId === 'string' && requestId.length <= 191 ? requestId : null }
+    return {
+      providerId: typeof requestId === 'string' && requestId.length <= 191 ? requestId : null,
+    }
   }
 }

@@ -3,11 +3,28 @@ import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import webpush from 'web-push'
 import type { NotificationType } from '#models/notification'
-import { SsrfGuard, SsrfRefused } from '#security/ssrf_guard'
-import type { ChannelDriver, ConfigValidation, DeliveryContext, DeliveryResult, FieldError } from '#notifications/channels/contract'
+import { type SsrfGuard, SsrfRefused } from '#security/ssrf_guard'
+import type {
+  ChannelDriver,
+  ConfigValidation,
+  DeliveryContext,
+  DeliveryResult,
+  FieldError,
+} from '#notifications/channels/contract'
 import type { NotificationMessage } from '#notifications/message'
-import { fieldError, invalid, isRecord, redactUrl, requireRecord } from '#notifications/channels/validation'
-import { PermanentDeliveryError, TransientDeliveryError, networkErrorCode, parseRetryAfter } from '#notifications/errors'
+import {
+  fieldError,
+  invalid,
+  isRecord,
+  redactUrl,
+  requireRecord,
+} from '#notifications/channels/validation'
+import {
+  PermanentDeliveryError,
+  TransientDeliveryError,
+  networkErrorCode,
+  parseRetryAfter,
+} from '#notifications/errors'
 import { truncate } from '#notifications/format'
 import type { VapidKeys } from '#notifications/vapid'
 
@@ -73,28 +90,41 @@ export interface PushPayload {
   }
 }
 
-export function pushPayload(message: NotificationMessage, options: { appUrl: string; snoozeMinutes?: number; idempotencyKey: string }): PushPayload {
+export function pushPayload(
+  message: NotificationMessage,
+  options: { appUrl: string; snoozeMinutes?: number; idempotencyKey: string }
+): PushPayload {
   const data = message.data as Record<string, unknown>
-  const purchaseRequestId = typeof data.purchaseRequestId === 'number' ? data.purchaseRequestId : null
+  const purchaseRequestId =
+    typeof data.purchaseRequestId === 'number' ? data.purchaseRequestId : null
   const snoozeMinutes = options.snoozeMinutes ?? 60
   const base = options.appUrl.replace(/\/+$/, '')
   const actions: PushAction[] = []
   const actionUrls: PushPayload['data']['actionUrls'] = { open: message.link }
   // Browsers show the first actions only (Notification.maxActions, often 2): the decision comes first.
-  if (purchaseRequestId !== null && !message.digest?.length && (message.type === 'ticket_available' || message.type === 'price_alert')) {
+  if (
+    purchaseRequestId !== null &&
+    !message.digest?.length &&
+    (message.type === 'ticket_available' || message.type === 'price_alert')
+  ) {
     actions.push({ action: 'approve', title: 'Approve purchase' })
     // Opens the request with the approval dialog: approving still needs the signed-in user's confirmation.
     actionUrls.approve = `${base}/purchases/${purchaseRequestId}?approve=1`
   }
   if (message.notificationId) {
-    actions.push({ action: 'snooze', title: `Snooze ${snoozeMinutes >= 60 && snoozeMinutes % 60 === 0 ? `${snoozeMinutes / 60} h` : `${snoozeMinutes} min`}` })
+    actions.push({
+      action: 'snooze',
+      title: `Snooze ${snoozeMinutes >= 60 && snoozeMinutes % 60 === 0 ? `${snoozeMinutes / 60} h` : `${snoozeMinutes} min`}`,
+    })
     actionUrls.snooze = `${base}/api/v1/notifications/${message.notificationId}/snooze`
   }
   actions.push({ action: 'open', title: 'Open' })
   return {
     title: truncate(message.title, 120),
     body: truncate(message.body, 600),
-    tag: message.notificationId ? `hdt-${message.notificationId}` : `hdt-${topicFor(options.idempotencyKey)}`,
+    tag: message.notificationId
+      ? `hdt-${message.notificationId}`
+      : `hdt-${topicFor(options.idempotencyKey)}`,
     timestamp: Date.parse(message.createdAt),
     requireInteraction: message.priority === 'high',
     renotify: message.priority === 'high',
@@ -160,7 +190,13 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
           await this.#options.guard.check(endpoint)
         } catch (error) {
           if (!(error instanceof SsrfRefused)) throw error
-          errors.push(fieldError('endpoint', 'E_PRIVATE_URL', `This push endpoint is not allowed: ${error.reason}`))
+          errors.push(
+            fieldError(
+              'endpoint',
+              'E_PRIVATE_URL',
+              `This push endpoint is not allowed: ${error.reason}`
+            )
+          )
         }
       }
     }
@@ -171,16 +207,38 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
     } else {
       const p256dh = decodeBase64Url(keys.p256dh)
       if (!p256dh || p256dh.length !== 65 || p256dh[0] !== 0x04 || !isP256Point(p256dh)) {
-        errors.push(fieldError('keys.p256dh', 'E_INVALID_PUSH_KEY', 'keys.p256dh must be a base64url uncompressed P-256 public key (65 bytes)'))
+        errors.push(
+          fieldError(
+            'keys.p256dh',
+            'E_INVALID_PUSH_KEY',
+            'keys.p256dh must be a base64url uncompressed P-256 public key (65 bytes)'
+          )
+        )
       }
       const auth = decodeBase64Url(keys.auth)
       if (!auth || auth.length !== 16) {
-        errors.push(fieldError('keys.auth', 'E_INVALID_PUSH_KEY', 'keys.auth must be a base64url 16-byte secret'))
+        errors.push(
+          fieldError(
+            'keys.auth',
+            'E_INVALID_PUSH_KEY',
+            'keys.auth must be a base64url 16-byte secret'
+          )
+        )
       }
     }
     const expirationTime = record.expirationTime
-    if (expirationTime !== undefined && expirationTime !== null && (typeof expirationTime !== 'number' || !Number.isFinite(expirationTime))) {
-      errors.push(fieldError('expirationTime', 'E_INVALID_PUSH_SUBSCRIPTION', 'expirationTime must be a number of milliseconds or null'))
+    if (
+      expirationTime !== undefined &&
+      expirationTime !== null &&
+      (typeof expirationTime !== 'number' || !Number.isFinite(expirationTime))
+    ) {
+      errors.push(
+        fieldError(
+          'expirationTime',
+          'E_INVALID_PUSH_SUBSCRIPTION',
+          'expirationTime must be a number of milliseconds or null'
+        )
+      )
     }
     if (errors.length > 0) return invalid(...errors)
     return {
@@ -193,26 +251,48 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
     }
   }
 
-  async deliver(message: NotificationMessage, config: WebPushConfig, context: DeliveryContext): Promise<DeliveryResult> {
+  async deliver(
+    message: NotificationMessage,
+    config: WebPushConfig,
+    context: DeliveryContext
+  ): Promise<DeliveryResult> {
     if (!config || typeof config.endpoint !== 'string' || !isRecord(config.keys)) {
-      throw new PermanentDeliveryError('webpush', 'invalid_config', 'the stored push subscription is malformed')
+      throw new PermanentDeliveryError(
+        'webpush',
+        'invalid_config',
+        'the stored push subscription is malformed'
+      )
     }
     const where = redactUrl(config.endpoint)
     if (!config.endpoint.startsWith('https://')) {
-      throw new PermanentDeliveryError('webpush', 'insecure_url', `push endpoint ${where} is not https`)
+      throw new PermanentDeliveryError(
+        'webpush',
+        'insecure_url',
+        `push endpoint ${where} is not https`
+      )
     }
     try {
       await this.#options.guard.check(config.endpoint)
     } catch (error) {
       if (error instanceof SsrfRefused) {
-        throw new PermanentDeliveryError('webpush', 'ssrf_refused', `refused to push to ${where}: ${error.reason}`, { cause: error })
+        throw new PermanentDeliveryError(
+          'webpush',
+          'ssrf_refused',
+          `refused to push to ${where}: ${error.reason}`,
+          { cause: error }
+        )
       }
       throw error
     }
-    if (context.signal?.aborted) throw new TransientDeliveryError('webpush', 'aborted', 'attempt aborted before sending')
+    if (context.signal?.aborted)
+      throw new TransientDeliveryError('webpush', 'aborted', 'attempt aborted before sending')
 
     const payload = JSON.stringify(
-      pushPayload(message, { appUrl: this.#options.appUrl, snoozeMinutes: this.#options.snoozeMinutes, idempotencyKey: context.idempotencyKey })
+      pushPayload(message, {
+        appUrl: this.#options.appUrl,
+        snoozeMinutes: this.#options.snoozeMinutes,
+        idempotencyKey: context.idempotencyKey,
+      })
     )
     const ttl = this.#options.ttlSeconds?.[message.type] ?? DEFAULT_PUSH_TTL_SECONDS[message.type]
     const { vapid } = this.#options
@@ -221,7 +301,11 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
         { endpoint: config.endpoint, keys: config.keys as WebPushConfig['keys'] },
         payload,
         {
-          vapidDetails: { subject: vapid.subject, publicKey: vapid.publicKey, privateKey: vapid.privateKey },
+          vapidDetails: {
+            subject: vapid.subject,
+            publicKey: vapid.publicKey,
+            privateKey: vapid.privateKey,
+          },
           TTL: ttl,
           urgency: URGENCY[message.priority],
           topic: topicFor(context.idempotencyKey),
@@ -232,7 +316,9 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
       )
       // Push services answer 201 with a Location naming the message resource.
       const location = result.headers?.location
-      return { providerId: typeof location === 'string' && location.length <= 191 ? location : null }
+      return {
+        providerId: typeof location === 'string' && location.length <= 191 ? location : null,
+      }
     } catch (error) {
       throw classifyPushError(error, where)
     }
@@ -243,38 +329,72 @@ export default class WebPushChannel implements ChannelDriver<WebPushConfig> {
   }
 }
 
-export function classifyPushError(error: unknown, where: string): PermanentDeliveryError | TransientDeliveryError {
+export function classifyPushError(
+  error: unknown,
+  where: string
+): PermanentDeliveryError | TransientDeliveryError {
   if (error instanceof webpush.WebPushError) {
     const status = error.statusCode
     const said = `push service ${where} answered HTTP ${status}${error.body ? `: ${String(error.body).replace(/\s+/g, ' ').slice(0, 160)}` : ''}`
     if (status === 404 || status === 410) {
-      return new PermanentDeliveryError('webpush', 'subscription_gone', said, { status, channelAtFault: true })
-    }
-    if (status === 413) return new PermanentDeliveryError('webpush', 'payload_too_large', said, { status, channelAtFault: false })
-    if (status === 401 || status === 403) {
-      return new PermanentDeliveryError('webpush', 'vapid_rejected', said, { status, channelAtFault: false })
-    }
-    if (status === 408 || status === 425 || status === 429 || status >= 500) {
-      return new TransientDeliveryError('webpush', status === 429 ? 'rate_limited' : `http_${status}`, said, {
+      return new PermanentDeliveryError('webpush', 'subscription_gone', said, {
         status,
-        retryAfterMs: parseRetryAfter(error.headers?.['retry-after']),
+        channelAtFault: true,
       })
     }
-    return new PermanentDeliveryError('webpush', `http_${status}`, said, { status, channelAtFault: false })
+    if (status === 413)
+      return new PermanentDeliveryError('webpush', 'payload_too_large', said, {
+        status,
+        channelAtFault: false,
+      })
+    if (status === 401 || status === 403) {
+      return new PermanentDeliveryError('webpush', 'vapid_rejected', said, {
+        status,
+        channelAtFault: false,
+      })
+    }
+    if (status === 408 || status === 425 || status === 429 || status >= 500) {
+      return new TransientDeliveryError(
+        'webpush',
+        status === 429 ? 'rate_limited' : `http_${status}`,
+        said,
+        {
+          status,
+          retryAfterMs: parseRetryAfter(error.headers?.['retry-after']),
+        }
+      )
+    }
+    return new PermanentDeliveryError('webpush', `http_${status}`, said, {
+      status,
+      channelAtFault: false,
+    })
   }
   let current: unknown = error
   for (let depth = 0; depth < 5 && current; depth++) {
     if (current instanceof SsrfRefused) {
-      return new PermanentDeliveryError('webpush', 'ssrf_refused', `refused to push to ${where}: ${current.reason}`, { cause: error })
+      return new PermanentDeliveryError(
+        'webpush',
+        'ssrf_refused',
+        `refused to push to ${where}: ${current.reason}`,
+        { cause: error }
+      )
     }
     current = (current as { cause?: unknown }).cause
   }
   const message = (error as Error)?.message ?? String(error)
-  if (message === 'Socket timeout') return new TransientDeliveryError('webpush', 'timeout', `no answer from ${where}`, { cause: error })
+  if (message === 'Socket timeout')
+    return new TransientDeliveryError('webpush', 'timeout', `no answer from ${where}`, {
+      cause: error,
+    })
   const network = networkErrorCode(error)
-  return new TransientDeliveryError('webpush', network ? 'network_error' : 'unexpected', `push to ${where} failed: ${network ?? message.slice(0, 200)}`, {
-    cause: error,
-  })
+  return new TransientDeliveryError(
+    'webpush',
+    network ? 'network_error' : 'unexpected',
+    `push to ${where} failed: ${network ?? message.slice(0, 200)}`,
+    {
+      cause: error,
+    }
+  )
 }
 
 function decodeBase64Url(value: unknown): Buffer | null {
@@ -285,7 +405,12 @@ function decodeBase64Url(value: unknown): Buffer | null {
 function isP256Point(point: Buffer): boolean {
   try {
     createPublicKey({
-      key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: point.subarray(1, 33).toString('base64url'),
+        y: point.subarray(33, 65).toString('base64url'),
+      },
       format: 'jwk',
     })
     return true

@@ -23,16 +23,30 @@ export function slackPayload(message: NotificationMessage): SlackPayload {
   const marker = message.priority === 'high' ? ':rotating_light: ' : ''
   const facts = messageFacts(message).slice(0, 10)
   const blocks: Array<Record<string, unknown>> = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(message.title, 150), emoji: true } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${marker}${escapeSlack(message.body)}`, 3000) } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(message.title, 150), emoji: true },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`${marker}${escapeSlack(message.body)}`, 3000) },
+    },
   ]
   if (message.digest && message.digest.length > 0) {
-    const lines = message.digest.slice(0, 20).map((item) => `• <${item.link}|${escapeSlack(truncate(item.title, 120))}>`)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) } })
+    const lines = message.digest
+      .slice(0, 20)
+      .map((item) => `• <${item.link}|${escapeSlack(truncate(item.title, 120))}>`)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(lines.join('\n'), 3000) },
+    })
   } else if (facts.length > 0) {
     blocks.push({
       type: 'section',
-      fields: facts.map(([label, value]) => ({ type: 'mrkdwn', text: truncate(`*${escapeSlack(label)}*\n${escapeSlack(value)}`, 2000) })),
+      fields: facts.map(([label, value]) => ({
+        type: 'mrkdwn',
+        text: truncate(`*${escapeSlack(label)}*\n${escapeSlack(value)}`, 2000),
+      })),
     })
   }
   blocks.push({
@@ -48,7 +62,12 @@ export function slackPayload(message: NotificationMessage): SlackPayload {
   })
   blocks.push({
     type: 'context',
-    elements: [{ type: 'mrkdwn', text: `HDTickets · ${message.type.replace('_', ' ')} · ${message.priority} priority` }],
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `HDTickets · ${message.type.replace('_', ' ')} · ${message.priority} priority`,
+      },
+    ],
   })
   return {
     // `text` is the notification/fallback line Slack shows where blocks are not rendered.
@@ -83,7 +102,10 @@ export function discordPayload(message: NotificationMessage): DiscordPayload {
         .join('\n')
     : escapeDiscord(message.body)
   return {
-    content: truncate(`${message.priority === 'high' ? '🚨 ' : ''}${escapeDiscord(message.title)}`, 2000),
+    content: truncate(
+      `${message.priority === 'high' ? '🚨 ' : ''}${escapeDiscord(message.title)}`,
+      2000
+    ),
     embeds: [
       {
         title: truncate(message.title, 256),
@@ -93,7 +115,11 @@ export function discordPayload(message: NotificationMessage): DiscordPayload {
         timestamp: message.createdAt,
         fields: message.digest?.length
           ? []
-          : facts.map(([name, value]) => ({ name: truncate(name, 256), value: truncate(value, 1024), inline: value.length <= 40 })),
+          : facts.map(([name, value]) => ({
+              name: truncate(name, 256),
+              value: truncate(value, 1024),
+              inline: value.length <= 40,
+            })),
         footer: { text: `HDTickets · ${message.type.replace('_', ' ')}` },
       },
     ],

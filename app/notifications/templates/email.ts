@@ -37,7 +37,8 @@ const TEMPLATES: Record<NotificationType, TypeTemplate> = {
     accent: '#1a73e8',
   },
   purchase_success: {
-    intro: () => 'Your order was placed through the platform. Keep this email as your receipt reference.',
+    intro: () =>
+      'Your order was placed through the platform. Keep this email as your receipt reference.',
     action: 'See the purchase',
     accent: '#0b8043',
   },

@@ -10,8 +10,10 @@ import { plural, truncate } from '#notifications/format'
 export const SMS_MAX_LENGTH = 300
 
 type Data = Record<string, unknown>
-const s = (data: Data, key: string) => (typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null)
-const n = (data: Data, key: string) => (typeof data[key] === 'number' ? (data[key] as number) : null)
+const s = (data: Data, key: string) =>
+  typeof data[key] === 'string' && data[key] !== '' ? (data[key] as string) : null
+const n = (data: Data, key: string) =>
+  typeof data[key] === 'number' ? (data[key] as number) : null
 
 const LINES: Record<NotificationType, (data: Data, message: NotificationMessage) => string> = {
   ticket_available: (data) =>
@@ -19,7 +21,9 @@ const LINES: Record<NotificationType, (data: Data, message: NotificationMessage)
       `Tickets: ${s(data, 'eventName')}`,
       n(data, 'quantity') ? plural(n(data, 'quantity')!, 'ticket') : null,
       seatLabel({ section: s(data, 'section'), row: s(data, 'row') }),
-      priceLabel(n(data, 'priceMinor'), s(data, 'currency')) ? `${priceLabel(n(data, 'priceMinor'), s(data, 'currency'))} ea` : null,
+      priceLabel(n(data, 'priceMinor'), s(data, 'currency'))
+        ? `${priceLabel(n(data, 'priceMinor'), s(data, 'currency'))} ea`
+        : null,
     ]
       .filter(Boolean)
       .join(', '),
@@ -39,8 +43,10 @@ const LINES: Record<NotificationType, (data: Data, message: NotificationMessage)
       .join(', '),
   purchase_success: (data) =>
     `Bought: ${s(data, 'eventName')}, ${plural(n(data, 'quantity') ?? 0, 'ticket')}, ${priceLabel(n(data, 'totalMinor'), s(data, 'currency')) ?? ''} total, order ${s(data, 'orderId')}`,
-  purchase_failed: (data) => `Purchase failed: ${s(data, 'eventName')}. ${s(data, 'reason') ?? ''}`.trim(),
-  account_issue: (data) => `Your ${s(data, 'platform')} account needs attention: ${s(data, 'issue')}`,
+  purchase_failed: (data) =>
+    `Purchase failed: ${s(data, 'eventName')}. ${s(data, 'reason') ?? ''}`.trim(),
+  account_issue: (data) =>
+    `Your ${s(data, 'platform')} account needs attention: ${s(data, 'issue')}`,
   system_alert: (data) => `HDTickets alert: ${s(data, 'component')}: ${s(data, 'detail')}`,
 }
 

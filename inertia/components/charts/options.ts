@@ -11,7 +11,15 @@ export type PriceChart = {
   availability: Array<[number, number, number]>
   markers: Array<{ at: number; label: string }>
 }
-export type SpreadRow = { section: string; count: number; minMinor: number; q1Minor: number; medianMinor: number; q3Minor: number; maxMinor: number }
+export type SpreadRow = {
+  section: string
+  count: number
+  minMinor: number
+  q1Minor: number
+  medianMinor: number
+  q3Minor: number
+  maxMinor: number
+}
 
 const dollars = (minor: number | null) => (minor === null ? null : minor / 100)
 const money = (value: number) => `$${value.toLocaleString('en', { maximumFractionDigits: 0 })}`
@@ -34,7 +42,11 @@ export function priceChartOption(chart: PriceChart) {
             markLine: {
               symbol: 'none',
               lineStyle: { type: 'dashed', color: '#64748b' },
-              label: { formatter: (params: any) => params.name, position: 'insideEndTop', fontSize: 10 },
+              label: {
+                formatter: (params: any) => params.name,
+                position: 'insideEndTop',
+                fontSize: 10,
+              },
               data: chart.markers.map((marker) => ({ name: marker.label, xAxis: marker.at })),
             },
           }
@@ -51,10 +63,19 @@ export function priceChartOption(chart: PriceChart) {
   })
   return {
     animation: false,
-    tooltip: { trigger: 'axis', valueFormatter: (value: number | null) => (value === null || value === undefined ? '—' : money(value)) },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (value: number | null) =>
+        value === null || value === undefined ? '—' : money(value),
+    },
     legend: { type: 'scroll', top: 0 },
     grid: { left: 56, right: 16, top: 36, bottom: 64 },
-    xAxis: { type: 'time', min: Date.parse(chart.from), max: Date.parse(chart.to), axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: 'time',
+      min: Date.parse(chart.from),
+      max: Date.parse(chart.to),
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: { type: 'value', scale: true, axisLabel: { formatter: money } },
     dataZoom: [
       { type: 'inside', filterMode: 'none' },
@@ -70,14 +91,33 @@ export function availabilityOption(chart: PriceChart) {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 56, right: 56, top: 32, bottom: 28 },
-    xAxis: { type: 'time', min: Date.parse(chart.from), max: Date.parse(chart.to), axisLabel: { hideOverlap: true } },
+    xAxis: {
+      type: 'time',
+      min: Date.parse(chart.from),
+      max: Date.parse(chart.to),
+      axisLabel: { hideOverlap: true },
+    },
     yAxis: [
       { type: 'value', name: 'listings', minInterval: 1 },
       { type: 'value', name: 'tickets', minInterval: 1 },
     ],
     series: [
-      { name: 'Listings', type: 'line', step: 'end', symbol: 'none', data: chart.availability.map((point) => [point[0], point[1]]) },
-      { name: 'Tickets', type: 'line', step: 'end', symbol: 'none', yAxisIndex: 1, lineStyle: { type: 'dotted' }, data: chart.availability.map((point) => [point[0], point[2]]) },
+      {
+        name: 'Listings',
+        type: 'line',
+        step: 'end',
+        symbol: 'none',
+        data: chart.availability.map((point) => [point[0], point[1]]),
+      },
+      {
+        name: 'Tickets',
+        type: 'line',
+        step: 'end',
+        symbol: 'none',
+        yAxisIndex: 1,
+        lineStyle: { type: 'dotted' },
+        data: chart.availability.map((point) => [point[0], point[2]]),
+      },
     ],
   }
 }
@@ -100,34 +140,88 @@ export function spreadOption(rows: SpreadRow[]) {
         name: 'Price spread',
         type: 'boxplot',
         layout: 'horizontal',
-        data: rows.map((row) => [row.minMinor, row.q1Minor, row.medianMinor, row.q3Minor, row.maxMinor].map((value) => value / 100)),
+        data: rows.map((row) =>
+          [row.minMinor, row.q1Minor, row.medianMinor, row.q3Minor, row.maxMinor].map(
+            (value) => value / 100
+          )
+        ),
       },
     ],
   }
 }
 
-export function lineOption(input: { categories: string[]; series: Array<{ name: string; data: Array<number | null>; dashed?: boolean }>; yMoney?: boolean; yName?: string; zoom?: boolean }) {
+export function lineOption(input: {
+  categories: string[]
+  series: Array<{ name: string; data: Array<number | null>; dashed?: boolean }>
+  yMoney?: boolean
+  yName?: string
+  zoom?: boolean
+}) {
   return {
     animation: false,
-    tooltip: { trigger: 'axis', ...(input.yMoney ? { valueFormatter: (value: number | null) => (value === null || value === undefined ? '—' : money(value)) } : {}) },
+    tooltip: {
+      trigger: 'axis',
+      ...(input.yMoney
+        ? {
+            valueFormatter: (value: number | null) =>
+              value === null || value === undefined ? '—' : money(value),
+          }
+        : {}),
+    },
     legend: { top: 0, type: 'scroll' },
     grid: { left: 56, right: 16, top: 32, bottom: input.zoom ? 60 : 28 },
     xAxis: { type: 'category', data: input.categories, axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', scale: true, name: input.yName, ...(input.yMoney ? { axisLabel: { formatter: money } } : {}) },
-    ...(input.zoom ? { dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }] } : {}),
-    series: input.series.map((entry, index) => ({ name: entry.name, type: 'line', symbol: SYMBOLS[index % SYMBOLS.length], connectNulls: true, data: entry.data, lineStyle: entry.dashed ? { type: 'dashed' } : undefined })),
+    yAxis: {
+      type: 'value',
+      scale: true,
+      name: input.yName,
+      ...(input.yMoney ? { axisLabel: { formatter: money } } : {}),
+    },
+    ...(input.zoom
+      ? { dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }] }
+      : {}),
+    series: input.series.map((entry, index) => ({
+      name: entry.name,
+      type: 'line',
+      symbol: SYMBOLS[index % SYMBOLS.length],
+      connectNulls: true,
+      data: entry.data,
+      lineStyle: entry.dashed ? { type: 'dashed' } : undefined,
+    })),
   }
 }
 
-export function barOption(input: { categories: string[]; series: Array<{ name: string; data: number[] }>; yMoney?: boolean }) {
+export function barOption(input: {
+  categories: string[]
+  series: Array<{ name: string; data: number[] }>
+  yMoney?: boolean
+}) {
   return {
     animation: false,
-    tooltip: { trigger: 'axis', ...(input.yMoney ? { valueFormatter: (value: number) => money(value) } : {}) },
+    tooltip: {
+      trigger: 'axis',
+      ...(input.yMoney ? { valueFormatter: (value: number) => money(value) } : {}),
+    },
     legend: { top: 0, type: 'scroll' },
     grid: { left: 64, right: 16, top: 32, bottom: 28 },
     xAxis: { type: 'category', data: input.categories, axisLabel: { hideOverlap: true } },
     yAxis: { type: 'value', ...(input.yMoney ? { axisLabel: { formatter: money } } : {}) },
-    series: input.series.map((entry, index) => ({ name: entry.name, type: 'bar', data: entry.data, itemStyle: index % 2 ? { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [4, 3], rotation: -Math.PI / 4 } } : undefined })),
+    series: input.series.map((entry, index) => ({
+      name: entry.name,
+      type: 'bar',
+      data: entry.data,
+      itemStyle:
+        index % 2
+          ? {
+              decal: {
+                symbol: 'rect',
+                dashArrayX: [1, 0],
+                dashArrayY: [4, 3],
+                rotation: -Math.PI / 4,
+              },
+            }
+          : undefined,
+    })),
     aria: { enabled: true, decal: { show: true } },
   }
 }

@@ -58,7 +58,9 @@ export class FixtureServer {
   }
 
   last(route?: string): RecordedRequest {
-    const list = route ? this.requests.filter((r) => `${r.method} ${r.path}` === route) : this.requests
+    const list = route
+      ? this.requests.filter((r) => `${r.method} ${r.path}` === route)
+      : this.requests
     const found = list.at(-1)
     if (!found) throw new Error(`no request recorded for ${route ?? 'any route'}`)
     return found
@@ -82,20 +84,35 @@ export class FixtureServer {
 
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy()
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()))
+    await new Promise<void>((resolve) =>
+      this.#server ? this.#server.close(() => resolve()) : resolve()
+    )
   }
 
   #handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body }
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    }
     this.requests.push(recorded)
     const route = this.#routes.get(`${recorded.method} ${recorded.path}`)
     if (!route) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no such fixture route"}')
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"error":"no such fixture route"}')
       return
     }
     const { handler } = route
-    const reply = typeof handler === 'function' ? handler(recorded) : Array.isArray(handler) ? handler[Math.min(route.calls, handler.length - 1)] : handler
+    const reply =
+      typeof handler === 'function'
+        ? handler(recorded)
+        : Array.isArray(handler)
+          ? handler[Math.min(route.calls, handler.length - 1)]
+          : handler
     route.calls += 1
     const send = () => this.#send(req, res, reply)
     if (reply.delayMs) setTimeout(send, reply.delayMs)
@@ -116,7 +133,10 @@ export class FixtureServer {
             ? Buffer.alloc(0)
             : Buffer.from(JSON.stringify(reply.body))
     const headers: Record<string, string> = {
-      'content-type': typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json;charset=utf-8',
+      'content-type':
+        typeof reply.body === 'string'
+          ? 'text/plain; charset=utf-8'
+          : 'application/json;charset=utf-8',
       ...(reply.headers ?? {}),
     }
     if (reply.encoding === 'gzip') payload = gzipSync(payload)
@@ -125,7 +145,9 @@ export class FixtureServer {
     headers['content-length'] = String(payload.length)
     res.writeHead(reply.status ?? 200, headers)
     if (reply.truncateAt !== undefined) {
-      res.write(payload.subarray(0, reply.truncateAt), () => setTimeout(() => req.socket.destroy(), 5))
+      res.write(payload.subarray(0, reply.truncateAt), () =>
+        setTimeout(() => req.socket.destroy(), 5)
+      )
       return
     }
     res.end(payload)

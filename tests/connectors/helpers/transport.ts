@@ -20,7 +20,10 @@ export class FakeClock {
 }
 
 /** A transport whose sleeps cost nothing and whose timeouts are short. */
-export function testTransport(clock: FakeClock, overrides: Partial<HttpTransportOptions> = {}): HttpTransport {
+export function testTransport(
+  clock: FakeClock,
+  overrides: Partial<HttpTransportOptions> = {}
+): HttpTransport {
   const guard = new SsrfGuard({ allowedHosts: ['127.0.0.1'] })
   return new HttpTransport({
     userAgent: TEST_USER_AGENT,

@@ -20,7 +20,12 @@ async function failedJob(queueName: string, reason: string) {
   made.add(queueName)
   const adapter = queue.use()
   const id = randomUUID()
-  await adapter.pushOn(queueName, { id, name: 'CheckTicketAvailability', payload: { sourceId: 1 }, attempts: 0 })
+  await adapter.pushOn(queueName, {
+    id,
+    name: 'CheckTicketAvailability',
+    payload: { sourceId: 1 },
+    attempts: 0,
+  })
   adapter.setWorkerId(`monitor-test-${randomUUID()}`)
   const taken = await adapter.popFrom(queueName)
   if (taken?.id !== id) throw new Error('the test job was not the one taken')
@@ -49,10 +54,18 @@ test.group(`Admin queue monitor (${driver} driver)`, (group) => {
     return forgetQueues
   })
 
-  test('shows jobs by queue and state, and the failed ones with their reason', async ({ client, assert }) => {
+  test('shows jobs by queue and state, and the failed ones with their reason', async ({
+    client,
+    assert,
+  }) => {
     const queueName = `monitor-${randomUUID().slice(0, 8)}`
     const jobId = await failedJob(queueName, 'Sandbox exchange answered 503')
-    await queue.use().pushOn(queueName, { id: randomUUID(), name: 'CheckTicketAvailability', payload: {}, attempts: 0 })
+    await queue.use().pushOn(queueName, {
+      id: randomUUID(),
+      name: 'CheckTicketAvailability',
+      payload: {},
+      attempts: 0,
+    })
     const manager = await createUser('manager')
 
     const response = await client.get('/admin/queue').loginAs(manager).withInertia()
@@ -62,7 +75,11 @@ test.group(`Admin queue monitor (${driver} driver)`, (group) => {
     assert.equal(props.driver, driver)
     const row = props.queues.find((item: any) => item.queue === queueName)
     assert.deepEqual(row, { queue: queueName, waiting: 1, delayed: 0, active: 0, failed: 1 })
-    for (const known of ['purchases', 'default', 'checks']) assert.isOk(props.queues.find((item: any) => item.queue === known), known)
+    for (const known of ['purchases', 'default', 'checks'])
+      assert.isOk(
+        props.queues.find((item: any) => item.queue === known),
+        known
+      )
     const failed = props.failed.find((item: any) => item.id === jobId)
     assert.equal(failed.queue, queueName)
     assert.equal(failed.name, 'CheckTicketAvailability')
@@ -70,15 +87,26 @@ test.group(`Admin queue monitor (${driver} driver)`, (group) => {
     assert.match(failed.failedAt, /^\d{4}-\d\d-\d\dT/)
   })
 
-  test('retrying a failed job puts it back to waiting, once, and audits it', async ({ client, assert }) => {
+  test('retrying a failed job puts it back to waiting, once, and audits it', async ({
+    client,
+    assert,
+  }) => {
     const queueName = `retry-${randomUUID().slice(0, 8)}`
     const jobId = await failedJob(queueName, 'boom')
     const admin = await createUser('admin')
 
-    const response = await client.post('/admin/queue/retry').json({ queue: queueName, id: jobId }).loginAs(admin).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/admin/queue/retry')
+      .json({ queue: queueName, id: jobId })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     const after = await new QueueMonitor().overview()
-    assert.deepEqual(after.queues.find((row) => row.queue === queueName), { queue: queueName, waiting: 1, delayed: 0, active: 0, failed: 0 })
+    assert.deepEqual(
+      after.queues.find((row) => row.queue === queueName),
+      { queue: queueName, waiting: 1, delayed: 0, active: 0, failed: 0 }
+    )
     assert.isUndefined(after.failed.find((job) => job.id === jobId))
 
     /** The job is really back: a worker takes it, with its attempts reset. */
@@ -93,7 +121,12 @@ test.group(`Admin queue monitor (${driver} driver)`, (group) => {
     assert.equal(audit[0].actor_id, admin.id)
 
     /** Retrying again: nothing failed by that id any more — a clear 404, nothing changed. */
-    const again = await client.post('/admin/queue/retry').json({ queue: queueName, id: jobId }).loginAs(admin).withCsrfToken().header('accept', 'application/json')
+    const again = await client
+      .post('/admin/queue/retry')
+      .json({ queue: queueName, id: jobId })
+      .loginAs(admin)
+      .withCsrfToken()
+      .header('accept', 'application/json')
     again.assertStatus(404)
   })
 
@@ -104,16 +137,32 @@ test.group(`Admin queue monitor (${driver} driver)`, (group) => {
     await failedJob(queueName, 'second')
     await failedJob(other, 'untouched')
     const manager = await createUser('manager')
-    const response = await client.post('/admin/queue/retry').json({ queue: queueName }).loginAs(manager).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/admin/queue/retry')
+      .json({ queue: queueName })
+      .loginAs(manager)
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     const after = await new QueueMonitor().overview()
-    assert.deepInclude(after.queues, { queue: queueName, waiting: 2, delayed: 0, active: 0, failed: 0 })
+    assert.deepInclude(after.queues, {
+      queue: queueName,
+      waiting: 2,
+      delayed: 0,
+      active: 0,
+      failed: 0,
+    })
     assert.deepInclude(after.queues, { queue: other, waiting: 0, delayed: 0, active: 0, failed: 1 })
   })
 
   test('a retry without a queue is refused, naming the field', async ({ client }) => {
     const admin = await createUser('admin')
-    const response = await client.post('/admin/queue/retry').json({ id: 'x' }).loginAs(admin).withCsrfToken().header('accept', 'application/json')
+    const response = await client
+      .post('/admin/queue/retry')
+      .json({ id: 'x' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .header('accept', 'application/json')
     response.assertStatus(422)
     response.assertBodyContains({ errors: [{ field: 'queue' }] })
   })
@@ -125,14 +174,36 @@ test.group('Admin audit log viewer', (group) => {
     await db.from('audit_logs').delete()
   })
 
-  test('lists entries newest first, filtered by actor, action, subject and date, paginated', async ({ client, assert }) => {
+  test('lists entries newest first, filtered by actor, action, subject and date, paginated', async ({
+    client,
+    assert,
+  }) => {
     const admin = await createUser('admin')
     const alice = await createUser('member', { email: `alice-${Date.now()}@example.test` })
     for (let index = 0; index < 55; index++) {
-      await recordAudit({ actorId: alice.id, action: 'purchase.created', subjectType: 'purchase_request', subjectId: index + 1, toState: 'draft' })
+      await recordAudit({
+        actorId: alice.id,
+        action: 'purchase.created',
+        subjectType: 'purchase_request',
+        subjectId: index + 1,
+        toState: 'draft',
+      })
     }
-    await recordAudit({ actorId: admin.id, action: 'user.role_changed', subjectType: 'user', subjectId: alice.id, fromState: 'member', toState: 'manager', reason: 'promoted' })
-    await recordAudit({ actorId: null, action: 'purchase.expired', subjectType: 'purchase_request', subjectId: 3 })
+    await recordAudit({
+      actorId: admin.id,
+      action: 'user.role_changed',
+      subjectType: 'user',
+      subjectId: alice.id,
+      fromState: 'member',
+      toState: 'manager',
+      reason: 'promoted',
+    })
+    await recordAudit({
+      actorId: null,
+      action: 'purchase.expired',
+      subjectType: 'purchase_request',
+      subjectId: 3,
+    })
 
     const first = await client.get('/admin/audit').loginAs(admin).withInertia()
     first.assertStatus(200)
@@ -158,40 +229,97 @@ test.group('Admin audit log viewer', (group) => {
     assert.sameMembers(props.subjectTypes, ['purchase_request', 'user'])
     assert.isString(props.nextCursor)
 
-    const second = await client.get('/admin/audit').qs({ before: props.nextCursor }).loginAs(admin).withInertia()
+    const second = await client
+      .get('/admin/audit')
+      .qs({ before: props.nextCursor })
+      .loginAs(admin)
+      .withInertia()
     assert.lengthOf(second.body().props.entries, 7)
     assert.isNull(second.body().props.nextCursor)
     const ids = [...props.entries, ...second.body().props.entries].map((entry: any) => entry.id)
     assert.equal(new Set(ids).size, 57)
 
-    const byActor = await client.get('/admin/audit').qs({ actor: admin.email }).loginAs(admin).withInertia()
-    assert.deepEqual(byActor.body().props.entries.map((entry: any) => entry.action), ['user.role_changed'])
-    const system = await client.get('/admin/audit').qs({ actor: 'system' }).loginAs(admin).withInertia()
-    assert.deepEqual(system.body().props.entries.map((entry: any) => entry.action), ['purchase.expired'])
-    const bySubject = await client.get('/admin/audit').qs({ subjectType: 'purchase_request', subjectId: '3' }).loginAs(admin).withInertia()
-    assert.deepEqual(bySubject.body().props.entries.map((entry: any) => entry.action), ['purchase.expired', 'purchase.created'])
-    const byAction = await client.get('/admin/audit').qs({ action: 'purchase.created' }).loginAs(admin).withInertia()
+    const byActor = await client
+      .get('/admin/audit')
+      .qs({ actor: admin.email })
+      .loginAs(admin)
+      .withInertia()
+    assert.deepEqual(
+      byActor.body().props.entries.map((entry: any) => entry.action),
+      ['user.role_changed']
+    )
+    const system = await client
+      .get('/admin/audit')
+      .qs({ actor: 'system' })
+      .loginAs(admin)
+      .withInertia()
+    assert.deepEqual(
+      system.body().props.entries.map((entry: any) => entry.action),
+      ['purchase.expired']
+    )
+    const bySubject = await client
+      .get('/admin/audit')
+      .qs({ subjectType: 'purchase_request', subjectId: '3' })
+      .loginAs(admin)
+      .withInertia()
+    assert.deepEqual(
+      bySubject.body().props.entries.map((entry: any) => entry.action),
+      ['purchase.expired', 'purchase.created']
+    )
+    const byAction = await client
+      .get('/admin/audit')
+      .qs({ action: 'purchase.created' })
+      .loginAs(admin)
+      .withInertia()
     assert.lengthOf(byAction.body().props.entries, 50)
 
     const today = new Date().toISOString().slice(0, 10)
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)
-    const inRange = await client.get('/admin/audit').qs({ from: today, to: today, action: 'user.role_changed' }).loginAs(admin).withInertia()
+    const inRange = await client
+      .get('/admin/audit')
+      .qs({ from: today, to: today, action: 'user.role_changed' })
+      .loginAs(admin)
+      .withInertia()
     assert.lengthOf(inRange.body().props.entries, 1)
-    const future = await client.get('/admin/audit').qs({ from: tomorrow }).loginAs(admin).withInertia()
+    const future = await client
+      .get('/admin/audit')
+      .qs({ from: tomorrow })
+      .loginAs(admin)
+      .withInertia()
     assert.lengthOf(future.body().props.entries, 0)
   })
 
-  test('a bad date or a forged cursor is named, with a 422, and nothing is listed from it', async ({ client, assert }) => {
+  test('a bad date or a forged cursor is named, with a 422, and nothing is listed from it', async ({
+    client,
+    assert,
+  }) => {
     const admin = await createUser('admin')
-    await recordAudit({ actorId: admin.id, action: 'purchase.created', subjectType: 'purchase_request', subjectId: 1 })
-    const badDate = await client.get('/admin/audit').qs({ from: '2026-13-45' }).loginAs(admin).withInertia()
+    await recordAudit({
+      actorId: admin.id,
+      action: 'purchase.created',
+      subjectType: 'purchase_request',
+      subjectId: 1,
+    })
+    const badDate = await client
+      .get('/admin/audit')
+      .qs({ from: '2026-13-45' })
+      .loginAs(admin)
+      .withInertia()
     badDate.assertStatus(422)
     assert.equal(badDate.body().component, 'admin/audit')
     assert.property(badDate.body().props.filterErrors, 'from')
-    const reversed = await client.get('/admin/audit').qs({ from: '2026-05-02', to: '2026-05-01' }).loginAs(admin).withInertia()
+    const reversed = await client
+      .get('/admin/audit')
+      .qs({ from: '2026-05-02', to: '2026-05-01' })
+      .loginAs(admin)
+      .withInertia()
     reversed.assertStatus(422)
     assert.property(reversed.body().props.filterErrors, 'to')
-    const forged = await client.get('/admin/audit').qs({ before: 'not-a-cursor' }).loginAs(admin).withInertia()
+    const forged = await client
+      .get('/admin/audit')
+      .qs({ before: 'not-a-cursor' })
+      .loginAs(admin)
+      .withInertia()
     forged.assertStatus(422)
     assert.match(forged.body().props.filterErrors.before, /not valid/)
     assert.lengthOf(forged.body().props.entries, 0)
@@ -208,7 +336,10 @@ test.group('Admin sources: schedules', (group) => {
     const platform = await createPlatform()
     const { sourceId } = await upsertEvent(platform.id, normalisedEvent({ name: 'Scheduled Game' }))
     const next = new Date(Date.now() + 5 * 60_000)
-    await db.from('event_sources').where('id', sourceId).update({ next_check_at: next, check_interval_ms: 300_000 })
+    await db
+      .from('event_sources')
+      .where('id', sourceId)
+      .update({ next_check_at: next, check_interval_ms: 300_000 })
 
     const response = await client.get('/admin/sources').loginAs(manager).withInertia()
     response.assertStatus(200)

@@ -11,7 +11,16 @@ import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
 import { normalisedEvent, normalisedListing, snapshot } from '#tests/helpers/market'
 
 async function resetAll() {
-  for (const table of ['alert_outbox', 'alerts', 'watch_rules', 'listing_changes', 'listings', 'event_status_changes', 'event_sources', 'events']) {
+  for (const table of [
+    'alert_outbox',
+    'alerts',
+    'watch_rules',
+    'listing_changes',
+    'listings',
+    'event_status_changes',
+    'event_sources',
+    'events',
+  ]) {
     await db.from(table).delete()
   }
   await User.query().delete()
@@ -26,7 +35,9 @@ test.group('From a market change to an alert', (group) => {
   })
   group.each.setup(() => resetAll())
 
-  test('a new listing under the cap raises one alert, not two, and reaches the user live', async ({ assert }) => {
+  test('a new listing under the cap raises one alert, not two, and reaches the user live', async ({
+    assert,
+  }) => {
     const user = await createUser('member')
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
@@ -42,7 +53,13 @@ test.group('From a market change to an alert', (group) => {
 
     const simEventId = Number(source.external_id)
     const added = sandbox.exchange.mutate((simulator) =>
-      simulator.addListing(simEventId, { section: '101', row: 'A', retailCents: 4_200, quantity: 2, splitRule: 'any' })
+      simulator.addListing(simEventId, {
+        section: '101',
+        row: 'A',
+        retailCents: 4_200,
+        quantity: 2,
+        splitRule: 'any',
+      })
     )
     const result = await checkSource(source.id)
     assert.deepInclude(result, { outcome: 'done' })
@@ -54,7 +71,14 @@ test.group('From a market change to an alert', (group) => {
     assert.equal(alerts[0].price_minor, 4_200)
     const listing = await db.from('listings').where('id', alerts[0].listing_id).first()
     assert.equal(listing.external_id, String(added.id))
-    assert.equal(await db.from('alert_outbox').count('* as total').first().then((row) => Number(row.total)), 0)
+    assert.equal(
+      await db
+        .from('alert_outbox')
+        .count('* as total')
+        .first()
+        .then((row) => Number(row.total)),
+      0
+    )
 
     /** The price moves a little: same rule, listing and condition inside the cooldown → no second alert. */
     sandbox.exchange.mutate((simulator) => simulator.setPrice(added.id, 4_100))
@@ -66,7 +90,11 @@ test.group('From a market change to an alert', (group) => {
     const user = await createUser('member')
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
-    await new WatchRuleService().create(user, { name: 'Anything', eventId: source.event_id, triggers: [{ kind: 'available' }] } as any)
+    await new WatchRuleService().create(user, {
+      name: 'Anything',
+      eventId: source.event_id,
+      triggers: [{ kind: 'available' }],
+    } as any)
     await checkSource(source.id)
     assert.lengthOf(await db.from('alerts'), 0)
     assert.isAbove((await db.from('listings').where('event_source_id', source.id)).length, 0)
@@ -91,12 +119,16 @@ test.group('From a market change to an alert', (group) => {
       currency: 'USD',
       triggers: [{ kind: 'available' }],
     } as any)
-    sandbox.exchange.mutate((simulator) => simulator.addListing(Number(first.external_id), { retailCents: 4_000, quantity: 2 }))
+    sandbox.exchange.mutate((simulator) =>
+      simulator.addListing(Number(first.external_id), { retailCents: 4_000, quantity: 2 })
+    )
     await checkSource(first.id)
     assert.lengthOf(await db.from('alerts'), 0)
   })
 
-  test('a worker that dies between the market write and the rules loses no alert', async ({ assert }) => {
+  test('a worker that dies between the market write and the rules loses no alert', async ({
+    assert,
+  }) => {
     const user = await createUser('member')
     const platform = await db.from('platforms').where('slug', 'sandbox').first()
     const { upsertEvent } = await import('#monitoring/event_catalogue')
@@ -109,9 +141,17 @@ test.group('From a market change to an alert', (group) => {
     } as any)
     const detectedAt = new Date(Date.now() - 60_000)
     /** The first load is the baseline; the next change is news. */
-    await writeMarket({ id: sourceId, eventId }, snapshot(event, []), new Date(detectedAt.getTime() - 60_000))
+    await writeMarket(
+      { id: sourceId, eventId },
+      snapshot(event, []),
+      new Date(detectedAt.getTime() - 60_000)
+    )
     /** The write commits (with its outbox row); the process "dies" before evaluating. */
-    const written = await writeMarket({ id: sourceId, eventId }, snapshot(event, [normalisedListing('L1', 3_000, 2)]), detectedAt)
+    const written = await writeMarket(
+      { id: sourceId, eventId },
+      snapshot(event, [normalisedListing('L1', 3_000, 2)]),
+      detectedAt
+    )
     assert.isNotNull(written.outboxId)
     assert.lengthOf(await db.from('alerts'), 0)
 

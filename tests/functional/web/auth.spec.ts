@@ -12,7 +12,11 @@ test.group('Sign-up', (group) => {
   test('the first user becomes admin, later sign-ups are members', async ({ client, assert }) => {
     const first = await client
       .post('/signup')
-      .form({ email: 'Owner@Example.test', password: 'long enough pw', passwordConfirmation: 'long enough pw' })
+      .form({
+        email: 'Owner@Example.test',
+        password: 'long enough pw',
+        passwordConfirmation: 'long enough pw',
+      })
       .withCsrfToken()
       .redirects(0)
     first.assertStatus(302)
@@ -20,7 +24,11 @@ test.group('Sign-up', (group) => {
 
     const second = await client
       .post('/signup')
-      .form({ email: 'fan@example.test', password: 'long enough pw', passwordConfirmation: 'long enough pw' })
+      .form({
+        email: 'fan@example.test',
+        password: 'long enough pw',
+        passwordConfirmation: 'long enough pw',
+      })
       .withCsrfToken()
       .redirects(0)
     second.assertStatus(302)
@@ -37,14 +45,20 @@ test.group('Sign-up', (group) => {
     assert.match(users[0].password, /^\$scrypt\$/)
   })
 
-  test('malformed sign-up JSON gets 422 with field errors and writes nothing', async ({ client, assert }) => {
+  test('malformed sign-up JSON gets 422 with field errors and writes nothing', async ({
+    client,
+    assert,
+  }) => {
     const response = await client
       .post('/signup')
       .header('accept', 'application/json')
       .json({ email: 'not-an-email', password: 'short', passwordConfirmation: 'other' })
       .withCsrfToken()
     response.assertStatus(422)
-    const fields = response.body().errors.map((error: any) => error.field).sort()
+    const fields = response
+      .body()
+      .errors.map((error: any) => error.field)
+      .sort()
     assert.includeMembers(fields, ['email', 'password'])
     for (const error of response.body().errors) {
       assert.properties(error, ['field', 'rule', 'message'])
@@ -70,16 +84,23 @@ test.group('Sign-up', (group) => {
     const response = await client
       .post('/signup')
       .header('accept', 'application/json')
-      .json({ email: 'taken@example.test', password: 'long enough pw', passwordConfirmation: 'long enough pw' })
+      .json({
+        email: 'taken@example.test',
+        password: 'long enough pw',
+        passwordConfirmation: 'long enough pw',
+      })
       .withCsrfToken()
     response.assertStatus(422)
     response.assertBodyContains({ errors: [{ field: 'email', rule: 'database.unique' }] })
   })
 
   test('a wrong CSRF token is refused with 403', async ({ client, assert }) => {
-    const response = await client
-      .post('/signup')
-      .form({ email: 'x@example.test', password: 'long enough pw', passwordConfirmation: 'long enough pw', _csrf: 'nope' })
+    const response = await client.post('/signup').form({
+      email: 'x@example.test',
+      password: 'long enough pw',
+      passwordConfirmation: 'long enough pw',
+      _csrf: 'nope',
+    })
     response.assertStatus(403)
     assert.equal((await User.query()).length, 0)
   })

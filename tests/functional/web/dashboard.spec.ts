@@ -14,15 +14,30 @@ test.group('Dashboard', (group) => {
     await User.query().delete()
   })
 
-  test("shows the events a user's rules watch, with the lowest price and the change since yesterday", async ({ client, assert }) => {
+  test("shows the events a user's rules watch, with the lowest price and the change since yesterday", async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const platform = await createPlatform()
     const event = normalisedEvent()
     const { eventId, sourceId } = await upsertEvent(platform.id, event)
     const longAgo = new Date(Date.now() - 30 * 3_600_000)
-    await writeMarket({ id: sourceId, eventId }, snapshot(event, [normalisedListing('A', 9_000, 2)]), longAgo)
-    await writeMarket({ id: sourceId, eventId }, snapshot(event, [normalisedListing('A', 7_500, 2)]), new Date())
-    await new WatchRuleService().create(user, { name: 'Watch it', eventId, triggers: [{ kind: 'available' }] } as any)
+    await writeMarket(
+      { id: sourceId, eventId },
+      snapshot(event, [normalisedListing('A', 9_000, 2)]),
+      longAgo
+    )
+    await writeMarket(
+      { id: sourceId, eventId },
+      snapshot(event, [normalisedListing('A', 7_500, 2)]),
+      new Date()
+    )
+    await new WatchRuleService().create(user, {
+      name: 'Watch it',
+      eventId,
+      triggers: [{ kind: 'available' }],
+    } as any)
 
     const page = await client.get('/').loginAs(user).withInertia()
     page.assertStatus(200)

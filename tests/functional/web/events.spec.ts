@@ -36,7 +36,10 @@ test.group('Events from the sandbox exchange', (group) => {
     assert.equal(Number(sources.total), first.seen)
   })
 
-  test('adding an event by platform id shows its listings on the event page', async ({ client, assert }) => {
+  test('adding an event by platform id shows its listings on the event page', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const simEvent = sandbox.exchange.simulator.events()[0]
     const added = await client
@@ -52,7 +55,9 @@ test.group('Events from the sandbox exchange', (group) => {
     const page = await client.get(location).loginAs(user).withInertia()
     page.assertStatus(200)
     assert.equal(page.body().component, 'events/show')
-    const available = sandbox.exchange.simulator.listings(simEvent.id).filter((listing: any) => listing.available > 0)
+    const available = sandbox.exchange.simulator
+      .listings(simEvent.id)
+      .filter((listing: any) => listing.available > 0)
     assert.lengthOf(page.body().props.listings, available.length)
     for (const listing of page.body().props.listings) {
       assert.isTrue(Number.isInteger(listing.price.amountMinor))
@@ -62,17 +67,26 @@ test.group('Events from the sandbox exchange', (group) => {
     assert.equal(list.body().props.events[0].name, page.body().props.event.name)
   })
 
-  test('a malformed reference is refused, naming the field, and nothing is written', async ({ client, assert }) => {
+  test('a malformed reference is refused, naming the field, and nothing is written', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
-    const response = await client.post('/events').json({ reference: 'not a thing' })
-      .header('accept', 'application/json').loginAs(user).withCsrfToken()
+    const response = await client
+      .post('/events')
+      .json({ reference: 'not a thing' })
+      .header('accept', 'application/json')
+      .loginAs(user)
+      .withCsrfToken()
     response.assertStatus(422)
     response.assertBodyContains({ errors: [{ field: 'reference' }] })
     const events = await db.from('events').count('* as total').first()
     assert.equal(Number(events.total), 0)
   })
 
-  test('a failed check records its reason and leaves the stored listings as they were', async ({ assert }) => {
+  test('a failed check records its reason and leaves the stored listings as they were', async ({
+    assert,
+  }) => {
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
     const first = await checkSource(source.id)
@@ -93,15 +107,31 @@ test.group('Events from the sandbox exchange', (group) => {
     assert.include(stored.last_error, 'unavailable')
   })
 
-  test('an event added by reference is the baseline: the first scheduled check alerts on what changed since', async ({ assert }) => {
+  test('an event added by reference is the baseline: the first scheduled check alerts on what changed since', async ({
+    assert,
+  }) => {
     const { addEvent } = await import('#monitoring/discovery_service')
     const { default: WatchRuleService } = await import('#alerts/watch_rule_service')
-    const simEvent = sandbox.exchange.simulator.events().find((event: any) => event.state === 'shown' && sandbox.exchange.simulator.listings(event.id).some((l: any) => l.available > 0))!
+    const simEvent = sandbox.exchange.simulator
+      .events()
+      .find(
+        (event: any) =>
+          event.state === 'shown' &&
+          sandbox.exchange.simulator.listings(event.id).some((l: any) => l.available > 0)
+      )!
     const added = await addEvent(`sandbox:${simEvent.id}`)
     const user = await createUser('member')
-    await new WatchRuleService().create(user, { name: 'Drops', eventId: added.eventId, triggers: [{ kind: 'price_drop', percent: 5 }] } as any)
-    const simListing = sandbox.exchange.simulator.listings(simEvent.id).find((listing: any) => listing.available > 0)!
-    sandbox.exchange.mutate((simulator) => simulator.setPrice(simListing.id, Math.max(600, Math.round(simListing.retailCents / 2))))
+    await new WatchRuleService().create(user, {
+      name: 'Drops',
+      eventId: added.eventId,
+      triggers: [{ kind: 'price_drop', percent: 5 }],
+    } as any)
+    const simListing = sandbox.exchange.simulator
+      .listings(simEvent.id)
+      .find((listing: any) => listing.available > 0)!
+    sandbox.exchange.mutate((simulator) =>
+      simulator.setPrice(simListing.id, Math.max(600, Math.round(simListing.retailCents / 2)))
+    )
     await checkSource(added.sourceId)
     const alerts = await db.from('alerts').where({ user_id: user.id, event_id: added.eventId })
     assert.lengthOf(alerts, 1)
@@ -109,18 +139,25 @@ test.group('Events from the sandbox exchange', (group) => {
     await db.from('watch_rules').delete()
   })
 
-  test('a market change in the exchange becomes change-only history on the next check', async ({ assert }) => {
+  test('a market change in the exchange becomes change-only history on the next check', async ({
+    assert,
+  }) => {
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
     await checkSource(source.id)
     const unchanged = await checkSource(source.id)
     assert.deepInclude(unchanged, { outcome: 'done', changes: 0 })
 
-    const simListing = sandbox.exchange.simulator.listings(Number(source.external_id)).find((listing: any) => listing.available > 0)!
+    const simListing = sandbox.exchange.simulator
+      .listings(Number(source.external_id))
+      .find((listing: any) => listing.available > 0)!
     sandbox.exchange.mutate((simulator) => simulator.setPrice(simListing.id, 12_345))
     const changed = await checkSource(source.id)
     assert.deepInclude(changed, { outcome: 'done', changes: 1 })
-    const row = await db.from('listing_changes').where({ event_source_id: source.id, kind: 'price_changed' }).first()
+    const row = await db
+      .from('listing_changes')
+      .where({ event_source_id: source.id, kind: 'price_changed' })
+      .first()
     assert.equal(row.new_price_minor, 12_345)
   })
 })
@@ -133,7 +170,10 @@ test.group('Adding events: errors shown beside the field', (group) => {
     return () => sandbox.stop()
   })
 
-  test('an event the platform does not have comes back as a field error on the form', async ({ client, assert }) => {
+  test('an event the platform does not have comes back as a field error on the form', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const response = await client
       .post('/events')
@@ -155,22 +195,48 @@ test.group('Operators pause, resume and check sources', (group) => {
     return () => sandbox.stop()
   })
 
-  test('a paused source is skipped by checks until it is resumed; every action is audited', async ({ client, assert }) => {
+  test('a paused source is skipped by checks until it is resumed; every action is audited', async ({
+    client,
+    assert,
+  }) => {
     await resetMarket()
     const manager = await createUser('manager')
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
 
-    ;(await client.post(`/admin/sources/${source.id}/pause`).json({ reason: 'maintenance' }).loginAs(manager).withCsrfToken().redirects(0)).assertStatus(302)
-    assert.deepInclude(await checkSource(source.id), { outcome: 'skipped', reason: 'source paused' })
+    ;(
+      await client
+        .post(`/admin/sources/${source.id}/pause`)
+        .json({ reason: 'maintenance' })
+        .loginAs(manager)
+        .withCsrfToken()
+        .redirects(0)
+    ).assertStatus(302)
+    assert.deepInclude(await checkSource(source.id), {
+      outcome: 'skipped',
+      reason: 'source paused',
+    })
 
     const health = await client.get('/admin/sources').loginAs(manager).withInertia()
     assert.equal(health.body().props.problems[0].id, source.id)
 
-    ;(await client.post(`/admin/sources/${source.id}/resume`).loginAs(manager).withCsrfToken().redirects(0)).assertStatus(302)
+    ;(
+      await client
+        .post(`/admin/sources/${source.id}/resume`)
+        .loginAs(manager)
+        .withCsrfToken()
+        .redirects(0)
+    ).assertStatus(302)
     assert.equal((await checkSource(source.id)).outcome, 'done')
-    const audit = await db.from('audit_logs').where('subject_type', 'event_source').orderBy('id').select('action')
-    assert.deepEqual(audit.map((row) => row.action), ['source.paused', 'source.resumed'])
+    const audit = await db
+      .from('audit_logs')
+      .where('subject_type', 'event_source')
+      .orderBy('id')
+      .select('action')
+    assert.deepEqual(
+      audit.map((row) => row.action),
+      ['source.paused', 'source.resumed']
+    )
   })
 })
 
@@ -182,12 +248,17 @@ test.group('Checks stop when an event has passed', (group) => {
     return () => sandbox.stop()
   })
 
-  test('a source of an event that started hours ago stops being checked and the event is archived', async ({ assert }) => {
+  test('a source of an event that started hours ago stops being checked and the event is archived', async ({
+    assert,
+  }) => {
     await resetMarket()
     await discoverEvents('sandbox', {})
     const source = await db.from('event_sources').orderBy('id').first()
     const now = new Date()
-    await db.from('events').where('id', source.event_id).update({ starts_at: new Date(now.getTime() - 5 * 3_600_000) })
+    await db
+      .from('events')
+      .where('id', source.event_id)
+      .update({ starts_at: new Date(now.getTime() - 5 * 3_600_000) })
     const outcome = await checkSource(source.id, now)
     assert.equal(outcome.outcome, 'done')
     const stored = await db.from('event_sources').where('id', source.id).first()
@@ -206,6 +277,10 @@ test.group('Checks stop when an event has passed', (group) => {
     const stored = await db.from('event_sources').where('id', source.id).first()
     assert.equal(stored.state, 'active')
     assert.isAbove(stored.check_interval_ms, 0)
-    assert.closeTo(new Date(stored.next_check_at).getTime() - now.getTime(), stored.check_interval_ms, 1000)
+    assert.closeTo(
+      new Date(stored.next_check_at).getTime() - now.getTime(),
+      stored.check_interval_ms,
+      1000
+    )
   })
 })

@@ -28,27 +28,59 @@ test.group('Events index: filters and cursor', (group) => {
     const user = await createUser('viewer')
     const alpha = await createPlatform()
     const beta = await createPlatform()
-    await upsertEvent(alpha.id, normalisedEvent({ name: 'Celtics v Lakers', startsAt: '2027-03-01T19:00:00.000Z' }))
-    await upsertEvent(alpha.id, normalisedEvent({
-      name: 'Arsenal v Chelsea', sport: 'Soccer', league: 'Premier League', homeTeam: 'Arsenal', awayTeam: 'Chelsea',
-      venue: 'Emirates Stadium', startsAt: '2027-03-05T15:00:00.000Z', status: 'scheduled',
-    }))
-    await upsertEvent(beta.id, normalisedEvent({
-      name: 'Knicks v Nets', homeTeam: 'New York Knicks', awayTeam: 'Brooklyn Nets', venue: 'Madison Square Garden',
-      startsAt: '2027-04-10T23:30:00.000Z', status: 'postponed',
-    }))
+    await upsertEvent(
+      alpha.id,
+      normalisedEvent({ name: 'Celtics v Lakers', startsAt: '2027-03-01T19:00:00.000Z' })
+    )
+    await upsertEvent(
+      alpha.id,
+      normalisedEvent({
+        name: 'Arsenal v Chelsea',
+        sport: 'Soccer',
+        league: 'Premier League',
+        homeTeam: 'Arsenal',
+        awayTeam: 'Chelsea',
+        venue: 'Emirates Stadium',
+        startsAt: '2027-03-05T15:00:00.000Z',
+        status: 'scheduled',
+      })
+    )
+    await upsertEvent(
+      beta.id,
+      normalisedEvent({
+        name: 'Knicks v Nets',
+        homeTeam: 'New York Knicks',
+        awayTeam: 'Brooklyn Nets',
+        venue: 'Madison Square Garden',
+        startsAt: '2027-04-10T23:30:00.000Z',
+        status: 'postponed',
+      })
+    )
 
-    const get = (qs: Record<string, string>) => client.get('/events').qs(qs).loginAs(user).withInertia()
-    assert.deepEqual(names(await get({})), ['Celtics v Lakers', 'Arsenal v Chelsea', 'Knicks v Nets'])
+    const get = (qs: Record<string, string>) =>
+      client.get('/events').qs(qs).loginAs(user).withInertia()
+    assert.deepEqual(names(await get({})), [
+      'Celtics v Lakers',
+      'Arsenal v Chelsea',
+      'Knicks v Nets',
+    ])
     assert.deepEqual(names(await get({ sport: 'soccer' })), ['Arsenal v Chelsea'])
     assert.deepEqual(names(await get({ league: 'NBA' })), ['Celtics v Lakers', 'Knicks v Nets'])
     assert.deepEqual(names(await get({ team: 'nets' })), ['Knicks v Nets'])
     assert.deepEqual(names(await get({ venue: 'garden' })), ['Celtics v Lakers', 'Knicks v Nets'])
-    assert.deepEqual(names(await get({ from: '2027-03-02', to: '2027-03-31' })), ['Arsenal v Chelsea'])
-    assert.deepEqual(names(await get({ to: '2027-03-01' })), ['Celtics v Lakers'], 'the to-day is included')
+    assert.deepEqual(names(await get({ from: '2027-03-02', to: '2027-03-31' })), [
+      'Arsenal v Chelsea',
+    ])
+    assert.deepEqual(
+      names(await get({ to: '2027-03-01' })),
+      ['Celtics v Lakers'],
+      'the to-day is included'
+    )
     assert.deepEqual(names(await get({ platform: beta.slug })), ['Knicks v Nets'])
     assert.deepEqual(names(await get({ status: 'postponed' })), ['Knicks v Nets'])
-    assert.deepEqual(names(await get({ league: 'NBA', platform: alpha.slug })), ['Celtics v Lakers'])
+    assert.deepEqual(names(await get({ league: 'NBA', platform: alpha.slug })), [
+      'Celtics v Lakers',
+    ])
     assert.deepEqual(names(await get({ q: 'lakers' })), ['Celtics v Lakers'])
     assert.deepEqual(names(await get({ q: '%' })), [], 'a wildcard is searched as text')
 
@@ -57,25 +89,45 @@ test.group('Events index: filters and cursor', (group) => {
     assert.deepEqual(page.filterErrors, {})
     assert.sameMembers(page.sports, ['Basketball', 'Soccer'])
     assert.sameMembers(page.leagues, ['NBA', 'Premier League'])
-    assert.includeDeepMembers(page.platforms, [{ slug: alpha.slug, name: alpha.name }, { slug: beta.slug, name: beta.name }])
+    assert.includeDeepMembers(page.platforms, [
+      { slug: alpha.slug, name: alpha.name },
+      { slug: beta.slug, name: beta.name },
+    ])
   })
 
-  test('the cursor walks every event once, dated ones by start then undated ones', async ({ client, assert }) => {
+  test('the cursor walks every event once, dated ones by start then undated ones', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const platform = await createPlatform()
     const base = Date.UTC(2027, 5, 1)
     /** Two games at the same minute, to exercise the id tie-break; three undated ones at the end. */
     for (let index = 0; index < 28; index++) {
-      await upsertEvent(platform.id, normalisedEvent({ name: `Game ${String(index).padStart(2, '0')}`, startsAt: new Date(base + Math.floor(index / 2) * 86_400_000).toISOString(), venue: `Venue ${index}` }))
+      await upsertEvent(
+        platform.id,
+        normalisedEvent({
+          name: `Game ${String(index).padStart(2, '0')}`,
+          startsAt: new Date(base + Math.floor(index / 2) * 86_400_000).toISOString(),
+          venue: `Venue ${index}`,
+        })
+      )
     }
     for (let index = 0; index < 3; index++) {
-      await upsertEvent(platform.id, normalisedEvent({ name: `Undated ${index}`, startsAt: null, venue: `Somewhere ${index}` }))
+      await upsertEvent(
+        platform.id,
+        normalisedEvent({ name: `Undated ${index}`, startsAt: null, venue: `Somewhere ${index}` })
+      )
     }
     const seen: string[] = []
     let cursor: string | null = null
     let pages = 0
     do {
-      const response: any = await client.get('/events').qs(cursor ? { cursor } : {}).loginAs(user).withInertia()
+      const response: any = await client
+        .get('/events')
+        .qs(cursor ? { cursor } : {})
+        .loginAs(user)
+        .withInertia()
       response.assertStatus(200)
       seen.push(...names(response))
       cursor = response.body().props.nextCursor
@@ -85,7 +137,10 @@ test.group('Events index: filters and cursor', (group) => {
     assert.equal(pages, 2)
     assert.lengthOf(seen, 31)
     assert.equal(new Set(seen).size, 31)
-    assert.deepEqual(seen.slice(0, 28), Array.from({ length: 28 }, (_, index) => `Game ${String(index).padStart(2, '0')}`))
+    assert.deepEqual(
+      seen.slice(0, 28),
+      Array.from({ length: 28 }, (_, index) => `Game ${String(index).padStart(2, '0')}`)
+    )
     assert.deepEqual(seen.slice(28).sort(), ['Undated 0', 'Undated 1', 'Undated 2'])
 
     /** Filters hold across pages: the cursor is combined with them. */
@@ -94,7 +149,10 @@ test.group('Events index: filters and cursor', (group) => {
     assert.isNull(filtered.body().props.nextCursor)
   })
 
-  test('an invalid cursor is refused with a clear error on the cursor, and the first page is shown', async ({ client, assert }) => {
+  test('an invalid cursor is refused with a clear error on the cursor, and the first page is shown', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const platform = await createPlatform()
     await upsertEvent(platform.id, normalisedEvent({ name: 'Only Game' }))
@@ -112,19 +170,38 @@ test.group('Events index: filters and cursor', (group) => {
       assert.match(response.body().props.filterErrors.cursor, /page link is not valid/, cursor)
       assert.deepEqual(names(response), ['Only Game'], cursor)
     }
-    const valid = await client.get('/events').qs({ cursor: encodeEventCursor({ undated: false, startsAtMs: 0, id: 1 }) }).loginAs(user).withInertia()
+    const valid = await client
+      .get('/events')
+      .qs({ cursor: encodeEventCursor({ undated: false, startsAtMs: 0, id: 1 }) })
+      .loginAs(user)
+      .withInertia()
     valid.assertStatus(200)
   })
 
-  test('a malformed date or unknown status names its field (422) without listing anything', async ({ client, assert }) => {
+  test('a malformed date or unknown status names its field (422) without listing anything', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const platform = await createPlatform()
     await upsertEvent(platform.id, normalisedEvent({ name: 'Some Game' }))
-    const badDate = await client.get('/events').qs({ from: '01/02/2027' }).loginAs(user).withInertia()
+    const badDate = await client
+      .get('/events')
+      .qs({ from: '01/02/2027' })
+      .loginAs(user)
+      .withInertia()
     badDate.assertStatus(422)
     assert.property(badDate.body().props.filterErrors, 'from')
-    assert.deepEqual(badDate.body().props.filters, { from: '01/02/2027' }, 'what was typed comes back to be corrected')
-    const reversed = await client.get('/events').qs({ from: '2027-02-02', to: '2027-02-01' }).loginAs(user).withInertia()
+    assert.deepEqual(
+      badDate.body().props.filters,
+      { from: '01/02/2027' },
+      'what was typed comes back to be corrected'
+    )
+    const reversed = await client
+      .get('/events')
+      .qs({ from: '2027-02-02', to: '2027-02-01' })
+      .loginAs(user)
+      .withInertia()
     reversed.assertStatus(422)
     assert.property(reversed.body().props.filterErrors, 'to')
     const status = await client.get('/events').qs({ status: 'sold' }).loginAs(user).withInertia()
@@ -147,7 +224,11 @@ test.group('Events index: adding from a platform search', (group) => {
     await sandbox.fresh()
   })
 
-  test('a search adds what the platform finds, says how many, and reports progress on the user channel', async ({ client, assert, cleanup }) => {
+  test('a search adds what the platform finds, says how many, and reports progress on the user channel', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const user = await createUser('member')
     const progress: any[] = []
     const original = transmit.broadcast.bind(transmit)
@@ -159,7 +240,12 @@ test.group('Events index: adding from a platform search', (group) => {
       transmit.broadcast = original
     })
 
-    const response = await client.post('/events/discover').json({ platform: 'sandbox' }).loginAs(user).withCsrfToken().redirects(0)
+    const response = await client
+      .post('/events/discover')
+      .json({ platform: 'sandbox' })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
     response.assertStatus(302)
     assert.equal(response.header('location'), '/events?platform=sandbox')
     const total = sandbox.exchange.simulator.events().length
@@ -171,12 +257,23 @@ test.group('Events index: adding from a platform search', (group) => {
 
     const list = await client.get('/events').qs({ platform: 'sandbox' }).loginAs(user).withInertia()
     assert.lengthOf(list.body().props.events, total)
-    assert.include(response.flashMessages().success, `${total} events found on sandbox: ${total} new`)
+    assert.include(
+      response.flashMessages().success,
+      `${total} events found on sandbox: ${total} new`
+    )
   })
 
-  test('an unknown platform is refused naming the field, and nothing is added', async ({ client, assert }) => {
+  test('an unknown platform is refused naming the field, and nothing is added', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
-    const response = await client.post('/events/discover').json({ platform: 'nowhere' }).loginAs(user).withCsrfToken().header('accept', 'application/json')
+    const response = await client
+      .post('/events/discover')
+      .json({ platform: 'nowhere' })
+      .loginAs(user)
+      .withCsrfToken()
+      .header('accept', 'application/json')
     response.assertStatus(422)
     response.assertBodyContains({ errors: [{ field: 'platform' }] })
     const stored = await db.from('events').count('* as total').first()

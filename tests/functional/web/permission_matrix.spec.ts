@@ -8,7 +8,12 @@ import { upsertEvent } from '#monitoring/event_catalogue'
  * Every protected route added so far × every role → allowed or forbidden.
  * A new protected route must be added here, with its expected roles.
  */
-type Route = { method: 'get' | 'put' | 'post' | 'delete'; url: string | ((ctx: Ctx) => string); allowed: Role[]; body?: (ctx: Ctx) => Record<string, unknown> }
+type Route = {
+  method: 'get' | 'put' | 'post' | 'delete'
+  url: string | ((ctx: Ctx) => string)
+  allowed: Role[]
+  body?: (ctx: Ctx) => Record<string, unknown>
+}
 type Ctx = { target: User; eventId: number; platformId: number; sourceId: number }
 
 const ALL: Role[] = [...ROLES]
@@ -21,16 +26,43 @@ const routes: Route[] = [
   { method: 'get', url: '/events', allowed: ALL },
   { method: 'get', url: ({ eventId }) => `/events/${eventId}`, allowed: ALL },
   { method: 'post', url: '/events', allowed: WRITERS, body: () => ({ reference: 'x' }) },
-  { method: 'post', url: '/accounts', allowed: WRITERS, body: () => ({ platform: 'nowhere', username: 'x' }) },
+  {
+    method: 'post',
+    url: '/accounts',
+    allowed: WRITERS,
+    body: () => ({ platform: 'nowhere', username: 'x' }),
+  },
   { method: 'get', url: '/watch-rules/new', allowed: ALL },
   { method: 'post', url: '/watch-rules', allowed: WRITERS, body: () => ({ name: '' }) },
   { method: 'get', url: '/alerts', allowed: ALL },
   { method: 'get', url: '/purchases/budget', allowed: ALL },
-  { method: 'put', url: '/purchases/budget', allowed: WRITERS, body: () => ({ currency: 'USD', perEventMinor: null, perDayMinor: 50_000, perMonthMinor: null, priceDriftBps: 300 }) },
+  {
+    method: 'put',
+    url: '/purchases/budget',
+    allowed: WRITERS,
+    body: () => ({
+      currency: 'USD',
+      perEventMinor: null,
+      perDayMinor: 50_000,
+      perMonthMinor: null,
+      priceDriftBps: 300,
+    }),
+  },
   { method: 'get', url: '/watch-rules', allowed: ALL },
   { method: 'get', url: '/alerts', allowed: ALL },
   { method: 'get', url: '/purchases/budget', allowed: ALL },
-  { method: 'put', url: '/purchases/budget', allowed: WRITERS, body: () => ({ currency: 'USD', perEventMinor: null, perDayMinor: 50_000, perMonthMinor: null, priceDriftBps: 300 }) },
+  {
+    method: 'put',
+    url: '/purchases/budget',
+    allowed: WRITERS,
+    body: () => ({
+      currency: 'USD',
+      perEventMinor: null,
+      perDayMinor: 50_000,
+      perMonthMinor: null,
+      priceDriftBps: 300,
+    }),
+  },
   { method: 'get', url: '/purchases', allowed: ALL },
   { method: 'get', url: '/accounts', allowed: ALL },
   { method: 'get', url: '/analytics', allowed: ALL },
@@ -40,25 +72,60 @@ const routes: Route[] = [
   /** Everyone may have a calendar feed of what they watch (their own data, read-only). */
   { method: 'post', url: '/analytics/calendar', allowed: ALL },
   { method: 'get', url: '/settings', allowed: ALL },
-  { method: 'put', url: '/settings/profile', allowed: ALL, body: () => ({ fullName: 'Name', timezone: 'Europe/Paris' }) },
-  { method: 'post', url: '/settings/tokens', allowed: ALL, body: () => ({ name: 'script', abilities: ['read'] }) },
+  {
+    method: 'put',
+    url: '/settings/profile',
+    allowed: ALL,
+    body: () => ({ fullName: 'Name', timezone: 'Europe/Paris' }),
+  },
+  {
+    method: 'post',
+    url: '/settings/tokens',
+    allowed: ALL,
+    body: () => ({ name: 'script', abilities: ['read'] }),
+  },
   { method: 'get', url: '/admin', allowed: MANAGERS },
   { method: 'get', url: '/admin/sources', allowed: MANAGERS },
-  { method: 'post', url: ({ sourceId }) => `/admin/sources/${sourceId}/pause`, allowed: MANAGERS, body: () => ({ reason: 'maintenance' }) },
+  {
+    method: 'post',
+    url: ({ sourceId }) => `/admin/sources/${sourceId}/pause`,
+    allowed: MANAGERS,
+    body: () => ({ reason: 'maintenance' }),
+  },
   { method: 'post', url: ({ sourceId }) => `/admin/sources/${sourceId}/resume`, allowed: MANAGERS },
   { method: 'post', url: ({ sourceId }) => `/admin/sources/${sourceId}/check`, allowed: MANAGERS },
   { method: 'get', url: '/admin/queue', allowed: MANAGERS },
-  { method: 'post', url: '/admin/queue/retry', allowed: MANAGERS, body: () => ({ queue: 'matrix-empty' }) },
+  {
+    method: 'post',
+    url: '/admin/queue/retry',
+    allowed: MANAGERS,
+    body: () => ({ queue: 'matrix-empty' }),
+  },
   { method: 'get', url: '/admin/audit', allowed: MANAGERS },
-  { method: 'post', url: '/events/discover', allowed: WRITERS, body: () => ({ platform: 'nowhere' }) },
+  {
+    method: 'post',
+    url: '/events/discover',
+    allowed: WRITERS,
+    body: () => ({ platform: 'nowhere' }),
+  },
   { method: 'get', url: '/admin/users', allowed: ADMINS },
-  { method: 'put', url: ({ target }) => `/admin/users/${target.id}/role`, allowed: ADMINS, body: () => ({ role: 'viewer' }) },
+  {
+    method: 'put',
+    url: ({ target }) => `/admin/users/${target.id}/role`,
+    allowed: ADMINS,
+    body: () => ({ role: 'viewer' }),
+  },
   { method: 'get', url: '/admin/platforms', allowed: ADMINS },
   {
     method: 'put',
     url: ({ platformId }) => `/admin/platforms/${platformId}`,
     allowed: ADMINS,
-    body: () => ({ enabled: true, requestsPerSecond: 2, requestsPerDay: null, maxTicketsPerOrder: null }),
+    body: () => ({
+      enabled: true,
+      requestsPerSecond: 2,
+      requestsPerDay: null,
+      maxTicketsPerOrder: null,
+    }),
   },
 ]
 
@@ -77,16 +144,36 @@ test.group('Permission matrix: web', (group) => {
   for (const route of routes) {
     for (const role of ROLES) {
       const expected = route.allowed.includes(role) ? 'allowed' : 'forbidden'
-      const label = typeof route.url === 'string' ? route.url : route.url({ target: { id: ':id' } as any, eventId: ':id' as any, platformId: ':id' as any, sourceId: ':id' as any })
-      test(`${role} ${route.method.toUpperCase()} ${label} → ${expected}`, async ({ client, assert }) => {
+      const label =
+        typeof route.url === 'string'
+          ? route.url
+          : route.url({
+              target: { id: ':id' } as any,
+              eventId: ':id' as any,
+              platformId: ':id' as any,
+              sourceId: ':id' as any,
+            })
+      test(`${role} ${route.method.toUpperCase()} ${label} → ${expected}`, async ({
+        client,
+        assert,
+      }) => {
         const actor = await createUser(role)
         const ctx = await context()
         const url = typeof route.url === 'string' ? route.url : route.url(ctx)
-        let request = (client as any)[route.method](url).loginAs(actor).withCsrfToken().withInertia().redirects(0)
+        let request = (client as any)
+          [route.method](url)
+          .loginAs(actor)
+          .withCsrfToken()
+          .withInertia()
+          .redirects(0)
         if (route.body) request = request.json(route.body(ctx) as any)
         const response = await request
         if (expected === 'allowed') {
-          assert.oneOf(response.status(), [200, 302, 303], `expected success, got ${response.status()}`)
+          assert.oneOf(
+            response.status(),
+            [200, 302, 303],
+            `expected success, got ${response.status()}`
+          )
         } else {
           assert.equal(response.status(), 403)
         }
@@ -94,7 +181,10 @@ test.group('Permission matrix: web', (group) => {
     }
   }
 
-  test('signed-out visitors are redirected from every protected page', async ({ client, assert }) => {
+  test('signed-out visitors are redirected from every protected page', async ({
+    client,
+    assert,
+  }) => {
     const ctx = await context()
     for (const route of routes) {
       const url = typeof route.url === 'string' ? route.url : route.url(ctx)

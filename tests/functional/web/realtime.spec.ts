@@ -96,13 +96,22 @@ test.group('Realtime (SSE)', (group) => {
     })
     assert.equal(aliceStream.status, 200)
 
-    const own = await client.post('/__transmit/subscribe').json({ uid: aliceUid, channel: `users/${alice.id}` }).loginAs(alice)
+    const own = await client
+      .post('/__transmit/subscribe')
+      .json({ uid: aliceUid, channel: `users/${alice.id}` })
+      .loginAs(alice)
     own.assertStatus(204)
 
     /** Bob may not listen on Alice's channel. */
-    const intrusion = await client.post('/__transmit/subscribe').json({ uid: bobUid, channel: `users/${alice.id}` }).loginAs(bob)
+    const intrusion = await client
+      .post('/__transmit/subscribe')
+      .json({ uid: bobUid, channel: `users/${alice.id}` })
+      .loginAs(bob)
     assert.notEqual(intrusion.status(), 204)
-    const bobOwn = await client.post('/__transmit/subscribe').json({ uid: bobUid, channel: `users/${bob.id}` }).loginAs(bob)
+    const bobOwn = await client
+      .post('/__transmit/subscribe')
+      .json({ uid: bobUid, channel: `users/${bob.id}` })
+      .loginAs(bob)
     bobOwn.assertStatus(204)
 
     transmit.broadcast(`users/${alice.id}`, { note: 'for-alice-only' })
@@ -116,7 +125,9 @@ test.group('Realtime (SSE)', (group) => {
   })
 
   test('a signed-out visitor cannot open a stream', async ({ assert }) => {
-    const response = await fetch(`${BASE}/__transmit/events?uid=${randomUUID()}`, { redirect: 'manual' })
+    const response = await fetch(`${BASE}/__transmit/events?uid=${randomUUID()}`, {
+      redirect: 'manual',
+    })
     assert.equal(response.status, 302)
     await response.body?.cancel()
   })

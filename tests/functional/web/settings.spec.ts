@@ -22,7 +22,11 @@ test.group('Settings', (group) => {
     const user = await createUser('member', { password: 'correct horse battery' })
     const wrong = await client
       .put('/settings/password')
-      .json({ currentPassword: 'nope', password: 'new long password', passwordConfirmation: 'new long password' })
+      .json({
+        currentPassword: 'nope',
+        password: 'new long password',
+        passwordConfirmation: 'new long password',
+      })
       .header('accept', 'application/json')
       .loginAs(user)
       .withCsrfToken()
@@ -31,7 +35,11 @@ test.group('Settings', (group) => {
 
     const right = await client
       .put('/settings/password')
-      .json({ currentPassword: 'correct horse battery', password: 'new long password', passwordConfirmation: 'new long password' })
+      .json({
+        currentPassword: 'correct horse battery',
+        password: 'new long password',
+        passwordConfirmation: 'new long password',
+      })
       .loginAs(user)
       .withCsrfToken()
       .redirects(0)

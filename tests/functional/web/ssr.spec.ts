@@ -17,7 +17,10 @@ test.group('Server-side rendering of every page', (group) => {
   test('each page renders its heading on the server', async ({ client, assert }) => {
     const admin = await createUser('admin')
     const platform = await createPlatform()
-    const { eventId } = await upsertEvent(platform.id, normalisedEvent({ name: 'Render Test Game' }))
+    const { eventId } = await upsertEvent(
+      platform.id,
+      normalisedEvent({ name: 'Render Test Game' })
+    )
     const pages: Array<[string, string]> = [
       ['/', '<h1>Dashboard</h1>'],
       ['/events', '<h1>Events</h1>'],

@@ -31,7 +31,9 @@ test.group('robust statistics', () => {
     assert.closeTo(scored.score!, 33.725, 1e-9)
   })
 
-  test('MAD of 0 falls back to the mean absolute deviation; a flat baseline has no score', ({ assert }) => {
+  test('MAD of 0 falls back to the mean absolute deviation; a flat baseline has no score', ({
+    assert,
+  }) => {
     const mostlyFlat = [100, 100, 100, 100, 100, 100, 120]
     const scored = robustScore(mostlyFlat, 140)
     assert.equal(scored.mad, 0)
@@ -43,7 +45,11 @@ test.group('robust statistics', () => {
 
 test.group('detectPriceAnomaly', () => {
   test('a spike, with the figures that tripped it', ({ assert }) => {
-    const finding = detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...PRICES, 15000]) })
+    const finding = detectPriceAnomaly({
+      eventId: 4,
+      currency: 'USD',
+      series: series([...PRICES, 15000]),
+    })
     assert.isNotNull(finding)
     assert.equal(finding!.kind, 'price_spike')
     assert.equal(finding!.alertType, 'price_alert')
@@ -64,42 +70,76 @@ test.group('detectPriceAnomaly', () => {
   })
 
   test('a crash', ({ assert }) => {
-    const finding = detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...PRICES, 6000]) })
+    const finding = detectPriceAnomaly({
+      eventId: 4,
+      currency: 'USD',
+      series: series([...PRICES, 6000]),
+    })
     assert.equal(finding?.kind, 'price_crash')
     assert.equal(finding?.figures.change, -0.4)
   })
 
   test('an ordinary move is no anomaly', ({ assert }) => {
-    assert.isNull(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...PRICES, 10300]) }))
+    assert.isNull(
+      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...PRICES, 10300]) })
+    )
   })
 
   test('one wild point in the baseline does not mask or cause a finding', ({ assert }) => {
     const withOutlier = [...PRICES.slice(0, 9), 50000]
-    assert.isNull(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...withOutlier, 10150]) }))
-    assert.equal(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...withOutlier, 15000]) })?.kind, 'price_spike')
+    assert.isNull(
+      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...withOutlier, 10150]) })
+    )
+    assert.equal(
+      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...withOutlier, 15000]) })
+        ?.kind,
+      'price_spike'
+    )
   })
 
   test('a flat baseline: small moves pass, big ones trip with no score', ({ assert }) => {
     const flat = Array.from({ length: 10 }, () => 10000)
-    assert.isNull(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...flat, 10050]) }))
-    const finding = detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...flat, 12000]) })
+    assert.isNull(
+      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...flat, 10050]) })
+    )
+    const finding = detectPriceAnomaly({
+      eventId: 4,
+      currency: 'USD',
+      series: series([...flat, 12000]),
+    })
     assert.equal(finding?.kind, 'price_spike')
     assert.isNull(finding?.figures.score)
   })
 
   test('a high score below the minimum relative change is no anomaly', ({ assert }) => {
     const tight = [10000, 10001, 9999, 10000, 10001, 9999, 10000, 10001, 9999, 10000]
-    assert.isNull(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...tight, 10500]) }))
+    assert.isNull(
+      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...tight, 10500]) })
+    )
     assert.equal(
-      detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([...tight, 10500]) }, { minRelativeChange: 0.01 })?.kind,
+      detectPriceAnomaly(
+        { eventId: 4, currency: 'USD', series: series([...tight, 10500]) },
+        { minRelativeChange: 0.01 }
+      )?.kind,
       'price_spike'
     )
   })
 
-  test('too short a series is not judged; the window keeps the most recent points', ({ assert }) => {
-    assert.isNull(detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series([10000, 10000, 10000, 50000]) }))
+  test('too short a series is not judged; the window keeps the most recent points', ({
+    assert,
+  }) => {
+    assert.isNull(
+      detectPriceAnomaly({
+        eventId: 4,
+        currency: 'USD',
+        series: series([10000, 10000, 10000, 50000]),
+      })
+    )
     const long = [...Array.from({ length: 40 }, () => 20000), ...PRICES, 15000]
-    const finding = detectPriceAnomaly({ eventId: 4, currency: 'USD', series: series(long) }, { window: 10 })
+    const finding = detectPriceAnomaly(
+      { eventId: 4, currency: 'USD', series: series(long) },
+      { window: 10 }
+    )
     assert.equal(finding?.figures.window, 10)
     assert.equal(finding?.figures.median, 10000)
   })
@@ -109,7 +149,11 @@ test.group('detectListingCountAnomaly', () => {
   const counts = [50, 52, 48, 51, 49, 50, 53, 47, 50, 51]
 
   test('a flood and a vanishing are system alerts', ({ assert }) => {
-    const flood = detectListingCountAnomaly({ eventId: 2, source: 'sandbox', series: series([...counts, 200]) })
+    const flood = detectListingCountAnomaly({
+      eventId: 2,
+      source: 'sandbox',
+      series: series([...counts, 200]),
+    })
     assert.equal(flood?.kind, 'listing_flood')
     assert.equal(flood?.alertType, 'system_alert')
     assert.deepEqual(flood?.subject, { eventId: 2, source: 'sandbox' })
@@ -120,16 +164,25 @@ test.group('detectListingCountAnomaly', () => {
   })
 
   test('small counts need a real absolute change', ({ assert }) => {
-    assert.isNull(detectListingCountAnomaly({ eventId: 2, series: series([2, 3, 2, 2, 3, 2, 2, 3, 2, 6]) }))
+    assert.isNull(
+      detectListingCountAnomaly({ eventId: 2, series: series([2, 3, 2, 2, 3, 2, 2, 3, 2, 6]) })
+    )
     assert.isNull(detectListingCountAnomaly({ eventId: 2, series: series([...counts, 60]) }))
   })
 })
 
 test.group('detectSuccessRateDrop', () => {
-  const healthy = Array.from({ length: 10 }, (_, index) => ({ at: T0 + index * STEP, ok: 20, total: 20 }))
+  const healthy = Array.from({ length: 10 }, (_, index) => ({
+    at: T0 + index * STEP,
+    ok: 20,
+    total: 20,
+  }))
 
   test('a drop from a steady 100 %', ({ assert }) => {
-    const finding = detectSuccessRateDrop({ source: 'seatgeek', series: [...healthy, { at: T0 + 10 * STEP, ok: 10, total: 20 }] })
+    const finding = detectSuccessRateDrop({
+      source: 'seatgeek',
+      series: [...healthy, { at: T0 + 10 * STEP, ok: 10, total: 20 }],
+    })
     assert.equal(finding?.kind, 'source_success_drop')
     assert.equal(finding?.alertType, 'system_alert')
     assert.deepEqual(finding?.subject, { source: 'seatgeek' })
@@ -141,10 +194,25 @@ test.group('detectSuccessRateDrop', () => {
   })
 
   test('a small dip, a rise and a thin interval are not findings', ({ assert }) => {
-    assert.isNull(detectSuccessRateDrop({ source: 's', series: [...healthy, { at: T0 + 10 * STEP, ok: 19, total: 20 }] }))
+    assert.isNull(
+      detectSuccessRateDrop({
+        source: 's',
+        series: [...healthy, { at: T0 + 10 * STEP, ok: 19, total: 20 }],
+      })
+    )
     const shaky = healthy.map((point, index) => ({ ...point, ok: index % 2 ? 10 : 12 }))
-    assert.isNull(detectSuccessRateDrop({ source: 's', series: [...shaky, { at: T0 + 10 * STEP, ok: 20, total: 20 }] }))
-    assert.isNull(detectSuccessRateDrop({ source: 's', series: [...healthy, { at: T0 + 10 * STEP, ok: 0, total: 3 }] }))
+    assert.isNull(
+      detectSuccessRateDrop({
+        source: 's',
+        series: [...shaky, { at: T0 + 10 * STEP, ok: 20, total: 20 }],
+      })
+    )
+    assert.isNull(
+      detectSuccessRateDrop({
+        source: 's',
+        series: [...healthy, { at: T0 + 10 * STEP, ok: 0, total: 3 }],
+      })
+    )
   })
 })
 

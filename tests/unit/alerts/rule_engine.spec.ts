@@ -47,10 +47,26 @@ function listing(overrides: Partial<ListingView> = {}): ListingView {
 function context(overrides: Partial<MatchContext> & { listing?: ListingView } = {}): MatchContext {
   const item = overrides.listing ?? listing()
   return {
-    event: { id: 10, status: 'onsale', startsAt: new Date('2027-01-01T00:00:00Z'), league: 'NBA', homeTeam: 'Boston Celtics', awayTeam: 'Los Angeles Lakers', venue: 'TD Garden' },
+    event: {
+      id: 10,
+      status: 'onsale',
+      startsAt: new Date('2027-01-01T00:00:00Z'),
+      league: 'NBA',
+      homeTeam: 'Boston Celtics',
+      awayTeam: 'Los Angeles Lakers',
+      venue: 'TD Garden',
+    },
     statusChanged: null,
     listings: new Map([[item.id, item]]),
-    changes: [{ listingId: item.id, kind: 'appeared', oldPriceMinor: null, newPriceMinor: item.priceMinor, reappeared: false }],
+    changes: [
+      {
+        listingId: item.id,
+        kind: 'appeared',
+        oldPriceMinor: null,
+        newPriceMinor: item.priceMinor,
+        reappeared: false,
+      },
+    ],
     history: { lowestInDays: () => null, rankOf: () => null },
     lastAlertPrice: new Map(),
     now: new Date('2026-12-01T12:00:00Z'),
@@ -64,14 +80,25 @@ test.group('Rule engine: listing criteria', () => {
   test('a listing under the cap, with enough seats together, matches', ({ assert }) => {
     const matches = run(rule(), context())
     assert.lengthOf(matches, 1)
-    assert.deepInclude(matches[0], { type: 'ticket_available', condition: 'available', listingId: 100, priceMinor: 8_000 })
+    assert.deepInclude(matches[0], {
+      type: 'ticket_available',
+      condition: 'available',
+      listingId: 100,
+      priceMinor: 8_000,
+    })
   })
 
   test('over the cap, another currency, or too few seats together do not match', ({ assert }) => {
     assert.lengthOf(run(rule(), context({ listing: listing({ priceMinor: 10_001 }) })), 0)
     assert.lengthOf(run(rule(), context({ listing: listing({ currency: 'EUR' }) })), 0)
-    assert.lengthOf(run(rule({ minQuantity: 3 }), context({ listing: listing({ splits: [2, 4] }) })), 1)
-    assert.lengthOf(run(rule({ minQuantity: 5 }), context({ listing: listing({ splits: [2, 4] }) })), 0)
+    assert.lengthOf(
+      run(rule({ minQuantity: 3 }), context({ listing: listing({ splits: [2, 4] }) })),
+      1
+    )
+    assert.lengthOf(
+      run(rule({ minQuantity: 5 }), context({ listing: listing({ splits: [2, 4] }) })),
+      0
+    )
   })
 
   test('fees count when the rule asks and the platform gives them', ({ assert }) => {
@@ -102,15 +129,41 @@ test.group('Rule engine: listing criteria', () => {
     const event = context().event
     const team = compileRule(rule({ eventId: null, filters: { team: 'boston celtics' } }))
     assert.isTrue(watchesEvent(team, event, ['sandbox']))
-    assert.isFalse(watchesEvent(compileRule(rule({ eventId: null, filters: { league: 'NHL' } })), event, ['sandbox']))
-    assert.isFalse(watchesEvent(compileRule(rule({ eventId: null, filters: { to: '2026-12-31T00:00:00Z' } })), event, ['sandbox']))
-    assert.isFalse(watchesEvent(compileRule(rule({ eventId: null, filters: { platforms: ['ticketmaster'] } })), event, ['sandbox']))
+    assert.isFalse(
+      watchesEvent(compileRule(rule({ eventId: null, filters: { league: 'NHL' } })), event, [
+        'sandbox',
+      ])
+    )
+    assert.isFalse(
+      watchesEvent(
+        compileRule(rule({ eventId: null, filters: { to: '2026-12-31T00:00:00Z' } })),
+        event,
+        ['sandbox']
+      )
+    )
+    assert.isFalse(
+      watchesEvent(
+        compileRule(rule({ eventId: null, filters: { platforms: ['ticketmaster'] } })),
+        event,
+        ['sandbox']
+      )
+    )
   })
 })
 
 test.group('Rule engine: triggers', () => {
   test('price drop by a percentage or below a price', ({ assert }) => {
-    const ctx = context({ changes: [{ listingId: 100, kind: 'price_changed', oldPriceMinor: 10_000, newPriceMinor: 8_000, reappeared: false }] })
+    const ctx = context({
+      changes: [
+        {
+          listingId: 100,
+          kind: 'price_changed',
+          oldPriceMinor: 10_000,
+          newPriceMinor: 8_000,
+          reappeared: false,
+        },
+      ],
+    })
     assert.lengthOf(run(rule({ triggers: [{ kind: 'price_drop', percent: 15 }] }), ctx), 1)
     assert.lengthOf(run(rule({ triggers: [{ kind: 'price_drop', percent: 25 }] }), ctx), 0)
     assert.lengthOf(run(rule({ triggers: [{ kind: 'price_drop', belowMinor: 8_500 }] }), ctx), 1)
@@ -122,16 +175,44 @@ test.group('Rule engine: triggers', () => {
   test('back in stock only for a listing that had been gone', ({ assert }) => {
     const spec = rule({ triggers: [{ kind: 'back_in_stock' }] })
     assert.lengthOf(run(spec, context()), 0)
-    assert.lengthOf(run(spec, context({ changes: [{ listingId: 100, kind: 'appeared', oldPriceMinor: 9_000, newPriceMinor: 8_000, reappeared: true }] })), 1)
+    assert.lengthOf(
+      run(
+        spec,
+        context({
+          changes: [
+            {
+              listingId: 100,
+              kind: 'appeared',
+              oldPriceMinor: 9_000,
+              newPriceMinor: 8_000,
+              reappeared: true,
+            },
+          ],
+        })
+      ),
+      1
+    )
   })
 
   test('lowest in N days and bottom percentile use the history', ({ assert }) => {
     const lowest = rule({ triggers: [{ kind: 'lowest_in_days', days: 7 }] })
-    assert.lengthOf(run(lowest, context({ history: { lowestInDays: () => 8_500, rankOf: () => null } })), 1)
-    assert.lengthOf(run(lowest, context({ history: { lowestInDays: () => 7_000, rankOf: () => null } })), 0)
+    assert.lengthOf(
+      run(lowest, context({ history: { lowestInDays: () => 8_500, rankOf: () => null } })),
+      1
+    )
+    assert.lengthOf(
+      run(lowest, context({ history: { lowestInDays: () => 7_000, rankOf: () => null } })),
+      0
+    )
     const percentile = rule({ triggers: [{ kind: 'bottom_percentile', percent: 10 }] })
-    assert.lengthOf(run(percentile, context({ history: { lowestInDays: () => null, rankOf: () => 0.05 } })), 1)
-    assert.lengthOf(run(percentile, context({ history: { lowestInDays: () => null, rankOf: () => 0.4 } })), 0)
+    assert.lengthOf(
+      run(percentile, context({ history: { lowestInDays: () => null, rankOf: () => 0.05 } })),
+      1
+    )
+    assert.lengthOf(
+      run(percentile, context({ history: { lowestInDays: () => null, rankOf: () => 0.4 } })),
+      0
+    )
     assert.lengthOf(run(percentile, context()), 0, 'no history, no percentile claim')
   })
 
@@ -143,10 +224,19 @@ test.group('Rule engine: triggers', () => {
 
   test('on sale and status change come from the event', ({ assert }) => {
     const onSale = rule({ triggers: [{ kind: 'on_sale' }] })
-    assert.lengthOf(run(onSale, context({ changes: [], statusChanged: { from: 'scheduled', to: 'onsale' } })), 1)
-    assert.lengthOf(run(onSale, context({ changes: [], statusChanged: { from: 'onsale', to: 'postponed' } })), 0)
+    assert.lengthOf(
+      run(onSale, context({ changes: [], statusChanged: { from: 'scheduled', to: 'onsale' } })),
+      1
+    )
+    assert.lengthOf(
+      run(onSale, context({ changes: [], statusChanged: { from: 'onsale', to: 'postponed' } })),
+      0
+    )
     const status = rule({ triggers: [{ kind: 'status_change' }] })
-    const match = run(status, context({ changes: [], statusChanged: { from: 'onsale', to: 'postponed' } }))
+    const match = run(
+      status,
+      context({ changes: [], statusChanged: { from: 'onsale', to: 'postponed' } })
+    )
     assert.lengthOf(match, 1)
     assert.isNull(match[0].listingId)
   })
@@ -154,9 +244,18 @@ test.group('Rule engine: triggers', () => {
 
 test.group('Rule engine: de-duplication', () => {
   test('the same rule, listing and condition in one cooldown window share a key', ({ assert }) => {
-    const a = run(rule({ cooldownSeconds: 600 }), context({ now: new Date('2026-12-01T12:00:00Z') }))[0]
-    const b = run(rule({ cooldownSeconds: 600 }), context({ now: new Date('2026-12-01T12:09:00Z') }))[0]
-    const c = run(rule({ cooldownSeconds: 600 }), context({ now: new Date('2026-12-01T12:11:00Z') }))[0]
+    const a = run(
+      rule({ cooldownSeconds: 600 }),
+      context({ now: new Date('2026-12-01T12:00:00Z') })
+    )[0]
+    const b = run(
+      rule({ cooldownSeconds: 600 }),
+      context({ now: new Date('2026-12-01T12:09:00Z') })
+    )[0]
+    const c = run(
+      rule({ cooldownSeconds: 600 }),
+      context({ now: new Date('2026-12-01T12:11:00Z') })
+    )[0]
     assert.equal(a.dedupeKey, b.dedupeKey)
     assert.notEqual(b.dedupeKey, c.dedupeKey)
   })
@@ -165,7 +264,10 @@ test.group('Rule engine: de-duplication', () => {
     const spec = rule({ hysteresisMinor: 500 })
     const last = new Map([['1:100:available', 8_200]])
     assert.lengthOf(run(spec, context({ lastAlertPrice: last })), 0)
-    assert.lengthOf(run(spec, context({ lastAlertPrice: last, listing: listing({ priceMinor: 7_600 }) })), 1)
+    assert.lengthOf(
+      run(spec, context({ lastAlertPrice: last, listing: listing({ priceMinor: 7_600 }) })),
+      1
+    )
   })
 })
 

@@ -14,7 +14,10 @@ test.group('CSV and iCalendar writers', () => {
     assert.equal(csvCell(null), '')
     assert.equal(csvCell(new Date(0)), '1970-01-01T00:00:00.000Z')
     assert.equal(csvRow(['a', 1, null]), 'a,1,\r\n')
-    assert.deepEqual([decimal(12_345), decimal(5), decimal(-250), decimal(null), decimal(1234, 0)], ['123.45', '0.05', '-2.50', '', '1234'])
+    assert.deepEqual(
+      [decimal(12_345), decimal(5), decimal(-250), decimal(null), decimal(1234, 0)],
+      ['123.45', '0.05', '-2.50', '', '1234']
+    )
   })
 
   test('CSV lines stream page by page after the header', async ({ assert }) => {
@@ -33,12 +36,40 @@ test.group('CSV and iCalendar writers', () => {
     const long = 'SUMMARY:' + 'é'.repeat(60)
     const folded = foldLine(long)
     for (const piece of folded.split('\r\n')) assert.isAtMost(Buffer.byteLength(piece), 75)
-    assert.equal(folded.split('\r\n').map((piece, i) => (i ? piece.slice(1) : piece)).join(''), long)
+    assert.equal(
+      folded
+        .split('\r\n')
+        .map((piece, i) => (i ? piece.slice(1) : piece))
+        .join(''),
+      long
+    )
 
     const feed = calendarFeed(
       [
-        { id: 7, name: 'Lakers, at Celtics', startsAt: Date.parse('2027-01-01T01:00:00Z'), dateTbd: false, venue: 'TD Garden', city: 'Boston', status: 'onsale', url: 'http://x/events/7', lowestPrice: '$75.00', updatedAt: 0 },
-        { id: 8, name: 'TBD game', startsAt: null, dateTbd: true, venue: null, city: null, status: 'scheduled', url: 'http://x/events/8', lowestPrice: null, updatedAt: 0 },
+        {
+          id: 7,
+          name: 'Lakers, at Celtics',
+          startsAt: Date.parse('2027-01-01T01:00:00Z'),
+          dateTbd: false,
+          venue: 'TD Garden',
+          city: 'Boston',
+          status: 'onsale',
+          url: 'http://x/events/7',
+          lowestPrice: '$75.00',
+          updatedAt: 0,
+        },
+        {
+          id: 8,
+          name: 'TBD game',
+          startsAt: null,
+          dateTbd: true,
+          venue: null,
+          city: null,
+          status: 'scheduled',
+          url: 'http://x/events/8',
+          lowestPrice: null,
+          updatedAt: 0,
+        },
       ],
       { host: 'x', name: 'My events', now: Date.parse('2026-11-24T22:00:00Z') }
     )

@@ -1,15 +1,27 @@
 import { test } from '@japa/runner'
-import { backtestHint, buyOrWaitHint, daysBeforeCurve, DAY_MS, type PastEvent } from '#analytics/days_before'
+import {
+  backtestHint,
+  buyOrWaitHint,
+  daysBeforeCurve,
+  DAY_MS,
+  type PastEvent,
+} from '#analytics/days_before'
 
 /** A past event whose lowest price goes `start` at 10 days out to `start × factor` at 0 days, linearly. */
 function event(id: number, startsAtDay: number, start: number, factor: number): PastEvent {
   const daily = []
-  for (let daysBefore = 10; daysBefore >= 0; daysBefore--) daily.push({ daysBefore, lowest: Math.round(start * (1 + (factor - 1) * (1 - daysBefore / 10))) })
+  for (let daysBefore = 10; daysBefore >= 0; daysBefore--)
+    daily.push({
+      daysBefore,
+      lowest: Math.round(start * (1 + (factor - 1) * (1 - daysBefore / 10))),
+    })
   return { eventId: id, startsAt: startsAtDay * DAY_MS, daily }
 }
 
 test.group('days-before curve, buy-or-wait hint and its backtest', () => {
-  test('curve: median price ratio per day before, with the number of events behind each point', ({ assert }) => {
+  test('curve: median price ratio per day before, with the number of events behind each point', ({
+    assert,
+  }) => {
     const curve = daysBeforeCurve([event(1, 100, 10_000, 0.5), event(2, 101, 20_000, 0.5)])
     const at10 = curve.find((point) => point.daysBefore === 10)!
     const at0 = curve.find((point) => point.daysBefore === 0)!
@@ -20,7 +32,9 @@ test.group('days-before curve, buy-or-wait hint and its backtest', () => {
     assert.equal(curve[0].daysBefore, 10)
   })
 
-  test('hint: wait when similar events got cheaper later, buy now when they did not', ({ assert }) => {
+  test('hint: wait when similar events got cheaper later, buy now when they did not', ({
+    assert,
+  }) => {
     const falling = [1, 2, 3, 4, 5].map((id) => event(id, 100 + id, 10_000, 0.7))
     const wait = buyOrWaitHint(falling, 7)
     assert.equal(wait.advice, 'wait')
@@ -42,7 +56,9 @@ test.group('days-before curve, buy-or-wait hint and its backtest', () => {
     assert.match(hint.text, /Not enough history: 2 similar past events/)
   })
 
-  test('backtest: uses only events that had started before each decision, and scores it against "always buy now"', ({ assert }) => {
+  test('backtest: uses only events that had started before each decision, and scores it against "always buy now"', ({
+    assert,
+  }) => {
     /** Eight falling markets, 20 days apart: the first five only teach, the later ones are decided. */
     const events = [1, 2, 3, 4, 5, 6, 7, 8].map((id) => event(id, id * 20, 10_000, 0.7))
     const result = backtestHint(events, { decisionDays: [7] })

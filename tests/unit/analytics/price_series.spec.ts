@@ -13,15 +13,47 @@ test.group('priceSeries (change-only history → lowest / median / availability 
     { id: 2, platform: 'b', priceMinor: 80, quantity: 0, available: false },
   ]
   const changes = [
-    { listingId: 2, kind: 'appeared', oldPriceMinor: null, newPriceMinor: 80, oldQuantity: null, newQuantity: 4, at: 1 * H + 10 },
-    { listingId: 1, kind: 'price_changed', oldPriceMinor: 100, newPriceMinor: 120, oldQuantity: 2, newQuantity: 2, at: 2 * H + 10 },
-    { listingId: 2, kind: 'gone', oldPriceMinor: 80, newPriceMinor: null, oldQuantity: 4, newQuantity: 0, at: 3 * H + 10 },
+    {
+      listingId: 2,
+      kind: 'appeared',
+      oldPriceMinor: null,
+      newPriceMinor: 80,
+      oldQuantity: null,
+      newQuantity: 4,
+      at: 1 * H + 10,
+    },
+    {
+      listingId: 1,
+      kind: 'price_changed',
+      oldPriceMinor: 100,
+      newPriceMinor: 120,
+      oldQuantity: 2,
+      newQuantity: 2,
+      at: 2 * H + 10,
+    },
+    {
+      listingId: 2,
+      kind: 'gone',
+      oldPriceMinor: 80,
+      newPriceMinor: null,
+      oldQuantity: 4,
+      newQuantity: 0,
+      at: 3 * H + 10,
+    },
   ]
 
-  test('undoes the window to find its start, then plays it forward one bucket at a time', ({ assert }) => {
+  test('undoes the window to find its start, then plays it forward one bucket at a time', ({
+    assert,
+  }) => {
     const series = priceSeries(listings, changes, 0, 4 * H, H)
     assert.deepEqual(
-      series.all.map((point) => [point.at, point.lowest, point.median, point.listings, point.tickets]),
+      series.all.map((point) => [
+        point.at,
+        point.lowest,
+        point.median,
+        point.listings,
+        point.tickets,
+      ]),
       [
         [0, 100, 100, 1, 2],
         [2 * H, 80, 90, 2, 6],
@@ -29,13 +61,27 @@ test.group('priceSeries (change-only history → lowest / median / availability 
         [4 * H, 120, 120, 1, 2],
       ]
     )
-    assert.deepEqual(series.platforms.a.map((point) => point.lowest), [100, 100, 120, 120])
-    assert.deepEqual(series.platforms.b.map((point) => point.lowest), [null, 80, 80, null])
+    assert.deepEqual(
+      series.platforms.a.map((point) => point.lowest),
+      [100, 100, 120, 120]
+    )
+    assert.deepEqual(
+      series.platforms.b.map((point) => point.lowest),
+      [null, 80, 80, null]
+    )
   })
 
-  test('changes outside the window are ignored; a quiet window is a flat line at today\'s market', ({ assert }) => {
+  test("changes outside the window are ignored; a quiet window is a flat line at today's market", ({
+    assert,
+  }) => {
     const series = priceSeries(listings, changes, 5 * H, 6 * H, H)
-    assert.deepEqual(series.all.map((point) => [point.at, point.lowest]), [[5 * H, 120], [6 * H, 120]])
+    assert.deepEqual(
+      series.all.map((point) => [point.at, point.lowest]),
+      [
+        [5 * H, 120],
+        [6 * H, 120],
+      ]
+    )
   })
 
   test('bucket width keeps a window to a bounded number of points', ({ assert }) => {
@@ -46,8 +92,18 @@ test.group('priceSeries (change-only history → lowest / median / availability 
 
   test('daily lowest carries the price over days without changes', ({ assert }) => {
     const D = 24 * H
-    const days = dailyLowest([{ at: 0, lowest: 100, median: 100, listings: 1, tickets: 1 }, { at: D + H, lowest: 90, median: 90, listings: 1, tickets: 1 }], 0, 3 * D)
-    assert.deepEqual(days.map((day) => day.lowest), [100, 90, 90, 90])
+    const days = dailyLowest(
+      [
+        { at: 0, lowest: 100, median: 100, listings: 1, tickets: 1 },
+        { at: D + H, lowest: 90, median: 90, listings: 1, tickets: 1 },
+      ],
+      0,
+      3 * D
+    )
+    assert.deepEqual(
+      days.map((day) => day.lowest),
+      [100, 90, 90, 90]
+    )
   })
 })
 
@@ -56,14 +112,30 @@ test.group('priceSeries options', () => {
     const listings = [{ id: 1, platform: 'a', priceMinor: 100, quantity: 1, available: true }]
     const series = priceSeries(listings, [], 0, 3_600_000, 3_600_000, { perPlatform: false })
     assert.deepEqual(series.platforms, { a: [] })
-    assert.deepEqual(series.all.map((point) => point.lowest), [100, 100])
+    assert.deepEqual(
+      series.all.map((point) => point.lowest),
+      [100, 100]
+    )
   })
 })
 
 test.group('sampleLowest', () => {
-  test('the last known lowest at the end of each step, null before the history starts', ({ assert }) => {
-    const point = (at: number, lowest: number | null) => ({ at, lowest, median: lowest, listings: 1, tickets: 1 })
-    const samples = sampleLowest([point(0, null), point(90 * 60_000, 500), point(150 * 60_000, 400)], 0, 4 * 3_600_000, 3_600_000)
+  test('the last known lowest at the end of each step, null before the history starts', ({
+    assert,
+  }) => {
+    const point = (at: number, lowest: number | null) => ({
+      at,
+      lowest,
+      median: lowest,
+      listings: 1,
+      tickets: 1,
+    })
+    const samples = sampleLowest(
+      [point(0, null), point(90 * 60_000, 500), point(150 * 60_000, 400)],
+      0,
+      4 * 3_600_000,
+      3_600_000
+    )
     assert.deepEqual(samples, [null, 500, 400, 400])
   })
 })

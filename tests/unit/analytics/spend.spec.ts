@@ -3,12 +3,48 @@ import { alertFunnel, spendByMonth, spendByPlatform } from '#analytics/spend'
 
 const at = (iso: string) => Date.parse(iso)
 const orders = [
-  { placedAt: at('2026-10-03T10:00:00Z'), platform: 'sandbox', totalMinor: 10_000, currency: 'USD', status: 'placed' },
-  { placedAt: at('2026-10-31T23:59:00Z'), platform: 'stubhub', totalMinor: 5_000, currency: 'USD', status: 'recorded' },
-  { placedAt: at('2026-11-01T00:00:00Z'), platform: 'sandbox', totalMinor: 7_000, currency: 'USD', status: 'confirmed' },
-  { placedAt: at('2026-11-02T00:00:00Z'), platform: 'sandbox', totalMinor: 9_900, currency: 'EUR', status: 'placed' },
-  { placedAt: at('2026-11-03T00:00:00Z'), platform: 'sandbox', totalMinor: 99_999, currency: 'USD', status: 'failed' },
-  { placedAt: at('2026-11-04T00:00:00Z'), platform: 'sandbox', totalMinor: 99_999, currency: 'USD', status: 'cancelled' },
+  {
+    placedAt: at('2026-10-03T10:00:00Z'),
+    platform: 'sandbox',
+    totalMinor: 10_000,
+    currency: 'USD',
+    status: 'placed',
+  },
+  {
+    placedAt: at('2026-10-31T23:59:00Z'),
+    platform: 'stubhub',
+    totalMinor: 5_000,
+    currency: 'USD',
+    status: 'recorded',
+  },
+  {
+    placedAt: at('2026-11-01T00:00:00Z'),
+    platform: 'sandbox',
+    totalMinor: 7_000,
+    currency: 'USD',
+    status: 'confirmed',
+  },
+  {
+    placedAt: at('2026-11-02T00:00:00Z'),
+    platform: 'sandbox',
+    totalMinor: 9_900,
+    currency: 'EUR',
+    status: 'placed',
+  },
+  {
+    placedAt: at('2026-11-03T00:00:00Z'),
+    platform: 'sandbox',
+    totalMinor: 99_999,
+    currency: 'USD',
+    status: 'failed',
+  },
+  {
+    placedAt: at('2026-11-04T00:00:00Z'),
+    platform: 'sandbox',
+    totalMinor: 99_999,
+    currency: 'USD',
+    status: 'cancelled',
+  },
 ]
 
 test.group('spend and the alert → purchase funnel', () => {
@@ -28,7 +64,9 @@ test.group('spend and the alert → purchase funnel', () => {
     ])
   })
 
-  test('funnel: counts and conversion from each stage to the next; no division by zero', ({ assert }) => {
+  test('funnel: counts and conversion from each stage to the next; no division by zero', ({
+    assert,
+  }) => {
     const stages = alertFunnel({
       alerts: 10,
       requests: [
@@ -39,13 +77,19 @@ test.group('spend and the alert → purchase funnel', () => {
       ],
       ordersFromAlerts: 1,
     })
-    assert.deepEqual(stages.map((stage) => [stage.stage, stage.count, stage.ofPrevious]), [
-      ['alerts', 10, null],
-      ['requests', 3, 0.3],
-      ['approved', 2, 0.667],
-      ['ordered', 1, 0.5],
-    ])
+    assert.deepEqual(
+      stages.map((stage) => [stage.stage, stage.count, stage.ofPrevious]),
+      [
+        ['alerts', 10, null],
+        ['requests', 3, 0.3],
+        ['approved', 2, 0.667],
+        ['ordered', 1, 0.5],
+      ]
+    )
     const empty = alertFunnel({ alerts: 0, requests: [], ordersFromAlerts: 0 })
-    assert.deepEqual(empty.map((stage) => stage.ofPrevious), [null, null, null, null])
+    assert.deepEqual(
+      empty.map((stage) => stage.ofPrevious),
+      [null, null, null, null]
+    )
   })
 })

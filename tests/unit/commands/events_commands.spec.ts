@@ -20,7 +20,12 @@ test.group('events:discover and events:add: wrong input', () => {
   }).timeout(60_000)
 
   test('a reversed date range is refused', ({ assert }) => {
-    const result = ace('events:discover', '--platform=sandbox', '--from=2027-02-01', '--to=2027-01-01')
+    const result = ace(
+      'events:discover',
+      '--platform=sandbox',
+      '--from=2027-02-01',
+      '--to=2027-01-01'
+    )
     assert.equal(result.status, 1)
     assert.include(result.output, '--from is after --to')
   }).timeout(60_000)

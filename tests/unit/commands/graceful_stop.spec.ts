@@ -21,23 +21,50 @@ function freePort(): Promise<number> {
 }
 
 test.group('graceful stop', () => {
-  test('the embedded process exits on SIGTERM once its hooks have run', async ({ assert, cleanup }) => {
+  test('the embedded process exits on SIGTERM once its hooks have run', async ({
+    assert,
+    cleanup,
+  }) => {
     const file = `tmp/${prefix}graceful.sqlite3`
     rmSync(app.makePath(file), { force: true })
     cleanup(() => rmSync(app.makePath(file), { force: true }))
-    const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', DB_CONNECTION: 'sqlite', SQLITE_PATH: file, QUEUE_DRIVER: 'database', LOCK_STORE: 'memory', LIMITER_STORE: 'memory', TRANSMIT_TRANSPORT: 'memory' }
-    const migrated = spawnSync(process.execPath, ['ace', 'migration:run', '--force'], { cwd: app.makePath(), env, encoding: 'utf8', timeout: 90_000 })
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DB_CONNECTION: 'sqlite',
+      SQLITE_PATH: file,
+      QUEUE_DRIVER: 'database',
+      LOCK_STORE: 'memory',
+      LIMITER_STORE: 'memory',
+      TRANSMIT_TRANSPORT: 'memory',
+    }
+    const migrated = spawnSync(process.execPath, ['ace', 'migration:run', '--force'], {
+      cwd: app.makePath(),
+      env,
+      encoding: 'utf8',
+      timeout: 90_000,
+    })
     assert.equal(migrated.status, 0, migrated.stderr)
 
     const child = spawn(process.execPath, ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
       cwd: app.makePath(),
-      env: { ...env, NODE_ENV: 'development', EMBEDDED: 'true', PORT: String(await freePort()), SANDBOX_PORT: String(await freePort()) },
+      env: {
+        ...env,
+        NODE_ENV: 'development',
+        EMBEDDED: 'true',
+        PORT: String(await freePort()),
+        SANDBOX_PORT: String(await freePort()),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     cleanup(() => void child.kill('SIGKILL'))
     let output = ''
     const started = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the embedded worker did not start:\n${output}`)), 60_000)
+      const timer = setTimeout(
+        () => reject(new Error(`the embedded worker did not start:\n${output}`)),
+        60_000
+      )
       const read = (chunk: Buffer) => {
         output += chunk
         if (output.includes('embedded queue worker started')) {
@@ -49,9 +76,14 @@ test.group('graceful stop', () => {
       child.stderr.on('data', read)
     })
     await started
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code))
+    )
     child.kill('SIGTERM')
-    const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000))])
+    const code = await Promise.race([
+      exited,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000)),
+    ])
     assert.equal(code, 0, `exit after SIGTERM (output:\n${output.slice(-2000)})`)
   }).timeout(120_000)
 })

@@ -41,12 +41,22 @@ test.group('operations commands', (group) => {
     return () => rmSync(scratch, { recursive: true, force: true })
   })
 
-  test('db:backup writes a consistent copy of the live SQLite database, and refuses to overwrite', async ({ assert, cleanup }) => {
+  test('db:backup writes a consistent copy of the live SQLite database, and refuses to overwrite', async ({
+    assert,
+    cleanup,
+  }) => {
     /** A row only this test wrote, so the copy is known to be of the live file (removed after: other suites list platforms). */
     const slug = `backup-${Date.now()}`
     await db.table('platforms').insert({
-      slug, name: 'Backup probe', base_url: 'http://127.0.0.1', api_endpoints: '{}', scraper_config: '{}',
-      capabilities: '{"discover":false,"market":false,"checkout":false,"listings":false}', requests_per_second: 1, enabled: false, created_at: new Date(),
+      slug,
+      name: 'Backup probe',
+      base_url: 'http://127.0.0.1',
+      api_endpoints: '{}',
+      scraper_config: '{}',
+      capabilities: '{"discover":false,"market":false,"checkout":false,"listings":false}',
+      requests_per_second: 1,
+      enabled: false,
+      created_at: new Date(),
     })
     cleanup(async () => {
       await db.from('platforms').where('slug', slug).delete()
@@ -63,9 +73,15 @@ test.group('operations commands', (group) => {
     assert.include(again.output, 'already exists')
   }).timeout(120_000)
 
-  test('demo:reset asks first (refuses without a terminal), then with --force starts a fresh demo', async ({ assert }) => {
+  test('demo:reset asks first (refuses without a terminal), then with --force starts a fresh demo', async ({
+    assert,
+  }) => {
     const file = `${scratch}/demo.sqlite3`
-    const env = { SQLITE_PATH: file, DEMO_ADMIN_EMAIL: 'demo@hdtickets.test', DEMO_ADMIN_PASSWORD: 'demo-password-123' }
+    const env = {
+      SQLITE_PATH: file,
+      DEMO_ADMIN_EMAIL: 'demo@hdtickets.test',
+      DEMO_ADMIN_PASSWORD: 'demo-password-123',
+    }
     writeFileSync(file, '')
     assert.equal(ace(['migration:run', '--force'], env).status, 0)
     const refused = ace(['demo:reset'], env)
@@ -79,14 +95,23 @@ test.group('operations commands', (group) => {
     assert.lengthOf(platforms, 1)
   }).timeout(180_000)
 
-  test('data:export and data:import: a file out, a dry run back in, bad rows named', async ({ assert }) => {
+  test('data:export and data:import: a file out, a dry run back in, bad rows named', async ({
+    assert,
+  }) => {
     const file = `${scratch}/data.sqlite3`
-    const env = { SQLITE_PATH: file, DEMO_ADMIN_EMAIL: 'ops@hdtickets.test', DEMO_ADMIN_PASSWORD: 'ops-password-123' }
+    const env = {
+      SQLITE_PATH: file,
+      DEMO_ADMIN_EMAIL: 'ops@hdtickets.test',
+      DEMO_ADMIN_PASSWORD: 'ops-password-123',
+    }
     writeFileSync(file, '')
     assert.equal(ace(['migration:run', '--force'], env).status, 0)
     assert.equal(ace(['db:seed'], env).status, 0)
     const events = `${scratch}/events.csv`
-    writeFileSync(events, 'platform,externalId,name,status,startsAt\r\nsandbox,900001,"Knicks, at home",scheduled,2027-03-01T00:00:00.000Z\r\n')
+    writeFileSync(
+      events,
+      'platform,externalId,name,status,startsAt\r\nsandbox,900001,"Knicks, at home",scheduled,2027-03-01T00:00:00.000Z\r\n'
+    )
     const dry = ace(['data:import', 'events', events, '--dry-run'], env)
     assert.equal(dry.status, 0, dry.output)
     assert.include(dry.output, 'would create 1')
@@ -97,8 +122,23 @@ test.group('operations commands', (group) => {
     assert.equal(exported.status, 0, exported.output)
     const items = JSON.parse(readFileSync(out, 'utf8')).items
     assert.deepInclude(items, {
-      platform: 'sandbox', externalId: '900001', url: null, name: 'Knicks, at home', sport: null, league: null, homeTeam: null, awayTeam: null,
-      venue: null, city: null, country: null, startsAt: '2027-03-01T00:00:00.000Z', timezone: null, dateTbd: false, status: 'scheduled', onsaleAt: null, importance: 3,
+      platform: 'sandbox',
+      externalId: '900001',
+      url: null,
+      name: 'Knicks, at home',
+      sport: null,
+      league: null,
+      homeTeam: null,
+      awayTeam: null,
+      venue: null,
+      city: null,
+      country: null,
+      startsAt: '2027-03-01T00:00:00.000Z',
+      timezone: null,
+      dateTbd: false,
+      status: 'scheduled',
+      onsaleAt: null,
+      importance: 3,
     })
     writeFileSync(events, 'platform,externalId,name,status\r\nsandbox,900002,,scheduled\r\n')
     const bad = ace(['data:import', 'events', events], env)

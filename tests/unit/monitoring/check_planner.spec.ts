@@ -40,20 +40,27 @@ function pair(overrides: Partial<PlanInput> = {}): PlanInput {
 
 function interval(overrides: Partial<PlanInput> = {}, now = NOW, scale = 1): number {
   const planned = intervalFor(pair(overrides), now, scale)
-  if (planned.intervalMs === null) throw new Error(`expected an interval, got null (${planned.reason})`)
+  if (planned.intervalMs === null)
+    throw new Error(`expected an interval, got null (${planned.reason})`)
   return planned.intervalMs
 }
 
 test.group('intervalFor: adapts to the event', () => {
   test('higher importance never lengthens the interval, all else equal', ({ assert }) => {
-    for (const base of [pair(), pair({ watchers: 0, startsAt: at(20 * DAY), volatility: 0 }), pair({ startsAt: at(2 * HOUR), volatility: 0.9 })]) {
+    for (const base of [
+      pair(),
+      pair({ watchers: 0, startsAt: at(20 * DAY), volatility: 0 }),
+      pair({ startsAt: at(2 * HOUR), volatility: 0.9 }),
+    ]) {
       const intervals = [1, 2, 3, 4, 5].map((importance) => interval({ ...base, importance }))
       for (let i = 1; i < intervals.length; i++) assert.isAtMost(intervals[i], intervals[i - 1])
       assert.isBelow(intervals[4], intervals[0])
     }
   })
 
-  test('more watchers never lengthen the interval, and an unwatched event waits longer', ({ assert }) => {
+  test('more watchers never lengthen the interval, and an unwatched event waits longer', ({
+    assert,
+  }) => {
     const intervals = [0, 1, 2, 3, 4, 8, 50].map((watchers) => interval({ watchers }))
     for (let i = 1; i < intervals.length; i++) assert.isAtMost(intervals[i], intervals[i - 1])
     assert.isAbove(intervals[0], intervals[1])
@@ -68,7 +75,9 @@ test.group('intervalFor: adapts to the event', () => {
   })
 
   test('a more volatile market is checked at least as often', ({ assert }) => {
-    const intervals = [0, 0.05, 0.1, 0.2, 1 / 3, 0.5, 0.8, 0.95, 1].map((volatility) => interval({ volatility }))
+    const intervals = [0, 0.05, 0.1, 0.2, 1 / 3, 0.5, 0.8, 0.95, 1].map((volatility) =>
+      interval({ volatility })
+    )
     for (let i = 1; i < intervals.length; i++) assert.isAtMost(intervals[i], intervals[i - 1])
     assert.isAbove(intervals[0], intervals[4] * 4)
     assert.isBelow(intervals.at(-1)!, intervals[4] / 4)
@@ -90,7 +99,10 @@ test.group('intervalFor: adapts to the event', () => {
   })
 
   test('the reason names what drove the interval', ({ assert }) => {
-    const { reason } = intervalFor(pair({ importance: 5, watchers: 0, volatility: 0.9, onsaleAt: at(-10 * MINUTE) }), NOW)
+    const { reason } = intervalFor(
+      pair({ importance: 5, watchers: 0, volatility: 0.9, onsaleAt: at(-10 * MINUTE) }),
+      NOW
+    )
     assert.include(reason, 'importance 5')
     assert.include(reason, 'unwatched')
     assert.include(reason, 'volatile market')
@@ -102,14 +114,20 @@ test.group('intervalFor: adapts to the event', () => {
 
 test.group('intervalFor: when to stop', () => {
   test('an event that started more than 3 hours ago is no longer checked', ({ assert }) => {
-    assert.deepEqual(intervalFor(pair({ startsAt: at(-3 * HOUR - 1) }), NOW), { intervalMs: null, reason: 'event passed' })
+    assert.deepEqual(intervalFor(pair({ startsAt: at(-3 * HOUR - 1) }), NOW), {
+      intervalMs: null,
+      reason: 'event passed',
+    })
     assert.isNotNull(intervalFor(pair({ startsAt: at(-2 * HOUR) }), NOW).intervalMs)
     assert.isNotNull(intervalFor(pair({ startsAt: at(-3 * HOUR) }), NOW).intervalMs)
   })
 
   test('an ended or cancelled event is no longer checked, whatever else is true', ({ assert }) => {
     for (const status of ['ended', 'cancelled'] as EventStatus[]) {
-      const planned = intervalFor(pair({ status, importance: 5, watchers: 10, startsAt: at(HOUR), volatility: 1 }), NOW)
+      const planned = intervalFor(
+        pair({ status, importance: 5, watchers: 10, startsAt: at(HOUR), volatility: 1 }),
+        NOW
+      )
       assert.isNull(planned.intervalMs)
       assert.include(planned.reason, status)
     }
@@ -123,21 +141,41 @@ test.group('intervalFor: when to stop', () => {
 test.group('intervalFor: bounds, on-sale window and failures', () => {
   test('the calmest, least important, farthest event waits at most 6 hours', ({ assert }) => {
     assert.equal(
-      interval({ importance: 1, watchers: 0, startsAt: at(90 * DAY), status: 'offsale', volatility: 0 }),
+      interval({
+        importance: 1,
+        watchers: 0,
+        startsAt: at(90 * DAY),
+        status: 'offsale',
+        volatility: 0,
+      }),
       MAX_INTERVAL_MS
     )
   })
 
   test('the most urgent event waits at least 5 seconds', ({ assert }) => {
     assert.equal(
-      interval({ importance: 5, watchers: 20, startsAt: at(HOUR), onsaleAt: at(-MINUTE), volatility: 1 }),
+      interval({
+        importance: 5,
+        watchers: 20,
+        startsAt: at(HOUR),
+        onsaleAt: at(-MINUTE),
+        volatility: 1,
+      }),
       MIN_INTERVAL_MS
     )
   })
 
   test('any input gives null or an interval within the bounds', ({ assert }) => {
     const random = mulberry32(7)
-    const statuses: EventStatus[] = ['scheduled', 'onsale', 'offsale', 'cancelled', 'postponed', 'rescheduled', 'ended']
+    const statuses: EventStatus[] = [
+      'scheduled',
+      'onsale',
+      'offsale',
+      'cancelled',
+      'postponed',
+      'rescheduled',
+      'ended',
+    ]
     const maybe = (offset: number) => (random() < 0.1 ? null : at(offset))
     for (let i = 0; i < 2000; i++) {
       const input: PlanInput = {
@@ -166,7 +204,16 @@ test.group('intervalFor: bounds, on-sale window and failures', () => {
 
   test('before the on-sale moment the next check is never later than the moment', ({ assert }) => {
     for (const offset of [20 * MINUTE, 50 * MINUTE, 2 * HOUR, 5 * HOUR]) {
-      assert.isAtMost(interval({ importance: 1, watchers: 0, startsAt: at(40 * DAY), onsaleAt: at(offset), status: 'scheduled' }), offset)
+      assert.isAtMost(
+        interval({
+          importance: 1,
+          watchers: 0,
+          startsAt: at(40 * DAY),
+          onsaleAt: at(offset),
+          status: 'scheduled',
+        }),
+        offset
+      )
     }
     /** in the last hour before it, shorter than the same event further from it */
     const inWindow = interval({ onsaleAt: at(50 * MINUTE), status: 'scheduled' })
@@ -176,9 +223,13 @@ test.group('intervalFor: bounds, on-sale window and failures', () => {
     assert.equal(interval({ onsaleAt: at(1000), status: 'scheduled' }), MIN_INTERVAL_MS)
   })
 
-  test('failures back off, never faster than the failure floor, never past 6 hours', ({ assert }) => {
+  test('failures back off, never faster than the failure floor, never past 6 hours', ({
+    assert,
+  }) => {
     const base = pair({ importance: 5, watchers: 10, startsAt: at(HOUR), volatility: 1 })
-    const intervals = [0, 1, 2, 3, 5, 8, 12, 50].map((consecutiveFailures) => interval({ ...base, consecutiveFailures }))
+    const intervals = [0, 1, 2, 3, 5, 8, 12, 50].map((consecutiveFailures) =>
+      interval({ ...base, consecutiveFailures })
+    )
     for (let i = 1; i < intervals.length; i++) assert.isAtLeast(intervals[i], intervals[i - 1])
     assert.isAtLeast(intervals[1], FAILURE_FLOOR_MS)
     assert.isAtLeast(intervals[2], 2 * FAILURE_FLOOR_MS)
@@ -186,7 +237,10 @@ test.group('intervalFor: bounds, on-sale window and failures', () => {
     assert.equal(intervals.at(-1), intervals.at(-2))
     assert.isAtLeast(intervals.at(-1)!, 4 * HOUR)
     assert.equal(interval({ importance: 1, watchers: 0, consecutiveFailures: 12 }), MAX_INTERVAL_MS)
-    assert.include(intervalFor({ ...base, consecutiveFailures: 2 }, NOW).reason, '2 failures, backing off')
+    assert.include(
+      intervalFor({ ...base, consecutiveFailures: 2 }, NOW).reason,
+      '2 failures, backing off'
+    )
   })
 
   test('a calm pair doubles its interval per failure', ({ assert }) => {
@@ -197,7 +251,9 @@ test.group('intervalFor: bounds, on-sale window and failures', () => {
 })
 
 test.group('quotaScale', () => {
-  test('stretches intervals when the pairs ask for more than the quota, shrinks them when less', ({ assert }) => {
+  test('stretches intervals when the pairs ask for more than the quota, shrinks them when less', ({
+    assert,
+  }) => {
     assert.equal(quotaScale(10, 5), 2)
     assert.equal(quotaScale(2, 4), 0.5)
     assert.equal(quotaScale(0, 4), 1)
@@ -210,7 +266,10 @@ test.group('quotaScale', () => {
     const base = interval()
     assert.closeTo(interval({}, NOW, 2), 2 * base, 1)
     assert.closeTo(interval({}, NOW, 0.5), base / 2, 1)
-    assert.equal(interval({ importance: 1, watchers: 0, startsAt: at(90 * DAY), volatility: 0 }, NOW, 10), MAX_INTERVAL_MS)
+    assert.equal(
+      interval({ importance: 1, watchers: 0, startsAt: at(90 * DAY), volatility: 0 }, NOW, 10),
+      MAX_INTERVAL_MS
+    )
     assert.include(intervalFor(pair(), NOW, 2).reason, 'quota scale ×2.00')
   })
 })
@@ -223,7 +282,9 @@ test.group('priorityOf', () => {
   })
 
   test('priority grows with lateness relative to the interval', ({ assert }) => {
-    const scores = [0, 1, 10, 60, 600].map((lateS) => priorityOf({ importance: 3, nextCheckAt: at(-lateS * 1000), intervalMs: MINUTE }, NOW))
+    const scores = [0, 1, 10, 60, 600].map((lateS) =>
+      priorityOf({ importance: 3, nextCheckAt: at(-lateS * 1000), intervalMs: MINUTE }, NOW)
+    )
     for (let i = 1; i < scores.length; i++) assert.isAbove(scores[i], scores[i - 1])
     /** the same lateness weighs more on a short interval */
     assert.isAbove(
@@ -232,9 +293,14 @@ test.group('priorityOf', () => {
     )
   })
 
-  test('a low-importance pair that waited long enough overtakes a just-due VIP: nothing starves', ({ assert }) => {
+  test('a low-importance pair that waited long enough overtakes a just-due VIP: nothing starves', ({
+    assert,
+  }) => {
     const vip = priorityOf({ importance: 5, nextCheckAt: NOW, intervalMs: MINUTE }, NOW)
-    const waited = priorityOf({ importance: 1, nextCheckAt: at(-5 * MINUTE), intervalMs: MINUTE }, NOW)
+    const waited = priorityOf(
+      { importance: 1, nextCheckAt: at(-5 * MINUTE), intervalMs: MINUTE },
+      NOW
+    )
     assert.isAbove(waited, vip)
   })
 
@@ -255,12 +321,20 @@ function candidate(sourceId: number, platform: string, lateMs: number, priority:
 test.group('planDueChecks', () => {
   test('the most urgent due pairs go first, within the window quota', ({ assert }) => {
     const chosen = planDueChecks(
-      [candidate(1, 'tm', 0, 1), candidate(2, 'tm', 0, 9), candidate(3, 'tm', 0, 5), candidate(4, 'tm', 0, 7)],
+      [
+        candidate(1, 'tm', 0, 1),
+        candidate(2, 'tm', 0, 9),
+        candidate(3, 'tm', 0, 5),
+        candidate(4, 'tm', 0, 7),
+      ],
       { tm: { perSecond: 3, remainingToday: null } },
       NOW,
       1000
     )
-    assert.deepEqual(chosen.map((c) => c.sourceId), [2, 4, 3])
+    assert.deepEqual(
+      chosen.map((c) => c.sourceId),
+      [2, 4, 3]
+    )
   })
 
   test('pairs not yet due are left alone, however urgent', ({ assert }) => {
@@ -270,7 +344,10 @@ test.group('planDueChecks', () => {
       NOW,
       1000
     )
-    assert.deepEqual(chosen.map((c) => c.sourceId), [3, 2])
+    assert.deepEqual(
+      chosen.map((c) => c.sourceId),
+      [3, 2]
+    )
   })
 
   test('equal priorities go longest-due first, then by id', ({ assert }) => {
@@ -280,15 +357,28 @@ test.group('planDueChecks', () => {
       NOW,
       1000
     )
-    assert.deepEqual(chosen.map((c) => c.sourceId), [9, 3, 5])
+    assert.deepEqual(
+      chosen.map((c) => c.sourceId),
+      [9, 3, 5]
+    )
   })
 
-  test('never more than the daily quota left; nothing for a platform without a quota', ({ assert }) => {
+  test('never more than the daily quota left; nothing for a platform without a quota', ({
+    assert,
+  }) => {
     const candidates = Array.from({ length: 20 }, (_, i) => candidate(i, i % 2 ? 'sg' : 'tm', i, i))
-    const chosen = planDueChecks(candidates, { tm: { perSecond: 100, remainingToday: 3 } }, NOW, 1000)
+    const chosen = planDueChecks(
+      candidates,
+      { tm: { perSecond: 100, remainingToday: 3 } },
+      NOW,
+      1000
+    )
     assert.lengthOf(chosen, 3)
     assert.isTrue(chosen.every((c) => c.platform === 'tm'))
-    assert.deepEqual(planDueChecks(candidates, { tm: { perSecond: 100, remainingToday: 0 } }, NOW, 1000), [])
+    assert.deepEqual(
+      planDueChecks(candidates, { tm: { perSecond: 100, remainingToday: 0 } }, NOW, 1000),
+      []
+    )
   })
 
   test('the window scales the per-second quota', ({ assert }) => {
@@ -315,18 +405,28 @@ test.group('planDueChecks', () => {
       }
       const windowMs = [250, 1000, 2000, 5000][Math.floor(random() * 4)]
       const candidates = Array.from({ length: Math.floor(random() * 300) }, (_, i) =>
-        candidate(i, platforms[Math.floor(random() * platforms.length)], (random() - 0.2) * 60_000, Math.floor(random() * 50))
+        candidate(
+          i,
+          platforms[Math.floor(random() * platforms.length)],
+          (random() - 0.2) * 60_000,
+          Math.floor(random() * 50)
+        )
       )
       const chosen = planDueChecks(candidates, quotas, NOW, windowMs)
 
-      for (let i = 1; i < chosen.length; i++) assert.isAtLeast(chosen[i - 1].priority, chosen[i].priority)
+      for (let i = 1; i < chosen.length; i++)
+        assert.isAtLeast(chosen[i - 1].priority, chosen[i].priority)
       assert.equal(new Set(chosen.map((c) => c.sourceId)).size, chosen.length)
       for (const platform of platforms) {
         const mine = chosen.filter((c) => c.platform === platform)
         const allowance = allowanceOf(quotas[platform], windowMs)
         const due = candidates.filter((c) => c.platform === platform && c.nextCheckAt <= NOW)
         assert.isAtMost(mine.length, allowance)
-        if (quotas[platform]?.remainingToday != null) assert.isAtMost(mine.length, quotas[platform].remainingToday!)
+        if (
+          quotas[platform]?.remainingToday !== null &&
+          quotas[platform]?.remainingToday !== undefined
+        )
+          assert.isAtMost(mine.length, quotas[platform].remainingToday!)
         assert.equal(mine.length, Math.min(allowance, due.length))
         /** the chosen are the top of the due ones: none left behind outranks one chosen */
         const least = Math.min(...mine.map((c) => c.priority))
@@ -345,10 +445,23 @@ test.group('planDueChecks', () => {
 
   test('handles a large candidate set in one pass', ({ assert }) => {
     const random = mulberry32(3)
-    const candidates = Array.from({ length: 50_000 }, (_, i) => candidate(i, i % 3 ? 'tm' : 'sg', random() * HOUR, random()))
-    const chosen = planDueChecks(candidates, { tm: { perSecond: 50, remainingToday: null }, sg: { perSecond: 10, remainingToday: null } }, NOW, 1000)
+    const candidates = Array.from({ length: 50_000 }, (_, i) =>
+      candidate(i, i % 3 ? 'tm' : 'sg', random() * HOUR, random())
+    )
+    const chosen = planDueChecks(
+      candidates,
+      { tm: { perSecond: 50, remainingToday: null }, sg: { perSecond: 10, remainingToday: null } },
+      NOW,
+      1000
+    )
     assert.lengthOf(chosen, 60)
-    const tmTop = candidates.filter((c) => c.platform === 'tm').sort((a, b) => b.priority - a.priority).slice(0, 50)
-    assert.sameMembers(chosen.filter((c) => c.platform === 'tm').map((c) => c.sourceId), tmTop.map((c) => c.sourceId))
+    const tmTop = candidates
+      .filter((c) => c.platform === 'tm')
+      .sort((a, b) => b.priority - a.priority)
+      .slice(0, 50)
+    assert.sameMembers(
+      chosen.filter((c) => c.platform === 'tm').map((c) => c.sourceId),
+      tmTop.map((c) => c.sourceId)
+    )
   })
 })

@@ -18,13 +18,22 @@ function listing(ref: string, priceMinor: number | null, quantity: number): Norm
   }
 }
 
-function stored(id: number, ref: string, priceMinor: number | null, quantity: number, status: 'available' | 'gone' = 'available'): StoredListing {
+function stored(
+  id: number,
+  ref: string,
+  priceMinor: number | null,
+  quantity: number,
+  status: 'available' | 'gone' = 'available'
+): StoredListing {
   return { id, externalId: ref, priceMinor, quantity, currency: 'USD', status }
 }
 
 test.group('diffMarket', () => {
   test('an unchanged market produces no change and no write', ({ assert }) => {
-    const diff = diffMarket([stored(1, 'a', 5000, 4), stored(2, 'b', 7000, 2)], [listing('a', 5000, 4), listing('b', 7000, 2)])
+    const diff = diffMarket(
+      [stored(1, 'a', 5000, 4), stored(2, 'b', 7000, 2)],
+      [listing('a', 5000, 4), listing('b', 7000, 2)]
+    )
     assert.deepEqual(diff, { inserts: [], updates: [], gone: [], changes: [] })
   })
 
@@ -34,7 +43,14 @@ test.group('diffMarket', () => {
       [listing('a', 4500, 4), listing('b', 7000, 1), listing('d', 3000, 2)]
     )
     assert.deepEqual(
-      diff.changes.map((change) => [change.kind, change.externalId, change.oldPriceMinor, change.newPriceMinor, change.oldQuantity, change.newQuantity]),
+      diff.changes.map((change) => [
+        change.kind,
+        change.externalId,
+        change.oldPriceMinor,
+        change.newPriceMinor,
+        change.oldQuantity,
+        change.newQuantity,
+      ]),
       [
         ['price_changed', 'a', 5000, 4500, 4, 4],
         ['quantity_changed', 'b', 7000, 7000, 2, 1],
@@ -42,15 +58,27 @@ test.group('diffMarket', () => {
         ['gone', 'c', 9000, null, 6, 0],
       ]
     )
-    assert.deepEqual(diff.inserts.map((row) => row.ref), ['d'])
-    assert.deepEqual(diff.updates.map((row) => row.id), [1, 2])
+    assert.deepEqual(
+      diff.inserts.map((row) => row.ref),
+      ['d']
+    )
+    assert.deepEqual(
+      diff.updates.map((row) => row.id),
+      [1, 2]
+    )
     assert.deepEqual(diff.gone, [3])
   })
 
   test('a listing back after being gone appears again, in place', ({ assert }) => {
     const diff = diffMarket([stored(7, 'a', 5000, 0, 'gone')], [listing('a', 5200, 2)])
-    assert.deepEqual(diff.changes.map((change) => change.kind), ['appeared'])
-    assert.deepEqual(diff.updates.map((row) => row.id), [7])
+    assert.deepEqual(
+      diff.changes.map((change) => change.kind),
+      ['appeared']
+    )
+    assert.deepEqual(
+      diff.updates.map((row) => row.id),
+      [7]
+    )
     assert.lengthOf(diff.inserts, 0)
   })
 

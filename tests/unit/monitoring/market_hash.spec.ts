@@ -15,8 +15,14 @@ test.group('marketHash', () => {
     const base = marketHash(snapshot(event, [normalisedListing('1', 100, 2)]))
     assert.notEqual(marketHash(snapshot(event, [normalisedListing('1', 101, 2)])), base)
     assert.notEqual(marketHash(snapshot(event, [normalisedListing('1', 100, 3)])), base)
-    assert.notEqual(marketHash(snapshot(event, [normalisedListing('1', 100, 2), normalisedListing('2', 100, 2)])), base)
-    assert.notEqual(marketHash(snapshot({ ...event, status: 'postponed' }, [normalisedListing('1', 100, 2)])), base)
+    assert.notEqual(
+      marketHash(snapshot(event, [normalisedListing('1', 100, 2), normalisedListing('2', 100, 2)])),
+      base
+    )
+    assert.notEqual(
+      marketHash(snapshot({ ...event, status: 'postponed' }, [normalisedListing('1', 100, 2)])),
+      base
+    )
   })
 
   test('no listings and an empty list are different markets', ({ assert }) => {

@@ -1,5 +1,10 @@
 import { test } from '@japa/runner'
-import { DEFAULT_SIMULATION, generateWorld, mulberry32, simulateScheduling } from '#monitoring/scheduler_simulation'
+import {
+  DEFAULT_SIMULATION,
+  generateWorld,
+  mulberry32,
+  simulateScheduling,
+} from '#monitoring/scheduler_simulation'
 
 const SMALL = { events: 300, quota: 1, durationS: 3600, warmupS: 3600 }
 
@@ -9,8 +14,14 @@ test.group('mulberry32', () => {
     const b = mulberry32(123)
     const c = mulberry32(124)
     const drawsA = Array.from({ length: 1000 }, () => a())
-    assert.deepEqual(drawsA, Array.from({ length: 1000 }, () => b()))
-    assert.notDeepEqual(drawsA.slice(0, 10), Array.from({ length: 10 }, () => c()))
+    assert.deepEqual(
+      drawsA,
+      Array.from({ length: 1000 }, () => b())
+    )
+    assert.notDeepEqual(
+      drawsA.slice(0, 10),
+      Array.from({ length: 10 }, () => c())
+    )
     assert.isTrue(drawsA.every((x) => x >= 0 && x < 1))
     const mean = drawsA.reduce((sum, x) => sum + x, 0) / drawsA.length
     assert.closeTo(mean, 0.5, 0.05)
@@ -25,18 +36,24 @@ test.group('scheduler simulation', () => {
     assert.notEqual(simulateScheduling({ ...SMALL, seed: 6 }).changes, first.changes)
   })
 
-  test('the world is skewed: few VIPs, many low-importance events, changes in time order', ({ assert }) => {
+  test('the world is skewed: few VIPs, many low-importance events, changes in time order', ({
+    assert,
+  }) => {
     const world = generateWorld({ ...DEFAULT_SIMULATION, events: 5000 })
-    const share = (level: number) => world.filter((event) => event.importance === level).length / world.length
+    const share = (level: number) =>
+      world.filter((event) => event.importance === level).length / world.length
     assert.isAbove(share(1), 0.35)
     assert.isBelow(share(5), 0.06)
     assert.isAbove(share(5), 0)
     for (const event of world) {
-      for (let i = 1; i < event.changes.length; i++) assert.isAtLeast(event.changes[i], event.changes[i - 1])
+      for (let i = 1; i < event.changes.length; i++)
+        assert.isAtLeast(event.changes[i], event.changes[i - 1])
     }
   })
 
-  test('both policies face the same changes and the planner never checks more than round-robin', ({ assert }) => {
+  test('both policies face the same changes and the planner never checks more than round-robin', ({
+    assert,
+  }) => {
     const result = simulateScheduling(SMALL)
     assert.isAbove(result.changes, 0)
     assert.isAtMost(result.planner.checks, result.roundRobin.checks)
@@ -46,14 +63,19 @@ test.group('scheduler simulation', () => {
     assert.isAtMost(result.roundRobin.unseenAtEnd, result.changes)
   })
 
-  test('at the default size the planner’s importance-weighted staleness is at least 2× lower', ({ assert }) => {
+  test('at the default size the planner’s importance-weighted staleness is at least 2× lower', ({
+    assert,
+  }) => {
     const result = simulateScheduling()
     assert.deepEqual(result.options, DEFAULT_SIMULATION)
     assert.isAbove(result.planner.staleness, 0)
     assert.closeTo(result.ratio, result.roundRobin.staleness / result.planner.staleness, 1e-9)
     assert.isAtLeast(result.ratio, 2)
     /** and the VIPs are the freshest under the planner, not under round-robin */
-    assert.isBelow(result.planner.stalenessByImportance[5]!, result.roundRobin.stalenessByImportance[5]!)
+    assert.isBelow(
+      result.planner.stalenessByImportance[5]!,
+      result.roundRobin.stalenessByImportance[5]!
+    )
   })
 
   test('rejects sizes that cannot run', ({ assert }) => {

@@ -14,8 +14,16 @@ const SLACK_PATH = '/services/T0001/B0002/abcDEF123'
 const DISCORD_PATH = '/api/webhooks/123456789012345678/abcdefghijklmnopqrstuvwxyz_-0123'
 
 function poster(allowPrivate: boolean) {
-  const guard = new SsrfGuard({ allowPrivate, resolve: async () => [{ address: '35.190.1.1', family: 4 }] })
-  return new GuardedPoster({ guard, allowHttp: allowPrivate, timeoutMs: 5_000, userAgent: 'HDTickets/0.1.0 (+https://tickets.example.org)' })
+  const guard = new SsrfGuard({
+    allowPrivate,
+    resolve: async () => [{ address: '35.190.1.1', family: 4 }],
+  })
+  return new GuardedPoster({
+    guard,
+    allowHttp: allowPrivate,
+    timeoutMs: 5_000,
+    userAgent: 'HDTickets/0.1.0 (+https://tickets.example.org)',
+  })
 }
 
 async function failure(promise: Promise<unknown>) {
@@ -33,7 +41,9 @@ test.group('Slack channel', (group) => {
     await Promise.all(servers.splice(0).map((server) => server.close()))
   })
 
-  test('posts Slack incoming-webhook JSON: fallback text plus header, section, fields and a link button', async ({ assert }) => {
+  test('posts Slack incoming-webhook JSON: fallback text plus header, section, fields and a link button', async ({
+    assert,
+  }) => {
     const slack = await startHttpServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' })
       response.end('ok')
@@ -41,7 +51,11 @@ test.group('Slack channel', (group) => {
     servers.push(slack)
     const channel = new SlackChannel(poster(true), { anyHost: true })
     const message = ticketAvailable()
-    const result = await channel.deliver(message, { url: `${slack.url}${SLACK_PATH}` }, { idempotencyKey: 'n42:c3' })
+    const result = await channel.deliver(
+      message,
+      { url: `${slack.url}${SLACK_PATH}` },
+      { idempotencyKey: 'n42:c3' }
+    )
     assert.deepEqual(result, { providerId: null })
 
     const [request] = slack.requests
@@ -53,7 +67,11 @@ test.group('Slack channel', (group) => {
       payload.blocks.map((block: { type: string }) => block.type),
       ['header', 'section', 'section', 'actions', 'context']
     )
-    assert.deepEqual(payload.blocks[0].text, { type: 'plain_text', text: 'Tickets available: Arsenal v Chelsea', emoji: true })
+    assert.deepEqual(payload.blocks[0].text, {
+      type: 'plain_text',
+      text: 'Tickets available: Arsenal v Chelsea',
+      emoji: true,
+    })
     const fields = payload.blocks[2].fields.map((field: { text: string }) => field.text)
     assert.includeMembers(fields, ['*Section*\n112', '*Quantity*\n2', '*Price*\n£85.50 each'])
     assert.equal(payload.blocks[3].elements[0].type, 'button')
@@ -66,19 +84,27 @@ test.group('Slack channel', (group) => {
     })
     servers.push(slack)
     const channel = new SlackChannel(poster(true), { anyHost: true })
-    const message = buildSystemAlert({ component: 'source <!channel>', detail: 'A & B <@U123>' }, { appUrl: APP_URL, now: NOW })
+    const message = buildSystemAlert(
+      { component: 'source <!channel>', detail: 'A & B <@U123>' },
+      { appUrl: APP_URL, now: NOW }
+    )
     await channel.deliver(message, { url: `${slack.url}${SLACK_PATH}` }, { idempotencyKey: 'k' })
     const payload = JSON.parse(slack.requests[0].body.toString())
     assert.include(payload.blocks[1].text.text, 'A &amp; B &lt;@U123&gt;')
     // mrkdwn fields (the fallback text, sections, fields) never carry a live mention; plain_text is not parsed
     assert.include(payload.text, 'source &lt;!channel&gt;')
-    const mrkdwn = JSON.stringify([payload.text, payload.blocks.filter((block: { type: string }) => block.type !== 'header')])
+    const mrkdwn = JSON.stringify([
+      payload.text,
+      payload.blocks.filter((block: { type: string }) => block.type !== 'header'),
+    ])
     assert.notInclude(mrkdwn, '<!channel>')
     assert.notInclude(mrkdwn, '<@U123>')
     assert.equal(payload.blocks[0].text.type, 'plain_text')
   })
 
-  test('revoked webhooks are permanent, our bad payload is not the channel’s fault, 429 and 5xx transient', async ({ assert }) => {
+  test('revoked webhooks are permanent, our bad payload is not the channel’s fault, 429 and 5xx transient', async ({
+    assert,
+  }) => {
     const channel = new SlackChannel(poster(true), { anyHost: true })
     const cases: Array<[number, string, 'permanent' | 'transient', string, boolean | null]> = [
       [404, 'no_service', 'permanent', 'no_service', true],
@@ -94,10 +120,17 @@ test.group('Slack channel', (group) => {
         response.end(body)
       })
       servers.push(slack)
-      const error = await failure(channel.deliver(priceAlert(), { url: `${slack.url}${SLACK_PATH}` }, { idempotencyKey: 'k' }))
-      assert.instanceOf(error, kind === 'permanent' ? PermanentDeliveryError : TransientDeliveryError, `${status}`)
+      const error = await failure(
+        channel.deliver(priceAlert(), { url: `${slack.url}${SLACK_PATH}` }, { idempotencyKey: 'k' })
+      )
+      assert.instanceOf(
+        error,
+        kind === 'permanent' ? PermanentDeliveryError : TransientDeliveryError,
+        `${status}`
+      )
       assert.equal(error.code, code)
-      if (atFault !== null) assert.equal((error as PermanentDeliveryError).channelAtFault, atFault, `${status}`)
+      if (atFault !== null)
+        assert.equal((error as PermanentDeliveryError).channelAtFault, atFault, `${status}`)
       // The webhook token never shows in the error
       assert.notInclude(error.message, 'abcDEF123')
     }
@@ -105,10 +138,20 @@ test.group('Slack channel', (group) => {
 
   test('only Slack webhook URLs are accepted; errors name the field', async ({ assert }) => {
     const channel = new SlackChannel(poster(false))
-    const good = await channel.validateConfig({ url: 'https://hooks.slack.com/services/T0001/B0002/abcDEF123' })
-    assert.deepEqual(good, { ok: true, config: { url: 'https://hooks.slack.com/services/T0001/B0002/abcDEF123' } })
-    const insecure = await channel.validateConfig({ url: 'http://hooks.slack.com/services/T0001/B0002/abcDEF123' })
-    assert.deepEqual(insecure.ok ? null : [insecure.errors[0].field, insecure.errors[0].code], ['url', 'E_INSECURE_URL'])
+    const good = await channel.validateConfig({
+      url: 'https://hooks.slack.com/services/T0001/B0002/abcDEF123',
+    })
+    assert.deepEqual(good, {
+      ok: true,
+      config: { url: 'https://hooks.slack.com/services/T0001/B0002/abcDEF123' },
+    })
+    const insecure = await channel.validateConfig({
+      url: 'http://hooks.slack.com/services/T0001/B0002/abcDEF123',
+    })
+    assert.deepEqual(insecure.ok ? null : [insecure.errors[0].field, insecure.errors[0].code], [
+      'url',
+      'E_INSECURE_URL',
+    ])
     for (const url of [
       'https://hooks.slack.com/services/T0001/B0002',
       'https://evil.example/services/T0001/B0002/abcDEF123',
@@ -117,10 +160,19 @@ test.group('Slack channel', (group) => {
     ]) {
       const result = await channel.validateConfig({ url })
       assert.isFalse(result.ok, url)
-      if (!result.ok) assert.deepEqual([result.errors[0].field, result.errors[0].code], ['url', 'E_INVALID_SLACK_URL'], url)
+      if (!result.ok)
+        assert.deepEqual(
+          [result.errors[0].field, result.errors[0].code],
+          ['url', 'E_INVALID_SLACK_URL'],
+          url
+        )
     }
     const missing = await channel.validateConfig({})
-    assert.deepEqual(missing.ok ? null : missing.errors[0], { field: 'url', code: 'E_REQUIRED', message: 'Enter the Slack webhook URL' })
+    assert.deepEqual(missing.ok ? null : missing.errors[0], {
+      field: 'url',
+      code: 'E_REQUIRED',
+      message: 'Enter the Slack webhook URL',
+    })
   })
 })
 
@@ -130,7 +182,9 @@ test.group('Discord channel', (group) => {
     await Promise.all(servers.splice(0).map((server) => server.close()))
   })
 
-  test('posts {content, embeds} with ?wait=true and returns the created message id', async ({ assert }) => {
+  test('posts {content, embeds} with ?wait=true and returns the created message id', async ({
+    assert,
+  }) => {
     const discord = await startHttpServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ id: '1100000000000000001', type: 0, content: 'x' }))
@@ -138,7 +192,11 @@ test.group('Discord channel', (group) => {
     servers.push(discord)
     const channel = new DiscordChannel(poster(true), { anyHost: true })
     const message = ticketAvailable()
-    const result = await channel.deliver(message, { url: `${discord.url}${DISCORD_PATH}` }, { idempotencyKey: 'n42:c4' })
+    const result = await channel.deliver(
+      message,
+      { url: `${discord.url}${DISCORD_PATH}` },
+      { idempotencyKey: 'n42:c4' }
+    )
     assert.deepEqual(result, { providerId: '1100000000000000001' })
 
     const [request] = discord.requests
@@ -153,7 +211,9 @@ test.group('Discord channel', (group) => {
     assert.equal(embed.url, message.link)
     assert.equal(embed.timestamp, message.createdAt)
     assert.equal(embed.color, 0xd93025)
-    const fields = Object.fromEntries(embed.fields.map((field: { name: string; value: string }) => [field.name, field.value]))
+    const fields = Object.fromEntries(
+      embed.fields.map((field: { name: string; value: string }) => [field.name, field.value])
+    )
     assert.containsSubset(fields, { Section: '112', Row: 'F', Quantity: '2', Price: '£85.50 each' })
   })
 
@@ -164,8 +224,15 @@ test.group('Discord channel', (group) => {
     })
     servers.push(discord)
     const channel = new DiscordChannel(poster(true), { anyHost: true })
-    const digest = buildDigest([priceAlert('low'), ticketAvailable({ priority: 'low' })], { appUrl: APP_URL, now: NOW })!
-    const result = await channel.deliver(digest, { url: `${discord.url}${DISCORD_PATH}` }, { idempotencyKey: 'k' })
+    const digest = buildDigest([priceAlert('low'), ticketAvailable({ priority: 'low' })], {
+      appUrl: APP_URL,
+      now: NOW,
+    })!
+    const result = await channel.deliver(
+      digest,
+      { url: `${discord.url}${DISCORD_PATH}` },
+      { idempotencyKey: 'k' }
+    )
     assert.deepEqual(result, { providerId: null })
     const embed = JSON.parse(discord.requests[0].body.toString()).embeds[0]
     assert.equal(embed.title, '2 updates from HDTickets')
@@ -173,7 +240,9 @@ test.group('Discord channel', (group) => {
     assert.deepEqual(embed.fields, [])
   })
 
-  test('unknown webhook (404) and bad token (401) are permanent; 429 keeps retry_after', async ({ assert }) => {
+  test('unknown webhook (404) and bad token (401) are permanent; 429 keeps retry_after', async ({
+    assert,
+  }) => {
     const channel = new DiscordChannel(poster(true), { anyHost: true })
     const answers: Array<[number, object]> = [
       [404, { message: 'Unknown Webhook', code: 10015 }],
@@ -187,7 +256,15 @@ test.group('Discord channel', (group) => {
         response.end(JSON.stringify(body))
       })
       servers.push(discord)
-      errors.push(await failure(channel.deliver(priceAlert(), { url: `${discord.url}${DISCORD_PATH}` }, { idempotencyKey: 'k' })))
+      errors.push(
+        await failure(
+          channel.deliver(
+            priceAlert(),
+            { url: `${discord.url}${DISCORD_PATH}` },
+            { idempotencyKey: 'k' }
+          )
+        )
+      )
     }
     assert.instanceOf(errors[0], PermanentDeliveryError)
     assert.equal(errors[0].code, 'webhook_gone')
@@ -203,9 +280,14 @@ test.group('Discord channel', (group) => {
     const channel = new DiscordChannel(poster(false))
     const good = await channel.validateConfig({ url: `https://discord.com${DISCORD_PATH}` })
     assert.deepEqual(good, { ok: true, config: { url: `https://discord.com${DISCORD_PATH}` } })
-    assert.isTrue((await channel.validateConfig({ url: `https://discordapp.com${DISCORD_PATH}` })).ok)
+    assert.isTrue(
+      (await channel.validateConfig({ url: `https://discordapp.com${DISCORD_PATH}` })).ok
+    )
     const insecure = await channel.validateConfig({ url: `http://discord.com${DISCORD_PATH}` })
-    assert.deepEqual(insecure.ok ? null : [insecure.errors[0].field, insecure.errors[0].code], ['url', 'E_INSECURE_URL'])
+    assert.deepEqual(insecure.ok ? null : [insecure.errors[0].field, insecure.errors[0].code], [
+      'url',
+      'E_INSECURE_URL',
+    ])
     for (const url of [
       'https://discord.com/api/webhooks/123/abc',
       `https://discord.example${DISCORD_PATH}`,
@@ -213,7 +295,12 @@ test.group('Discord channel', (group) => {
     ]) {
       const result = await channel.validateConfig({ url })
       assert.isFalse(result.ok, url)
-      if (!result.ok) assert.deepEqual([result.errors[0].field, result.errors[0].code], ['url', 'E_INVALID_DISCORD_URL'], url)
+      if (!result.ok)
+        assert.deepEqual(
+          [result.errors[0].field, result.errors[0].code],
+          ['url', 'E_INVALID_DISCORD_URL'],
+          url
+        )
     }
   })
 })

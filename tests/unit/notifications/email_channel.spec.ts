@@ -12,13 +12,28 @@ import { APP_URL, NOW, everyType, priceAlert, ticketAvailable } from './helpers/
 
 /** The mailer as the app builds it (@adonisjs/mail's Mailer around its SMTP transport), pointed at the test's server. */
 function smtpMailer(port: number) {
-  return new Mailer('smtp', new SMTPTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, connectionTimeout: 3_000 }), emitter as any, {})
+  return new Mailer(
+    'smtp',
+    new SMTPTransport({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      ignoreTLS: true,
+      connectionTimeout: 3_000,
+    }),
+    emitter as any,
+    {}
+  )
 }
 
 function emailChannel(port: number) {
   const mailer = smtpMailer(port)
   return {
-    channel: new EmailChannel({ mailer: () => mailer, from: { address: 'alerts@tickets.example.org', name: 'HDTickets' }, messageIdDomain: 'tickets.example.org' }),
+    channel: new EmailChannel({
+      mailer: () => mailer,
+      from: { address: 'alerts@tickets.example.org', name: 'HDTickets' },
+      messageIdDomain: 'tickets.example.org',
+    }),
     mailer,
   }
 }
@@ -39,10 +54,16 @@ test.group('Email channel (real SMTP server)', (group) => {
     return () => smtp.close()
   })
 
-  test('sends to the recipient with the subject, an HTML and a plain-text part, and a deterministic Message-ID', async ({ assert }) => {
+  test('sends to the recipient with the subject, an HTML and a plain-text part, and a deterministic Message-ID', async ({
+    assert,
+  }) => {
     const { channel, mailer } = emailChannel(smtp.port)
     const message = ticketAvailable()
-    const result = await channel.deliver(message, { address: 'fan@example.com', name: 'Sam Fan' }, { idempotencyKey: 'n42:c2' })
+    const result = await channel.deliver(
+      message,
+      { address: 'fan@example.com', name: 'Sam Fan' },
+      { idempotencyKey: 'n42:c2' }
+    )
     await mailer.close()
 
     assert.lengthOf(smtp.messages, 1)
@@ -65,31 +86,62 @@ test.group('Email channel (real SMTP server)', (group) => {
     const html = parts.find((part) => part.contentType.startsWith('text/html'))!
     assert.exists(text, 'plain-text part')
     assert.exists(html, 'HTML part')
-    for (const expected of ['Arsenal v Chelsea', 'Section: 112', 'Row: F', 'Quantity: 2', 'Price: £85.50 each', 'Listing: 9001', `See the listing: ${message.link}`]) {
+    for (const expected of [
+      'Arsenal v Chelsea',
+      'Section: 112',
+      'Row: F',
+      'Quantity: 2',
+      'Price: £85.50 each',
+      'Listing: 9001',
+      `See the listing: ${message.link}`,
+    ]) {
       assert.include(text.body, expected)
     }
-    assert.include(html.body, '<td style="padding:4px 0;color:#202124;font-weight:600">£85.50 each</td>')
+    assert.include(
+      html.body,
+      '<td style="padding:4px 0;color:#202124;font-weight:600">£85.50 each</td>'
+    )
     assert.include(html.body, `href="${message.link}"`)
     assert.include(html.body, 'See the listing')
   })
 
-  test('a retry reuses the Message-ID (mail clients show it once); another delivery gets another', async ({ assert }) => {
+  test('a retry reuses the Message-ID (mail clients show it once); another delivery gets another', async ({
+    assert,
+  }) => {
     const { channel, mailer } = emailChannel(smtp.port)
-    await channel.deliver(priceAlert(), { address: 'fan@example.com' }, { idempotencyKey: 'n43:c2' })
-    await channel.deliver(priceAlert(), { address: 'fan@example.com' }, { idempotencyKey: 'n43:c2' })
-    await channel.deliver(priceAlert(), { address: 'fan@example.com' }, { idempotencyKey: 'n43:c9' })
+    await channel.deliver(
+      priceAlert(),
+      { address: 'fan@example.com' },
+      { idempotencyKey: 'n43:c2' }
+    )
+    await channel.deliver(
+      priceAlert(),
+      { address: 'fan@example.com' },
+      { idempotencyKey: 'n43:c2' }
+    )
+    await channel.deliver(
+      priceAlert(),
+      { address: 'fan@example.com' },
+      { idempotencyKey: 'n43:c9' }
+    )
     await mailer.close()
     const ids = smtp.messages.map((mail) => parseMime(mail.raw).headers['message-id'])
     assert.equal(ids[0], ids[1])
     assert.notEqual(ids[0], ids[2])
   })
 
-  test('every type renders both parts with its facts and link; HTML escapes event text', async ({ assert }) => {
+  test('every type renders both parts with its facts and link; HTML escapes event text', async ({
+    assert,
+  }) => {
     const { channel, mailer } = emailChannel(smtp.port)
     const messages = everyType()
     messages[5].body = 'Challenge <script>alert(1)</script> page'
     for (const [index, message] of messages.entries()) {
-      await channel.deliver(message, { address: 'ops@example.com' }, { idempotencyKey: `n${index}:c1` })
+      await channel.deliver(
+        message,
+        { address: 'ops@example.com' },
+        { idempotencyKey: `n${index}:c1` }
+      )
     }
     await mailer.close()
     assert.lengthOf(smtp.messages, 6)
@@ -102,17 +154,24 @@ test.group('Email channel (real SMTP server)', (group) => {
       assert.include(text, messages[index].link)
       assert.include(html, messages[index].link)
     }
-    const purchase = leafParts(parseMime(smtp.messages[2].raw)).find((part) => part.contentType.startsWith('text/plain'))!.body
+    const purchase = leafParts(parseMime(smtp.messages[2].raw)).find((part) =>
+      part.contentType.startsWith('text/plain')
+    )!.body
     assert.include(purchase, 'Total: $310.00')
     assert.include(purchase, 'Order: TE-99812')
-    const system = leafParts(parseMime(smtp.messages[5].raw)).find((part) => part.contentType.startsWith('text/html'))!.body
+    const system = leafParts(parseMime(smtp.messages[5].raw)).find((part) =>
+      part.contentType.startsWith('text/html')
+    )!.body
     assert.include(system, 'Challenge &lt;script&gt;alert(1)&lt;/script&gt; page')
     assert.notInclude(system, '<script>')
   })
 
   test('a digest email lists each batched item with its link', async ({ assert }) => {
     const { channel, mailer } = emailChannel(smtp.port)
-    const digest = buildDigest([priceAlert('low'), ticketAvailable({ priority: 'low' })], { appUrl: APP_URL, now: NOW })!
+    const digest = buildDigest([priceAlert('low'), ticketAvailable({ priority: 'low' })], {
+      appUrl: APP_URL,
+      now: NOW,
+    })!
     await channel.deliver(digest, { address: 'fan@example.com' }, { idempotencyKey: 'digest:c2:1' })
     await mailer.close()
     const parsed = parseMime(smtp.messages[0].raw)
@@ -122,15 +181,21 @@ test.group('Email channel (real SMTP server)', (group) => {
     assert.include(text, 'https://tickets.example.org/events/31?listing=9001')
   })
 
-  test('a rejected recipient (550) is permanent and the channel is at fault; greylisting (451) is transient', async ({ assert }) => {
+  test('a rejected recipient (550) is permanent and the channel is at fault; greylisting (451) is transient', async ({
+    assert,
+  }) => {
     const { channel, mailer } = emailChannel(smtp.port)
-    const bounced = await failure(channel.deliver(priceAlert(), { address: 'bounce@example.com' }, { idempotencyKey: 'k1' }))
+    const bounced = await failure(
+      channel.deliver(priceAlert(), { address: 'bounce@example.com' }, { idempotencyKey: 'k1' })
+    )
     assert.instanceOf(bounced, PermanentDeliveryError)
     assert.equal(bounced.code, 'invalid_recipient')
     assert.equal(bounced.status, 550)
     assert.isTrue((bounced as PermanentDeliveryError).channelAtFault)
 
-    const later = await failure(channel.deliver(priceAlert(), { address: 'later@example.com' }, { idempotencyKey: 'k2' }))
+    const later = await failure(
+      channel.deliver(priceAlert(), { address: 'later@example.com' }, { idempotencyKey: 'k2' })
+    )
     assert.instanceOf(later, TransientDeliveryError)
     assert.equal(later.code, 'smtp_deferred')
     assert.equal(later.status, 451)
@@ -140,7 +205,9 @@ test.group('Email channel (real SMTP server)', (group) => {
 
   test('no mail server listening: transient', async ({ assert }) => {
     const { channel, mailer } = emailChannel(await closedPort())
-    const error = await failure(channel.deliver(priceAlert(), { address: 'fan@example.com' }, { idempotencyKey: 'k' }))
+    const error = await failure(
+      channel.deliver(priceAlert(), { address: 'fan@example.com' }, { idempotencyKey: 'k' })
+    )
     assert.instanceOf(error, TransientDeliveryError)
     assert.equal(error.code, 'smtp_unreachable')
     await mailer.close()
@@ -148,14 +215,34 @@ test.group('Email channel (real SMTP server)', (group) => {
 
   test('config validation names the field', async ({ assert }) => {
     const { channel } = emailChannel(smtp.port)
-    assert.deepEqual(await channel.validateConfig({ address: ' Fan@Example.COM ' }), { ok: true, config: { address: 'Fan@example.com', name: null } })
-    for (const address of ['fan', 'fan@', '@example.com', 'fan@example', 'fan example@x.com', 'a..b@example.com', 'fan@exa mple.com', 42]) {
+    assert.deepEqual(await channel.validateConfig({ address: ' Fan@Example.COM ' }), {
+      ok: true,
+      config: { address: 'Fan@example.com', name: null },
+    })
+    for (const address of [
+      'fan',
+      'fan@',
+      '@example.com',
+      'fan@example',
+      'fan example@x.com',
+      'a..b@example.com',
+      'fan@exa mple.com',
+      42,
+    ]) {
       const result = await channel.validateConfig({ address })
       assert.isFalse(result.ok, String(address))
-      if (!result.ok) assert.deepEqual([result.errors[0].field, result.errors[0].code], ['address', 'E_INVALID_EMAIL'], String(address))
+      if (!result.ok)
+        assert.deepEqual(
+          [result.errors[0].field, result.errors[0].code],
+          ['address', 'E_INVALID_EMAIL'],
+          String(address)
+        )
     }
     const missing = await channel.validateConfig({})
-    assert.deepEqual(missing.ok ? null : [missing.errors[0].field, missing.errors[0].code], ['address', 'E_REQUIRED'])
+    assert.deepEqual(missing.ok ? null : [missing.errors[0].field, missing.errors[0].code], [
+      'address',
+      'E_REQUIRED',
+    ])
     const notObject = await channel.validateConfig('fan@example.com')
     assert.deepEqual(notObject.ok ? null : notObject.errors[0].field, 'config')
   })

@@ -32,11 +32,16 @@ test.group('Notification messages', () => {
       assert.isAbove(message.body.length, 5, message.type)
       assert.equal(message.priority, DEFAULT_PRIORITY[message.type])
       assert.equal(message.createdAt, NOW.toISOString())
-      assert.equal(message.notificationId, message.type === 'ticket_available' ? '42' : message.type === 'price_alert' ? '43' : '50')
+      assert.equal(
+        message.notificationId,
+        message.type === 'ticket_available' ? '42' : message.type === 'price_alert' ? '43' : '50'
+      )
     }
   })
 
-  test('ticket_available carries listing, section, quantity and the price formatted from minor units', ({ assert }) => {
+  test('ticket_available carries listing, section, quantity and the price formatted from minor units', ({
+    assert,
+  }) => {
     const message = ticketAvailable()
     assert.equal(message.title, 'Tickets available: Arsenal v Chelsea')
     assert.include(message.body, '2 tickets')
@@ -52,9 +57,18 @@ test.group('Notification messages', () => {
   test('price_alert says drop or change from the previous price', ({ assert }) => {
     const options = { appUrl: APP_URL, now: NOW }
     const base = { eventId: 1, eventName: 'Final', priceMinor: 9000, currency: 'EUR' }
-    assert.equal(buildPriceAlert({ ...base, previousPriceMinor: 10000 }, options).title, 'Price drop: Final')
-    assert.equal(buildPriceAlert({ ...base, previousPriceMinor: 8000 }, options).title, 'Price change: Final')
-    assert.include(buildPriceAlert({ ...base, previousPriceMinor: 10000 }, options).body, 'Now €90.00 (was €100.00)')
+    assert.equal(
+      buildPriceAlert({ ...base, previousPriceMinor: 10000 }, options).title,
+      'Price drop: Final'
+    )
+    assert.equal(
+      buildPriceAlert({ ...base, previousPriceMinor: 8000 }, options).title,
+      'Price change: Final'
+    )
+    assert.include(
+      buildPriceAlert({ ...base, previousPriceMinor: 10000 }, options).body,
+      'Now €90.00 (was €100.00)'
+    )
   })
 
   test('money keeps each currency exponent (JPY 0, USD 2, KWD 3)', ({ assert }) => {
@@ -71,10 +85,20 @@ test.group('Notification messages', () => {
   })
 
   test('priority override, importance mapping and the generic builder', ({ assert }) => {
-    const message = buildMessage('system_alert', { component: 'queue', detail: 'backlog', path: '/admin' }, { appUrl: APP_URL, now: NOW, priority: 'low' })
+    const message = buildMessage(
+      'system_alert',
+      { component: 'queue', detail: 'backlog', path: '/admin' },
+      { appUrl: APP_URL, now: NOW, priority: 'low' }
+    )
     assert.equal(message.priority, 'low')
     assert.equal(message.link, `${APP_URL}/admin`)
     assert.equal(message.notificationId, null)
-    assert.deepEqual([1, 2, 3, 4, 5].map(priorityFromImportance), ['low', 'normal', 'normal', 'high', 'high'])
+    assert.deepEqual([1, 2, 3, 4, 5].map(priorityFromImportance), [
+      'low',
+      'normal',
+      'normal',
+      'high',
+      'high',
+    ])
   })
 })

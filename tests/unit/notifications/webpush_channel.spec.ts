@@ -3,10 +3,19 @@ import webpush from 'web-push'
 import { SsrfGuard } from '#security/ssrf_guard'
 import WebPushChannel, { topicFor } from '#notifications/channels/webpush_channel'
 import { PermanentDeliveryError, TransientDeliveryError } from '#notifications/errors'
-import { InvalidVapidKeys, ensureVapidKeys, resolveVapidSubject, vapidKeysProblem } from '#notifications/vapid'
+import {
+  InvalidVapidKeys,
+  ensureVapidKeys,
+  resolveVapidSubject,
+  vapidKeysProblem,
+} from '#notifications/vapid'
 import { TEST_CA, startHttpsServer } from './helpers/servers.js'
 import type { LocalServer, RecordedRequest } from './helpers/servers.js'
-import { browserSubscription, checkVapidAuthorization, decryptAes128gcm } from './helpers/push_crypto.js'
+import {
+  browserSubscription,
+  checkVapidAuthorization,
+  decryptAes128gcm,
+} from './helpers/push_crypto.js'
 import { APP_URL, priceAlert, ticketAvailable } from './helpers/messages.js'
 
 const VAPID = webpush.generateVAPIDKeys()
@@ -39,16 +48,30 @@ async function pushService(receiver: ReturnType<typeof browserSubscription> | nu
       const vapid = checkVapidAuthorization(request.headers.authorization)
       const now = Math.floor(Date.now() / 1000)
       check(vapid.signatureValid, 'JWT signature does not verify with k')
-      check(vapid.header.alg === 'ES256' && vapid.header.typ === 'JWT', `JWT header ${JSON.stringify(vapid.header)}`)
+      check(
+        vapid.header.alg === 'ES256' && vapid.header.typ === 'JWT',
+        `JWT header ${JSON.stringify(vapid.header)}`
+      )
       check(vapid.key === VAPID.publicKey, 'k is not the server public key')
       check(vapid.claims.aud === origin, `aud ${vapid.claims.aud} ≠ ${origin}`)
-      check(typeof vapid.claims.exp === 'number' && vapid.claims.exp > now && vapid.claims.exp <= now + 24 * 3600, `exp ${vapid.claims.exp}`)
+      check(
+        typeof vapid.claims.exp === 'number' &&
+          vapid.claims.exp > now &&
+          vapid.claims.exp <= now + 24 * 3600,
+        `exp ${vapid.claims.exp}`
+      )
       check(vapid.claims.sub === SUBJECT, `sub ${vapid.claims.sub}`)
     } catch (error) {
       problems.push(String(error))
     }
-    check(request.headers['content-encoding'] === 'aes128gcm', `Content-Encoding ${request.headers['content-encoding']}`)
-    check(request.headers['content-type'] === 'application/octet-stream', `Content-Type ${request.headers['content-type']}`)
+    check(
+      request.headers['content-encoding'] === 'aes128gcm',
+      `Content-Encoding ${request.headers['content-encoding']}`
+    )
+    check(
+      request.headers['content-type'] === 'application/octet-stream',
+      `Content-Type ${request.headers['content-type']}`
+    )
     check(/^\d+$/.test(String(request.headers.ttl)), `TTL ${request.headers.ttl}`)
     if (receiver && status < 300) {
       try {
@@ -87,7 +110,9 @@ test.group('Web push channel (local push service over TLS)', (group) => {
     await Promise.all(servers.splice(0).map((server) => server.close()))
   })
 
-  test('VAPID JWT verifies (ES256, aud, exp, sub), aes128gcm body with TTL, Urgency and Topic; the payload carries the actions', async ({ assert }) => {
+  test('VAPID JWT verifies (ES256, aud, exp, sub), aes128gcm body with TTL, Urgency and Topic; the payload carries the actions', async ({
+    assert,
+  }) => {
     const browser = browserSubscription('')
     const push = await pushService(browser)
     servers.push(push.server)
@@ -130,7 +155,9 @@ test.group('Web push channel (local push service over TLS)', (group) => {
     })
   })
 
-  test('no purchase request: open and snooze only; normal priority maps to Urgency normal', async ({ assert }) => {
+  test('no purchase request: open and snooze only; normal priority maps to Urgency normal', async ({
+    assert,
+  }) => {
     const browser = browserSubscription('')
     const push = await pushService(browser)
     servers.push(push.server)
@@ -149,7 +176,9 @@ test.group('Web push channel (local push service over TLS)', (group) => {
     assert.isFalse(payload.requireInteraction)
   })
 
-  test('404 and 410 from the push service: subscription_gone, the caller removes it; 429/5xx transient; 413 not the channel’s fault', async ({ assert }) => {
+  test('404 and 410 from the push service: subscription_gone, the caller removes it; 429/5xx transient; 413 not the channel’s fault', async ({
+    assert,
+  }) => {
     const webpushChannel = channel()
     channels.push(webpushChannel)
     const expectations: Array<[number, 'permanent' | 'transient', string]> = [
@@ -164,16 +193,26 @@ test.group('Web push channel (local push service over TLS)', (group) => {
       const push = await pushService(browser, status)
       servers.push(push.server)
       browser.subscription.endpoint = `${push.server.url}/push/gone`
-      const error = await failure(webpushChannel.deliver(priceAlert(), browser.subscription, { idempotencyKey: 'k' }))
-      assert.instanceOf(error, kind === 'permanent' ? PermanentDeliveryError : TransientDeliveryError, String(status))
+      const error = await failure(
+        webpushChannel.deliver(priceAlert(), browser.subscription, { idempotencyKey: 'k' })
+      )
+      assert.instanceOf(
+        error,
+        kind === 'permanent' ? PermanentDeliveryError : TransientDeliveryError,
+        String(status)
+      )
       assert.equal(error.code, code, String(status))
       assert.equal(error.status, status)
-      if (code === 'subscription_gone') assert.isTrue((error as PermanentDeliveryError).channelAtFault)
-      if (code === 'payload_too_large') assert.isFalse((error as PermanentDeliveryError).channelAtFault)
+      if (code === 'subscription_gone')
+        assert.isTrue((error as PermanentDeliveryError).channelAtFault)
+      if (code === 'payload_too_large')
+        assert.isFalse((error as PermanentDeliveryError).channelAtFault)
     }
   })
 
-  test('the subscription endpoint passes the SSRF guard at save and at send', async ({ assert }) => {
+  test('the subscription endpoint passes the SSRF guard at save and at send', async ({
+    assert,
+  }) => {
     const browser = browserSubscription('')
     const push = await pushService(browser)
     servers.push(push.server)
@@ -181,8 +220,12 @@ test.group('Web push channel (local push service over TLS)', (group) => {
     const guarded = channel(false)
     channels.push(guarded)
     const saved = await guarded.validateConfig(browser.subscription)
-    assert.deepEqual(saved.ok ? null : saved.errors.map((e) => [e.field, e.code]), [['endpoint', 'E_PRIVATE_URL']])
-    const error = await failure(guarded.deliver(priceAlert(), browser.subscription, { idempotencyKey: 'k' }))
+    assert.deepEqual(saved.ok ? null : saved.errors.map((e) => [e.field, e.code]), [
+      ['endpoint', 'E_PRIVATE_URL'],
+    ])
+    const error = await failure(
+      guarded.deliver(priceAlert(), browser.subscription, { idempotencyKey: 'k' })
+    )
     assert.instanceOf(error, PermanentDeliveryError)
     assert.equal(error.code, 'ssrf_refused')
     assert.lengthOf(push.server.requests, 0)
@@ -195,16 +238,32 @@ test.group('Web push channel (local push service over TLS)', (group) => {
     const cases: Array<[unknown, string[]]> = [
       [{ ...subscription, endpoint: 'http://127.0.0.1:9/push/1' }, ['endpoint:E_INSECURE_URL']],
       [{ ...subscription, endpoint: undefined }, ['endpoint:E_REQUIRED']],
-      [{ ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } }, ['keys.p256dh:E_INVALID_PUSH_KEY']],
+      [
+        { ...subscription, keys: { ...subscription.keys, p256dh: 'AAAA' } },
+        ['keys.p256dh:E_INVALID_PUSH_KEY'],
+      ],
       // 65 bytes starting 0x04 but not a point on P-256 (one coordinate byte changed)
-      [{ ...subscription, keys: { ...subscription.keys, p256dh: offCurve(subscription.keys.p256dh) } }, ['keys.p256dh:E_INVALID_PUSH_KEY']],
-      [{ ...subscription, keys: { ...subscription.keys, auth: 'c2hvcnQ' } }, ['keys.auth:E_INVALID_PUSH_KEY']],
+      [
+        {
+          ...subscription,
+          keys: { ...subscription.keys, p256dh: offCurve(subscription.keys.p256dh) },
+        },
+        ['keys.p256dh:E_INVALID_PUSH_KEY'],
+      ],
+      [
+        { ...subscription, keys: { ...subscription.keys, auth: 'c2hvcnQ' } },
+        ['keys.auth:E_INVALID_PUSH_KEY'],
+      ],
       [{ endpoint: subscription.endpoint }, ['keys:E_REQUIRED']],
       [{ ...subscription, expirationTime: 'soon' }, ['expirationTime:E_INVALID_PUSH_SUBSCRIPTION']],
     ]
     for (const [input, expected] of cases) {
       const result = await webpushChannel.validateConfig(input)
-      assert.deepEqual(result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`), expected, JSON.stringify(input).slice(0, 80))
+      assert.deepEqual(
+        result.ok ? [] : result.errors.map((e) => `${e.field}:${e.code}`),
+        expected,
+        JSON.stringify(input).slice(0, 80)
+      )
     }
     const good = await webpushChannel.validateConfig(subscription)
     assert.isTrue(good.ok)
@@ -212,7 +271,9 @@ test.group('Web push channel (local push service over TLS)', (group) => {
 })
 
 test.group('VAPID keys', () => {
-  test('generated on first start (none configured), returned for the caller to store', ({ assert }) => {
+  test('generated on first start (none configured), returned for the caller to store', ({
+    assert,
+  }) => {
     const first = ensureVapidKeys(null)
     assert.isTrue(first.generated)
     assert.isNull(vapidKeysProblem(first.keys))
@@ -226,13 +287,28 @@ test.group('VAPID keys', () => {
     const a = webpush.generateVAPIDKeys()
     const b = webpush.generateVAPIDKeys()
     assert.throws(() => ensureVapidKeys({ publicKey: a.publicKey }), InvalidVapidKeys)
-    assert.throws(() => ensureVapidKeys({ publicKey: a.publicKey, privateKey: b.privateKey }), /does not belong/)
-    assert.throws(() => ensureVapidKeys({ publicKey: 'not+base64', privateKey: a.privateKey }), /base64url/)
+    assert.throws(
+      () => ensureVapidKeys({ publicKey: a.publicKey, privateKey: b.privateKey }),
+      /does not belong/
+    )
+    assert.throws(
+      () => ensureVapidKeys({ publicKey: 'not+base64', privateKey: a.privateKey }),
+      /base64url/
+    )
   })
 
   test('subject: configured, else the https APP_URL, else mailto: the sender', ({ assert }) => {
-    assert.equal(resolveVapidSubject('mailto:ops@x.example', 'https://t.example/hd', 'a@b.example'), 'mailto:ops@x.example')
-    assert.equal(resolveVapidSubject(null, 'https://t.example/hd', 'a@b.example'), 'https://t.example')
-    assert.equal(resolveVapidSubject(null, 'http://localhost:3333', 'a@b.example'), 'mailto:a@b.example')
+    assert.equal(
+      resolveVapidSubject('mailto:ops@x.example', 'https://t.example/hd', 'a@b.example'),
+      'mailto:ops@x.example'
+    )
+    assert.equal(
+      resolveVapidSubject(null, 'https://t.example/hd', 'a@b.example'),
+      'https://t.example'
+    )
+    assert.equal(
+      resolveVapidSubject(null, 'http://localhost:3333', 'a@b.example'),
+      'mailto:a@b.example'
+    )
   })
 })

@@ -50,7 +50,9 @@ test.group('Purchase state machine', () => {
     }
   })
 
-  test('every other pair of states (self-moves included) is refused with E_ILLEGAL_TRANSITION and 409', ({ assert }) => {
+  test('every other pair of states (self-moves included) is refused with E_ILLEGAL_TRANSITION and 409', ({
+    assert,
+  }) => {
     const legal = new Set(LEGAL.map(([from, to]) => `${from}>${to}`))
     let refused = 0
     for (const from of PURCHASE_STATES) {
@@ -75,7 +77,9 @@ test.group('Purchase state machine', () => {
   })
 
   test('the table holds exactly the legal moves; terminal states lead nowhere', ({ assert }) => {
-    const fromTable = Object.entries(TRANSITIONS).flatMap(([from, tos]) => tos.map((to) => `${from}>${to}`)).sort()
+    const fromTable = Object.entries(TRANSITIONS)
+      .flatMap(([from, tos]) => tos.map((to) => `${from}>${to}`))
+      .sort()
     assert.deepEqual(fromTable, LEGAL.map(([from, to]) => `${from}>${to}`).sort())
     for (const state of TERMINAL_STATES) {
       assert.isTrue(isTerminal(state))
@@ -86,7 +90,10 @@ test.group('Purchase state machine', () => {
   })
 
   test('unknown states are refused too', ({ assert }) => {
-    assert.throws(() => transition('shipped' as PurchaseState, 'approved'), /cannot go from "shipped"/)
+    assert.throws(
+      () => transition('shipped' as PurchaseState, 'approved'),
+      /cannot go from "shipped"/
+    )
     assert.throws(() => transition('approved', 'refunded' as PurchaseState), /"refunded"/)
   })
 
@@ -103,12 +110,18 @@ test.group('Purchase criteria: quantity and price', () => {
     assert.isNull(checkQuantity({ ...base, quantity: 4 }))
     assert.equal(checkQuantity({ ...base, quantity: 3 })?.code, 'E_INVALID_SPLIT')
     assert.equal(checkQuantity({ ...base, quantity: 10, platformMax: 8 })?.code, 'E_PLATFORM_LIMIT')
-    assert.equal(checkQuantity({ ...base, quantity: 6, available: 4, splits: null, platformMax: null })?.code, 'E_QUANTITY_UNAVAILABLE')
+    assert.equal(
+      checkQuantity({ ...base, quantity: 6, available: 4, splits: null, platformMax: null })?.code,
+      'E_QUANTITY_UNAVAILABLE'
+    )
     assert.equal(checkQuantity({ ...base, quantity: 0 })?.code, 'E_INVALID_QUANTITY')
     assert.equal(checkQuantity({ ...base, quantity: 1.5 })?.code, 'E_INVALID_QUANTITY')
     assert.isNull(checkQuantity({ quantity: 5, available: 5, splits: null, platformMax: null }))
     assert.equal(checkQuantity({ ...base, quantity: 4 }) ?? 'ok', 'ok')
-    for (const refusal of [checkQuantity({ ...base, quantity: 3 }), checkQuantity({ ...base, quantity: 9 })]) {
+    for (const refusal of [
+      checkQuantity({ ...base, quantity: 3 }),
+      checkQuantity({ ...base, quantity: 9 }),
+    ]) {
       assert.equal(refusal?.field, 'quantity')
     }
   })
@@ -122,7 +135,9 @@ test.group('Purchase criteria: quantity and price', () => {
     assert.equal(checkPrice(null, 1000)?.code, 'E_NO_PRICE')
   })
 
-  test('drift: within tolerance and under the maximum passes; beyond either aborts', ({ assert }) => {
+  test('drift: within tolerance and under the maximum passes; beyond either aborts', ({
+    assert,
+  }) => {
     assert.equal(priceCeiling(10_000, 20_000, 0), 10_000)
     assert.equal(priceCeiling(10_000, 20_000, 500), 10_500)
     assert.equal(priceCeiling(10_000, 10_200, 500), 10_200)
@@ -142,25 +157,53 @@ test.group('Purchase criteria: quantity and price', () => {
 })
 
 test.group('Purchase criteria: budgets and auto-approval', () => {
-  const caps = { currency: 'USD', perEventMinor: 50_000, perDayMinor: 80_000, perMonthMinor: 200_000 }
+  const caps = {
+    currency: 'USD',
+    perEventMinor: 50_000,
+    perDayMinor: 80_000,
+    perMonthMinor: 200_000,
+  }
   const none = { eventMinor: 0, dayMinor: 0, monthMinor: 0 }
 
   test('each cap is checked with what is already spent or reserved', ({ assert }) => {
     assert.isNull(checkBudget(caps, none, 50_000, 'USD'))
     assert.match(checkBudget(caps, none, 50_001, 'USD')!.message, /event/)
-    assert.match(checkBudget(caps, { eventMinor: 0, dayMinor: 60_000, monthMinor: 60_000 }, 30_000, 'USD')!.message, /day/)
-    assert.match(checkBudget(caps, { eventMinor: 0, dayMinor: 0, monthMinor: 190_000 }, 20_000, 'USD')!.message, /month/)
+    assert.match(
+      checkBudget(caps, { eventMinor: 0, dayMinor: 60_000, monthMinor: 60_000 }, 30_000, 'USD')!
+        .message,
+      /day/
+    )
+    assert.match(
+      checkBudget(caps, { eventMinor: 0, dayMinor: 0, monthMinor: 190_000 }, 20_000, 'USD')!
+        .message,
+      /month/
+    )
     assert.equal(checkBudget(caps, none, 50_001, 'USD')!.code, 'E_BUDGET_EXCEEDED')
   })
 
   test('no caps, or caps in another currency, do not limit', ({ assert }) => {
     assert.isNull(checkBudget(null, none, 10 ** 9, 'USD'))
     assert.isNull(checkBudget(caps, none, 10 ** 9, 'EUR'))
-    assert.isNull(checkBudget({ currency: 'USD', perEventMinor: null, perDayMinor: null, perMonthMinor: null }, none, 10 ** 9, 'USD'))
+    assert.isNull(
+      checkBudget(
+        { currency: 'USD', perEventMinor: null, perDayMinor: null, perMonthMinor: null },
+        none,
+        10 ** 9,
+        'USD'
+      )
+    )
   })
 
-  test('auto-approval only for the own enabled rule with auto_purchase and a cap the request fits', ({ assert }) => {
-    const rule = { userId: 1, enabled: true, autoPurchase: true, maxPriceMinor: 15_000, currency: 'USD' }
+  test('auto-approval only for the own enabled rule with auto_purchase and a cap the request fits', ({
+    assert,
+  }) => {
+    const rule = {
+      userId: 1,
+      enabled: true,
+      autoPurchase: true,
+      maxPriceMinor: 15_000,
+      currency: 'USD',
+    }
     const request = { userId: 1, maxPriceMinor: 15_000, currency: 'USD', unitMinor: 12_000 }
     assert.isTrue(autoApprovalFits(rule, request))
     assert.isFalse(autoApprovalFits(null, request))
@@ -176,13 +219,27 @@ test.group('Purchase criteria: budgets and auto-approval', () => {
 
 test.group('Purchase criteria: card numbers are never stored', () => {
   test('13–19 digit numbers passing Luhn are recognised, with spaces or dashes', ({ assert }) => {
-    for (const card of ['4111111111111111', '4111 1111 1111 1111', '5500-0000-0000-0004', '378282246310005', 'paid with 6011111111111117 ok', '4222222222222']) {
+    for (const card of [
+      '4111111111111111',
+      '4111 1111 1111 1111',
+      '5500-0000-0000-0004',
+      '378282246310005',
+      'paid with 6011111111111117 ok',
+      '4222222222222',
+    ]) {
       assert.isTrue(looksLikeCardNumber(card), card)
     }
   })
 
   test('platform references, short numbers and non-Luhn numbers pass', ({ assert }) => {
-    for (const reference of ['199401-473339', 'TM-ORDER-8842-1193', '4111111111111112', '123456789012', 'PAYPAL 9XK12345AB678901C', '12345678901234567890123']) {
+    for (const reference of [
+      '199401-473339',
+      'TM-ORDER-8842-1193',
+      '4111111111111112',
+      '123456789012',
+      'PAYPAL 9XK12345AB678901C',
+      '12345678901234567890123',
+    ]) {
       assert.isFalse(looksLikeCardNumber(reference), reference)
     }
   })
@@ -206,14 +263,20 @@ function offer(overrides: Partial<Offer>): Offer {
 test.group('Offer selection', () => {
   test('the lowest all-in total wins', ({ assert }) => {
     const chosen = selectOffer(
-      [offer({ platformId: 1, accountId: 10, unitMinor: 10_500 }), offer({ platformId: 2, accountId: 20, unitMinor: 9_900, platformSlug: 'ticketevolution' })],
+      [
+        offer({ platformId: 1, accountId: 10, unitMinor: 10_500 }),
+        offer({ platformId: 2, accountId: 20, unitMinor: 9_900, platformSlug: 'ticketevolution' }),
+      ],
       new Map()
     )
     assert.equal(chosen?.platformId, 2)
   })
 
   test('on equal totals the platform with the better success rate wins', ({ assert }) => {
-    const offers = [offer({ platformId: 1, accountId: 10 }), offer({ platformId: 2, accountId: 20 })]
+    const offers = [
+      offer({ platformId: 1, accountId: 10 }),
+      offer({ platformId: 2, accountId: 20 }),
+    ]
     const rates = new Map([
       [1, { rate: smoothedRate(3, 7), attempts: 10 }],
       [2, { rate: smoothedRate(9, 1), attempts: 10 }],
@@ -222,8 +285,16 @@ test.group('Offer selection', () => {
     assert.equal(selectOffer(offers, new Map())?.accountId, 10, 'no history: stable by account')
   })
 
-  test('one account per platform: offers from a second account on the same platform are ignored', ({ assert }) => {
-    const chosen = selectOffer([offer({ platformId: 1, accountId: 10, unitMinor: 10_000 }), offer({ platformId: 1, accountId: 11, unitMinor: 5_000 })], new Map())
+  test('one account per platform: offers from a second account on the same platform are ignored', ({
+    assert,
+  }) => {
+    const chosen = selectOffer(
+      [
+        offer({ platformId: 1, accountId: 10, unitMinor: 10_000 }),
+        offer({ platformId: 1, accountId: 11, unitMinor: 5_000 }),
+      ],
+      new Map()
+    )
     assert.equal(chosen?.accountId, 10)
   })
 

@@ -1,14 +1,26 @@
 import { test } from '@japa/runner'
-import MarketSimulator, { mulberry32, splitsFor, type SimListing } from '#connectors/sandbox/market_simulator'
+import MarketSimulator, {
+  mulberry32,
+  splitsFor,
+  type SimListing,
+} from '#connectors/sandbox/market_simulator'
 
 const START = Date.parse('2026-03-01T12:00:00Z')
 
 function snapshot(sim: MarketSimulator) {
-  return sim.events().map((e) => ({ event: { ...e }, listings: sim.listings(e.id).map((l) => ({ ...l })) }))
+  return sim
+    .events()
+    .map((e) => ({ event: { ...e }, listings: sim.listings(e.id).map((l) => ({ ...l })) }))
 }
 
 function run(seed: number, seconds: number[]) {
-  const sim = new MarketSimulator({ seed, startMs: START, events: 25, listingsPerEvent: 15, changesPerSecond: 50 })
+  const sim = new MarketSimulator({
+    seed,
+    startMs: START,
+    events: 25,
+    listingsPerEvent: 15,
+    changesPerSecond: 50,
+  })
   for (const s of seconds) sim.tick(START + s * 1000)
   return sim
 }
@@ -22,9 +34,17 @@ function checkInvariants(assert: any, sim: MarketSimulator) {
       assert.isTrue(Number.isInteger(l.available) && l.available >= 1, `available ${l.available}`)
       assert.isAtMost(l.available, l.quantity)
       assert.isTrue(Number.isInteger(l.retailCents) && l.retailCents > 0, `retail ${l.retailCents}`)
-      assert.isTrue(Number.isInteger(l.wholesaleCents) && l.wholesaleCents > 0 && l.wholesaleCents <= l.retailCents)
+      assert.isTrue(
+        Number.isInteger(l.wholesaleCents) &&
+          l.wholesaleCents > 0 &&
+          l.wholesaleCents <= l.retailCents
+      )
       assert.isAbove(l.splits.length, 0)
-      for (const s of l.splits) assert.isTrue(Number.isInteger(s) && s >= 1 && s <= l.available, `split ${s} of ${l.available}`)
+      for (const s of l.splits)
+        assert.isTrue(
+          Number.isInteger(s) && s >= 1 && s <= l.available,
+          `split ${s} of ${l.available}`
+        )
       if (event.state === 'canceled') assert.fail('a canceled event still has listings')
     }
   }
@@ -35,19 +55,30 @@ test.group('market simulator', () => {
     const a = mulberry32(7)
     const b = mulberry32(7)
     const xs = Array.from({ length: 1000 }, () => a())
-    assert.deepEqual(xs, Array.from({ length: 1000 }, () => b()))
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 1000 }, () => b())
+    )
     assert.isTrue(xs.every((x) => x >= 0 && x < 1))
     assert.notDeepEqual(xs.slice(0, 10), Array.from({ length: 10 }, mulberry32(8)))
   })
 
-  test('same seed and same ticks → the same market; another seed → another market', ({ assert }) => {
+  test('same seed and same ticks → the same market; another seed → another market', ({
+    assert,
+  }) => {
     const ticks = [1, 2, 5, 30, 31, 120]
     assert.deepEqual(snapshot(run(5, ticks)), snapshot(run(5, ticks)))
     assert.notDeepEqual(snapshot(run(5, ticks)), snapshot(run(6, ticks)))
   })
 
   test('size is configurable: events × listings per event', ({ assert }) => {
-    const sim = new MarketSimulator({ seed: 1, startMs: START, events: 40, listingsPerEvent: 20, preSaleFraction: 0 })
+    const sim = new MarketSimulator({
+      seed: 1,
+      startMs: START,
+      events: 40,
+      listingsPerEvent: 20,
+      preSaleFraction: 0,
+    })
     assert.lengthOf(sim.events(), 40)
     const total = sim.events().reduce((n, e) => n + sim.listings(e.id).length, 0)
     assert.isAbove(total, 40 * 20 * 0.6 - 1)
@@ -62,8 +93,16 @@ test.group('market simulator', () => {
     assert.equal(sim.tick(START).steps, 0)
   })
 
-  test('invariants hold over a long run: quantities ≥ 1, splits within availability, integer cents > 0', ({ assert }) => {
-    const sim = new MarketSimulator({ seed: 11, startMs: START, events: 30, listingsPerEvent: 20, changesPerSecond: 200 })
+  test('invariants hold over a long run: quantities ≥ 1, splits within availability, integer cents > 0', ({
+    assert,
+  }) => {
+    const sim = new MarketSimulator({
+      seed: 11,
+      startMs: START,
+      events: 30,
+      listingsPerEvent: 20,
+      changesPerSecond: 200,
+    })
     for (let s = 1; s <= 300; s++) {
       sim.tick(START + s * 1000)
       if (s % 50 === 0) checkInvariants(assert, sim)
@@ -71,22 +110,54 @@ test.group('market simulator', () => {
     checkInvariants(assert, sim)
   })
 
-  test('the market moves: prices drift, listings appear and sell out, events get postponed', ({ assert }) => {
-    const sim = new MarketSimulator({ seed: 21, startMs: START, events: 30, listingsPerEvent: 20, changesPerSecond: 100, preSaleFraction: 0 })
-    const before = new Map(sim.events().flatMap((e) => sim.listings(e.id).map((l) => [l.id, l.retailCents] as const)))
+  test('the market moves: prices drift, listings appear and sell out, events get postponed', ({
+    assert,
+  }) => {
+    const sim = new MarketSimulator({
+      seed: 21,
+      startMs: START,
+      events: 30,
+      listingsPerEvent: 20,
+      changesPerSecond: 100,
+      preSaleFraction: 0,
+    })
+    const before = new Map(
+      sim.events().flatMap((e) => sim.listings(e.id).map((l) => [l.id, l.retailCents] as const))
+    )
     const versionBefore = sim.version
     sim.tick(START + 30_000)
-    const after = new Map(sim.events().flatMap((e) => sim.listings(e.id).map((l) => [l.id, l.retailCents] as const)))
+    const after = new Map(
+      sim.events().flatMap((e) => sim.listings(e.id).map((l) => [l.id, l.retailCents] as const))
+    )
     const kept = [...before.keys()].filter((id) => after.has(id))
-    assert.isTrue(kept.some((id) => after.get(id) !== before.get(id)), 'some price changed')
-    assert.isTrue([...before.keys()].some((id) => !after.has(id)), 'some listing sold out or was withdrawn')
-    assert.isTrue([...after.keys()].some((id) => !before.has(id)), 'some listing appeared')
-    assert.isTrue(sim.events().some((e) => e.state !== 'shown'), 'some event postponed or canceled')
+    assert.isTrue(
+      kept.some((id) => after.get(id) !== before.get(id)),
+      'some price changed'
+    )
+    assert.isTrue(
+      [...before.keys()].some((id) => !after.has(id)),
+      'some listing sold out or was withdrawn'
+    )
+    assert.isTrue(
+      [...after.keys()].some((id) => !before.has(id)),
+      'some listing appeared'
+    )
+    assert.isTrue(
+      sim.events().some((e) => e.state !== 'shown'),
+      'some event postponed or canceled'
+    )
     assert.isAbove(sim.version, versionBefore)
   })
 
   test('pre-sale events have no listings until their on-sale time', ({ assert }) => {
-    const sim = new MarketSimulator({ seed: 4, startMs: START, events: 40, preSaleFraction: 0.5, onSaleWithinMs: 60_000, changesPerSecond: 0 })
+    const sim = new MarketSimulator({
+      seed: 4,
+      startMs: START,
+      events: 40,
+      preSaleFraction: 0.5,
+      onSaleWithinMs: 60_000,
+      changesPerSecond: 0,
+    })
     const waiting = sim.events().filter((e) => !e.onSale)
     assert.isAbove(waiting.length, 0)
     for (const e of waiting) assert.lengthOf(sim.listings(e.id), 0)
@@ -98,12 +169,22 @@ test.group('market simulator', () => {
     }
   })
 
-  test('applyOrder enforces splits and availability, and removes a sold-out listing', ({ assert }) => {
+  test('applyOrder enforces splits and availability, and removes a sold-out listing', ({
+    assert,
+  }) => {
     const sim = new MarketSimulator({ seed: 2, startMs: START, events: 3, preSaleFraction: 0 })
     const event = sim.events()[0]
-    const listing = sim.addListing(event.id, { quantity: 4, splitRule: 'pairs', retailCents: 5_000 })
+    const listing = sim.addListing(event.id, {
+      quantity: 4,
+      splitRule: 'pairs',
+      retailCents: 5_000,
+    })
     const version = event.version
-    assert.deepEqual(sim.applyOrder(listing.id, 3), { ok: false, code: 'invalid_split', message: 'allowed quantities are 2, 4' })
+    assert.deepEqual(sim.applyOrder(listing.id, 3), {
+      ok: false,
+      code: 'invalid_split',
+      message: 'allowed quantities are 2, 4',
+    })
     assert.equal(event.version, version)
     assert.isTrue(sim.applyOrder(listing.id, 2).ok)
     assert.equal(listing.available, 2)
@@ -116,7 +197,10 @@ test.group('market simulator', () => {
     assert.equal((sim.applyOrder(listing.id, 1) as { code: string }).code, 'listing_not_found')
     sim.setState(event.id, 'postponed')
     const other = sim.listings(event.id)[0]
-    assert.equal((sim.applyOrder(other.id, other.splits[0]) as { code: string }).code, 'event_not_shown')
+    assert.equal(
+      (sim.applyOrder(other.id, other.splits[0]) as { code: string }).code,
+      'event_not_shown'
+    )
   })
 
   test('split rules', ({ assert }) => {

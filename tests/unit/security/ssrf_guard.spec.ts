@@ -15,7 +15,9 @@ async function refusal(guard: SsrfGuard, url: string): Promise<SsrfRefused | nul
 }
 
 test.group('SSRF guard', () => {
-  test('refuses loopback, private, link-local, CGNAT, 0/8 and IPv4-mapped forms, naming why', async ({ assert }) => {
+  test('refuses loopback, private, link-local, CGNAT, 0/8 and IPv4-mapped forms, naming why', async ({
+    assert,
+  }) => {
     const guard = new SsrfGuard()
     const cases: Array<[string, string]> = [
       ['http://127.0.0.1/', 'loopback'],
@@ -47,7 +49,9 @@ test.group('SSRF guard', () => {
     assert.include(error!.message, 'localhost resolves to')
   })
 
-  test('any private answer among several refuses the name (no first-answer-only check)', async ({ assert }) => {
+  test('any private answer among several refuses the name (no first-answer-only check)', async ({
+    assert,
+  }) => {
     const guard = new SsrfGuard({
       resolve: async () => [
         { address: '93.184.216.34', family: 4 },
@@ -59,15 +63,22 @@ test.group('SSRF guard', () => {
 
   test('public addresses pass; only http(s) without embedded credentials', async ({ assert }) => {
     const guard = new SsrfGuard({ resolve: async () => [{ address: '93.184.216.34', family: 4 }] })
-    assert.deepEqual((await guard.check('https://tickets.example/e/1')).addresses, ['93.184.216.34'])
+    assert.deepEqual((await guard.check('https://tickets.example/e/1')).addresses, [
+      '93.184.216.34',
+    ])
     assert.isNull(await refusal(guard, 'http://8.8.8.8/'))
     assert.include((await refusal(guard, 'ftp://tickets.example/'))!.message, 'scheme ftp')
     assert.include((await refusal(guard, 'javascript:alert(1)'))!.message, 'scheme')
-    assert.include((await refusal(guard, 'https://user:pw@tickets.example/'))!.message, 'credentials')
+    assert.include(
+      (await refusal(guard, 'https://user:pw@tickets.example/'))!.message,
+      'credentials'
+    )
   })
 
   test('the operator allow-list: hosts, CIDRs, or allowPrivate', async ({ assert }) => {
-    assert.isNull(await refusal(new SsrfGuard({ allowedHosts: ['localhost'] }), 'http://localhost/'))
+    assert.isNull(
+      await refusal(new SsrfGuard({ allowedHosts: ['localhost'] }), 'http://localhost/')
+    )
     const cidr = new SsrfGuard({ allowedCidrs: ['10.20.0.0/16'] })
     assert.isNull(await refusal(cidr, 'http://10.20.3.4/'))
     assert.instanceOf(await refusal(cidr, 'http://10.21.0.1/'), SsrfRefused)
@@ -83,9 +94,15 @@ test.group('SSRF guard', () => {
     const guard = new SsrfGuard({ resolve: async () => [{ address: '127.0.0.1', family: 4 }] })
     const dispatcher = guard.createDispatcher()
     try {
-      const error = await request(`http://rebind.example:${port}/`, { dispatcher }).catch((e: unknown) => e)
+      const error = await request(`http://rebind.example:${port}/`, { dispatcher }).catch(
+        (e: unknown) => e
+      )
       assert.instanceOf(error, Error)
-      assert.include(String((error as Error).message) + String((error as { cause?: Error }).cause?.message ?? ''), 'SSRF')
+      assert.include(
+        String((error as Error).message) +
+          String((error as { cause?: Error }).cause?.message ?? ''),
+        'SSRF'
+      )
       const allowed = new SsrfGuard({ allowedHosts: ['127.0.0.1'] }).createDispatcher()
       const response = await request(`http://127.0.0.1:${port}/`, { dispatcher: allowed })
       assert.equal(await response.body.text(), 'secret')

@@ -1,4 +1,19 @@
-import { arr, body, dataOf, dateTime, enumOf, errors, input, noContent, nullable, obj, pathId, ref, str, type OpenApiModule } from '#api/openapi/schema'
+import {
+  arr,
+  body,
+  dataOf,
+  dateTime,
+  enumOf,
+  errors,
+  input,
+  noContent,
+  nullable,
+  obj,
+  pathId,
+  ref,
+  str,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
 const ABILITIES = ['read', 'write', 'purchase', 'admin'] as const
 
@@ -23,21 +38,49 @@ const module: OpenApiModule = {
       createdAt: dateTime(),
       expiresAt: nullable(dateTime()),
     }),
-    NewAccessToken: obj({ id: str(), name: nullable(str()), abilities: arr(str()), secret: str({ description: 'Shown once' }) }),
+    NewAccessToken: obj({
+      id: str(),
+      name: nullable(str()),
+      abilities: arr(str()),
+      secret: str({ description: 'Shown once' }),
+    }),
   },
   paths: {
-    '/me': { get: { summary: 'The token owner', 'x-abilities': ['read'], responses: { '200': dataOf(ref('User')) } } },
+    '/me': {
+      get: {
+        'summary': 'The token owner',
+        'x-abilities': ['read'],
+        'responses': { '200': dataOf(ref('User')) },
+      },
+    },
     '/tokens': {
-      get: { summary: "The owner's access tokens (never their secrets)", 'x-abilities': ['read'], responses: { '200': dataOf(arr(ref('AccessToken'))) } },
+      get: {
+        'summary': "The owner's access tokens (never their secrets)",
+        'x-abilities': ['read'],
+        'responses': { '200': dataOf(arr(ref('AccessToken'))) },
+      },
       post: {
-        summary: 'Create a token (abilities bounded by the role); the secret is shown once',
+        'summary': 'Create a token (abilities bounded by the role); the secret is shown once',
         'x-abilities': ['write'],
-        requestBody: body(input({ name: str({ minLength: 1, maxLength: 80 }), abilities: arr(enumOf(ABILITIES), { minItems: 1, uniqueItems: true }) }, ['name', 'abilities'])),
-        responses: { '201': dataOf(ref('NewAccessToken'), 'Created'), ...errors(413, 415, 422) },
+        'requestBody': body(
+          input(
+            {
+              name: str({ minLength: 1, maxLength: 80 }),
+              abilities: arr(enumOf(ABILITIES), { minItems: 1, uniqueItems: true }),
+            },
+            ['name', 'abilities']
+          )
+        ),
+        'responses': { '201': dataOf(ref('NewAccessToken'), 'Created'), ...errors(413, 415, 422) },
       },
     },
     '/tokens/{id}': {
-      delete: { summary: 'Revoke one of your tokens', 'x-abilities': ['write'], parameters: [pathId()], responses: { '204': noContent(), ...errors(404) } },
+      delete: {
+        'summary': 'Revoke one of your tokens',
+        'x-abilities': ['write'],
+        'parameters': [pathId()],
+        'responses': { '204': noContent(), ...errors(404) },
+      },
     },
   },
 }

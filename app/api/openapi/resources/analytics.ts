@@ -1,7 +1,22 @@
-import { anyObject, arr, dataOf, errors, int, nullable, obj, pathId, queryParam, str, type OpenApiModule } from '#api/openapi/schema'
+import {
+  anyObject,
+  arr,
+  dataOf,
+  errors,
+  int,
+  nullable,
+  obj,
+  pathId,
+  queryParam,
+  str,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
 const module: OpenApiModule = {
-  tag: { name: 'analytics', description: "The caller's analytics and one event's market analytics" },
+  tag: {
+    name: 'analytics',
+    description: "The caller's analytics and one event's market analytics",
+  },
   schemas: {
     AnalyticsOverview: obj({
       groups: obj({ leagues: arr(str()), teams: arr(str()) }),
@@ -13,7 +28,14 @@ const module: OpenApiModule = {
       hints: arr(anyObject()),
       alerts: arr(anyObject()),
       spend: anyObject(),
-      funnel: arr(obj({ stage: { type: 'string', enum: ['alerts', 'requests', 'approved', 'ordered'] }, label: str(), count: int(), ofPrevious: nullable({ type: 'number' }) })),
+      funnel: arr(
+        obj({
+          stage: { type: 'string', enum: ['alerts', 'requests', 'approved', 'ordered'] },
+          label: str(),
+          count: int(),
+          ofPrevious: nullable({ type: 'number' }),
+        })
+      ),
       comparison: nullable(anyObject()),
       watchedEvents: arr(obj({ id: int(), name: str() })),
     }),
@@ -22,28 +44,45 @@ const module: OpenApiModule = {
       chart: anyObject(),
       spread: arr(anyObject()),
       platforms: arr(anyObject()),
-      dealScores: { type: 'object', additionalProperties: anyObject(), description: 'Deal score (0–100) per listing id, with its explanation and the comparables used' },
+      dealScores: {
+        type: 'object',
+        additionalProperties: anyObject(),
+        description:
+          'Deal score (0–100) per listing id, with its explanation and the comparables used',
+      },
     }),
   },
   paths: {
     '/analytics': {
       get: {
-        summary: 'Price trend by league or team, the days-before-the-event curve with a buy-now-or-wait hint and its backtested accuracy, spend, the alert → purchase funnel, platform comparison and deal scores of recent alerts',
+        'summary':
+          'Price trend by league or team, the days-before-the-event curve with a buy-now-or-wait hint and its backtested accuracy, spend, the alert → purchase funnel, platform comparison and deal scores of recent alerts',
         'x-abilities': ['read'],
-        parameters: [
-          queryParam('league', str({ maxLength: 60 }), 'League for the trend and curve (default: the most watched)'),
+        'parameters': [
+          queryParam(
+            'league',
+            str({ maxLength: 60 }),
+            'League for the trend and curve (default: the most watched)'
+          ),
           queryParam('team', str({ maxLength: 120 }), 'Team instead of a league'),
           queryParam('eventId', str({ pattern: '^[0-9]+$' }), 'Event for the platform comparison'),
         ],
-        responses: { '200': dataOf({ $ref: '#/components/schemas/AnalyticsOverview' }), ...errors(422) },
+        'responses': {
+          '200': dataOf({ $ref: '#/components/schemas/AnalyticsOverview' }),
+          ...errors(422),
+        },
       },
     },
     '/analytics/events/{id}': {
       get: {
-        summary: "One event's price chart series, per-section spread, platforms side by side and a deal score per current listing",
+        'summary':
+          "One event's price chart series, per-section spread, platforms side by side and a deal score per current listing",
         'x-abilities': ['read'],
-        parameters: [pathId()],
-        responses: { '200': dataOf({ $ref: '#/components/schemas/EventAnalytics' }), ...errors(404, 422) },
+        'parameters': [pathId()],
+        'responses': {
+          '200': dataOf({ $ref: '#/components/schemas/EventAnalytics' }),
+          ...errors(404, 422),
+        },
       },
     },
   },

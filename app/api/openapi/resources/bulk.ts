@@ -1,6 +1,25 @@
-import { anyObject, arr, bool, dataOf, enumOf, errors, int, nullable, obj, queryParam, str, type OpenApiModule } from '#api/openapi/schema'
+import {
+  anyObject,
+  arr,
+  bool,
+  dataOf,
+  enumOf,
+  errors,
+  int,
+  nullable,
+  obj,
+  queryParam,
+  str,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
-const kind = { name: 'kind', in: 'path', required: true, description: 'watch-rules, events or accounts', schema: enumOf(['watch-rules', 'events', 'accounts']) }
+const kind = {
+  name: 'kind',
+  in: 'path',
+  required: true,
+  description: 'watch-rules, events or accounts',
+  schema: enumOf(['watch-rules', 'events', 'accounts']),
+}
 
 const module: OpenApiModule = {
   tag: {
@@ -21,14 +40,20 @@ const module: OpenApiModule = {
   paths: {
     '/export/{kind}': {
       get: {
-        summary: 'Export as JSON ({ kind, version, items }) or CSV (one column per field, nested values as JSON)',
+        'summary':
+          'Export as JSON ({ kind, version, items }) or CSV (one column per field, nested values as JSON)',
         'x-abilities': ['read'],
-        parameters: [kind, queryParam('format', enumOf(['json', 'csv']), 'json (default) or csv')],
-        responses: {
+        'parameters': [
+          kind,
+          queryParam('format', enumOf(['json', 'csv']), 'json (default) or csv'),
+        ],
+        'responses': {
           '200': {
             description: 'The export',
             content: {
-              'application/json': { schema: obj({ kind: str(), version: int(), items: arr(anyObject()) }) },
+              'application/json': {
+                schema: obj({ kind: str(), version: int(), items: arr(anyObject()) }),
+              },
               'text/csv': { schema: str() },
             },
           },
@@ -38,17 +63,31 @@ const module: OpenApiModule = {
     },
     '/import/{kind}': {
       post: {
-        summary: 'Import rows; nothing is written unless every row is good (dryRun=true only checks)',
+        'summary':
+          'Import rows; nothing is written unless every row is good (dryRun=true only checks)',
         'x-abilities': ['write'],
-        parameters: [kind, queryParam('dryRun', enumOf(['true', 'false']), 'Only check, write nothing')],
-        requestBody: {
+        'parameters': [
+          kind,
+          queryParam('dryRun', enumOf(['true', 'false']), 'Only check, write nothing'),
+        ],
+        'requestBody': {
           required: true,
           content: {
-            'application/json': { schema: { type: 'object', properties: { items: arr(anyObject(), { maxItems: 5000 }) }, required: ['items'], additionalProperties: false } },
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { items: arr(anyObject(), { maxItems: 5000 }) },
+                required: ['items'],
+                additionalProperties: false,
+              },
+            },
             'text/csv': { schema: str() },
           },
         },
-        responses: { '200': dataOf({ $ref: '#/components/schemas/ImportReport' }), ...errors(404, 413, 415, 422) },
+        'responses': {
+          '200': dataOf({ $ref: '#/components/schemas/ImportReport' }),
+          ...errors(404, 413, 415, 422),
+        },
       },
     },
   },

@@ -1,7 +1,27 @@
-import { arr, bool, dataOf, errors, int, listParams, nullable, num, obj, pageOf, pathId, queryParam, ref, str, enumOf, type OpenApiModule } from '#api/openapi/schema'
+import {
+  arr,
+  bool,
+  dataOf,
+  errors,
+  int,
+  listParams,
+  nullable,
+  num,
+  obj,
+  pageOf,
+  pathId,
+  queryParam,
+  ref,
+  str,
+  enumOf,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
 const module: OpenApiModule = {
-  tag: { name: 'platforms', description: 'Ticket platforms HDTickets talks to, their limits and credential fields' },
+  tag: {
+    name: 'platforms',
+    description: 'Ticket platforms HDTickets talks to, their limits and credential fields',
+  },
   schemas: {
     Platform: obj({
       id: int(),
@@ -19,14 +39,22 @@ const module: OpenApiModule = {
   paths: {
     '/platforms': {
       get: {
-        summary: 'Platforms',
+        'summary': 'Platforms',
         'x-abilities': ['read'],
-        parameters: [...listParams(['id', 'name', 'slug'], 'name'), queryParam('enabled', enumOf(['true', 'false']), 'Enabled or not')],
-        responses: { '200': pageOf(ref('Platform')), ...errors(400, 422) },
+        'parameters': [
+          ...listParams(['id', 'name', 'slug'], 'name'),
+          queryParam('enabled', enumOf(['true', 'false']), 'Enabled or not'),
+        ],
+        'responses': { '200': pageOf(ref('Platform')), ...errors(400, 422) },
       },
     },
     '/platforms/{id}': {
-      get: { summary: 'One platform', 'x-abilities': ['read'], parameters: [pathId()], responses: { '200': dataOf(ref('Platform')), ...errors(404) } },
+      get: {
+        'summary': 'One platform',
+        'x-abilities': ['read'],
+        'parameters': [pathId()],
+        'responses': { '200': dataOf(ref('Platform')), ...errors(404) },
+      },
     },
   },
 }

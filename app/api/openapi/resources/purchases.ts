@@ -1,38 +1,64 @@
 import { PURCHASE_STATES } from '#purchasing/state_machine'
-import { arr, body, bool, dataOf, dateTime, enumOf, errors, input, int, listParams, nullable, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule } from '#api/openapi/schema'
+import {
+  arr,
+  body,
+  bool,
+  dataOf,
+  dateTime,
+  enumOf,
+  errors,
+  input,
+  int,
+  listParams,
+  nullable,
+  obj,
+  pageOf,
+  pathId,
+  queryParam,
+  ref,
+  str,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
 const requestProperties = {
-      id: int(),
-      status: enumOf(PURCHASE_STATES),
-      userId: int(),
-      eventId: nullable(int()),
-      listingId: nullable(int()),
-      listingRef: nullable(str()),
-      platformId: int(),
-      platform: nullable(str()),
-      accountId: nullable(int()),
-      ruleId: nullable(int()),
-      alertId: nullable(int()),
-      quantity: int(),
-      maxPrice: ref('Money'),
-      quotedUnitPrice: nullable(ref('Money')),
-      idempotencyKey: nullable(str()),
-      priority: nullable(int()),
-      attempts: int(),
-      approvedBy: nullable(int()),
-      approvedAt: nullable(dateTime()),
-      reason: nullable(str()),
-      failureCode: nullable(str()),
-      expiresAt: nullable(dateTime()),
-      createdAt: nullable(dateTime()),
-      updatedAt: nullable(dateTime()),
-    }
+  id: int(),
+  status: enumOf(PURCHASE_STATES),
+  userId: int(),
+  eventId: nullable(int()),
+  listingId: nullable(int()),
+  listingRef: nullable(str()),
+  platformId: int(),
+  platform: nullable(str()),
+  accountId: nullable(int()),
+  ruleId: nullable(int()),
+  alertId: nullable(int()),
+  quantity: int(),
+  maxPrice: ref('Money'),
+  quotedUnitPrice: nullable(ref('Money')),
+  idempotencyKey: nullable(str()),
+  priority: nullable(int()),
+  attempts: int(),
+  approvedBy: nullable(int()),
+  approvedAt: nullable(dateTime()),
+  reason: nullable(str()),
+  failureCode: nullable(str()),
+  expiresAt: nullable(dateTime()),
+  createdAt: nullable(dateTime()),
+  updatedAt: nullable(dateTime()),
+}
 
 const module: OpenApiModule = {
-  tag: { name: 'purchases', description: 'Purchase requests: approval-first, placed only through official order APIs' },
+  tag: {
+    name: 'purchases',
+    description: 'Purchase requests: approval-first, placed only through official order APIs',
+  },
   schemas: {
     PurchaseRequest: obj(requestProperties),
-    PurchaseDetail: obj({ ...requestProperties, order: nullable(ref('Order')), history: arr(ref('PurchaseAudit')) }),
+    PurchaseDetail: obj({
+      ...requestProperties,
+      order: nullable(ref('Order')),
+      history: arr(ref('PurchaseAudit')),
+    }),
     Order: obj({
       id: int(),
       purchaseRequestId: nullable(int()),
@@ -48,27 +74,42 @@ const module: OpenApiModule = {
       paymentReference: nullable(str()),
       placedAt: nullable(dateTime()),
     }),
-    PurchaseAudit: obj({ id: int(), actorId: nullable(int()), action: str(), from: nullable(str()), to: nullable(str()), reason: nullable(str()), at: nullable(dateTime()) }),
+    PurchaseAudit: obj({
+      id: int(),
+      actorId: nullable(int()),
+      action: str(),
+      from: nullable(str()),
+      to: nullable(str()),
+      reason: nullable(str()),
+      at: nullable(dateTime()),
+    }),
   },
   paths: {
     '/purchases': {
       get: {
-        summary: 'Purchase requests (scope: mine, awaiting approval, all for managers)',
+        'summary': 'Purchase requests (scope: mine, awaiting approval, all for managers)',
         'x-abilities': ['read'],
-        parameters: [
+        'parameters': [
           ...listParams(['id', 'createdAt'], '-id'),
           queryParam('scope', enumOf(['mine', 'awaiting', 'all']), 'Whose requests (default mine)'),
           queryParam('status', enumOf(PURCHASE_STATES), 'State'),
           queryParam('eventId', str({ pattern: '^[0-9]+$' }), 'Event id'),
           queryParam('platform', str(), 'Platform slug'),
         ],
-        responses: { '200': pageOf(ref('PurchaseRequest')), ...errors(400, 422) },
+        'responses': { '200': pageOf(ref('PurchaseRequest')), ...errors(400, 422) },
       },
       post: {
-        summary: 'Open a purchase request (Idempotency-Key header or body field)',
+        'summary': 'Open a purchase request (Idempotency-Key header or body field)',
         'x-abilities': ['purchase'],
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: str({ pattern: '^[A-Za-z0-9._:-]{1,100}$' }) }],
-        requestBody: body(
+        'parameters': [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: str({ pattern: '^[A-Za-z0-9._:-]{1,100}$' }),
+          },
+        ],
+        'requestBody': body(
           input(
             {
               listingId: int({ minimum: 1 }),
@@ -85,34 +126,48 @@ const module: OpenApiModule = {
             ['quantity']
           )
         ),
-        responses: { '200': dataOf(ref('PurchaseRequest'), 'Replayed (same idempotency key)'), '201': dataOf(ref('PurchaseRequest'), 'Created'), ...errors(404, 409, 413, 415, 422) },
+        'responses': {
+          '200': dataOf(ref('PurchaseRequest'), 'Replayed (same idempotency key)'),
+          '201': dataOf(ref('PurchaseRequest'), 'Created'),
+          ...errors(404, 409, 413, 415, 422),
+        },
       },
     },
     '/purchases/{id}': {
       get: {
-        summary: 'One request with its order and history',
+        'summary': 'One request with its order and history',
         'x-abilities': ['read'],
-        parameters: [pathId()],
-        responses: {
+        'parameters': [pathId()],
+        'responses': {
           '200': dataOf(ref('PurchaseDetail')),
           ...errors(404),
         },
       },
     },
     '/purchases/{id}/approve': {
-      post: { summary: 'Approve (the requester, or a manager)', 'x-abilities': ['purchase'], parameters: [pathId()], responses: { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 422) } },
+      post: {
+        'summary': 'Approve (the requester, or a manager)',
+        'x-abilities': ['purchase'],
+        'parameters': [pathId()],
+        'responses': { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 422) },
+      },
     },
     '/purchases/{id}/reject': {
       post: {
-        summary: 'Reject with a reason',
+        'summary': 'Reject with a reason',
         'x-abilities': ['purchase'],
-        parameters: [pathId()],
-        requestBody: body(input({ reason: str({ minLength: 1, maxLength: 500 }) }, ['reason'])),
-        responses: { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 413, 415, 422) },
+        'parameters': [pathId()],
+        'requestBody': body(input({ reason: str({ minLength: 1, maxLength: 500 }) }, ['reason'])),
+        'responses': { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 413, 415, 422) },
       },
     },
     '/purchases/{id}/cancel': {
-      post: { summary: 'Cancel before it is placed', 'x-abilities': ['purchase'], parameters: [pathId()], responses: { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 422) } },
+      post: {
+        'summary': 'Cancel before it is placed',
+        'x-abilities': ['purchase'],
+        'parameters': [pathId()],
+        'responses': { '200': dataOf(ref('PurchaseRequest')), ...errors(404, 409, 422) },
+      },
     },
   },
 }

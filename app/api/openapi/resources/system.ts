@@ -5,10 +5,10 @@ const module: OpenApiModule = {
   paths: {
     '/openapi.json': {
       get: {
-        summary: 'This document (OpenAPI 3.1). A readable version is at /api/docs.',
+        'summary': 'This document (OpenAPI 3.1). A readable version is at /api/docs.',
         'x-abilities': [],
-        security: [],
-        responses: { '200': json({ type: 'object', required: ['openapi', 'paths'] }) },
+        'security': [],
+        'responses': { '200': json({ type: 'object', required: ['openapi', 'paths'] }) },
       },
     },
   },

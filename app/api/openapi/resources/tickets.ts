@@ -1,6 +1,32 @@
-import { arr, bool, dataOf, dateTime, enumOf, errors, int, listParams, nullable, num, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule } from '#api/openapi/schema'
+import {
+  arr,
+  bool,
+  dataOf,
+  dateTime,
+  enumOf,
+  errors,
+  int,
+  listParams,
+  nullable,
+  num,
+  obj,
+  pageOf,
+  pathId,
+  queryParam,
+  ref,
+  str,
+  type OpenApiModule,
+} from '#api/openapi/schema'
 
-export const EVENT_STATUSES = ['scheduled', 'onsale', 'offsale', 'postponed', 'rescheduled', 'cancelled', 'ended'] as const
+export const EVENT_STATUSES = [
+  'scheduled',
+  'onsale',
+  'offsale',
+  'postponed',
+  'rescheduled',
+  'cancelled',
+  'ended',
+] as const
 const intText = str({ pattern: '^[0-9]+$' })
 
 const module: OpenApiModule = {
@@ -59,15 +85,21 @@ const module: OpenApiModule = {
       currency: nullable(str()),
       points: arr(ref('PricePoint')),
       lowestInPeriod: nullable(ref('Money')),
-      currentRank: nullable(num({ minimum: 0, maximum: 1, description: 'Share of observed prices below the current lowest (0..1)' })),
+      currentRank: nullable(
+        num({
+          minimum: 0,
+          maximum: 1,
+          description: 'Share of observed prices below the current lowest (0..1)',
+        })
+      ),
     }),
   },
   paths: {
     '/tickets': {
       get: {
-        summary: 'Events with their current lowest price and listing count',
+        'summary': 'Events with their current lowest price and listing count',
         'x-abilities': ['read'],
-        parameters: [
+        'parameters': [
           ...listParams(['startsAt', 'name', 'id'], 'startsAt'),
           queryParam('q', str(), 'Name, venue or team contains'),
           queryParam('status', enumOf(EVENT_STATUSES), 'Event status'),
@@ -76,22 +108,25 @@ const module: OpenApiModule = {
           queryParam('from', str({ format: 'date-time' }), 'Starts at or after'),
           queryParam('to', str({ format: 'date-time' }), 'Starts before'),
         ],
-        responses: { '200': pageOf(ref('Event')), ...errors(400, 422) },
+        'responses': { '200': pageOf(ref('Event')), ...errors(400, 422) },
       },
     },
     '/tickets/{id}': {
       get: {
-        summary: 'One event with its sources',
+        'summary': 'One event with its sources',
         'x-abilities': ['read'],
-        parameters: [pathId()],
-        responses: { '200': dataOf(obj({ event: ref('Event'), sources: arr(ref('EventSource')) })), ...errors(404) },
+        'parameters': [pathId()],
+        'responses': {
+          '200': dataOf(obj({ event: ref('Event'), sources: arr(ref('EventSource')) })),
+          ...errors(404),
+        },
       },
     },
     '/tickets/{id}/listings': {
       get: {
-        summary: "The event's listings on offer now",
+        'summary': "The event's listings on offer now",
         'x-abilities': ['read'],
-        parameters: [
+        'parameters': [
           pathId(),
           ...listParams(['price', 'quantity', 'id'], 'price'),
           queryParam('platform', str(), 'Platform slug'),
@@ -99,15 +134,19 @@ const module: OpenApiModule = {
           queryParam('minQuantity', intText, 'At least this many seats'),
           queryParam('maxPriceMinor', intText, 'At most this price per ticket (minor units)'),
         ],
-        responses: { '200': pageOf(ref('Listing')), ...errors(400, 404, 422) },
+        'responses': { '200': pageOf(ref('Listing')), ...errors(400, 404, 422) },
       },
     },
     '/tickets/{id}/price-history': {
       get: {
-        summary: "Prices observed for the event (one point per listing change, newest 5,000), the lowest of the period and the current lowest price's rank",
+        'summary':
+          "Prices observed for the event (one point per listing change, newest 5,000), the lowest of the period and the current lowest price's rank",
         'x-abilities': ['read'],
-        parameters: [pathId(), queryParam('days', str({ pattern: '^[0-9]+$' }), 'Days back, 1–365 (default 30)')],
-        responses: { '200': dataOf(ref('PriceHistory')), ...errors(404, 422) },
+        'parameters': [
+          pathId(),
+          queryParam('days', str({ pattern: '^[0-9]+$' }), 'Days back, 1–365 (default 30)'),
+        ],
+        'responses': { '200': dataOf(ref('PriceHistory')), ...errors(404, 422) },
       },
     },
   },

@@ -1,8 +1,38 @@
-import { anyObject, arr, body, bool, dataOf, dateTime, enumOf, errors, input, int, listParams, noContent, nullable, num, obj, pageOf, pathId, queryParam, ref, str, type OpenApiModule, type Schema } from '#api/openapi/schema'
+import {
+  anyObject,
+  arr,
+  body,
+  bool,
+  dataOf,
+  dateTime,
+  enumOf,
+  errors,
+  input,
+  int,
+  listParams,
+  noContent,
+  nullable,
+  num,
+  obj,
+  pageOf,
+  pathId,
+  queryParam,
+  ref,
+  str,
+  type OpenApiModule,
+  type Schema,
+} from '#api/openapi/schema'
 
 const trigger: Schema = {
   oneOf: [
-    obj({ kind: enumOf(['price_drop']), percent: num({ minimum: 0.1, maximum: 100 }), belowMinor: int({ minimum: 1 }) }, ['percent', 'belowMinor']),
+    obj(
+      {
+        kind: enumOf(['price_drop']),
+        percent: num({ minimum: 0.1, maximum: 100 }),
+        belowMinor: int({ minimum: 1 }),
+      },
+      ['percent', 'belowMinor']
+    ),
     obj({ kind: enumOf(['lowest_in_days']), days: int({ minimum: 1, maximum: 365 }) }),
     obj({ kind: enumOf(['bottom_percentile']), percent: num({ minimum: 1, maximum: 50 }) }),
     obj({ kind: enumOf(['seats_together']), count: int({ minimum: 2, maximum: 20 }) }),
@@ -36,7 +66,11 @@ export const watchRuleInput = input(
     importance: int({ minimum: 1, maximum: 5 }),
     autoPurchase: bool(),
     enabled: bool(),
-    follow: { ...bool(), description: 'Search the platforms for the team, league or venue of the filters and watch the new games found (needs one of them, and no eventId)' },
+    follow: {
+      ...bool(),
+      description:
+        'Search the platforms for the team, league or venue of the filters and watch the new games found (needs one of them, and no eventId)',
+    },
   },
   ['name', 'triggers']
 )
@@ -73,20 +107,50 @@ const module: OpenApiModule = {
   paths: {
     '/watch-rules': {
       get: {
-        summary: 'Watch rules',
+        'summary': 'Watch rules',
         'x-abilities': ['read'],
-        parameters: [...listParams(['id', 'name', 'createdAt'], 'id'), queryParam('enabled', enumOf(['true', 'false']), 'Enabled or not'), queryParam('eventId', str({ pattern: '^[0-9]+$' }), 'Rules watching this event')],
-        responses: { '200': pageOf(ref('WatchRule')), ...errors(400, 422) },
+        'parameters': [
+          ...listParams(['id', 'name', 'createdAt'], 'id'),
+          queryParam('enabled', enumOf(['true', 'false']), 'Enabled or not'),
+          queryParam('eventId', str({ pattern: '^[0-9]+$' }), 'Rules watching this event'),
+        ],
+        'responses': { '200': pageOf(ref('WatchRule')), ...errors(400, 422) },
       },
-      post: { summary: 'Create a rule (members and above)', 'x-abilities': ['write'], requestBody: body(ref('WatchRuleInput')), responses: { '201': dataOf(ref('WatchRule'), 'Created'), ...errors(413, 415, 422) } },
+      post: {
+        'summary': 'Create a rule (members and above)',
+        'x-abilities': ['write'],
+        'requestBody': body(ref('WatchRuleInput')),
+        'responses': { '201': dataOf(ref('WatchRule'), 'Created'), ...errors(413, 415, 422) },
+      },
     },
     '/watch-rules/preview': {
-      post: { summary: 'How many listings match now and how often it would have fired (7 days)', 'x-abilities': ['read'], requestBody: body(ref('WatchRuleInput')), responses: { '200': dataOf(ref('RulePreview')), ...errors(413, 415, 422) } },
+      post: {
+        'summary': 'How many listings match now and how often it would have fired (7 days)',
+        'x-abilities': ['read'],
+        'requestBody': body(ref('WatchRuleInput')),
+        'responses': { '200': dataOf(ref('RulePreview')), ...errors(413, 415, 422) },
+      },
     },
     '/watch-rules/{id}': {
-      get: { summary: 'One rule', 'x-abilities': ['read'], parameters: [pathId()], responses: { '200': dataOf(ref('WatchRule')), ...errors(404) } },
-      put: { summary: 'Replace a rule', 'x-abilities': ['write'], parameters: [pathId()], requestBody: body(ref('WatchRuleInput')), responses: { '200': dataOf(ref('WatchRule')), ...errors(404, 413, 415, 422) } },
-      delete: { summary: 'Delete a rule', 'x-abilities': ['write'], parameters: [pathId()], responses: { '204': noContent(), ...errors(404) } },
+      get: {
+        'summary': 'One rule',
+        'x-abilities': ['read'],
+        'parameters': [pathId()],
+        'responses': { '200': dataOf(ref('WatchRule')), ...errors(404) },
+      },
+      put: {
+        'summary': 'Replace a rule',
+        'x-abilities': ['write'],
+        'parameters': [pathId()],
+        'requestBody': body(ref('WatchRuleInput')),
+        'responses': { '200': dataOf(ref('WatchRule')), ...errors(404, 413, 415, 422) },
+      },
+      delete: {
+        'summary': 'Delete a rule',
+        'x-abilities': ['write'],
+        'parameters': [pathId()],
+        'responses': { '204': noContent(), ...errors(404) },
+      },
     },
   },
 }

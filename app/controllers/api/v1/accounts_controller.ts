@@ -29,11 +29,22 @@ function ownQuery(userId: number) {
     .from('accounts')
     .join('platforms', 'platforms.id', 'accounts.platform_id')
     .where('accounts.user_id', userId)
-    .select('accounts.id', 'accounts.username', 'accounts.status', 'accounts.last_error', 'accounts.last_check', 'accounts.created_at', 'platforms.slug as platform_slug', 'platforms.name as platform_name')
+    .select(
+      'accounts.id',
+      'accounts.username',
+      'accounts.status',
+      'accounts.last_error',
+      'accounts.last_check',
+      'accounts.created_at',
+      'platforms.slug as platform_slug',
+      'platforms.name as platform_name'
+    )
 }
 
 async function ownOrFail(userId: number, id: string) {
-  const row = /^\d{1,9}$/.test(id) ? await ownQuery(userId).where('accounts.id', Number(id)).first() : null
+  const row = /^\d{1,9}$/.test(id)
+    ? await ownQuery(userId).where('accounts.id', Number(id)).first()
+    : null
   if (!row) throw new ApiException('E_NOT_FOUND', 'No such account', 404)
   return row
 }
@@ -45,18 +56,24 @@ async function ownOrFail(userId: number, id: string) {
 export default class AccountsController {
   async index({ auth, request }: HttpContext) {
     const list = parseListQuery(request.qs(), spec)
-    return paginate(ownQuery(auth.use('api').getUserOrFail().id), list, spec, (row) => AccountTransformer.row(row))
+    return paginate(ownQuery(auth.use('api').getUserOrFail().id), list, spec, (row) =>
+      AccountTransformer.row(row)
+    )
   }
 
   async show({ auth, params }: HttpContext) {
-    return { data: AccountTransformer.row(await ownOrFail(auth.use('api').getUserOrFail().id, params.id)) }
+    return {
+      data: AccountTransformer.row(await ownOrFail(auth.use('api').getUserOrFail().id, params.id)),
+    }
   }
 
   async store({ auth, request, response }: HttpContext) {
     const user = auth.use('api').getUserOrFail()
     const payload = await request.validateUsing(linkValidator)
     const account = await new AccountService().link(user, payload, request.ip())
-    return response.status(201).send({ data: AccountTransformer.row(await ownOrFail(user.id, String(account.id))) })
+    return response
+      .status(201)
+      .send({ data: AccountTransformer.row(await ownOrFail(user.id, String(account.id))) })
   }
 
   async updateCredentials({ auth, params, request }: HttpContext) {

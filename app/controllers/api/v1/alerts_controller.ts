@@ -8,20 +8,33 @@ import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
 import { alertReceipts } from '#notifications/inbox'
 
 const spec: ListSpec = {
-  sorts: { id: { column: 'alerts.id' }, detectedAt: { column: 'alerts.detected_at', nullable: true } },
+  sorts: {
+    id: { column: 'alerts.id' },
+    detectedAt: { column: 'alerts.detected_at', nullable: true },
+  },
   defaultSort: '-id',
   idColumn: 'alerts.id',
   enums: { unacknowledged: ['true', 'false'] },
   filters: {
-    unacknowledged: (query, value) => (value === 'true' ? query.whereNull('alerts.acknowledged_at') : query.whereNotNull('alerts.acknowledged_at')),
+    unacknowledged: (query, value) =>
+      value === 'true'
+        ? query.whereNull('alerts.acknowledged_at')
+        : query.whereNotNull('alerts.acknowledged_at'),
     type: (query, value) => query.where('alerts.type', value),
     eventId: (query, value) => {
-      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      if (!/^\d{1,9}$/.test(value))
+        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
       query.where('alerts.event_id', Number(value))
     },
   },
 }
-const snoozeValidator = vine.create({ minutes: vine.number().withoutDecimals().min(5).max(7 * 24 * 60) })
+const snoozeValidator = vine.create({
+  minutes: vine
+    .number()
+    .withoutDecimals()
+    .min(5)
+    .max(7 * 24 * 60),
+})
 
 export default class AlertsController {
   async index({ auth, request }: HttpContext) {
@@ -35,7 +48,10 @@ export default class AlertsController {
     const page = await paginate(query, list, spec, (row) => AlertTransformer.row(row))
     /** Each alert's receipt: when it was detected (detectedAt) and when each channel delivered it. */
     const receipts = await alertReceipts(page.data.map((alert) => alert.id))
-    return { ...page, data: page.data.map((alert) => ({ ...alert, deliveries: receipts.get(alert.id) ?? [] })) }
+    return {
+      ...page,
+      data: page.data.map((alert) => ({ ...alert, deliveries: receipts.get(alert.id) ?? [] })),
+    }
   }
 
   async acknowledge({ auth, params, response }: HttpContext) {
@@ -45,7 +61,11 @@ export default class AlertsController {
 
   async snooze({ auth, params, request }: HttpContext) {
     const { minutes } = await request.validateUsing(snoozeValidator)
-    const until = await new AlertQueries().snooze(auth.use('api').getUserOrFail().id, Number(params.id), minutes)
+    const until = await new AlertQueries().snooze(
+      auth.use('api').getUserOrFail().id,
+      Number(params.id),
+      minutes
+    )
     return { data: { snoozedUntil: until.toISOString() } }
   }
 }

@@ -6,7 +6,8 @@ import { analyticsFiltersValidator } from '#validators/analytics_validator'
 
 function onlyKnown(qs: Record<string, unknown>, known: string[]) {
   for (const name of Object.keys(qs)) {
-    if (!known.includes(name)) throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+    if (!known.includes(name))
+      throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
   }
 }
 
@@ -22,7 +23,10 @@ export default class AnalyticsController {
     onlyKnown(request.qs(), ['league', 'team', 'eventId'])
     const filters = await analyticsFiltersValidator.validate(request.qs())
     // the calendar address is a credential: the page shows it, the API does not
-    const { calendarUrl: _calendarUrl, ...figures } = await new AnalyticsQueries().forUser(auth.use('api').getUserOrFail().id, filters)
+    const { calendarUrl: _calendarUrl, ...figures } = await new AnalyticsQueries().forUser(
+      auth.use('api').getUserOrFail().id,
+      filters
+    )
     return { data: figures }
   }
 

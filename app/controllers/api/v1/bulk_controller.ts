@@ -1,16 +1,23 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ApiException from '#exceptions/api_exception'
-import BulkTransfer, { COLUMNS, fromCsvRecord, isKind, type RowError } from '#services/bulk_transfer'
+import BulkTransfer, {
+  COLUMNS,
+  fromCsvRecord,
+  isKind,
+  type RowError,
+} from '#services/bulk_transfer'
 import { CsvError, parseCsv, toCsv } from '#api/csv'
 
 function kindOf(value: string) {
-  if (!isKind(value)) throw new ApiException('E_NOT_FOUND', 'Unknown kind: watch-rules, events or accounts', 404)
+  if (!isKind(value))
+    throw new ApiException('E_NOT_FOUND', 'Unknown kind: watch-rules, events or accounts', 404)
   return value
 }
 
 function onlyParams(qs: Record<string, unknown>, allowed: string[]) {
   for (const name of Object.keys(qs)) {
-    if (!allowed.includes(name)) throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+    if (!allowed.includes(name))
+      throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
   }
 }
 
@@ -24,10 +31,14 @@ export default class BulkController {
     const qs = request.qs()
     onlyParams(qs, ['format'])
     const format = qs.format ?? 'json'
-    if (format !== 'json' && format !== 'csv') throw new ApiException('E_VALIDATION', '"format" must be json or csv', 422, 'format')
+    if (format !== 'json' && format !== 'csv')
+      throw new ApiException('E_VALIDATION', '"format" must be json or csv', 422, 'format')
     const items = await new BulkTransfer().export(auth.use('api').getUserOrFail(), kind)
     response.header('content-disposition', `attachment; filename="hdtickets-${kind}.${format}"`)
-    if (format === 'csv') return response.header('content-type', 'text/csv; charset=utf-8').send(toCsv(Object.keys(COLUMNS[kind]), items))
+    if (format === 'csv')
+      return response
+        .header('content-type', 'text/csv; charset=utf-8')
+        .send(toCsv(Object.keys(COLUMNS[kind]), items))
     return response.json({ kind, version: 1, items })
   }
 
@@ -46,7 +57,13 @@ export default class BulkController {
       try {
         records = parseCsv(request.raw() ?? '')
       } catch (error) {
-        if (error instanceof CsvError) throw new ApiException('E_VALIDATION', `CSV line ${error.line}: ${error.message}`, 422, 'body')
+        if (error instanceof CsvError)
+          throw new ApiException(
+            'E_VALIDATION',
+            `CSV line ${error.line}: ${error.message}`,
+            422,
+            'body'
+          )
         throw error
       }
       items = records.map((record, index) => {
@@ -56,10 +73,20 @@ export default class BulkController {
       })
     } else {
       const body = request.body()
-      if (!Array.isArray(body.items)) throw new ApiException('E_VALIDATION', 'Send { "items": [...] } (or text/csv)', 422, 'items')
+      if (!Array.isArray(body.items))
+        throw new ApiException(
+          'E_VALIDATION',
+          'Send { "items": [...] } (or text/csv)',
+          422,
+          'items'
+        )
       items = body.items
     }
-    const report = await new BulkTransfer().import(auth.use('api').getUserOrFail(), kind, items, { dryRun, preErrors, ip: request.ip() })
+    const report = await new BulkTransfer().import(auth.use('api').getUserOrFail(), kind, items, {
+      dryRun,
+      preErrors,
+      ip: request.ip(),
+    })
     return { data: report }
   }
 }

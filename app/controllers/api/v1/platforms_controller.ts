@@ -11,7 +11,7 @@ const spec: ListSpec = {
   filters: { enabled: (query, value) => query.where('enabled', value === 'true') },
 }
 
-const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? {})
+const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : (value ?? {}))
 
 /** /api/v1/platforms — what each platform can do, its limits and credential fields (never a secret). */
 export default class PlatformsController {
@@ -20,7 +20,11 @@ export default class PlatformsController {
     return (row: any) => {
       let fields: Array<{ name: string; label: string; secret: boolean }> = []
       try {
-        fields = runtime.connector(row.slug).credentialFields.map((field) => ({ name: field.name, label: field.label, secret: Boolean(field.secret) }))
+        fields = runtime.connector(row.slug).credentialFields.map((field) => ({
+          name: field.name,
+          label: field.label,
+          secret: Boolean(field.secret),
+        }))
       } catch {
         fields = []
       }
@@ -30,10 +34,15 @@ export default class PlatformsController {
         slug: row.slug,
         name: row.name,
         enabled: Boolean(row.enabled),
-        capabilities: { discover: Boolean(capabilities.discover), market: Boolean(capabilities.market), checkout: Boolean(capabilities.checkout) },
+        capabilities: {
+          discover: Boolean(capabilities.discover),
+          market: Boolean(capabilities.market),
+          checkout: Boolean(capabilities.checkout),
+        },
         requestsPerSecond: Number(row.requests_per_second),
         requestsPerDay: row.requests_per_day === null ? null : Number(row.requests_per_day),
-        maxTicketsPerOrder: row.max_tickets_per_order === null ? null : Number(row.max_tickets_per_order),
+        maxTicketsPerOrder:
+          row.max_tickets_per_order === null ? null : Number(row.max_tickets_per_order),
         hasDeploymentCredential: Boolean(row.encrypted_credentials),
         credentialFields: fields,
       }
@@ -46,7 +55,9 @@ export default class PlatformsController {
   }
 
   async show({ params }: HttpContext) {
-    const row = /^\d{1,9}$/.test(params.id) ? await db.from('platforms').where('id', Number(params.id)).first() : null
+    const row = /^\d{1,9}$/.test(params.id)
+      ? await db.from('platforms').where('id', Number(params.id)).first()
+      : null
     if (!row) throw new ApiException('E_NOT_FOUND', 'No such platform', 404)
     return { data: (await this.#toJSON())(row) }
   }

@@ -19,7 +19,8 @@ const spec: ListSpec = {
     scope: () => {},
     status: (query, value) => query.where('r.status', value),
     eventId: (query, value) => {
-      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      if (!/^\d{1,9}$/.test(value))
+        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
       query.where('r.event_id', Number(value))
     },
     platform: (query, value) => query.where('p.slug', value),
@@ -35,20 +36,30 @@ export default class PurchasesController {
     const list = parseListQuery(request.qs(), spec)
     const scope = (list.filters.scope ?? 'mine') as (typeof SCOPES)[number]
     const query = purchaseService().scopedQuery(auth.use('api').getUserOrFail(), scope)
-    return paginate(query, list, spec, (row: any) => purchaseRequestToJSON({ ...normaliseRequest(row), platform_slug: row.platform_slug }))
+    return paginate(query, list, spec, (row: any) =>
+      purchaseRequestToJSON({ ...normaliseRequest(row), platform_slug: row.platform_slug })
+    )
   }
 
   async store({ auth, request, response }: HttpContext) {
     const payload = await request.validateUsing(createPurchaseValidator)
     const header = request.header('idempotency-key')?.trim()
     if (header && payload.idempotencyKey && header !== payload.idempotencyKey) {
-      throw new ApiException('E_VALIDATION', 'The Idempotency-Key header and the body disagree', 422, 'idempotencyKey')
+      throw new ApiException(
+        'E_VALIDATION',
+        'The Idempotency-Key header and the body disagree',
+        422,
+        'idempotencyKey'
+      )
     }
-    const { request: created, replayed } = await purchaseService().create(auth.use('api').getUserOrFail(), {
-      ...payload,
-      idempotencyKey: header || payload.idempotencyKey || null,
-      ip: request.ip(),
-    })
+    const { request: created, replayed } = await purchaseService().create(
+      auth.use('api').getUserOrFail(),
+      {
+        ...payload,
+        idempotencyKey: header || payload.idempotencyKey || null,
+        ip: request.ip(),
+      }
+    )
     if (replayed) response.header('idempotent-replayed', 'true')
     response.status(replayed ? 200 : 201)
     return { data: purchaseRequestToJSON(created) }
@@ -66,18 +77,31 @@ export default class PurchasesController {
   }
 
   async approve({ auth, params, request }: HttpContext) {
-    const row = await purchaseService().approve(auth.use('api').getUserOrFail(), Number(params.id), request.ip())
+    const row = await purchaseService().approve(
+      auth.use('api').getUserOrFail(),
+      Number(params.id),
+      request.ip()
+    )
     return { data: purchaseRequestToJSON(row) }
   }
 
   async reject({ auth, params, request }: HttpContext) {
     const { reason } = await request.validateUsing(rejectPurchaseValidator)
-    const row = await purchaseService().reject(auth.use('api').getUserOrFail(), Number(params.id), reason, request.ip())
+    const row = await purchaseService().reject(
+      auth.use('api').getUserOrFail(),
+      Number(params.id),
+      reason,
+      request.ip()
+    )
     return { data: purchaseRequestToJSON(row) }
   }
 
   async cancel({ auth, params, request }: HttpContext) {
-    const row = await purchaseService().cancel(auth.use('api').getUserOrFail(), Number(params.id), request.ip())
+    const row = await purchaseService().cancel(
+      auth.use('api').getUserOrFail(),
+      Number(params.id),
+      request.ip()
+    )
     return { data: purchaseRequestToJSON(row) }
   }
 }

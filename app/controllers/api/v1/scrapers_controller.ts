@@ -3,7 +3,13 @@ import vine from '@vinejs/vine'
 import ApiException from '#exceptions/api_exception'
 import SourceService from '#monitoring/source_service'
 import { paginate, parseListQuery } from '#api/pagination'
-import { findScraper, scheduleSpec, scraperListSpec, scraperQuery, scraperToJSON } from '#api/lists/scrapers'
+import {
+  findScraper,
+  scheduleSpec,
+  scraperListSpec,
+  scraperQuery,
+  scraperToJSON,
+} from '#api/lists/scrapers'
 
 const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
 
@@ -11,12 +17,14 @@ const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300)
 export default class ScrapersController {
   private operator(ctx: HttpContext) {
     const user = ctx.auth.use('api').getUserOrFail()
-    if (!user.hasRoleAtLeast('manager')) throw new ApiException('E_FORBIDDEN', 'This needs the manager role or higher', 403)
+    if (!user.hasRoleAtLeast('manager'))
+      throw new ApiException('E_FORBIDDEN', 'This needs the manager role or higher', 403)
     return user
   }
 
   private id(ctx: HttpContext) {
-    if (!/^\d{1,9}$/.test(ctx.params.id)) throw new ApiException('E_NOT_FOUND', 'No such source', 404)
+    if (!/^\d{1,9}$/.test(ctx.params.id))
+      throw new ApiException('E_NOT_FOUND', 'No such source', 404)
     return Number(ctx.params.id)
   }
 
@@ -27,7 +35,12 @@ export default class ScrapersController {
 
   async schedule({ request }: HttpContext) {
     const list = parseListQuery(request.qs(), scheduleSpec)
-    return paginate(scraperQuery().where('event_sources.state', 'active'), list, scheduleSpec, scraperToJSON)
+    return paginate(
+      scraperQuery().where('event_sources.state', 'active'),
+      list,
+      scheduleSpec,
+      scraperToJSON
+    )
   }
 
   async show(ctx: HttpContext) {

@@ -13,7 +13,11 @@ export default class TokensController {
 
   async store({ auth, request, response }: HttpContext) {
     const payload = await request.validateUsing(createTokenValidator)
-    const token = await this.tokens.create(auth.use('api').getUserOrFail(), payload.name, payload.abilities)
+    const token = await this.tokens.create(
+      auth.use('api').getUserOrFail(),
+      payload.name,
+      payload.abilities
+    )
     return response.status(201).send({ data: token })
   }
 

@@ -16,7 +16,11 @@ const spec: ListSpec = {
     role: (query, value) => query.where('role', value),
     q: (query, value) => {
       const like = `%${value.toLowerCase()}%`
-      query.where((where) => where.whereRaw('lower(email) like ?', [like]).orWhereRaw("lower(coalesce(full_name, '')) like ?", [like]))
+      query.where((where) =>
+        where
+          .whereRaw('lower(email) like ?', [like])
+          .orWhereRaw("lower(coalesce(full_name, '')) like ?", [like])
+      )
     },
   },
 }
@@ -28,7 +32,8 @@ export default class UsersController {
 
   private admin(ctx: HttpContext) {
     const actor = ctx.auth.use('api').getUserOrFail()
-    if (actor.role !== 'admin') throw new ApiException('E_FORBIDDEN', 'Only admins manage users', 403)
+    if (actor.role !== 'admin')
+      throw new ApiException('E_FORBIDDEN', 'Only admins manage users', 403)
     return actor
   }
 
@@ -41,7 +46,9 @@ export default class UsersController {
   async index(ctx: HttpContext) {
     this.admin(ctx)
     const list = parseListQuery(ctx.request.qs(), spec)
-    return paginate(db.from('users'), list, spec, (row: any) => UserTransformer.toJSON(User.$createFromAdapterResult(row)!))
+    return paginate(db.from('users'), list, spec, (row: any) =>
+      UserTransformer.toJSON(User.$createFromAdapterResult(row)!)
+    )
   }
 
   async show(ctx: HttpContext) {
@@ -53,7 +60,8 @@ export default class UsersController {
     const actor = this.admin(ctx)
     const { role } = await ctx.request.validateUsing(changeRoleValidator)
     const target = await this.target(ctx.params.id)
-    if (target.id === actor.id) throw new ApiException('E_VALIDATION', 'You cannot change your own role', 422, 'role')
+    if (target.id === actor.id)
+      throw new ApiException('E_VALIDATION', 'You cannot change your own role', 422, 'role')
     return { data: UserTransformer.toJSON(await this.users.changeRole(actor, target, role)) }
   }
 }

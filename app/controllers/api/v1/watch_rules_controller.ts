@@ -15,7 +15,8 @@ const spec: ListSpec = {
   filters: {
     enabled: (query, value) => query.where('enabled', value === 'true'),
     eventId: (query, value) => {
-      if (!/^\d{1,9}$/.test(value)) throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+      if (!/^\d{1,9}$/.test(value))
+        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
       query.where('event_id', Number(value))
     },
   },
@@ -27,18 +28,25 @@ export default class WatchRulesController {
 
   private writer(ctx: HttpContext) {
     const user = ctx.auth.use('api').getUserOrFail()
-    if (!user.hasRoleAtLeast('member')) throw new ApiException('E_FORBIDDEN', 'Viewers cannot change rules', 403)
+    if (!user.hasRoleAtLeast('member'))
+      throw new ApiException('E_FORBIDDEN', 'Viewers cannot change rules', 403)
     return user
   }
 
   async index({ auth, request }: HttpContext) {
     const list = parseListQuery(request.qs(), spec)
     const query = db.from('watch_rules').where('user_id', auth.use('api').getUserOrFail().id)
-    return paginate(query, list, spec, (row: any) => WatchRuleTransformer.toJSON(WatchRule.$createFromAdapterResult(row)!))
+    return paginate(query, list, spec, (row: any) =>
+      WatchRuleTransformer.toJSON(WatchRule.$createFromAdapterResult(row)!)
+    )
   }
 
   async show({ auth, params }: HttpContext) {
-    return { data: WatchRuleTransformer.toJSON(await this.rules.find(auth.use('api').getUserOrFail(), Number(params.id))) }
+    return {
+      data: WatchRuleTransformer.toJSON(
+        await this.rules.find(auth.use('api').getUserOrFail(), Number(params.id))
+      ),
+    }
   }
 
   async store(ctx: HttpContext) {

@@ -15,7 +15,9 @@ test.group('API access tokens', (group) => {
   test('a missing token is a JSON 401', async ({ client }) => {
     const response = await client.get('/api/v1/me')
     response.assertStatus(401)
-    response.assertBody({ errors: [{ code: 'E_UNAUTHORIZED', message: 'A valid access token is required' }] })
+    response.assertBody({
+      errors: [{ code: 'E_UNAUTHORIZED', message: 'A valid access token is required' }],
+    })
   })
 
   test('a wrong token is a JSON 401', async ({ client }) => {
@@ -24,14 +26,20 @@ test.group('API access tokens', (group) => {
     response.assertBodyContains({ errors: [{ code: 'E_UNAUTHORIZED' }] })
   })
 
-  test('last use is stamped once a minute, and never by a request with the wrong secret', async ({ client, assert }) => {
+  test('last use is stamped once a minute, and never by a request with the wrong secret', async ({
+    client,
+    assert,
+  }) => {
     const { default: db } = await import('@adonisjs/lucid/services/db')
     const user = await createUser('member')
     const value = await tokenFor(user, ['read'])
     const [identifier] = value.slice('hdt_'.length).split('.')
-    const lastUsed = async () => (await db.from('auth_access_tokens').where('tokenable_id', user.id).first()).last_used_at
+    const lastUsed = async () =>
+      (await db.from('auth_access_tokens').where('tokenable_id', user.id).first()).last_used_at
 
-    ;(await client.get('/api/v1/me').bearerToken(`hdt_${identifier}.${'x'.repeat(40)}`)).assertStatus(401)
+    ;(
+      await client.get('/api/v1/me').bearerToken(`hdt_${identifier}.${'x'.repeat(40)}`)
+    ).assertStatus(401)
     assert.isNull(await lastUsed())
 
     ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
@@ -40,13 +48,19 @@ test.group('API access tokens', (group) => {
     ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
     assert.deepEqual(await lastUsed(), first)
 
-    await db.from('auth_access_tokens').where('tokenable_id', user.id).update({ last_used_at: new Date(Date.now() - 120_000) })
+    await db
+      .from('auth_access_tokens')
+      .where('tokenable_id', user.id)
+      .update({ last_used_at: new Date(Date.now() - 120_000) })
     ;(await client.get('/api/v1/me').bearerToken(value)).assertStatus(200)
     const later = new Date(await lastUsed()).getTime()
     assert.isAbove(later, Date.now() - 30_000)
   })
 
-  test('a valid token reads, and its abilities bound what it may do', async ({ client, assert }) => {
+  test('a valid token reads, and its abilities bound what it may do', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const readOnly = await tokenFor(user, ['read'])
     const me = await client.get('/api/v1/me').bearerToken(readOnly)
@@ -54,16 +68,25 @@ test.group('API access tokens', (group) => {
     assert.equal(me.body().data.email, user.email)
     assert.notProperty(me.body().data, 'password')
 
-    const create = await client.post('/api/v1/tokens').bearerToken(readOnly).json({ name: 'x', abilities: ['read'] })
+    const create = await client
+      .post('/api/v1/tokens')
+      .bearerToken(readOnly)
+      .json({ name: 'x', abilities: ['read'] })
     create.assertStatus(403)
     create.assertBodyContains({ errors: [{ code: 'E_TOKEN_ABILITY' }] })
   })
 
-  test('created tokens are shown once, listed without secret, and revoked for good', async ({ client, assert }) => {
+  test('created tokens are shown once, listed without secret, and revoked for good', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const writer = await tokenFor(user, ['read', 'write'])
 
-    const created = await client.post('/api/v1/tokens').bearerToken(writer).json({ name: 'export', abilities: ['read'] })
+    const created = await client
+      .post('/api/v1/tokens')
+      .bearerToken(writer)
+      .json({ name: 'export', abilities: ['read'] })
     created.assertStatus(201)
     const secret = created.body().data.secret
     assert.match(secret, /^hdt_/)
@@ -77,7 +100,9 @@ test.group('API access tokens', (group) => {
     const works = await client.get('/api/v1/me').bearerToken(secret)
     works.assertStatus(200)
 
-    const revoked = await client.delete(`/api/v1/tokens/${created.body().data.id}`).bearerToken(writer)
+    const revoked = await client
+      .delete(`/api/v1/tokens/${created.body().data.id}`)
+      .bearerToken(writer)
     revoked.assertStatus(204)
     const after = await client.get('/api/v1/me').bearerToken(secret)
     after.assertStatus(401)
@@ -88,27 +113,43 @@ test.group('API access tokens', (group) => {
     const bob = await createUser('member')
     const bobToken = await User.accessTokens.create(bob, ['read'], { name: 'bob' })
     const aliceToken = await tokenFor(alice, ['read', 'write'])
-    const response = await client.delete(`/api/v1/tokens/${bobToken.identifier}`).bearerToken(aliceToken)
+    const response = await client
+      .delete(`/api/v1/tokens/${bobToken.identifier}`)
+      .bearerToken(aliceToken)
     response.assertStatus(404)
     assert.lengthOf(await User.accessTokens.all(bob), 1)
   })
 
-  test('a role cannot mint abilities beyond it, and token input is validated', async ({ client }) => {
+  test('a role cannot mint abilities beyond it, and token input is validated', async ({
+    client,
+  }) => {
     const viewer = await createUser('viewer')
     const token = await tokenFor(viewer, ['read', 'write'])
-    const escalate = await client.post('/api/v1/tokens').bearerToken(token).json({ name: 'x', abilities: ['purchase'] })
+    const escalate = await client
+      .post('/api/v1/tokens')
+      .bearerToken(token)
+      .json({ name: 'x', abilities: ['purchase'] })
     escalate.assertStatus(422)
     escalate.assertBodyContains({ errors: [{ field: 'abilities' }] })
 
-    const malformed = await client.post('/api/v1/tokens').bearerToken(token).json({ name: '', abilities: ['root'] })
+    const malformed = await client
+      .post('/api/v1/tokens')
+      .bearerToken(token)
+      .json({ name: '', abilities: ['root'] })
     malformed.assertStatus(422)
   })
 
   test('only admin tokens of admins list users', async ({ client }) => {
     const admin = await createUser('admin')
     const member = await createUser('member')
-    ;(await client.get('/api/v1/users').bearerToken(await tokenFor(admin, ['admin']))).assertStatus(200)
-    ;(await client.get('/api/v1/users').bearerToken(await tokenFor(admin, ['read']))).assertStatus(403)
-    ;(await client.get('/api/v1/users').bearerToken(await tokenFor(member, ['admin']))).assertStatus(403)
+    ;(await client.get('/api/v1/users').bearerToken(await tokenFor(admin, ['admin']))).assertStatus(
+      200
+    )
+    ;(await client.get('/api/v1/users').bearerToken(await tokenFor(admin, ['read']))).assertStatus(
+      403
+    )
+    ;(
+      await client.get('/api/v1/users').bearerToken(await tokenFor(member, ['admin']))
+    ).assertStatus(403)
   })
 })

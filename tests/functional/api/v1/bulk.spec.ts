@@ -19,7 +19,17 @@ async function token(user: User, abilities: string[]) {
 const KINDS = ['events', 'accounts', 'watch-rules'] as const
 
 async function emptyInstance() {
-  for (const table of ['alerts', 'watch_rules', 'audit_logs', 'accounts', 'listing_changes', 'listings', 'event_status_changes', 'event_sources', 'events']) {
+  for (const table of [
+    'alerts',
+    'watch_rules',
+    'audit_logs',
+    'accounts',
+    'listing_changes',
+    'listings',
+    'event_status_changes',
+    'event_sources',
+    'events',
+  ]) {
     await db.from(table).delete()
   }
 }
@@ -34,23 +44,75 @@ test.group('API: bulk export and import', (group) => {
     const manager = await createUser('manager')
     const platform = await createPlatform()
     const other = await createPlatform()
-    const a = await upsertEvent(platform.id, normalisedEvent({ name: 'Lakers at Celtics, "the rivalry"', publicSale: { name: 'public', startsAt: '2026-12-01T15:00:00.000Z', endsAt: null } }))
-    await upsertEvent(platform.id, normalisedEvent({ name: 'Date TBA', startsAt: null, dateTbd: true, venue: null, city: null, status: 'scheduled' }))
-    await upsertEvent(other.id, normalisedEvent({ name: 'Rangers at Devils', league: 'NHL', sport: 'Hockey' }))
+    const a = await upsertEvent(
+      platform.id,
+      normalisedEvent({
+        name: 'Lakers at Celtics, "the rivalry"',
+        publicSale: { name: 'public', startsAt: '2026-12-01T15:00:00.000Z', endsAt: null },
+      })
+    )
+    await upsertEvent(
+      platform.id,
+      normalisedEvent({
+        name: 'Date TBA',
+        startsAt: null,
+        dateTbd: true,
+        venue: null,
+        city: null,
+        status: 'scheduled',
+      })
+    )
+    await upsertEvent(
+      other.id,
+      normalisedEvent({ name: 'Rangers at Devils', league: 'NHL', sport: 'Hockey' })
+    )
     await db.from('events').where('id', a.eventId).update({ importance: 5 })
-    await Account.create({ userId: manager.id, platformId: platform.id, username: 'desk-1', encryptedCredentials: encryptSecret({ token: 'tok-SECRET-1', secret: 'shh-SECRET-2' }, 'account.credentials'), status: 'ok', lastError: null, lastCheck: null })
+    await Account.create({
+      userId: manager.id,
+      platformId: platform.id,
+      username: 'desk-1',
+      encryptedCredentials: encryptSecret(
+        { token: 'tok-SECRET-1', secret: 'shh-SECRET-2' },
+        'account.credentials'
+      ),
+      status: 'ok',
+      lastError: null,
+      lastCheck: null,
+    })
     const writer = await token(manager, ['read', 'write'])
     return { manager, platform, other, eventId: a.eventId, writer }
   }
 
-  test('export → import into an empty instance → the same export (JSON); secrets never exported', async ({ client, assert }) => {
+  test('export → import into an empty instance → the same export (JSON); secrets never exported', async ({
+    client,
+    assert,
+  }) => {
     const { platform, eventId, writer } = await seed()
-    const rule = await client.post('/api/v1/watch-rules').bearerToken(writer).json({
-      name: 'Cheap pair, any section 1xx', eventId, maxPriceMinor: 15000, currency: 'USD', minQuantity: 2, sections: ['1*'],
-      triggers: [{ kind: 'price_drop', percent: 10 }, { kind: 'available' }], importance: 4, channels: ['in_app'],
-    })
+    const rule = await client
+      .post('/api/v1/watch-rules')
+      .bearerToken(writer)
+      .json({
+        name: 'Cheap pair, any section 1xx',
+        eventId,
+        maxPriceMinor: 15000,
+        currency: 'USD',
+        minQuantity: 2,
+        sections: ['1*'],
+        triggers: [{ kind: 'price_drop', percent: 10 }, { kind: 'available' }],
+        importance: 4,
+        channels: ['in_app'],
+      })
     rule.assertStatus(201)
-    ;(await client.post('/api/v1/watch-rules').bearerToken(writer).json({ name: 'All NHL', filters: { league: 'NHL', platforms: [platform.slug] }, triggers: [{ kind: 'on_sale' }] })).assertStatus(201)
+    ;(
+      await client
+        .post('/api/v1/watch-rules')
+        .bearerToken(writer)
+        .json({
+          name: 'All NHL',
+          filters: { league: 'NHL', platforms: [platform.slug] },
+          triggers: [{ kind: 'on_sale' }],
+        })
+    ).assertStatus(201)
 
     const before: Record<string, any> = {}
     for (const kind of KINDS) {
@@ -61,11 +123,17 @@ test.group('API: bulk export and import', (group) => {
     }
     assert.lengthOf(before.events.items, 3)
     assert.deepEqual(before.accounts.items, [{ platform: platform.slug, username: 'desk-1' }])
-    assert.equal(before['watch-rules'].items[0].event, `${platform.slug}:${before.events.items.find((e: any) => e.importance === 5).externalId}`)
+    assert.equal(
+      before['watch-rules'].items[0].event,
+      `${platform.slug}:${before.events.items.find((e: any) => e.importance === 5).externalId}`
+    )
 
     await emptyInstance()
     for (const kind of KINDS) {
-      const imported = await client.post(`/api/v1/import/${kind}`).bearerToken(writer).json({ items: before[kind].items })
+      const imported = await client
+        .post(`/api/v1/import/${kind}`)
+        .bearerToken(writer)
+        .json({ items: before[kind].items })
       imported.assertStatus(200)
       assert.deepEqual(imported.body().data.errors, [], kind)
       assert.equal(imported.body().data.created, before[kind].items.length, kind)
@@ -78,13 +146,28 @@ test.group('API: bulk export and import', (group) => {
     assert.equal(account.status, 'no_credentials')
 
     /** The same file again: everything is already there, nothing changes. */
-    const again = await client.post('/api/v1/import/watch-rules').bearerToken(writer).json({ items: before['watch-rules'].items })
+    const again = await client
+      .post('/api/v1/import/watch-rules')
+      .bearerToken(writer)
+      .json({ items: before['watch-rules'].items })
     assert.include(again.body().data, { created: 0, skipped: 2 })
   })
 
-  test('CSV round trip: quotes, commas, nulls and nested values survive', async ({ client, assert }) => {
+  test('CSV round trip: quotes, commas, nulls and nested values survive', async ({
+    client,
+    assert,
+  }) => {
     const { eventId, writer } = await seed()
-    ;(await client.post('/api/v1/watch-rules').bearerToken(writer).json({ name: 'Rule, with "quotes"', eventId, triggers: [{ kind: 'lowest_in_days', days: 30 }] })).assertStatus(201)
+    ;(
+      await client
+        .post('/api/v1/watch-rules')
+        .bearerToken(writer)
+        .json({
+          name: 'Rule, with "quotes"',
+          eventId,
+          triggers: [{ kind: 'lowest_in_days', days: 30 }],
+        })
+    ).assertStatus(201)
     const csv: Record<string, string> = {}
     for (const kind of KINDS) {
       const response = await client.get(`/api/v1/export/${kind}?format=csv`).bearerToken(writer)
@@ -93,21 +176,37 @@ test.group('API: bulk export and import', (group) => {
       csv[kind] = response.text()
     }
     const json: Record<string, any> = {}
-    for (const kind of KINDS) json[kind] = (await client.get(`/api/v1/export/${kind}`).bearerToken(writer)).body()
+    for (const kind of KINDS)
+      json[kind] = (await client.get(`/api/v1/export/${kind}`).bearerToken(writer)).body()
 
     await emptyInstance()
     for (const kind of KINDS) {
-      const imported = await client.post(`/api/v1/import/${kind}`).bearerToken(writer).unsafeJson(csv[kind]).type('text/csv')
+      const imported = await client
+        .post(`/api/v1/import/${kind}`)
+        .bearerToken(writer)
+        .unsafeJson(csv[kind])
+        .type('text/csv')
       imported.assertStatus(200)
       assert.deepEqual(imported.body().data.errors, [], kind)
     }
     for (const kind of KINDS) {
-      assert.deepEqual((await client.get(`/api/v1/export/${kind}`).bearerToken(writer)).body(), json[kind], kind)
-      assert.equal((await client.get(`/api/v1/export/${kind}?format=csv`).bearerToken(writer)).text(), csv[kind], kind)
+      assert.deepEqual(
+        (await client.get(`/api/v1/export/${kind}`).bearerToken(writer)).body(),
+        json[kind],
+        kind
+      )
+      assert.equal(
+        (await client.get(`/api/v1/export/${kind}?format=csv`).bearerToken(writer)).text(),
+        csv[kind],
+        kind
+      )
     }
   })
 
-  test('a dry run and a file with bad rows write nothing; the report names row and field', async ({ client, assert }) => {
+  test('a dry run and a file with bad rows write nothing; the report names row and field', async ({
+    client,
+    assert,
+  }) => {
     const { platform, writer } = await seed()
     const count = async () => Number((await db.from('events').count('* as total').first()).total)
     const eventsBefore = await count()
@@ -115,29 +214,59 @@ test.group('API: bulk export and import', (group) => {
       { platform: platform.slug, externalId: 'new-1', name: 'Fine', status: 'scheduled' },
       { platform: platform.slug, externalId: 'new-2', name: '', status: 'scheduled' },
       { platform: 'nowhere', externalId: 'new-3', name: 'No platform', status: 'scheduled' },
-      { platform: platform.slug, externalId: 'new-4', name: 'Typo', status: 'scheduled', venu: 'x' },
+      {
+        platform: platform.slug,
+        externalId: 'new-4',
+        name: 'Typo',
+        status: 'scheduled',
+        venu: 'x',
+      },
     ]
     const report = await client.post('/api/v1/import/events').bearerToken(writer).json({ items })
     report.assertStatus(200)
     assert.equal(report.body().data.created, 0)
     assert.deepEqual(
       report.body().data.errors.map((error: any) => [error.row, error.field]),
-      [[2, 'name'], [3, 'platform'], [4, 'venu']]
+      [
+        [2, 'name'],
+        [3, 'platform'],
+        [4, 'venu'],
+      ]
     )
     assert.equal(await count(), eventsBefore)
 
-    const dry = await client.post('/api/v1/import/events?dryRun=true').bearerToken(writer).json({ items: [items[0]] })
+    const dry = await client
+      .post('/api/v1/import/events?dryRun=true')
+      .bearerToken(writer)
+      .json({ items: [items[0]] })
     assert.include(dry.body().data, { dryRun: true, created: 1 })
     assert.equal(await count(), eventsBefore)
 
-    const csv = await client.post('/api/v1/import/watch-rules').bearerToken(writer).unsafeJson('name,minQuantity,triggers\r\nx,two,[]\r\n').type('text/csv')
-    assert.deepEqual(csv.body().data.errors.map((error: any) => [error.row, error.field]), [[1, 'minQuantity']])
+    const csv = await client
+      .post('/api/v1/import/watch-rules')
+      .bearerToken(writer)
+      .unsafeJson('name,minQuantity,triggers\r\nx,two,[]\r\n')
+      .type('text/csv')
+    assert.deepEqual(
+      csv.body().data.errors.map((error: any) => [error.row, error.field]),
+      [[1, 'minQuantity']]
+    )
   })
 
   test('members cannot import events; viewers cannot import at all', async ({ client }) => {
     const member = await createUser('member')
     const viewer = await createUser('viewer')
-    ;(await client.post('/api/v1/import/events').bearerToken(await token(member, ['write'])).json({ items: [] })).assertStatus(403)
-    ;(await client.post('/api/v1/import/accounts').bearerToken(await token(viewer, ['write'])).json({ items: [] })).assertStatus(403)
+    ;(
+      await client
+        .post('/api/v1/import/events')
+        .bearerToken(await token(member, ['write']))
+        .json({ items: [] })
+    ).assertStatus(403)
+    ;(
+      await client
+        .post('/api/v1/import/accounts')
+        .bearerToken(await token(viewer, ['write']))
+        .json({ items: [] })
+    ).assertStatus(403)
   })
 })

@@ -14,7 +14,10 @@ async function token(user: User, abilities: string[]) {
 }
 
 function message(index: number) {
-  return buildAccountIssue({ platform: 'sandbox', issue: `issue ${index}` }, { appUrl: 'http://localhost:3333', now: new Date() })
+  return buildAccountIssue(
+    { platform: 'sandbox', issue: `issue ${index}` },
+    { appUrl: 'http://localhost:3333', now: new Date() }
+  )
 }
 
 test.group('API: notifications', (group) => {
@@ -24,10 +27,15 @@ test.group('API: notifications', (group) => {
     return () => resetChannelRegistry()
   })
 
-  test('list with cursor pagination, mark read, mark all read; owner only', async ({ client, assert }) => {
+  test('list with cursor pagination, mark read, mark all read; owner only', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const other = await createUser('member')
-    await createNotifications([1, 2, 3].map((index) => ({ userId: user.id, message: message(index) })))
+    await createNotifications(
+      [1, 2, 3].map((index) => ({ userId: user.id, message: message(index) }))
+    )
     const [foreign] = await createNotifications([{ userId: other.id, message: message(9) }])
     const reader = await token(user, ['read'])
     const writer = await token(user, ['read', 'write'])
@@ -37,44 +45,86 @@ test.group('API: notifications', (group) => {
     assert.lengthOf(first.body().data, 2)
     assert.equal(first.body().meta.unread, 3)
     assert.equal(first.body().data[0].body, 'issue 3')
-    assert.deepEqual(first.body().data[0].deliveries.map((row: any) => row.channelKind), ['inapp'])
-    const second = await client.get(`/api/v1/notifications?limit=2&cursor=${first.body().meta.nextCursor}`).bearerToken(reader)
-    assert.deepEqual(second.body().data.map((row: any) => row.body), ['issue 1'])
+    assert.deepEqual(
+      first.body().data[0].deliveries.map((row: any) => row.channelKind),
+      ['inapp']
+    )
+    const second = await client
+      .get(`/api/v1/notifications?limit=2&cursor=${first.body().meta.nextCursor}`)
+      .bearerToken(reader)
+    assert.deepEqual(
+      second.body().data.map((row: any) => row.body),
+      ['issue 1']
+    )
     assert.isNull(second.body().meta.nextCursor)
 
-    ;(await client.post(`/api/v1/notifications/${first.body().data[0].id}/read`).bearerToken(reader)).assertStatus(403)
-    ;(await client.post(`/api/v1/notifications/${first.body().data[0].id}/read`).bearerToken(writer)).assertStatus(204)
-    ;(await client.post(`/api/v1/notifications/${foreign.id}/read`).bearerToken(writer)).assertStatus(404)
+    ;(
+      await client.post(`/api/v1/notifications/${first.body().data[0].id}/read`).bearerToken(reader)
+    ).assertStatus(403)
+    ;(
+      await client.post(`/api/v1/notifications/${first.body().data[0].id}/read`).bearerToken(writer)
+    ).assertStatus(204)
+    ;(
+      await client.post(`/api/v1/notifications/${foreign.id}/read`).bearerToken(writer)
+    ).assertStatus(404)
     const unread = await client.get('/api/v1/notifications?unread=true').bearerToken(reader)
     assert.lengthOf(unread.body().data, 2)
     const all = await client.post('/api/v1/notifications/read-all').bearerToken(writer)
     assert.equal(all.body().data.marked, 2)
-    assert.isNull((await db.from('notifications').where('id', foreign.id).first()).read_at, 'another user’s stay unread')
+    assert.isNull(
+      (await db.from('notifications').where('id', foreign.id).first()).read_at,
+      'another user’s stay unread'
+    )
   })
 
-  test('channels: add with validation (422 naming the field), list without secrets, test send, remove', async ({ client, assert }) => {
+  test('channels: add with validation (422 naming the field), list without secrets, test send, remove', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const writer = await token(user, ['read', 'write'])
     const reader = await token(user, ['read'])
 
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ kind: 'webhook', name: 'Hook', config: { url: 'http://hooks.example.com/x' } }, 'config.url', 'E_INSECURE_URL'],
-      [{ kind: 'webhook', name: 'Hook', config: { url: 'https://10.1.2.3/x' } }, 'config.url', 'E_PRIVATE_URL'],
+      [
+        { kind: 'webhook', name: 'Hook', config: { url: 'http://hooks.example.com/x' } },
+        'config.url',
+        'E_INSECURE_URL',
+      ],
+      [
+        { kind: 'webhook', name: 'Hook', config: { url: 'https://10.1.2.3/x' } },
+        'config.url',
+        'E_PRIVATE_URL',
+      ],
       [{ kind: 'webhook', name: '', config: { url: 'https://127.0.0.1/x' } }, 'name', 'E_REQUIRED'],
       [{ kind: 'carrier-pigeon', name: 'x', config: {} }, 'kind', 'E_INVALID_KIND'],
     ]
     for (const [body, field, code] of cases) {
-      const response = await client.post('/api/v1/notifications/channels').bearerToken(writer).json(body)
+      const response = await client
+        .post('/api/v1/notifications/channels')
+        .bearerToken(writer)
+        .json(body)
       response.assertStatus(422)
-      assert.deepInclude(response.body().errors.map((e: any) => ({ field: e.field, code: e.code })), { field, code }, JSON.stringify(body))
+      assert.deepInclude(
+        response.body().errors.map((e: any) => ({ field: e.field, code: e.code })),
+        { field, code },
+        JSON.stringify(body)
+      )
     }
     assert.lengthOf(await db.from('notification_channels'), 0, 'nothing stored')
-    ;(await client.post('/api/v1/notifications/channels').bearerToken(reader).json({ kind: 'webhook', name: 'x', config: { url: 'https://hooks.example.com/x' } })).assertStatus(403)
+    ;(
+      await client
+        .post('/api/v1/notifications/channels')
+        .bearerToken(reader)
+        .json({ kind: 'webhook', name: 'x', config: { url: 'https://hooks.example.com/x' } })
+    ).assertStatus(403)
 
     // SMS needs Twilio configured; with the local peers, a non-E.164 number is refused by field
     const received: boolean[] = []
     const receiver = await startHttpServer((request, response) => {
-      received.push(verifySignature(request.headers['hdtickets-signature'], request.body, secret).ok)
+      received.push(
+        verifySignature(request.headers['hdtickets-signature'], request.body, secret).ok
+      )
       response.writeHead(200, { 'x-request-id': 'rcv-1' })
       response.end('ok')
     })
@@ -82,15 +132,28 @@ test.group('API: notifications', (group) => {
       response.end('{}')
     })
     const peers = useLocalPeers({ twilioUrl: twilio.url, smtpPort: 2525 })
-    const mail = await client.post('/api/v1/notifications/channels').bearerToken(writer).json({ kind: 'email', name: 'Mail', config: { address: 'not-an-email' } })
+    const mail = await client
+      .post('/api/v1/notifications/channels')
+      .bearerToken(writer)
+      .json({ kind: 'email', name: 'Mail', config: { address: 'not-an-email' } })
     mail.assertStatus(422)
     mail.assertBodyContains({ errors: [{ field: 'config.address', code: 'E_INVALID_EMAIL' }] })
-    const phone = await client.post('/api/v1/notifications/channels').bearerToken(writer).json({ kind: 'sms', name: 'Phone', config: { number: '0044 20 7946 0000 x' } })
+    const phone = await client
+      .post('/api/v1/notifications/channels')
+      .bearerToken(writer)
+      .json({ kind: 'sms', name: 'Phone', config: { number: '0044 20 7946 0000 x' } })
     phone.assertStatus(422)
     phone.assertBodyContains({ errors: [{ field: 'config.number', code: 'E_INVALID_PHONE' }] })
 
     let secret = ''
-    const created = await client.post('/api/v1/notifications/channels').bearerToken(writer).json({ kind: 'webhook', name: 'Receiver', config: { url: `${receiver.url}/hook/tok3n-in-path` } })
+    const created = await client
+      .post('/api/v1/notifications/channels')
+      .bearerToken(writer)
+      .json({
+        kind: 'webhook',
+        name: 'Receiver',
+        config: { url: `${receiver.url}/hook/tok3n-in-path` },
+      })
     created.assertStatus(201)
     secret = created.body().meta.signingSecret
     assert.match(secret, /^whsec_/, 'a generated signing secret is shown once, at creation')
@@ -109,8 +172,12 @@ test.group('API: notifications', (group) => {
     assert.deepInclude(sent.body().data, { ok: true, providerId: 'rcv-1' })
     assert.deepEqual(received, [true])
 
-    ;(await client.delete(`/api/v1/notifications/channels/${id}`).bearerToken(reader)).assertStatus(403)
-    ;(await client.delete(`/api/v1/notifications/channels/${id}`).bearerToken(writer)).assertStatus(204)
+    ;(await client.delete(`/api/v1/notifications/channels/${id}`).bearerToken(reader)).assertStatus(
+      403
+    )
+    ;(await client.delete(`/api/v1/notifications/channels/${id}`).bearerToken(writer)).assertStatus(
+      204
+    )
     assert.lengthOf(await db.from('notification_channels'), 0)
     await receiver.close()
     await twilio.close()
@@ -125,7 +192,10 @@ test.group('API: notifications', (group) => {
       response.end('gone')
     })
     const peers = useLocalPeers()
-    const id = await storeChannel(user.id, 'webhook', { url: `${receiver.url}/hook`, secret: 'whsec_0123456789abcdef0123' })
+    const id = await storeChannel(user.id, 'webhook', {
+      url: `${receiver.url}/hook`,
+      secret: 'whsec_0123456789abcdef0123',
+    })
     const sent = await client.post(`/api/v1/notifications/channels/${id}/test`).bearerToken(writer)
     assert.isFalse(sent.body().data.ok)
     assert.equal(sent.body().data.errorCode, 'http_410')
@@ -134,31 +204,61 @@ test.group('API: notifications', (group) => {
     await peers.close()
   })
 
-  test('preferences: get defaults, put validated (422 naming the field), stored per user', async ({ client, assert }) => {
+  test('preferences: get defaults, put validated (422 naming the field), stored per user', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const other = await createUser('member')
-    const otherChannel = await storeChannel(other.id, 'webhook', { url: 'https://hooks.example.com/x', secret: 'whsec_0123456789abcdef0123' })
-    const mine = await storeChannel(user.id, 'webhook', { url: 'https://hooks.example.com/y', secret: 'whsec_0123456789abcdef0123' })
+    const otherChannel = await storeChannel(other.id, 'webhook', {
+      url: 'https://hooks.example.com/x',
+      secret: 'whsec_0123456789abcdef0123',
+    })
+    const mine = await storeChannel(user.id, 'webhook', {
+      url: 'https://hooks.example.com/y',
+      secret: 'whsec_0123456789abcdef0123',
+    })
     const writer = await token(user, ['read', 'write'])
     const reader = await token(user, ['read'])
 
     const initial = await client.get('/api/v1/notifications/preferences').bearerToken(reader)
-    assert.deepEqual(initial.body().data, { quietHours: null, digestMinutes: null, escalation: null, types: {}, timeZone: 'UTC' })
+    assert.deepEqual(initial.body().data, {
+      quietHours: null,
+      digestMinutes: null,
+      escalation: null,
+      types: {},
+      timeZone: 'UTC',
+    })
 
-    const bad = await client.put('/api/v1/notifications/preferences').bearerToken(writer).json({ timeZone: 'Mars/Olympus', quietHours: { start: '25:00', end: '07:00' }, types: { price_alert: [otherChannel] } })
+    const bad = await client
+      .put('/api/v1/notifications/preferences')
+      .bearerToken(writer)
+      .json({
+        timeZone: 'Mars/Olympus',
+        quietHours: { start: '25:00', end: '07:00' },
+        types: { price_alert: [otherChannel] },
+      })
     bad.assertStatus(422)
     const fields = bad.body().errors.map((e: any) => e.field)
     assert.includeMembers(fields, ['timeZone', 'quietHours.start', 'types.price_alert'])
-    assert.isNull(await db.from('notification_preferences').where('user_id', user.id).first(), 'nothing stored')
-    ;(await client.put('/api/v1/notifications/preferences').bearerToken(reader).json({})).assertStatus(403)
+    assert.isNull(
+      await db.from('notification_preferences').where('user_id', user.id).first(),
+      'nothing stored'
+    )
+    ;(
+      await client.put('/api/v1/notifications/preferences').bearerToken(reader).json({})
+    ).assertStatus(403)
 
-    const good = await client.put('/api/v1/notifications/preferences').bearerToken(writer).json({
-      timeZone: 'Europe/London',
-      quietHours: { start: '22:00', end: '07:00' },
-      digestMinutes: 60,
-      escalation: { afterMinutes: 5, channelIds: [mine] },
-      types: { price_alert: [mine], purchase_success: [] },
-    })
+    const good = await client
+      .put('/api/v1/notifications/preferences')
+      .bearerToken(writer)
+      .json({
+        timeZone: 'Europe/London',
+        quietHours: { start: '22:00', end: '07:00' },
+        digestMinutes: 60,
+        escalation: { afterMinutes: 5, channelIds: [mine] },
+        types: { price_alert: [mine], purchase_success: [] },
+      })
     good.assertStatus(200)
     const stored = await client.get('/api/v1/notifications/preferences').bearerToken(reader)
     assert.deepEqual(stored.body().data.types, { price_alert: [mine], purchase_success: [] })
@@ -166,7 +266,10 @@ test.group('API: notifications', (group) => {
     assert.equal((await db.from('users').where('id', user.id).first()).timezone, 'Europe/London')
   })
 
-  test('the alerts API carries each alert’s receipt: detected at, and when each channel delivered it', async ({ client, assert }) => {
+  test('the alerts API carries each alert’s receipt: detected at, and when each channel delivered it', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const reader = await token(user, ['read'])
     const detected = new Date(Date.now() - 5_000)
@@ -199,7 +302,10 @@ test.group('Web: notification settings and centre', (group) => {
     await User.query().delete()
   })
 
-  test('adding a channel with a bad field returns to the form with the error beside it; JSON clients get 422', async ({ client, assert }) => {
+  test('adding a channel with a bad field returns to the form with the error beside it; JSON clients get 422', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const json = await client
       .post('/settings/notifications/channels')
@@ -229,9 +335,17 @@ test.group('Web: notification settings and centre', (group) => {
     assert.include(response.text(), "addEventListener('notificationclick'")
   })
 
-  test('the settings page shows channels without secrets; the centre lists and marks read', async ({ client, assert }) => {
+  test('the settings page shows channels without secrets; the centre lists and marks read', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
-    await storeChannel(user.id, 'webhook', { url: 'https://hooks.example.com/secret-path/abc', secret: 'whsec_do_not_show_0123456789' }, 'Team hook')
+    await storeChannel(
+      user.id,
+      'webhook',
+      { url: 'https://hooks.example.com/secret-path/abc', secret: 'whsec_do_not_show_0123456789' },
+      'Team hook'
+    )
     const [created] = await createNotifications([{ userId: user.id, message: message(1) }])
     const page = await client.get('/settings/notifications').loginAs(user).withInertia()
     page.assertStatus(200)
@@ -240,16 +354,30 @@ test.group('Web: notification settings and centre', (group) => {
     assert.notInclude(text, 'whsec_do_not_show')
     assert.notInclude(text, 'secret-path/abc')
     assert.equal(page.body().props.channels[0].name, 'Team hook')
-    assert.isString(page.body().props.vapidPublicKey, 'VAPID keys generated and stored on first use')
+    assert.isString(
+      page.body().props.vapidPublicKey,
+      'VAPID keys generated and stored on first use'
+    )
     const stored = await db.from('app_secrets').where('key', 'vapid').first()
     assert.notInclude(stored.encrypted_value, page.body().props.vapidPublicKey, 'stored encrypted')
 
     const centre = await client.get('/notifications').loginAs(user).withInertia()
     assert.equal(centre.body().component, 'notifications/index')
     assert.equal(centre.body().props.unread, 1)
-    const count = await client.get('/notifications/unread').loginAs(user).header('accept', 'application/json')
+    const count = await client
+      .get('/notifications/unread')
+      .loginAs(user)
+      .header('accept', 'application/json')
     assert.deepEqual(count.body(), { unread: 1 })
-    ;(await client.post(`/notifications/${created.id}/read`).loginAs(user).withCsrfToken().redirects(0)).assertStatus(302)
-    assert.deepEqual((await client.get('/notifications/unread').loginAs(user)).body(), { unread: 0 })
+    ;(
+      await client
+        .post(`/notifications/${created.id}/read`)
+        .loginAs(user)
+        .withCsrfToken()
+        .redirects(0)
+    ).assertStatus(302)
+    assert.deepEqual((await client.get('/notifications/unread').loginAs(user)).body(), {
+      unread: 0,
+    })
   })
 })

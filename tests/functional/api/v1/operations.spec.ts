@@ -18,7 +18,16 @@ async function token(user: User, abilities: string[]) {
 }
 
 async function wipe() {
-  for (const table of ['alerts', 'watch_rules', 'listing_changes', 'listings', 'event_status_changes', 'event_sources', 'events', 'users']) {
+  for (const table of [
+    'alerts',
+    'watch_rules',
+    'listing_changes',
+    'listings',
+    'event_status_changes',
+    'event_sources',
+    'events',
+    'users',
+  ]) {
     await db.from(table).delete()
   }
 }
@@ -28,7 +37,10 @@ test.group('API operations', (group) => {
     await wipe()
   })
 
-  test('lists page by cursor: every row once, in order, nulls last, across sorts and filters', async ({ client, assert }) => {
+  test('lists page by cursor: every row once, in order, nulls last, across sorts and filters', async ({
+    client,
+    assert,
+  }) => {
     const user = await createUser('member')
     const reader = await token(user, ['read'])
     const platform = await createPlatform()
@@ -36,14 +48,21 @@ test.group('API operations', (group) => {
     for (const [index, name] of names.entries()) {
       await upsertEvent(
         platform.id,
-        normalisedEvent({ name, league: index % 2 ? 'NHL' : 'NBA', startsAt: index >= 5 ? null : new Date(Date.UTC(2027, 1, 10 - index)).toISOString(), dateTbd: index >= 5 })
+        normalisedEvent({
+          name,
+          league: index % 2 ? 'NHL' : 'NBA',
+          startsAt: index >= 5 ? null : new Date(Date.UTC(2027, 1, 10 - index)).toISOString(),
+          dateTbd: index >= 5,
+        })
       )
     }
     const walk = async (query: string) => {
       const seen: string[] = []
       let cursor: string | null = null
       for (let pages = 0; pages < 10; pages++) {
-        const response = await client.get(`/api/v1/tickets?limit=3${query}${cursor ? `&cursor=${cursor}` : ''}`).bearerToken(reader)
+        const response = await client
+          .get(`/api/v1/tickets?limit=3${query}${cursor ? `&cursor=${cursor}` : ''}`)
+          .bearerToken(reader)
         response.assertStatus(200)
         assert.deepEqual(conformanceErrors('GET /tickets', response), [])
         seen.push(...response.body().data.map((event: any) => event.name))
@@ -53,27 +72,67 @@ test.group('API operations', (group) => {
       throw new Error('did not end')
     }
     /** Soonest first, the two without a date last (by id). */
-    assert.deepEqual(await walk(''), ['Bravo', 'Charlie', 'Delta', 'Alpha', 'Echo', 'Foxtrot', 'Golf'])
+    assert.deepEqual(await walk(''), [
+      'Bravo',
+      'Charlie',
+      'Delta',
+      'Alpha',
+      'Echo',
+      'Foxtrot',
+      'Golf',
+    ])
     /** Latest first; dateless ones still last, ties by id in the sort's direction. */
-    assert.deepEqual(await walk('&sort=-startsAt'), ['Echo', 'Alpha', 'Delta', 'Charlie', 'Bravo', 'Golf', 'Foxtrot'])
+    assert.deepEqual(await walk('&sort=-startsAt'), [
+      'Echo',
+      'Alpha',
+      'Delta',
+      'Charlie',
+      'Bravo',
+      'Golf',
+      'Foxtrot',
+    ])
     assert.deepEqual(await walk('&sort=name'), [...names].sort())
     assert.deepEqual(await walk('&sort=-name&league=NBA'), ['Golf', 'Echo', 'Delta', 'Bravo'])
-    assert.deepEqual(await walk('&from=2027-02-07T00:00:00Z&to=2027-02-10T00:00:00Z'), ['Charlie', 'Delta', 'Alpha'])
+    assert.deepEqual(await walk('&from=2027-02-07T00:00:00Z&to=2027-02-10T00:00:00Z'), [
+      'Charlie',
+      'Delta',
+      'Alpha',
+    ])
 
     const first = await client.get('/api/v1/tickets?limit=2&sort=name').bearerToken(reader)
-    const otherSort = await client.get(`/api/v1/tickets?sort=-name&cursor=${first.body().meta.nextCursor}`).bearerToken(reader)
+    const otherSort = await client
+      .get(`/api/v1/tickets?sort=-name&cursor=${first.body().meta.nextCursor}`)
+      .bearerToken(reader)
     otherSort.assertStatus(400)
-    otherSort.assertBody({ errors: [{ code: 'E_INVALID_CURSOR', field: 'cursor', message: 'The cursor is not one this list gave out (or was issued for another sort)' }] })
+    otherSort.assertBody({
+      errors: [
+        {
+          code: 'E_INVALID_CURSOR',
+          field: 'cursor',
+          message: 'The cursor is not one this list gave out (or was issued for another sort)',
+        },
+      ],
+    })
     const tampered = await client.get('/api/v1/tickets?cursor=%7B%7D').bearerToken(reader)
     tampered.assertStatus(400)
-    for (const [query, field] of [['limit=0', 'limit'], ['limit=201', 'limit'], ['sort=secret', 'sort'], ['colour=red', 'colour'], ['from=yesterday', 'from']]) {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['sort=secret', 'sort'],
+      ['colour=red', 'colour'],
+      ['from=yesterday', 'from'],
+    ]) {
       const bad = await client.get(`/api/v1/tickets?${query}`).bearerToken(reader)
       bad.assertStatus(422)
       assert.equal(bad.body().errors[0].field, field, query)
     }
   })
 
-  test('each token has its own rate limit: RateLimit-* headers, then 429 with Retry-After', async ({ client, assert, cleanup }) => {
+  test('each token has its own rate limit: RateLimit-* headers, then 429 with Retry-After', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const saved = { ...apiConfig.rateLimit }
     apiConfig.rateLimit.perMinute = 3
     apiConfig.rateLimit.store = 'memory'
@@ -108,7 +167,11 @@ test.group('API operations', (group) => {
     assert.isUndefined(preflight.header('access-control-allow-origin'))
   })
 
-  test('/metrics: refused without the metrics token or an admin token; Prometheus text with the registered series', async ({ client, assert, cleanup }) => {
+  test('/metrics: refused without the metrics token or an admin token; Prometheus text with the registered series', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
     const saved = apiConfig.metricsToken
     apiConfig.metricsToken = 'scrape-secret-123'
     cleanup(() => {
@@ -117,7 +180,9 @@ test.group('API operations', (group) => {
     const member = await createUser('member')
     const admin = await createUser('admin')
     const scrapeFailed = async () =>
-      (await client.get('/metrics').bearerToken('scrape-secret-123')).text().match(/hdtickets_purchases_total\{outcome="failed"\} (\d+)/)?.[1]
+      (await client.get('/metrics').bearerToken('scrape-secret-123'))
+        .text()
+        .match(/hdtickets_purchases_total\{outcome="failed"\} (\d+)/)?.[1]
     ;(await client.get('/metrics')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken('wrong')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken(await token(member, ['read']))).assertStatus(401)
@@ -127,14 +192,32 @@ test.group('API operations', (group) => {
     recordDelivery('webhook', 'sent')
     /** Purchase outcomes reach the counter through the purchase events (start/metrics.ts). */
     const failedBefore = Number((await scrapeFailed()) ?? 0)
-    await emitPurchase('purchase_failed', { requestId: 1, userId: 1, platform: 'sandbox', code: 'E_TEST', reason: 'test' })
+    await emitPurchase('purchase_failed', {
+      requestId: 1,
+      userId: 1,
+      platform: 'sandbox',
+      code: 'E_TEST',
+      reason: 'test',
+    })
     const scraped = await client.get('/metrics').bearerToken('scrape-secret-123')
     scraped.assertStatus(200)
     assert.match(scraped.header('content-type')!, /^text\/plain/)
     const text = scraped.text()
-    assert.match(text, /hdtickets_notification_deliveries_total\{channel="webhook",outcome="sent"\} [2-9]/)
+    assert.match(
+      text,
+      /hdtickets_notification_deliveries_total\{channel="webhook",outcome="sent"\} [2-9]/
+    )
     assert.equal(Number(await scrapeFailed()), failedBefore + 1)
-    for (const name of ['hdtickets_checks_total', 'hdtickets_check_duration_seconds', 'hdtickets_platform_requests_total', 'hdtickets_platform_daily_quota', 'hdtickets_queue_depth', 'hdtickets_job_duration_seconds', 'hdtickets_purchases_total', 'hdtickets_sse_connections']) {
+    for (const name of [
+      'hdtickets_checks_total',
+      'hdtickets_check_duration_seconds',
+      'hdtickets_platform_requests_total',
+      'hdtickets_platform_daily_quota',
+      'hdtickets_queue_depth',
+      'hdtickets_job_duration_seconds',
+      'hdtickets_purchases_total',
+      'hdtickets_sse_connections',
+    ]) {
       assert.include(text, `# TYPE ${name} `)
     }
     ;(await client.get('/metrics').bearerToken(await token(admin, ['admin']))).assertStatus(200)

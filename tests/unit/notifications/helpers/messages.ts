@@ -11,7 +11,9 @@ import type { NotificationMessage } from '#notifications/message'
 export const APP_URL = 'https://tickets.example.org'
 export const NOW = new Date('2026-03-14T18:02:11.000Z')
 
-export function ticketAvailable(overrides: { purchaseRequestId?: number | null; priority?: 'low' | 'normal' | 'high' } = {}) {
+export function ticketAvailable(
+  overrides: { purchaseRequestId?: number | null; priority?: 'low' | 'normal' | 'high' } = {}
+) {
   return buildTicketAvailable(
     {
       eventId: 31,
@@ -57,11 +59,43 @@ export function everyType(): NotificationMessage[] {
     ticketAvailable(),
     priceAlert(),
     buildPurchaseSuccess(
-      { eventName: 'Yankees v Red Sox', purchaseRequestId: 12, orderId: 'TE-99812', platform: 'ticketevolution', section: '214', row: '3', quantity: 2, totalMinor: 31000, currency: 'USD' },
+      {
+        eventName: 'Yankees v Red Sox',
+        purchaseRequestId: 12,
+        orderId: 'TE-99812',
+        platform: 'ticketevolution',
+        section: '214',
+        row: '3',
+        quantity: 2,
+        totalMinor: 31000,
+        currency: 'USD',
+      },
       options
     ),
-    buildPurchaseFailed({ eventName: 'Yankees v Red Sox', purchaseRequestId: 13, platform: 'ticketevolution', reason: 'The listing sold before the order was placed', quantity: 2, totalMinor: 31000, currency: 'USD' }, options),
-    buildAccountIssue({ platform: 'stubhub', accountId: 4, issue: 'The API token was rejected', action: 'Enter a new token on the Accounts page' }, options),
-    buildSystemAlert({ component: 'source ticketmaster', detail: 'Challenge page detected; the source is paused' }, options),
+    buildPurchaseFailed(
+      {
+        eventName: 'Yankees v Red Sox',
+        purchaseRequestId: 13,
+        platform: 'ticketevolution',
+        reason: 'The listing sold before the order was placed',
+        quantity: 2,
+        totalMinor: 31000,
+        currency: 'USD',
+      },
+      options
+    ),
+    buildAccountIssue(
+      {
+        platform: 'stubhub',
+        accountId: 4,
+        issue: 'The API token was rejected',
+        action: 'Enter a new token on the Accounts page',
+      },
+      options
+    ),
+    buildSystemAlert(
+      { component: 'source ticketmaster', detail: 'Challenge page detected; the source is paused' },
+      options
+    ),
   ]
 }

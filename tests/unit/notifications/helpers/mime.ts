@@ -11,15 +11,20 @@ export interface MimePart {
 }
 
 function decodeWords(value: string): string {
-  return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*(?==\?)?/g, (_match, _charset, encoding: string, text: string) => {
-    if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8')
-    const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => `%${hex}`)
-    try {
-      return decodeURIComponent(bytes)
-    } catch {
-      return bytes
+  return value.replace(
+    /=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*(?==\?)?/g,
+    (_match, _charset, encoding: string, text: string) => {
+      if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8')
+      const bytes = text
+        .replace(/_/g, ' ')
+        .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => `%${hex}`)
+      try {
+        return decodeURIComponent(bytes)
+      } catch {
+        return bytes
+      }
     }
-  })
+  )
 }
 
 function parseHeaders(block: string): Record<string, string> {
@@ -57,7 +62,9 @@ export function parseMime(raw: string): MimePart {
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1]
   if (contentType.toLowerCase().startsWith('multipart/') && boundary) {
     const sections = rest.split(`--${boundary}`).slice(1)
-    const parts = sections.filter((section) => !section.startsWith('--')).map((section) => parseMime(section.replace(/^\r?\n/, '')))
+    const parts = sections
+      .filter((section) => !section.startsWith('--'))
+      .map((section) => parseMime(section.replace(/^\r?\n/, '')))
     return { headers, contentType, body: '', parts }
   }
   const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase()

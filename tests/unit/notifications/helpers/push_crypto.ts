@@ -1,4 +1,11 @@
-import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto'
+import {
+  createDecipheriv,
+  createECDH,
+  createPublicKey,
+  hkdfSync,
+  randomBytes,
+  verify,
+} from 'node:crypto'
 
 /**
  * The browser and push-service side of web push, for the specs: a
@@ -21,7 +28,11 @@ export function browserSubscription(endpoint: string) {
 }
 
 /** RFC 8188/8291: one-record aes128gcm body → plaintext. */
-export function decryptAes128gcm(body: Buffer, receiver: ReturnType<typeof createECDH>, authSecret: Buffer): string {
+export function decryptAes128gcm(
+  body: Buffer,
+  receiver: ReturnType<typeof createECDH>,
+  authSecret: Buffer
+): string {
   const salt = body.subarray(0, 16)
   const recordSize = body.readUInt32BE(16)
   const idLength = body[20]
@@ -29,13 +40,24 @@ export function decryptAes128gcm(body: Buffer, receiver: ReturnType<typeof creat
   const ciphertext = body.subarray(21 + idLength)
   if (recordSize < 18) throw new Error(`bad record size ${recordSize}`)
   const shared = receiver.computeSecret(senderPublic)
-  const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), receiver.getPublicKey(), senderPublic])
+  const keyInfo = Buffer.concat([
+    Buffer.from('WebPush: info\0'),
+    receiver.getPublicKey(),
+    senderPublic,
+  ])
   const ikm = Buffer.from(hkdfSync('sha256', shared, authSecret, keyInfo, 32))
-  const cek = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16))
-  const nonce = Buffer.from(hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12))
+  const cek = Buffer.from(
+    hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: aes128gcm\0'), 16)
+  )
+  const nonce = Buffer.from(
+    hkdfSync('sha256', ikm, salt, Buffer.from('Content-Encoding: nonce\0'), 12)
+  )
   const decipher = createDecipheriv('aes-128-gcm', cek, nonce)
   decipher.setAuthTag(ciphertext.subarray(ciphertext.length - 16))
-  const padded = Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - 16)), decipher.final()])
+  const padded = Buffer.concat([
+    decipher.update(ciphertext.subarray(0, ciphertext.length - 16)),
+    decipher.final(),
+  ])
   // Last record: content, then the 0x02 delimiter, then zero padding.
   let end = padded.length - 1
   while (end >= 0 && padded[end] === 0) end--
@@ -58,7 +80,12 @@ export function checkVapidAuthorization(authorization: string | undefined): Vapi
   const [headerPart, claimsPart, signaturePart] = jwt.split('.')
   const point = Buffer.from(key, 'base64url')
   const publicKey = createPublicKey({
-    key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: point.subarray(1, 33).toString('base64url'),
+      y: point.subarray(33, 65).toString('base64url'),
+    },
     format: 'jwk',
   })
   const signatureValid = verify(

@@ -33,7 +33,12 @@ function wrap(server: Server, handler: Handler, requests: RecordedRequest[]) {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', async () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) }
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      }
       requests.push(recorded)
       try {
         await handler(recorded, res)
@@ -45,7 +50,11 @@ function wrap(server: Server, handler: Handler, requests: RecordedRequest[]) {
   })
 }
 
-async function listen(server: Server, scheme: 'http' | 'https', requests: RecordedRequest[]): Promise<LocalServer> {
+async function listen(
+  server: Server,
+  scheme: 'http' | 'https',
+  requests: RecordedRequest[]
+): Promise<LocalServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return {
@@ -72,7 +81,10 @@ export const TEST_CA = fixture('push_service.cert.pem')
 
 export async function startHttpsServer(handler: Handler): Promise<LocalServer> {
   const requests: RecordedRequest[] = []
-  const server = createHttpsServer({ key: fixture('push_service.key.pem'), cert: TEST_CA }) as unknown as Server
+  const server = createHttpsServer({
+    key: fixture('push_service.key.pem'),
+    cert: TEST_CA,
+  }) as unknown as Server
   wrap(server, handler, requests)
   return listen(server, 'https', requests)
 }
@@ -104,10 +116,14 @@ export async function startSmtpServer(): Promise<LocalSmtpServer> {
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       const local = address.address.split('@')[0]
       if (local === 'bounce') {
-        return callback(Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 }))
+        return callback(
+          Object.assign(new Error('5.1.1 Mailbox unavailable'), { responseCode: 550 })
+        )
       }
       if (local === 'later') {
-        return callback(Object.assign(new Error('4.7.1 Greylisted, try again later'), { responseCode: 451 }))
+        return callback(
+          Object.assign(new Error('4.7.1 Greylisted, try again later'), { responseCode: 451 })
+        )
       }
       callback()
     },
