@@ -17,7 +17,7 @@ import { connectorContractSuite } from '#tests/connectors/contract_suite'
 const context = { credential: null }
 const ROBOTS = 'GET /robots.txt'
 const page = (file: string, title = 'Event') =>
-  `<!DOCTYPE html><html><head><title>${title}</title>\n${fixture(`schemaorg/${file}`)}\n</head><body><h1>${title}</h1></body></html>`
+  `<!DOCTYPE html><html><head><title>${title}</title>\n${fixture(`jsonld/${file}`)}\n</head><body><h1>${title}</h1></body></html>`
 const html = (body: string, status = 200) => ({
   status,
   body,

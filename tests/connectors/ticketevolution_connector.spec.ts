@@ -2,8 +2,8 @@
  * The connector's HTTP edge with the transport stubbed: request shape and
  * signing, and every error status mapped to its typed error.
  */
-import { readFileSync } from 'node:fs'
 import { test } from '@japa/runner'
+import { fixture as readFixture } from '#tests/helpers/fixtures'
 import {
   CredentialRejected,
   EventGone,
@@ -18,7 +18,7 @@ import { signRequest } from '#connectors/ticketevolution/signing'
 import TicketEvolutionConnector from '#connectors/ticketevolution/ticketevolution_connector'
 
 function fixture(name: string): string {
-  return readFileSync(new URL(`../../../shared/fixtures/tevo/${name}`, import.meta.url), 'utf8')
+  return readFixture(`ticketevolution/${name}`)
 }
 
 type Route = (req: HttpRequest) => Partial<HttpResponse>

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { test } from '@japa/runner'
+import { fixtureJson } from '#tests/helpers/fixtures'
 import { InvalidPayload } from '#connectors/errors'
 import { decimalToMinor, minorToDecimal } from '#connectors/ticketevolution/money'
 import {
@@ -20,9 +20,7 @@ import {
 } from '#connectors/ticketevolution/payloads'
 
 function fixture(name: string): any {
-  return JSON.parse(
-    readFileSync(new URL(`../../../shared/fixtures/tevo/${name}`, import.meta.url), 'utf8')
-  )
+  return fixtureJson(`ticketevolution/${name}`)
 }
 
 const listingsCtx: PayloadContext = {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
 import { test } from '@japa/runner'
+import { fixtureJson } from '#tests/helpers/fixtures'
 import {
   canonicalQuery,
   formEncode,
@@ -16,12 +16,7 @@ interface Vector {
   provenance: string
 }
 
-const vectors: Vector[] = JSON.parse(
-  readFileSync(
-    new URL('../../../shared/fixtures/tevo/x-signature-test-vectors.json', import.meta.url),
-    'utf8'
-  )
-)
+const vectors: Vector[] = fixtureJson('ticketevolution/x-signature-test-vectors.json')
 
 test.group('ticketevolution signing: published and computed vectors', () => {
   test('there are five vectors, the first for the old unversioned path', ({ assert }) => {

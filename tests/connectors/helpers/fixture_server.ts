@@ -8,7 +8,6 @@ import { createServer } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { brotliCompressSync, gzipSync } from 'node:zlib'
-import { readFileSync } from 'node:fs'
 
 export interface Reply {
   status?: number
@@ -154,13 +153,7 @@ export class FixtureServer {
   }
 }
 
-export function fixture(path: string): string {
-  return readFileSync(new URL(`../../../../shared/fixtures/${path}`, import.meta.url), 'utf8')
-}
-
-export function fixtureJson<T = Record<string, any>>(path: string): T {
-  return JSON.parse(fixture(path)) as T
-}
+export { fixture, fixtureJson } from '#tests/helpers/fixtures'
 
 export const CAPTCHA_PAGE = `<!DOCTYPE html><html><head><title>Access to this page has been denied</title>
 <script src="https://captcha.px-cdn.net/PXabc/captcha.js"></script></head>

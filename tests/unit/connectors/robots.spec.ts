@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs'
 import { test } from '@japa/runner'
+import { fixture } from '#tests/helpers/fixtures'
 import { normalisePath, parseRobots } from '#connectors/jsonld/robots'
 
-const rfc = (name: string) =>
-  readFileSync(
-    new URL(`../../../../shared/fixtures/robots/${name}`, import.meta.url),
-    'utf8'
-  ).replace(/\nEOF\s*$/, '\n')
+const rfc = (name: string) => fixture(`robots/${name}`).replace(/\nEOF\s*$/, '\n')
 
 test.group('robots.txt (RFC 9309)', () => {
   test('RFC §5.1: foobot, barbot/bazbot, quxbot (empty group) and * groups', ({ assert }) => {
