@@ -15,7 +15,7 @@
 | Run by bin/bench.js; alone: node bench/analytics.js [--json] [--reseed].
 */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 
@@ -28,14 +28,6 @@ function freePort() {
   })
 }
 
-function newestMtime(dir) {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
 
 function run(root, env, args, say) {
   const result = spawnSync('node', args, {
@@ -113,31 +105,15 @@ export async function runAnalyticsBench({
   run(root, env, ['ace', 'bench:analytics', `--out=${chartOut}`], say)
   Object.assign(results, JSON.parse(readFileSync(chartOut, 'utf8')))
 
-  const manifest = join(root, 'public/assets/.vite/manifest.json')
-  const ssrManifest = join(root, 'public/assets/server/.vite/manifest.json')
-  if (
-    !existsSync(manifest) ||
-    !existsSync(ssrManifest) ||
-    statSync(manifest).mtimeMs < newestMtime(join(root, 'inertia'))
-  ) {
-    say('› analytics: building the front end (production SSR)')
-    const build = spawnSync(
-      join(root, 'node_modules/.bin/vite'),
-      ['build', '--app', '--logLevel', 'warn'],
-      {
-        cwd: root,
-        env: { ...process.env, NODE_ENV: 'production' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      }
-    )
-    if (build.status !== 0) throw new Error('vite build failed')
-  }
+  /** The dashboard is measured as production serves it: the compiled build (bin/build.js). */
+  const { ensureBuild } = await import('../bin/build.js')
+  ensureBuild({ say, quiet: true })
 
   const port = await freePort()
   say(
     `› analytics: dashboard, server-rendered, ${connections} concurrent clients for ${dashboardSeconds} s`
   )
-  const server = spawn('node', ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+  const server = spawn('node', ['build/bin/server.js'], {
     cwd: root,
     env: {
       ...env,
@@ -219,8 +195,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { parseArgs } = await import('node:util')
   const { ensureRuntime, root } = await import('../bin/bootstrap.js')
   ensureRuntime(new URL(import.meta.url).pathname)
-  const { ensureEnvFile } = await import('../bin/env_file_plain.js')
-  ensureEnvFile(new URL('../', import.meta.url))
+  const { exampleEnv } = await import('../bin/env_file_plain.js')
+  /** No .env yet (a fresh clone): the example's settings, in memory only. */
+  if (!existsSync(new URL('../.env', import.meta.url))) {
+    Object.assign(process.env, { ...exampleEnv(new URL('../', import.meta.url)), ...process.env })
+  }
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean', default: false },

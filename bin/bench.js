@@ -16,8 +16,11 @@ import { parseArgs } from 'node:util'
 import { ensureRuntime, root } from './bootstrap.js'
 
 ensureRuntime(new URL(import.meta.url).pathname)
-const { ensureEnvFile } = await import('./env_file_plain.js')
-ensureEnvFile(new URL('../', import.meta.url))
+const { exampleEnv } = await import('./env_file_plain.js')
+/** No .env yet (a fresh clone): the example's settings, in memory only (only `npm start` writes .env). */
+if (!existsSync(`${root}.env`)) {
+  Object.assign(process.env, { ...exampleEnv(new URL('../', import.meta.url)), ...process.env })
+}
 
 const { values: opts } = parseArgs({
   options: {

@@ -5,7 +5,7 @@
 */
 import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
-import { ensureEnvFile } from './env_file.js'
+import { locateEnvFile } from './env_path.js'
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -16,7 +16,7 @@ const IMPORTER = (filePath: string) => {
   return import(filePath)
 }
 
-ensureEnvFile(APP_ROOT)
+locateEnvFile(APP_ROOT)
 
 new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {

@@ -17,3 +17,18 @@ export function ensureEnvFile(appRoot) {
   writeFileSync(envPath, contents, { mode: 0o600 })
   console.log('Wrote .env from .env.example with a new APP_KEY')
 }
+
+/**
+ * The settings a process gets when there is no `.env` (the benchmarks on a
+ * fresh clone): `.env.example`'s values and a fresh APP_KEY, in memory only.
+ */
+export function exampleEnv(appRoot) {
+  const examplePath = new URL('.env.example', appRoot)
+  const values = {}
+  for (const line of readFileSync(examplePath, 'utf8').split('\n')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+    if (match) values[match[1]] = match[2]
+  }
+  values.APP_KEY = randomBytes(32).toString('base64url')
+  return values
+}

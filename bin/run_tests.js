@@ -12,6 +12,14 @@
 |             its own fresh SQLite file) driven in Debian's Chromium through
 |             playwright-core; screenshots in tmp/browser-artifacts/
 |
+| Before them, what CI checks of what ships:
+| typecheck  tsc and vue-tsc
+| lint       eslint and prettier --check
+| build      node ace build (when a source changed), and the build imports
+|            only production dependencies (scripts/check_runtime_deps.js)
+| smoke      the built server started as production runs it
+|            (scripts/smoke_start.js)
+|
 | Under CI=true a service (or Chromium, for the browser pass) that cannot be
 | reached fails the run. Elsewhere its pass is reported as NOT RUN (never
 | counted as passed).
@@ -49,7 +57,40 @@ const services = {
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
+const node = process.execPath
+const checks = [
+  {
+    name: 'typecheck',
+    steps: [
+      ['tsc', ['--noEmit']],
+      ['vue-tsc', ['--noEmit', '-p', 'inertia/tsconfig.json']],
+    ],
+  },
+  {
+    name: 'lint',
+    steps: [
+      ['eslint', ['.']],
+      ['prettier', ['--check', '--log-level=warn', '.']],
+    ],
+  },
+  {
+    name: 'build',
+    steps: [
+      [node, ['bin/build.js']],
+      [node, ['scripts/check_runtime_deps.js']],
+    ],
+  },
+  { name: 'smoke', steps: [[node, ['scripts/smoke_start.js']]] },
+]
+
+/**
+ * The checks of what ships run with the whole suite (as in CI); a run narrowed
+ * to some files (`npm test -- --files=auth`) leaves them out, reported NOT RUN.
+ */
+const narrowed = extra.some((arg) => /^--(files|tests|groups|tags)\b/.test(arg))
+
 const passes = [
+  ...checks.map((check) => ({ ...check, narrowed })),
   {
     name: 'sqlite',
     suites: ['unit', 'connectors', 'functional', 'database'],
@@ -122,7 +163,29 @@ function reachable({ host, port }) {
   })
 }
 
+/** A check pass: its commands in order, each one passed or failed; output shown as it comes. */
+async function runSteps(pass) {
+  let passed = 0
+  let failed = 0
+  for (const [command, args] of pass.steps) {
+    const code = await new Promise((resolve) => {
+      const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env })
+      child.on('exit', (status) => resolve(status ?? 1))
+      child.on('error', () => resolve(1))
+    })
+    if (code === 0) passed++
+    else {
+      failed++
+      console.error(
+        `✖ ${[command === node ? 'node' : command, ...args].join(' ')} failed (${code})`
+      )
+    }
+  }
+  return { code: failed ? 1 : 0, passed, failed }
+}
+
 function runPass(pass) {
+  if (pass.steps) return runSteps(pass)
   return new Promise((resolve) => {
     const args = [
       '--import=@poppinss/ts-exec',
@@ -162,7 +225,7 @@ const summary = []
 let failedRun = false
 for (const pass of passes) {
   console.log(
-    `\n━━ pass: ${pass.name} ${pass.suites.length ? `(${pass.suites.join(', ')})` : '(all suites)'} ━━`
+    `\n━━ pass: ${pass.name} ${pass.steps ? `(${pass.steps.map(([command]) => (command === node ? 'node' : command)).join(', ')})` : `(${pass.suites.join(', ')})`} ━━`
   )
   if (pass.service && !(await reachable(services[pass.service]))) {
     const where = `${services[pass.service].host}:${services[pass.service].port}`
@@ -200,6 +263,11 @@ for (const pass of passes) {
     }
     continue
   }
+  if (pass.narrowed) {
+    console.warn(`⚠ NOT RUN: a run narrowed to some files leaves out the ${pass.name} check`)
+    summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
+    continue
+  }
   const started = Date.now()
   const result = await runPass(pass)
   result.seconds = Math.round((Date.now() - started) / 100) / 10
@@ -217,7 +285,7 @@ for (const pass of passes) {
 console.log('\n━━ summary ━━')
 for (const row of summary) {
   console.log(
-    `  ${row.name.padEnd(8)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`
+    `  ${row.name.padEnd(10)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`
   )
 }
 const passed = summary.reduce((sum, row) => sum + row.passed, 0)

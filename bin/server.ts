@@ -3,14 +3,16 @@
 | HTTP server entrypoint
 |--------------------------------------------------------------------------
 |
-| Starts the HTTP server. In the embedded mode (EMBEDDED=true, the default
-| of `npm start`) the same process also runs the queue worker, the
-| scheduler and the sandbox exchange: see start/embedded.ts.
+| Starts the HTTP server. In production this runs compiled, from the build
+| (`node build/bin/server.js`; `npm start` builds and runs it). In the
+| embedded mode (EMBEDDED=true, the default of `npm start`) the same process
+| also runs the monitoring runtime, the queue worker and the sandbox
+| exchange: see start/embedded.ts.
 |
 */
 import 'reflect-metadata'
 import { Ignitor, prettyPrintError } from '@adonisjs/core'
-import { ensureEnvFile } from './env_file.js'
+import { locateEnvFile } from './env_path.js'
 
 const APP_ROOT = new URL('../', import.meta.url)
 
@@ -21,7 +23,7 @@ const IMPORTER = (filePath: string) => {
   return import(filePath)
 }
 
-ensureEnvFile(APP_ROOT)
+locateEnvFile(APP_ROOT)
 
 new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {

@@ -4,58 +4,45 @@
 |--------------------------------------------------------------------------
 |
 | 1. installs dependencies on a fresh clone (Node 24 comes with them),
-| 2. writes .env from .env.example with a new APP_KEY if there is none,
-| 3. builds the front end when it is missing or older than its sources,
+| 2. writes .env from .env.example with a new APP_KEY on the first run
+|    (the only place that ever writes .env),
+| 3. builds the compiled server and the front end when a source changed
+|    (bin/build.js: node ace build → build/),
 | 4. migrates the database and seeds the demo (prints the demo admin),
-| 5. serves http://localhost:3333 — web, queue worker and scheduler in one
-|    process (EMBEDDED=true).
+| 5. serves http://localhost:3333 from the build — web, monitoring runtime,
+|    queue worker and the sandbox exchange in one process (EMBEDDED=true).
 |
 */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import { ensureRuntime, root } from './bootstrap.js'
 
 ensureRuntime(new URL(import.meta.url).pathname)
 
 const { ensureEnvFile } = await import('./env_file_plain.js')
 ensureEnvFile(new URL('../', import.meta.url))
+const { ensureBuild } = await import('./build.js')
+ensureBuild({ quiet: true })
 
-function run(label, command, args) {
+/** The build reads the .env of the clone it was built in; data paths are relative to the clone. */
+const env = { EMBEDDED: 'true', ...process.env, ENV_PATH: root }
+
+function run(label, args) {
   console.log(`› ${label}`)
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env })
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env })
   if (result.status !== 0) {
     console.error(`✖ ${label} failed`)
     process.exit(result.status ?? 1)
   }
 }
 
-function newestMtime(dir) {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-const manifest = join(root, 'public/assets/.vite/manifest.json')
-const ssrManifest = join(root, 'public/assets/server/.vite/manifest.json')
-const stale =
-  !existsSync(manifest) ||
-  !existsSync(ssrManifest) ||
-  statSync(manifest).mtimeMs <
-    Math.max(newestMtime(join(root, 'inertia')), statSync(join(root, 'vite.config.ts')).mtimeMs)
-if (stale) run('Building the front end', 'vite', ['build', '--app', '--logLevel', 'warn'])
-
-run('Migrating the database', 'node', ['ace', 'migration:run', '--force'])
-run('Seeding the demo', 'node', ['ace', 'db:seed'])
+run('Migrating the database', ['build/ace.js', 'migration:run', '--force'])
+run('Seeding the demo', ['build/ace.js', 'db:seed'])
 
 console.log('› Starting HDTickets')
-const server = spawn('node', ['--import=@poppinss/ts-exec', 'bin/server.ts'], {
+const server = spawn(process.execPath, ['build/bin/server.js'], {
   cwd: root,
   stdio: 'inherit',
-  env: { EMBEDDED: 'true', ...process.env },
+  env,
 })
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => server.kill(signal))

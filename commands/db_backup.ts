@@ -45,10 +45,8 @@ export default class DbBackup extends BaseCommand {
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z')
-    const target = resolve(
-      this.app.makePath(),
-      this.out ?? `storage/backups/hdtickets-${stamp}.sqlite3`
-    )
+    /** Relative to the directory HDTickets runs in, like SQLITE_PATH. */
+    const target = resolve(this.out ?? `storage/backups/hdtickets-${stamp}.sqlite3`)
     if (existsSync(target)) {
       this.logger.error(`${target} already exists; choose another --out`)
       this.exitCode = 1

@@ -1,7 +1,6 @@
 import env from '#start/env'
-import app from '@adonisjs/core/services/app'
 import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 
 /**
@@ -42,8 +41,13 @@ function withReplicas<T extends { host: string }>(primary: T) {
   }
 }
 
-const sqlitePath = env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3')
-if (connectionName === 'sqlite') mkdirSync(dirname(app.makePath(sqlitePath)), { recursive: true })
+/**
+ * Relative to the directory HDTickets runs in (the clone: `npm start`, the
+ * Procfile and the systemd units all run there), never to build/, which a
+ * rebuild replaces.
+ */
+const sqlitePath = resolve(env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3'))
+if (connectionName === 'sqlite') mkdirSync(dirname(sqlitePath), { recursive: true })
 
 const dbConfig = defineConfig({
   connection: connectionName,
@@ -51,7 +55,7 @@ const dbConfig = defineConfig({
   connections: {
     sqlite: {
       client: 'sqlite3',
-      connection: { filename: app.makePath(sqlitePath) },
+      connection: { filename: sqlitePath },
       useNullAsDefault: true,
       pool: {
         /**

@@ -1,1 +1,0 @@
-export { ensureEnvFile } from './env_file_plain.js'
