@@ -28,7 +28,6 @@ function freePort() {
   })
 }
 
-
 function run(root, env, args, say) {
   const result = spawnSync('node', args, {
     cwd: root,
