@@ -1,7 +1,8 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import app from '@adonisjs/core/services/app'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import env from '#start/env'
 import User from '#models/user'
 import PlatformSeeder from '#database/seeders/platform_seeder'
@@ -16,7 +17,8 @@ export default class MainSeeder extends BaseSeeder {
     await new PlatformSeeder(this.client).run()
 
     const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
-    const credentialsFile = app.makePath('storage/demo-admin.txt')
+    /** Beside the SQLite file's default place: relative to the folder HDTickets runs in, not build/. */
+    const credentialsFile = resolve('storage/demo-admin.txt')
 
     let password = env.get('DEMO_ADMIN_PASSWORD')?.release()
     const existing = await User.findBy('email', email)
@@ -25,8 +27,10 @@ export default class MainSeeder extends BaseSeeder {
       if (anyUser) return
       password ??= randomBytes(9).toString('base64url')
       await User.create({ email, password, fullName: 'Demo admin', role: 'admin', timezone: 'UTC' })
-      if (!env.get('DEMO_ADMIN_PASSWORD'))
+      if (!env.get('DEMO_ADMIN_PASSWORD')) {
+        mkdirSync(dirname(credentialsFile), { recursive: true })
         writeFileSync(credentialsFile, `${email}\n${password}\n`, { mode: 0o600 })
+      }
     } else if (!password && existsSync(credentialsFile)) {
       password = readFileSync(credentialsFile, 'utf8').split('\n')[1]
     }
