@@ -19,6 +19,8 @@
 |            only production dependencies (scripts/check_runtime_deps.js)
 | smoke      the built server started as production runs it
 |            (scripts/smoke_start.js)
+| start      the README's `npm start` on a copy of the repository
+|            (scripts/start_on_clone.js)
 |
 | Under CI=true a service (or Chromium, for the browser pass) that cannot be
 | reached fails the run. Elsewhere its pass is reported as NOT RUN (never
@@ -81,6 +83,7 @@ const checks = [
     ],
   },
   { name: 'smoke', steps: [[node, ['scripts/smoke_start.js']]] },
+  { name: 'start', steps: [[node, ['scripts/start_on_clone.js']]] },
 ]
 
 /**

@@ -1,4 +1,5 @@
 import env from '#start/env'
+import app from '@adonisjs/core/services/app'
 import { defineConfig, drivers } from '@adonisjs/queue'
 
 /**
@@ -25,5 +26,9 @@ export default defineConfig({
     idleDelay: '100ms',
     gracefulShutdown: true,
   },
-  locations: ['./app/jobs/**/*.{ts,js}'],
+  /**
+   * Absolute: the queue reads a relative pattern from the working directory,
+   * and the built server runs from the clone, whose app/jobs holds the sources.
+   */
+  locations: [app.makePath('app/jobs/**/*.{ts,js}')],
 })

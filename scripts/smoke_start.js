@@ -131,4 +131,6 @@ if (!exited) {
   child.kill('SIGKILL')
   fail('SIGTERM did not end the built server within 30 s', output)
 }
-console.log(`✓ SIGTERM ended it in ${exited.at - stopping} ms`)
+if (/Failed to load|ERR_MODULE_NOT_FOUND|"level":(50|60)/.test(output))
+  fail('the built server logged errors', output)
+console.log(`✓ SIGTERM ended it in ${exited.at - stopping} ms, with no error logged`)
