@@ -20,6 +20,8 @@ import Platform from '#models/platform'
 import { decryptSecret } from '#security/secrets'
 import connectorsConfig from '#config/connectors'
 import SharedRateLimiter from '#connectors/shared_rate_limiter'
+import SharedCircuitStore from '#connectors/shared_circuit_store'
+import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
 
 export default class ConnectorRuntime {
@@ -43,9 +45,20 @@ export default class ConnectorRuntime {
       instanceUrl: hdtickets.url,
       ssrf: connectorsConfig.ssrf,
       limits: options.limits,
-      transport: connectorsConfig.sharedLimits
-        ? { rateLimiter: new SharedRateLimiter() }
-        : undefined,
+      transport: {
+        ...(connectorsConfig.sharedLimits ? { rateLimiter: new SharedRateLimiter() } : {}),
+        breaker: {
+          ...connectorsConfig.breaker,
+          store: new SharedCircuitStore({ windowMs: connectorsConfig.breaker.windowMs }),
+          onTransition: (platform, to, window) =>
+            logger[to === 'open' ? 'warn' : 'info'](
+              { platform, window },
+              to === 'open'
+                ? 'circuit opened: calls to this platform fail fast until a probe succeeds'
+                : 'circuit closed: the probe succeeded'
+            ),
+        },
+      },
     })
     this.transport = shared.transport
     this.ssrfGuard = shared.ssrfGuard

@@ -129,7 +129,7 @@ test.group('Redis outage (process level)', () => {
       })
       return {
         status: response.status,
-        body: await response.json().catch(() => null),
+        body: (await response.json().catch(() => null)) as any,
         retryAfter: response.headers.get('retry-after'),
         ms: Date.now() - started,
       }
