@@ -166,6 +166,34 @@ export async function connectorRuntime() {
   return runtime
 }
 
+export interface PlatformCircuit {
+  state: 'closed' | 'open' | 'half-open'
+  /** Seconds until a probe is let through, while open */
+  retryInSeconds: number | null
+  /** Calls and failures in the last window (cluster-wide) */
+  calls: number
+  failures: number
+}
+
+/** Each platform's circuit as the shared store has it (admin pages, /metrics). */
+export async function platformCircuits(slugs: string[]): Promise<Record<string, PlatformCircuit>> {
+  const { breaker } = (await connectorRuntime()).transport
+  await breaker.flush()
+  const entries = await Promise.all(
+    slugs.map(async (slug) => {
+      const status = await breaker.status(slug)
+      const circuit: PlatformCircuit = {
+        state: status.state,
+        retryInSeconds: status.retryAfterMs === null ? null : Math.ceil(status.retryAfterMs / 1000),
+        calls: status.window.attempts,
+        failures: status.window.failures,
+      }
+      return [slug, circuit] as const
+    })
+  )
+  return Object.fromEntries(entries)
+}
+
 /** Forget the runtime (after an admin edits platform limits); or install one (tests, benchmarks). */
 export function resetConnectorRuntime(next: ConnectorRuntime | null = null) {
   runtime = next
