@@ -207,12 +207,12 @@ export default class QueueMonitor {
     return [...names]
   }
 
-  /** Jobs ready to run (waiting) per queue: the figure `hdtickets_queue_depth` reports. */
-  async waiting(): Promise<Record<string, number>> {
+  /** Jobs per queue and state (the `hdtickets_queue_*` gauges). */
+  async counts(): Promise<QueueCounts[]> {
     const { queues } = await (this.driver === 'redis'
       ? this.#redisCounts()
       : this.#databaseCounts())
-    return Object.fromEntries(queues.map((counts) => [counts.queue, counts.waiting]))
+    return queues
   }
 
   async #redisCounts() {

@@ -9,6 +9,7 @@
  */
 import { test } from '@japa/runner'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { hostname } from 'node:os'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
@@ -108,6 +109,7 @@ test.group('Redis outage (process level)', () => {
       REDIS_PORT: String(redis.port),
       REDIS_DB: '0',
       SANDBOX_URL: sandbox.exchange.url,
+      METRICS_TOKEN: 'outage-scrape-token',
     }
 
     const web = new Child('web', ['--import=@poppinss/ts-exec', 'bin/server.ts'], childEnv)
@@ -210,6 +212,31 @@ test.group('Redis outage (process level)', () => {
       'the outage is logged once per connection, not at every reconnection attempt'
     )
     assert.include(worker.output, 'Redis reachable again')
+
+    /**
+     * The checks were counted by the worker, which serves no HTTP: the web
+     * process's /metrics has them (pushed through Redis), and queue depth
+     * reads the Redis driver.
+     */
+    const workerId = `worker@${hostname()}:${worker.process.pid}`
+    const metricsDeadline = Date.now() + 30_000
+    let scraped = ''
+    for (;;) {
+      const response = await fetch(`${base}/metrics`, {
+        headers: { authorization: 'Bearer outage-scrape-token' },
+      })
+      scraped = await response.text()
+      const counted = scraped.match(
+        new RegExp(
+          `hdtickets_checks_total\\{platform="sandbox",outcome="ok",process="${workerId}"\\} (\\d+)`
+        )
+      )
+      if (counted && Number(counted[1]) >= 2) break
+      if (Date.now() > metricsDeadline)
+        assert.fail(`the worker's two checks never reached /metrics:\n${scraped.slice(0, 4000)}`)
+      await sleep(1_000)
+    }
+    assert.match(scraped, /hdtickets_queue_depth\{queue="checks"\} 0/)
 
     /** SIGTERM: each process is gone within 30 s. */
     const [webStop, workerStop] = await Promise.all([web.terminate(), worker.terminate()])
