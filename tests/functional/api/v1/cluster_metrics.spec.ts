@@ -11,6 +11,7 @@ import PruneExpiredTokens from '#jobs/prune_expired_tokens'
 import db from '@adonisjs/lucid/services/db'
 import { scanKeys } from '#services/queue_monitor'
 import { processId, pushSnapshot } from '#monitoring/cluster_metrics'
+import metricsConfig from '#config/metrics'
 
 async function forgetQueue(name: string) {
   if (env.get('QUEUE_DRIVER', 'database') === 'redis') {
@@ -91,5 +92,28 @@ test.group(`Cluster metrics (${env.get('QUEUE_DRIVER', 'database')} queue driver
     assert.include(text, `hdtickets_queue_depth{queue="${queueName}"} 2`)
     assert.include(text, `hdtickets_queue_jobs{queue="${queueName}",state="waiting"} 2`)
     assert.notMatch(text, /hdtickets_queue_depth\{[^}]*process=/, 'one figure for the cluster')
+  })
+
+  test('the embedded mode (one process) serves its own series, unlabelled', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    await pushSnapshot({
+      id: 'worker@elsewhere:1',
+      role: 'worker',
+      at: Date.now(),
+      metrics: await workerSnapshot(5),
+    })
+    const saved = metricsConfig.cluster
+    metricsConfig.cluster = false
+    cleanup(() => {
+      metricsConfig.cluster = saved
+    })
+    const text = (await client.get('/metrics').bearerToken('cluster-scrape-1')).text()
+    assert.notInclude(text, 'process=')
+    assert.include(text, '# TYPE hdtickets_checks_total counter')
+    assert.include(text, '# TYPE hdtickets_queue_depth gauge')
+    assert.include(text, '# TYPE hdtickets_circuit_state gauge')
   })
 })
