@@ -5,6 +5,7 @@
  * backs the queue, the limiter and the locks (the redis pass).
  */
 import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import limiter from '@adonisjs/limiter/services/main'
 import lock from '@adonisjs/lock/services/main'
@@ -40,7 +41,7 @@ test.group('Redis keys carry the deployment prefix', (group) => {
     assert,
     cleanup,
   }) => {
-    const queueName = `prefix-test-${Date.now()}`
+    const queueName = `prefix-queue-${randomUUID()}`
     await PruneExpiredTokens.dispatch({}).toQueue(queueName)
     cleanup(async () => {
       const keys = await keysOf(`*jobs::${queueName}::*`)
@@ -50,13 +51,13 @@ test.group('Redis keys carry the deployment prefix', (group) => {
     assert.isNotEmpty(jobKeys)
     for (const key of jobKeys) assert.isTrue(key.startsWith(`${redisPrefix}:`), key)
 
-    const counter = `prefix-test-${Date.now()}`
+    const counter = `prefix-limiter-${randomUUID()}`
     await limiter.use({ requests: 5, duration: '1 min' }).consume(counter)
     const limiterKeys = await keysOf(`*${counter}*`)
     assert.lengthOf(limiterKeys, 1)
     assert.isTrue(limiterKeys[0].startsWith(`${redisPrefix}:`), limiterKeys[0])
 
-    const name = `prefix-test-${Date.now()}`
+    const name = `prefix-lock-${randomUUID()}`
     const held = lock.createLock(name, '10s')
     assert.isTrue(await held.acquireImmediately())
     cleanup(() => held.release())
