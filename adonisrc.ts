@@ -57,6 +57,7 @@ export default defineConfig({
       { files: ['tests/functional/**/*.spec.{ts,js}'], name: 'functional', timeout: 30000 },
       { files: ['tests/database/**/*.spec.{ts,js}'], name: 'database', timeout: 60000 },
       { files: ['tests/browser/**/*.spec.{ts,js}'], name: 'browser', timeout: 120000 },
+      { files: ['tests/process/**/*.spec.{ts,js}'], name: 'process', timeout: 360000 },
     ],
     forceExit: true,
   },

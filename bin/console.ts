@@ -18,13 +18,30 @@ const IMPORTER = (filePath: string) => {
 
 locateEnvFile(APP_ROOT)
 
+/** Settles when the command has returned (for `queue:work`: its worker has stopped). */
+let commandEnded: () => void = () => {}
+const ended = new Promise<void>((resolve) => (commandEnded = resolve))
+
 new Ignitor(APP_ROOT, { importer: IMPORTER })
   .tap((app) => {
     app.booting(async () => {
       await import('#start/env')
     })
-    app.listen('SIGTERM', () => app.terminate())
-    app.listenIf(app.managedByPm2, 'SIGINT', () => app.terminate())
+    /**
+     * Graceful stop. `queue:work` hears the same signal: its worker stops
+     * taking jobs and finishes the ones in hand, and only once the command
+     * has returned are the database, Redis and the queue closed. Then the
+     * process exits even if a pooled socket or timer would keep it alive,
+     * and at the latest 30 s after the signal.
+     */
+    const stop = async () => {
+      setTimeout(() => process.exit(process.exitCode ?? 1), 30_000).unref()
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 25_000).unref())])
+      await app.terminate()
+      process.exit(process.exitCode ?? 0)
+    }
+    app.listen('SIGTERM', stop)
+    app.listenIf(app.managedByPm2, 'SIGINT', stop)
   })
   .ace()
   .handle(process.argv.splice(2))
@@ -32,3 +49,4 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
     process.exitCode = 1
     prettyPrintError(error)
   })
+  .finally(() => commandEnded())

@@ -11,6 +11,10 @@
 | 5. browser  the browser suite: the real app (test server, sandbox exchange,
 |             its own fresh SQLite file) driven in Debian's Chromium through
 |             playwright-core; screenshots in tmp/browser-artifacts/
+| 6. process  the process suite: HDTickets' own processes (web, queue:work)
+|             as children on PostgreSQL, with faults injected — a Redis
+|             server of the test's own (the redis-server binary) stopped and
+|             restarted empty
 |
 | Before them, what CI checks of what ships:
 | typecheck  tsc and vue-tsc
@@ -92,6 +96,24 @@ const checks = [
  */
 const narrowed = extra.some((arg) => /^--(files|tests|groups|tags)\b/.test(arg))
 
+/** The redis-server binary the process pass starts its own Redis with. */
+function redisServerPath() {
+  if (process.env.REDIS_SERVER_PATH) return process.env.REDIS_SERVER_PATH
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(`${dir}/redis-server`)) return `${dir}/redis-server`
+  }
+  return null
+}
+
+const pgEnv = {
+  DB_CONNECTION: 'pg',
+  DB_HOST: services.pg.host,
+  DB_PORT: String(services.pg.port),
+  DB_USER: process.env.TEST_PG_USER ?? 'postgres',
+  DB_PASSWORD: process.env.TEST_PG_PASSWORD ?? '',
+  DB_DATABASE: process.env.TEST_PG_DATABASE ?? 'test',
+}
+
 const passes = [
   ...checks.map((check) => ({ ...check, narrowed })),
   {
@@ -116,14 +138,7 @@ const passes = [
     name: 'pg',
     service: 'pg',
     suites: ['database'],
-    env: {
-      DB_CONNECTION: 'pg',
-      DB_HOST: services.pg.host,
-      DB_PORT: String(services.pg.port),
-      DB_USER: process.env.TEST_PG_USER ?? 'postgres',
-      DB_PASSWORD: process.env.TEST_PG_PASSWORD ?? '',
-      DB_DATABASE: process.env.TEST_PG_DATABASE ?? 'test',
-    },
+    env: pgEnv,
   },
   {
     name: 'redis',
@@ -154,6 +169,18 @@ const passes = [
       SQLITE_PATH: sqliteFile('test-browser'),
       CHROMIUM_PATH: chromiumPath,
     },
+  },
+  {
+    name: 'process',
+    service: 'pg',
+    needs: {
+      what: 'redis-server',
+      where: process.env.REDIS_SERVER_PATH ?? 'PATH',
+      present: () => redisServerPath() !== null,
+      install: 'apt-get install -y redis-server',
+    },
+    suites: ['process'],
+    env: { ...pgEnv, REDIS_SERVER_PATH: redisServerPath() ?? '' },
   },
 ].filter((pass) => !only || only.includes(pass.name))
 

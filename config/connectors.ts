@@ -29,6 +29,19 @@ export default {
    * process keeps them in memory, which is exact and costs nothing per call.
    */
   sharedLimits: env.get('LIMITER_STORE', 'database') === 'redis',
+  /**
+   * One circuit per platform, shared by every process through the limiter
+   * store (LIMITER_STORE): it opens when at least `minimumRequests` calls
+   * were made within `windowMs` and `failureRate` of them failed; after
+   * `cooldownMs` one probe (in the whole cluster) decides.
+   */
+  breaker: {
+    windowMs: 60_000,
+    minimumRequests: 10,
+    failureRate: 0.5,
+    cooldownMs: 30_000,
+    syncMs: 1_000,
+  },
   ssrf: {
     allowedHosts: allow.filter((entry) => !entry.includes('/')),
     allowedCidrs: allow.filter((entry) => entry.includes('/')),

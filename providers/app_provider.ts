@@ -48,7 +48,20 @@ export default class AppProvider {
     })
   }
 
-  async boot() {}
+  /**
+   * With Redis in use, the main connection (queue, limiter, locks) is the
+   * one /health/ready checks, and an outage is logged once when it starts
+   * and once when it ends instead of at every reconnection attempt.
+   */
+  async boot() {
+    const { redisInUse } = await import('#config/redis')
+    if (!redisInUse) return
+    const { logRedisOutagesTo, trackRedis } = await import('#services/redis_connections')
+    logRedisOutagesTo(await this.app.container.make('logger'))
+    const redis = await this.app.container.make('redis')
+    redis.doNotLogErrors()
+    trackRedis('main', redis.connection('main').ioConnection)
+  }
 
   async ready() {}
 

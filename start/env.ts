@@ -90,6 +90,16 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.secret.optional(),
   REDIS_DB: Env.schema.number.optional(),
+  /** Start of every key and channel of this deployment (default: from a hash of APP_KEY). */
+  REDIS_PREFIX: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
+      throw new Error(
+        `Invalid value for "${key}": 1 to 64 letters, digits, "-", "_" or "." (got "${value}")`
+      )
+    }
+    return value
+  },
   QUEUE_DRIVER: Env.schema.enum.optional(['database', 'redis', 'sync'] as const),
   LIMITER_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),
   LOCK_STORE: Env.schema.enum.optional(['memory', 'database', 'redis'] as const),

@@ -20,6 +20,8 @@ import Platform from '#models/platform'
 import { decryptSecret } from '#security/secrets'
 import connectorsConfig from '#config/connectors'
 import SharedRateLimiter from '#connectors/shared_rate_limiter'
+import SharedCircuitStore from '#connectors/shared_circuit_store'
+import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
 
 export default class ConnectorRuntime {
@@ -43,9 +45,20 @@ export default class ConnectorRuntime {
       instanceUrl: hdtickets.url,
       ssrf: connectorsConfig.ssrf,
       limits: options.limits,
-      transport: connectorsConfig.sharedLimits
-        ? { rateLimiter: new SharedRateLimiter() }
-        : undefined,
+      transport: {
+        ...(connectorsConfig.sharedLimits ? { rateLimiter: new SharedRateLimiter() } : {}),
+        breaker: {
+          ...connectorsConfig.breaker,
+          store: new SharedCircuitStore({ windowMs: connectorsConfig.breaker.windowMs }),
+          onTransition: (platform, to, window) =>
+            logger[to === 'open' ? 'warn' : 'info'](
+              { platform, window },
+              to === 'open'
+                ? 'circuit opened: calls to this platform fail fast until a probe succeeds'
+                : 'circuit closed: the probe succeeded'
+            ),
+        },
+      },
     })
     this.transport = shared.transport
     this.ssrfGuard = shared.ssrfGuard
@@ -151,6 +164,34 @@ let runtime: ConnectorRuntime | null = null
 export async function connectorRuntime() {
   runtime ??= await ConnectorRuntime.fromDatabase()
   return runtime
+}
+
+export interface PlatformCircuit {
+  state: 'closed' | 'open' | 'half-open'
+  /** Seconds until a probe is let through, while open */
+  retryInSeconds: number | null
+  /** Calls and failures in the last window (cluster-wide) */
+  calls: number
+  failures: number
+}
+
+/** Each platform's circuit as the shared store has it (admin pages, /metrics). */
+export async function platformCircuits(slugs: string[]): Promise<Record<string, PlatformCircuit>> {
+  const { breaker } = (await connectorRuntime()).transport
+  await breaker.flush()
+  const entries = await Promise.all(
+    slugs.map(async (slug) => {
+      const status = await breaker.status(slug)
+      const circuit: PlatformCircuit = {
+        state: status.state,
+        retryInSeconds: status.retryAfterMs === null ? null : Math.ceil(status.retryAfterMs / 1000),
+        calls: status.window.attempts,
+        failures: status.window.failures,
+      }
+      return [slug, circuit] as const
+    })
+  )
+  return Object.fromEntries(entries)
 }
 
 /** Forget the runtime (after an admin edits platform limits); or install one (tests, benchmarks). */

@@ -1,10 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import env from '#start/env'
+import { redisChecks } from '#services/redis_connections'
 
 /**
  * /health/live: the process answers. /health/ready: it can serve — the
- * database answers, and Redis too when something is configured to use it.
+ * database answers, and so does every Redis connection this process uses
+ * (the very connections its queue, limiter, locks and SSE transport hold,
+ * not one opened for the check).
  */
 export default class HealthController {
   async live({ response }: HttpContext) {
@@ -19,25 +21,8 @@ export default class HealthController {
     } catch (error) {
       checks.database = { status: 'error', message: (error as Error).message }
     }
-    if (usesRedis()) {
-      try {
-        const redis = (await import('@adonisjs/redis/services/main')).default
-        await redis.ping()
-        checks.redis = { status: 'ok' }
-      } catch (error) {
-        checks.redis = { status: 'error', message: (error as Error).message }
-      }
-    }
+    Object.assign(checks, await redisChecks())
     const ready = Object.values(checks).every((check) => check.status === 'ok')
     return response.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'error', checks })
   }
-}
-
-export function usesRedis() {
-  return (
-    env.get('QUEUE_DRIVER') === 'redis' ||
-    env.get('LIMITER_STORE') === 'redis' ||
-    env.get('LOCK_STORE') === 'redis' ||
-    env.get('TRANSMIT_TRANSPORT') === 'redis'
-  )
 }

@@ -6,6 +6,19 @@ import { errors as authErrors } from '@adonisjs/auth'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import ApiException from '#exceptions/api_exception'
+import { isRedisOutage } from '#services/redis_connections'
+
+/** Seconds a client is asked to wait while Redis reconnects. */
+const OUTAGE_RETRY_AFTER = '5'
+
+/** What a request that needed Redis answers while Redis is away: a 503, never a 500. */
+function redisUnavailable() {
+  return new ApiException(
+    'E_SERVICE_UNAVAILABLE',
+    'The job queue and rate-limit store (Redis) cannot be reached right now, so nothing was done. Try again in a few seconds.',
+    503
+  )
+}
 
 interface ApiError {
   code: string
@@ -38,7 +51,11 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     '500..599': (error, { inertia, response }) => {
       response.status(error.status)
       return inertia.render('errors/server_error', {
-        message: app.inProduction ? 'Something went wrong' : error.message,
+        /** An ApiException's message is written for users; other errors may hold internals. */
+        message:
+          error instanceof ApiException || !app.inProduction
+            ? error.message
+            : 'Something went wrong',
       })
     },
   }
@@ -110,6 +127,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         errors: [{ code: 'E_BAD_CSRF_TOKEN', message: 'Invalid or missing CSRF token' }],
       }
     }
+    if (error instanceof ApiException && error.status === 503) {
+      return {
+        status,
+        errors: [{ code: error.code!, message: error.message }],
+        headers: { 'retry-after': OUTAGE_RETRY_AFTER },
+      }
+    }
     if (status >= 500) {
       return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
     }
@@ -122,6 +146,10 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async handle(error: any, ctx: HttpContext) {
+    if (isRedisOutage(error)) {
+      error = redisUnavailable()
+      ctx.response.header('retry-after', OUTAGE_RETRY_AFTER)
+    }
     if (this.wantsJson(ctx)) {
       const { status, errors, headers } = this.toApiErrors(error)
       for (const [name, value] of Object.entries(headers ?? {})) ctx.response.header(name, value)
@@ -155,6 +183,8 @@ export default class HttpExceptionHandler extends ExceptionHandler {
   }
 
   async report(error: unknown, ctx: HttpContext) {
+    /** The outage itself is logged once, when it starts (#services/redis_connections). */
+    if (isRedisOutage(error)) return
     return super.report(error, ctx)
   }
 }

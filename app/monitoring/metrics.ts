@@ -1,24 +1,33 @@
 /**
  * Prometheus metrics (prom-client), scraped at GET /metrics. Domain code
  * calls the small `record*` functions below at one clearly marked place
- * each; gauges that describe stored state (queue depth, quotas) are read
- * from the database when scraped.
+ * each. Two registries:
+ * - `registry`: what this process counts (checks, jobs, deliveries, SSE…).
+ *   In the scaled mode every process pushes it to the metrics board and any
+ *   web process serves them all, labelled `process` (cluster_metrics.ts).
+ * - `clusterRegistry`: gauges that describe shared state (queue depth,
+ *   quotas, circuits), read from the database, Redis or the limiter store
+ *   when scraped — once for the whole cluster, unlabelled.
  *
  * - hdtickets_checks_total{platform,outcome}          check_market_service
  * - hdtickets_check_duration_seconds{platform}        check_market_service
  * - hdtickets_platform_requests_total{platform}        connectors' http_transport (quota use)
- * - hdtickets_platform_daily_quota{platform}           platforms.requests_per_day (scrape)
- * - hdtickets_queue_depth{queue}                       queue_jobs table, database driver (scrape)
  * - hdtickets_job_duration_seconds{job,outcome}        jobs (timeJob)
  * - hdtickets_notification_deliveries_total{channel,outcome}  recordDelivery (notifications)
  * - hdtickets_purchases_total{outcome}                 purchase events (start/metrics.ts)
  * - hdtickets_sse_connections                          Transmit connect/disconnect (start/metrics.ts)
+ * - hdtickets_platform_daily_quota{platform}           platforms.requests_per_day (scrape)
+ * - hdtickets_queue_depth{queue}                       jobs waiting, database or Redis driver (scrape)
+ * - hdtickets_queue_jobs{queue,state}                  jobs by state: waiting, delayed, active, failed (scrape)
+ * - hdtickets_circuit_state{platform}                  0 closed, 1 half-open, 2 open (scrape)
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import db from '@adonisjs/lucid/services/db'
 
 export const registry = new Registry()
 collectDefaultMetrics({ register: registry, prefix: 'hdtickets_process_' })
+
+export const clusterRegistry = new Registry()
 
 const checks = new Counter({
   name: 'hdtickets_checks_total',
@@ -70,19 +79,34 @@ const sseConnections = new Gauge({
   registers: [registry],
 })
 
+/** Read when scraped; a store that cannot be read leaves its series out rather than failing the scrape. */
+async function queueCounts() {
+  const { default: QueueMonitor } = await import('#services/queue_monitor')
+  return new QueueMonitor().counts()
+}
+
 new Gauge({
   name: 'hdtickets_queue_depth',
-  help: 'Jobs waiting in each queue (database queue driver)',
+  help: 'Jobs waiting to run in each queue (database or Redis queue driver)',
   labelNames: ['queue'] as const,
-  registers: [registry],
+  registers: [clusterRegistry],
   async collect() {
     this.reset()
-    try {
-      const rows = await db.from('queue_jobs').select('queue').count('* as total').groupBy('queue')
-      for (const row of rows as any[]) this.set({ queue: row.queue }, Number(row.total))
-    } catch {
-      /** Redis queue driver (or no table yet): nothing stored here to count. */
-    }
+    const counts = await queueCounts().catch(() => [])
+    for (const { queue, waiting } of counts) this.set({ queue }, waiting)
+  },
+})
+
+new Gauge({
+  name: 'hdtickets_queue_jobs',
+  help: 'Jobs in each queue by state (waiting, delayed, active, failed)',
+  labelNames: ['queue', 'state'] as const,
+  registers: [clusterRegistry],
+  async collect() {
+    this.reset()
+    const counts = await queueCounts().catch(() => [])
+    for (const { queue, ...states } of counts)
+      for (const [state, total] of Object.entries(states)) this.set({ queue, state }, total)
   },
 })
 
@@ -90,7 +114,7 @@ new Gauge({
   name: 'hdtickets_platform_daily_quota',
   help: "A platform's published daily request quota",
   labelNames: ['platform'] as const,
-  registers: [registry],
+  registers: [clusterRegistry],
   async collect() {
     this.reset()
     const rows = await db
@@ -98,6 +122,26 @@ new Gauge({
       .whereNotNull('requests_per_day')
       .select('slug', 'requests_per_day')
     for (const row of rows as any[]) this.set({ platform: row.slug }, Number(row.requests_per_day))
+  },
+})
+
+const CIRCUIT_VALUES = { 'closed': 0, 'half-open': 1, 'open': 2 } as const
+
+new Gauge({
+  name: 'hdtickets_circuit_state',
+  help: "Each platform's circuit, shared by every worker: 0 closed, 1 half-open (one probe), 2 open (calls fail fast)",
+  labelNames: ['platform'] as const,
+  registers: [clusterRegistry],
+  async collect() {
+    this.reset()
+    try {
+      const slugs = (await db.from('platforms').select('slug')).map((row: any) => row.slug)
+      const { platformCircuits } = await import('#connectors/runtime')
+      for (const [platform, circuit] of Object.entries(await platformCircuits(slugs)))
+        this.set({ platform }, CIRCUIT_VALUES[circuit.state])
+    } catch {
+      /** The limiter store is unreachable: no series rather than a failed scrape. */
+    }
   },
 })
 

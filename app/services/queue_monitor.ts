@@ -57,6 +57,23 @@ const notFound = () =>
     404
   )
 
+/**
+ * Keys matching `pattern`, as the connection names them: SCAN's pattern and
+ * answer carry the connection's key prefix (REDIS_PREFIX), other commands
+ * add it themselves.
+ */
+export async function scanKeys(connection: Redis, pattern: string): Promise<string[]> {
+  const prefix = connection.options.keyPrefix ?? ''
+  const found: string[] = []
+  let cursor = '0'
+  do {
+    const [next, keys] = await connection.scan(cursor, 'MATCH', `${prefix}${pattern}`, 'COUNT', 500)
+    cursor = next
+    for (const key of keys) found.push(key.slice(prefix.length))
+  } while (cursor !== '0')
+  return found
+}
+
 export default class QueueMonitor {
   readonly driver: 'database' | 'redis'
 
@@ -94,6 +111,30 @@ export default class QueueMonitor {
   }
 
   async #databaseOverview(limit: number): Promise<QueueOverview> {
+    const { queues } = await this.#databaseCounts()
+    const failed = await db
+      .from(TABLE)
+      .where('status', 'failed')
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
+    return {
+      driver: 'database',
+      queues,
+      failed: failed.map((row) => {
+        const data = parse(row.data)
+        return {
+          id: String(row.id),
+          queue: row.queue,
+          name: String(data.name ?? 'unknown'),
+          attempts: Number(data.attempts ?? 0),
+          error: row.error ?? null,
+          failedAt: iso(row.finished_at),
+        }
+      }),
+    }
+  }
+
+  async #databaseCounts() {
     const rows = await db
       .from(TABLE)
       .select('queue', 'status')
@@ -117,26 +158,7 @@ export default class QueueMonitor {
       else if (row.status === 'active') counts.active += total
       else if (row.status === 'failed') counts.failed += total
     }
-    const failed = await db
-      .from(TABLE)
-      .where('status', 'failed')
-      .orderBy('finished_at', 'desc')
-      .limit(limit)
-    return {
-      driver: 'database',
-      queues: [...byQueue.values()],
-      failed: failed.map((row) => {
-        const data = parse(row.data)
-        return {
-          id: String(row.id),
-          queue: row.queue,
-          name: String(data.name ?? 'unknown'),
-          attempts: Number(data.attempts ?? 0),
-          error: row.error ?? null,
-          failedAt: iso(row.finished_at),
-        }
-      }),
-    }
+    return { queues: [...byQueue.values()] }
   }
 
   async #databaseRetry(queue: string, id: string) {
@@ -180,28 +202,41 @@ export default class QueueMonitor {
 
   async #redisQueues(connection: Redis) {
     const names = new Set(KNOWN_QUEUES)
-    let cursor = '0'
-    do {
-      const [next, keys] = await connection.scan(cursor, 'MATCH', 'jobs::*::data', 'COUNT', 200)
-      cursor = next
-      for (const key of keys) names.add(key.slice('jobs::'.length, -'::data'.length))
-    } while (cursor !== '0')
+    for (const key of await scanKeys(connection, 'jobs::*::data'))
+      names.add(key.slice('jobs::'.length, -'::data'.length))
     return [...names]
   }
 
-  async #redisOverview(limit: number): Promise<QueueOverview> {
+  /** Jobs per queue and state (the `hdtickets_queue_*` gauges). */
+  async counts(): Promise<QueueCounts[]> {
+    const { queues } = await (this.driver === 'redis'
+      ? this.#redisCounts()
+      : this.#databaseCounts())
+    return queues
+  }
+
+  async #redisCounts() {
     const connection = await this.#redis()
     const queues: QueueCounts[] = []
-    const failed: FailedJob[] = []
     for (const queue of await this.#redisQueues(connection)) {
       const keys = QueueMonitor.keys(queue)
-      const [waiting, delayed, active, failedCount] = await Promise.all([
+      const [waiting, delayed, active, failed] = await Promise.all([
         connection.zcard(keys.pending),
         connection.zcard(keys.delayed),
         connection.hlen(keys.active),
         connection.zcard(keys.failedIndex),
       ])
-      queues.push({ queue, waiting, delayed, active, failed: failedCount })
+      queues.push({ queue, waiting, delayed, active, failed })
+    }
+    return { queues }
+  }
+
+  async #redisOverview(limit: number): Promise<QueueOverview> {
+    const connection = await this.#redis()
+    const { queues } = await this.#redisCounts()
+    const failed: FailedJob[] = []
+    for (const { queue, failed: failedCount } of queues) {
+      const keys = QueueMonitor.keys(queue)
       if (!failedCount) continue
       const ids = await connection.zrevrange(keys.failedIndex, 0, limit - 1)
       const [records, datas, overlays] = await Promise.all([

@@ -104,19 +104,10 @@ export async function storeChannel(
 export async function clearNotificationJobs() {
   if (env.get('QUEUE_DRIVER', 'database') === 'redis') {
     const { default: redis } = await import('@adonisjs/redis/services/main')
-    const connection = redis.connection()
-    let cursor = '0'
-    do {
-      const [next, keys] = await connection.scan(
-        cursor,
-        'MATCH',
-        'jobs::notifications*',
-        'COUNT',
-        500
-      )
-      if (keys.length) await connection.del(...keys)
-      cursor = next
-    } while (cursor !== '0')
+    const { scanKeys } = await import('#services/queue_monitor')
+    const connection = redis.connection().ioConnection
+    const keys = await scanKeys(connection, 'jobs::notifications*')
+    if (keys.length) await connection.del(...keys)
   } else {
     await db.from('queue_jobs').where('queue', 'notifications').delete()
   }

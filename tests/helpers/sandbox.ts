@@ -26,6 +26,8 @@ export async function startTestSandbox(
   const runtime = new ConnectorRuntime({ settings: options.settings })
   runtime.useSandboxAt(exchange.url)
   resetConnectorRuntime(runtime)
+  /** Circuits live in the limiter store, beyond one runtime: start without one left open. */
+  await runtime.transport.breaker.reset('sandbox')
   let current = runtime
   return {
     exchange,
@@ -40,6 +42,7 @@ export async function startTestSandbox(
       const next = new ConnectorRuntime({ settings: options.settings })
       next.useSandboxAt(exchange.url)
       resetConnectorRuntime(next)
+      await next.transport.breaker.reset('sandbox')
       await current.transport.close()
       current = next
     },

@@ -108,6 +108,7 @@ export function buildOpenApiDocument(modules: OpenApiModule[] = MODULES) {
                   '401': { $ref: '#/components/responses/E401' },
                   '403': { $ref: '#/components/responses/E403' },
                   '429': { $ref: '#/components/responses/E429' },
+                  '503': { $ref: '#/components/responses/E503' },
                 }
               : {}),
           },
@@ -128,6 +129,8 @@ export function buildOpenApiDocument(modules: OpenApiModule[] = MODULES) {
         'Lists page by cursor (`limit`, `cursor`, `sort`, and the filters each list names); unknown query parameters and',
         'unknown body fields are a 422 naming them. Bodies are JSON (`Content-Type: application/json`, else 415) of at most',
         '1 MB (else 413). Each token has a rate limit (429 with `Retry-After`; `RateLimit-*` headers on every response).',
+        'While a service the deployment depends on (Redis, in the scaled mode) is unreachable, calls that need it answer',
+        '503 `E_SERVICE_UNAVAILABLE` with `Retry-After`, and work again once it is back.',
       ].join(' '),
     },
     servers: [{ url: '/api/v1' }],

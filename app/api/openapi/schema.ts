@@ -134,9 +134,10 @@ const ERROR_TEXT: Record<string, string> = {
   '415': 'Unsupported content type',
   '422': 'Invalid input; `field` names it',
   '429': 'Rate limited; see Retry-After',
+  '503': 'Redis (scaled mode) is unreachable: nothing was done; retry after Retry-After seconds',
 }
 
-/** The error envelope for the given statuses (401, 403 and 429 are added to every authenticated route). */
+/** The error envelope for the given statuses (401, 403, 429 and 503 are added to every authenticated route). */
 export function errors(...statuses: number[]): Record<string, Schema> {
   const out: Record<string, Schema> = {}
   for (const status of statuses) out[String(status)] = { $ref: `#/components/responses/E${status}` }

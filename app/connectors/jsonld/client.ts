@@ -39,6 +39,7 @@ export class JsonLdClient {
     const response = await this.#options.transport.request({
       source: 'jsonld',
       sourceKey: `jsonld:${url.host}`,
+      circuitKey: `jsonld:${url.host}`,
       url: url.toString(),
       expect: 'html',
       authenticated: false,

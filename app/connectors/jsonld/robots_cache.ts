@@ -59,6 +59,7 @@ export class RobotsCache {
       response = await this.#transport.request({
         source: this.#source,
         sourceKey: `${this.#source}:${new URL(origin).host}`,
+        circuitKey: `${this.#source}:${new URL(origin).host}`,
         url: `${origin}/robots.txt`,
         expect: 'text',
         authenticated: false,

@@ -91,7 +91,7 @@ const NETWORK_CODES = new Set([
 /**
  * The one HTTP call site of every connector (CONVENTIONS §5): honest
  * User-Agent, timeouts, gzip/br, conditional requests, per-platform rate
- * limits and quotas, Retry-After, a circuit breaker per source key, and
+ * limits and quotas, Retry-After, a circuit breaker per platform, and
  * retries with jittered backoff for idempotent reads only.
  */
 export class HttpTransport {
@@ -138,11 +138,13 @@ export class HttpTransport {
 
   async request(req: TransportRequest): Promise<TransportResponse> {
     const key = req.sourceKey ?? req.source
-    const circuit = this.breaker.check(key)
+    /** One circuit per platform (shared by every worker), not per source. */
+    const circuitKey = req.circuitKey ?? req.source
+    const circuit = await this.breaker.check(circuitKey)
     if (!circuit.allowed) {
       throw new Unavailable(
         req.source,
-        'circuit open after repeated failures',
+        'circuit open: too many calls to this platform failed recently',
         circuit.retryAfterMs
       )
     }
@@ -155,15 +157,15 @@ export class HttpTransport {
       await this.#acquire(req, key)
       try {
         const response = await this.#once(req, method)
-        this.breaker.recordSuccess(key)
+        this.breaker.recordSuccess(circuitKey)
         return response
       } catch (error) {
         if (!(error instanceof RetryableFailure)) {
-          if (!(error instanceof Unavailable)) this.breaker.recordSuccess(key)
+          if (!(error instanceof Unavailable)) this.breaker.recordSuccess(circuitKey)
           throw error
         }
         if (attempt >= maxRetries) {
-          this.breaker.recordFailure(key)
+          this.breaker.recordFailure(circuitKey)
           throw error.final
         }
         const delay = backoffDelay(

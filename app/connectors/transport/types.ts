@@ -39,8 +39,14 @@ export interface TransportResponse extends RawResponse {
 export interface TransportRequest {
   /** Platform slug: names the source in every error, selects the rate limits */
   source: string
-  /** Key for the rate limiter and the circuit breaker (defaults to `source`) */
+  /** Key for the rate limiter (defaults to `source`) */
   sourceKey?: string
+  /**
+   * Key for the circuit breaker: the platform (defaults to `source`), so a
+   * platform that is down stops being called for every one of its sources.
+   * A source spanning many sites (JSON-LD pages) breaks per host.
+   */
+  circuitKey?: string
   method?: 'GET' | 'POST'
   url: string
   query?: Record<string, QueryValue>

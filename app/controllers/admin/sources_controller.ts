@@ -3,14 +3,21 @@ import vine from '@vinejs/vine'
 import SourceService from '#monitoring/source_service'
 import { sourceHealth } from '#monitoring/source_health'
 import { sourceSchedules } from '#monitoring/source_schedules'
+import { platformCircuits } from '#connectors/runtime'
 
 const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
 
 export default class AdminSourcesController {
   async index({ inertia }: HttpContext) {
     const schedules = await sourceSchedules()
+    const health = await sourceHealth()
+    const circuits = await platformCircuits(health.platforms.map((platform) => platform.slug))
     return inertia.render('admin/sources', {
-      ...(await sourceHealth()),
+      ...health,
+      platforms: health.platforms.map((platform) => ({
+        ...platform,
+        circuit: circuits[platform.slug],
+      })),
       schedules: schedules.sources,
       scheduledTotal: schedules.total,
     })

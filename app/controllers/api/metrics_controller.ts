@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { timingSafeEqual } from 'node:crypto'
 import ApiException from '#exceptions/api_exception'
 import apiConfig from '#config/api'
-import { registry } from '#monitoring/metrics'
+import { metricsContentType, metricsText } from '#monitoring/cluster_metrics'
 
 function sameSecret(given: string, expected: string) {
   const a = Buffer.from(given)
@@ -11,7 +11,8 @@ function sameSecret(given: string, expected: string) {
 }
 
 /**
- * GET /metrics in the Prometheus text format. Needs `Authorization: Bearer
+ * GET /metrics in the Prometheus text format: in the scaled mode, every
+ * process's (web and workers), labelled `process`. Needs `Authorization: Bearer
  * <METRICS_TOKEN>` or an access token with the admin ability.
  */
 export default class MetricsController {
@@ -36,6 +37,6 @@ export default class MetricsController {
         'The metrics token or an admin access token is required',
         401
       )
-    return ctx.response.header('content-type', registry.contentType).send(await registry.metrics())
+    return ctx.response.header('content-type', metricsContentType).send(await metricsText())
   }
 }

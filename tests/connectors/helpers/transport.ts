@@ -33,7 +33,7 @@ export function testTransport(
     connectTimeoutMs: 1_000,
     readTimeoutMs: 1_000,
     retry: { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 100 },
-    breaker: { failureThreshold: 5, cooldownMs: 30_000 },
+    breaker: { minimumRequests: 5, failureRate: 0.5, cooldownMs: 30_000 },
     guardedDispatcher: guard.createDispatcher({ connectTimeoutMs: 1_000, readTimeoutMs: 1_000 }),
     ...overrides,
   })

@@ -9,6 +9,9 @@ import { recordAudit } from '#services/audit_log'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { createUser } from '#tests/helpers/users'
 import { createPlatform, normalisedEvent } from '#tests/helpers/market'
+import SharedCircuitStore from '#connectors/shared_circuit_store'
+import { CircuitBreaker } from '#connectors/transport/circuit_breaker'
+import connectorsConfig from '#config/connectors'
 
 const driver = env.get('QUEUE_DRIVER', 'database')
 
@@ -349,5 +352,46 @@ test.group('Admin sources: schedules', (group) => {
     assert.equal(row.intervalMs, 300_000)
     assert.equal(row.nextCheckAt, next.toISOString())
     assert.isAtLeast(response.body().props.scheduledTotal, 1)
+  })
+})
+
+test.group('Admin sources: circuits', (group) => {
+  group.each.setup(async () => {
+    await User.query().delete()
+  })
+
+  test('a platform whose circuit a worker opened shows as open, with the time to its probe', async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const manager = await createUser('manager')
+    const platform = await createPlatform()
+    /** A worker elsewhere: its own breaker, the deployment's limiter store. */
+    const worker = new CircuitBreaker({
+      ...connectorsConfig.breaker,
+      store: new SharedCircuitStore({ windowMs: connectorsConfig.breaker.windowMs }),
+    })
+    cleanup(() => worker.reset(platform.slug))
+    for (let i = 0; i < 4; i++) worker.recordSuccess(platform.slug)
+    for (let i = 0; i < 6; i++) worker.recordFailure(platform.slug)
+    assert.isFalse((await worker.check(platform.slug)).allowed)
+
+    const response = await client.get('/admin/sources').loginAs(manager).withInertia()
+    response.assertStatus(200)
+    const row = response.body().props.platforms.find((item: any) => item.id === platform.id)
+    assert.equal(row.circuit.state, 'open')
+    assert.isAbove(row.circuit.retryInSeconds, 20)
+    assert.isAtMost(row.circuit.retryInSeconds, 30)
+
+    await worker.reset(platform.slug)
+    const after = await client.get('/admin/sources').loginAs(manager).withInertia()
+    const closed = after.body().props.platforms.find((item: any) => item.id === platform.id)
+    assert.deepEqual(closed.circuit, {
+      state: 'closed',
+      retryInSeconds: null,
+      calls: 0,
+      failures: 0,
+    })
   })
 })

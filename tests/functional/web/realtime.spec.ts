@@ -1,6 +1,12 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
 import transmit from '@adonisjs/transmit/services/main'
+import { Transmit } from '@boringnode/transmit'
+import { redis } from '@adonisjs/transmit/transports/redis'
+import env from '#start/env'
+import { Redis } from 'ioredis'
+import { deriveRedisPrefix, redisOptions, redisPrefix } from '#config/redis'
+import { transmitChannel } from '#config/transmit'
 import User from '#models/user'
 import { createUser } from '#tests/helpers/users'
 
@@ -131,4 +137,75 @@ test.group('Realtime (SSE)', (group) => {
     assert.equal(response.status, 302)
     await response.body?.cancel()
   })
+})
+
+/**
+ * Two deployments on one Redis server: pub/sub ignores REDIS_DB, so only
+ * the channel prefix (REDIS_PREFIX, by default from APP_KEY's hash) keeps
+ * one's live updates from reaching the other's users. Runs where SSE fans
+ * out through Redis (the redis pass).
+ */
+test.group('Realtime (SSE) across deployments sharing a Redis server', (group) => {
+  group.each.setup(async () => {
+    await User.query().delete()
+  })
+
+  /** Another web process, as config/transmit.ts builds it (no prefix: as every deployment did before). */
+  function peer(prefix: string | null, database: number) {
+    const transport = redis({ ...redisOptions, db: database })()
+    return new Transmit(
+      {
+        transport: {
+          driver: () => transport,
+          ...(prefix === null ? {} : { channel: transmitChannel(prefix) }),
+        },
+      },
+      transport
+    )
+  }
+
+  test("another deployment's message never reaches this one; a peer's of this deployment does", async ({
+    client,
+    assert,
+    cleanup,
+  }) => {
+    const user = await createUser('member', { password: 'carol password 3' })
+    const uid = randomUUID()
+    const stream = await openStream(await browserLogin(user.email, 'carol password 3'), uid)
+    cleanup(() => stream.close())
+    const subscribed = await client
+      .post('/__transmit/subscribe')
+      .json({ uid, channel: `users/${user.id}` })
+      .loginAs(user)
+    subscribed.assertStatus(204)
+
+    const otherPrefix = deriveRedisPrefix('the other deployment has a key of its own')
+    const unprefixed = peer(null, redisOptions.db + 1)
+    const otherDeployment = peer(otherPrefix, redisOptions.db + 1)
+    const sameDeployment = peer(redisPrefix, redisOptions.db)
+    /** Sees what the two others publish: once it has, Redis has handed it to every subscriber. */
+    const spy = new Redis(redisOptions)
+    cleanup(async () => {
+      spy.disconnect()
+      await Promise.all([unprefixed, otherDeployment, sameDeployment].map((t) => t.shutdown()))
+    })
+    let seen = ''
+    spy.on('message', (_channel: string, message: string) => (seen += message))
+    await spy.subscribe('transmit::broadcast', transmitChannel(otherPrefix))
+
+    const note = randomUUID()
+    unprefixed.broadcast(`users/${user.id}`, { note: `unprefixed-${note}` })
+    otherDeployment.broadcast(`users/${user.id}`, { note: `other-deployment-${note}` })
+    const deadline = Date.now() + 5_000
+    while (!(seen.includes(`unprefixed-${note}`) && seen.includes(`other-deployment-${note}`))) {
+      if (Date.now() > deadline)
+        assert.fail(`the other deployments' messages were not published: ${seen}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    sameDeployment.broadcast(`users/${user.id}`, { note: `peer-${note}` })
+
+    await stream.waitFor(`peer-${note}`)
+    assert.notInclude(stream.received(), `unprefixed-${note}`)
+    assert.notInclude(stream.received(), `other-deployment-${note}`)
+  }).skip(env.get('TRANSMIT_TRANSPORT') !== 'redis', 'needs TRANSMIT_TRANSPORT=redis (redis pass)')
 })

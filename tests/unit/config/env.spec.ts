@@ -26,6 +26,12 @@ test.group('Environment validation', () => {
     assert.include(result.output, 'DB_CONNECTION')
   }).timeout(60_000)
 
+  test('a REDIS_PREFIX that is no plain name is refused, naming it', ({ assert }) => {
+    const result = boot({ REDIS_PREFIX: 'two words' })
+    assert.notEqual(result.status, 0)
+    assert.include(result.output, 'REDIS_PREFIX')
+  }).timeout(60_000)
+
   test('mysql without its host is refused, naming DB_HOST', ({ assert }) => {
     const result = boot({ DB_CONNECTION: 'mysql', DB_HOST: '' })
     assert.notEqual(result.status, 0)

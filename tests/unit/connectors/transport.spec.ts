@@ -2,7 +2,6 @@ import { test } from '@japa/runner'
 import { InvalidPayload, RateLimited, SourceBlocked, Unavailable } from '#connectors/errors'
 import { HttpTransport } from '#connectors/transport/http_transport'
 import { InMemoryRateLimiter, parseQuotaHeaders } from '#connectors/transport/rate_limiter'
-import { CircuitBreaker } from '#connectors/transport/circuit_breaker'
 import { backoffDelay, parseRetryAfter } from '#connectors/transport/retry_after'
 import { describeUrl, redactUrl } from '#connectors/transport/redact'
 import { toMinorUnits } from '#connectors/transport/money'
@@ -64,25 +63,6 @@ test.group('transport: building blocks', () => {
       { remaining: 9, resetAt: 31_000 }
     )
     assert.isNull(parseQuotaHeaders({}, 0))
-  })
-
-  test('circuit breaker: opens after N failures, half-opens after the cool-down, one probe', ({
-    assert,
-  }) => {
-    const clock = new FakeClock(0)
-    const breaker = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 10_000, clock })
-    for (let i = 0; i < 3; i++) breaker.recordFailure('s')
-    assert.deepEqual(breaker.check('s'), { allowed: false, retryAfterMs: 10_000 })
-    clock.advance(10_000)
-    assert.deepEqual(breaker.check('s'), { allowed: true })
-    assert.equal(breaker.state('s'), 'half-open')
-    assert.isFalse(breaker.check('s').allowed, 'only one probe while half-open')
-    breaker.recordFailure('s')
-    assert.equal(breaker.state('s'), 'open')
-    clock.advance(10_000)
-    breaker.check('s')
-    breaker.recordSuccess('s')
-    assert.equal(breaker.state('s'), 'closed')
   })
 
   test('Retry-After as seconds or an HTTP date; jittered backoff stays within bounds', ({
@@ -154,7 +134,9 @@ test.group('transport: over HTTP', (group) => {
   group.each.setup(async () => {
     server = await new FixtureServer().start()
     clock = new FakeClock()
-    transport = testTransport(clock, { breaker: { failureThreshold: 2, cooldownMs: 30_000 } })
+    transport = testTransport(clock, {
+      breaker: { minimumRequests: 2, failureRate: 0.5, cooldownMs: 30_000 },
+    })
     return async () => {
       await transport.close()
       await server.close()
@@ -225,6 +207,28 @@ test.group('transport: over HTTP', (group) => {
     clock.advance(30_000)
     server.on('GET /flaky', { body: { ok: true } })
     assert.deepEqual((await get('/flaky')).json, { ok: true })
+  })
+
+  test('a platform that is down stops being called for every one of its sources', async ({
+    assert,
+  }) => {
+    server.on('GET /event', { status: 503, body: '' })
+    /** Each source fails once (a per-source streak would never reach a threshold). */
+    for (const source of [1, 2]) {
+      const error = await get('/event', { sourceKey: `demo:${source}` }).catch((e) => e)
+      assert.include(error.message, 'HTTP 503')
+    }
+    const hits = server.hits('GET /event')
+    for (const source of [3, 4, 5]) {
+      const error = await get('/event', { sourceKey: `demo:${source}` }).catch((e) => e)
+      assert.instanceOf(error, Unavailable)
+      assert.include(error.message, 'circuit open')
+      assert.equal(error.retryAfterMs, 30_000)
+    }
+    assert.equal(server.hits('GET /event'), hits, 'sources 3–5 were never sent')
+    /** Another platform on the same transport is not held back. */
+    server.on('GET /other', { body: { ok: true } })
+    assert.deepEqual((await get('/other', { source: 'elsewhere' })).json, { ok: true })
   })
 
   test('429 with and without Retry-After is RateLimited and not retried', async ({ assert }) => {

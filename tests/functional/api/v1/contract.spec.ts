@@ -494,8 +494,14 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
     assert.deepEqual(problems, [])
     /** The checks the sandbox listings ran were counted on their way (check_market_service, http_transport). */
     const metrics = await client.get('/metrics').bearerToken(adminToken)
-    assert.match(metrics.text(), /hdtickets_checks_total\{platform="sandbox",outcome="ok"\} [1-9]/)
-    assert.match(metrics.text(), /hdtickets_platform_requests_total\{platform="sandbox"\} [1-9]/)
+    assert.match(
+      metrics.text(),
+      /hdtickets_checks_total\{platform="sandbox",outcome="ok"[^}]*\} [1-9]/
+    )
+    assert.match(
+      metrics.text(),
+      /hdtickets_platform_requests_total\{platform="sandbox"[^}]*\} [1-9]/
+    )
     const uncovered = documentedOperations().filter((key) => {
       const statuses = [...validated]
         .filter((entry) => entry.startsWith(`${key} `))

@@ -182,7 +182,7 @@ test.group('API operations', (group) => {
     const scrapeFailed = async () =>
       (await client.get('/metrics').bearerToken('scrape-secret-123'))
         .text()
-        .match(/hdtickets_purchases_total\{outcome="failed"\} (\d+)/)?.[1]
+        .match(/hdtickets_purchases_total\{outcome="failed"[^}]*\} (\d+)/)?.[1]
     ;(await client.get('/metrics')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken('wrong')).assertStatus(401)
     ;(await client.get('/metrics').bearerToken(await token(member, ['read']))).assertStatus(401)
@@ -205,7 +205,7 @@ test.group('API operations', (group) => {
     const text = scraped.text()
     assert.match(
       text,
-      /hdtickets_notification_deliveries_total\{channel="webhook",outcome="sent"\} [2-9]/
+      /hdtickets_notification_deliveries_total\{channel="webhook",outcome="sent"[^}]*\} [2-9]/
     )
     assert.equal(Number(await scrapeFailed()), failedBefore + 1)
     for (const name of [
@@ -214,6 +214,8 @@ test.group('API operations', (group) => {
       'hdtickets_platform_requests_total',
       'hdtickets_platform_daily_quota',
       'hdtickets_queue_depth',
+      'hdtickets_queue_jobs',
+      'hdtickets_circuit_state',
       'hdtickets_job_duration_seconds',
       'hdtickets_purchases_total',
       'hdtickets_sse_connections',
