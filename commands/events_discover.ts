@@ -16,7 +16,9 @@ export default class EventsDiscover extends BaseCommand {
   @flags.string({ description: 'Free-text search' })
   declare keyword?: string
 
-  @flags.string({ description: 'Events starting on or after (YYYY-MM-DD or ISO 8601)' })
+  @flags.string({
+    description: 'Events starting on or after (YYYY-MM-DD or ISO 8601; default: now)',
+  })
   declare from?: string
 
   @flags.string({ description: 'Events starting before (YYYY-MM-DD or ISO 8601)' })
@@ -54,6 +56,7 @@ export default class EventsDiscover extends BaseCommand {
     const sandbox = this.platform === 'sandbox' ? await startEmbeddedSandboxIfNeeded() : null
     const bar = this.ui.tasks()
     let summary = ''
+    let details: Awaited<ReturnType<typeof discoverEvents>> | null = null
     await bar
       .add(`Discovering on ${this.platform}`, async (task) => {
         const result = await discoverEvents(
@@ -66,16 +69,35 @@ export default class EventsDiscover extends BaseCommand {
           },
           {
             maxPages: this.pages,
+            deadlineAt: Date.now() + 120_000,
+            onWait: ({ source, waitMs, reason }) =>
+              task.update(`waiting ${(waitMs / 1000).toFixed(1)} s for ${source}'s ${reason}`),
             onPage: ({ page, seen, total }) =>
               task.update(`page ${page}: ${seen}${total !== null ? ` of ${total}` : ''} events`),
           }
         )
-        summary = `${result.seen} events seen: ${result.createdEvents} new, ${result.linkedSources} linked to an existing event, ${result.updated} updated (${result.pages} page(s))`
+        details = result
+        summary =
+          `${result.seen} events seen: ${result.createdEvents} new, ${result.linkedSources} linked to an existing event, ${result.updated} updated (${result.pages} page(s))` +
+          (result.priced ? `; prices stored for ${result.priced}` : '') +
+          (result.past ? `; ${result.past} already started, not added` : '') +
+          (result.skipped.length ? `; ${result.skipped.length} malformed, skipped` : '')
         return summary
       })
       .run()
     await sandbox?.stop()
     if (bar.getState() === 'failed') {
+      this.exitCode = 1
+      return
+    }
+    const result = details as Awaited<ReturnType<typeof discoverEvents>> | null
+    for (const skipped of result?.skipped ?? []) this.logger.warning(`skipped ${skipped}`)
+    /** A page that contradicts itself is not "0 events found" */
+    for (const inconsistency of result?.inconsistencies ?? [])
+      this.logger.error(
+        `${this.platform} answered inconsistently: ${inconsistency} (noted on the source health page)`
+      )
+    if (result && result.inconsistencies.length && result.seen === 0) {
       this.exitCode = 1
       return
     }

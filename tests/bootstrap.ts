@@ -30,7 +30,19 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [
     async () => {
       await db.connection().dropAllTables()
-      await testUtils.db().migrate()
+      /**
+       * Without Lucid's advisory lock: on MySQL/MariaDB it is one server-wide
+       * name (GET_LOCK('1')), so test runs of other databases on the same
+       * server (TEST_MYSQL_DATABASE) collided on it ("unable to release
+       * database lock"). Each run migrates a database of its own.
+       */
+      const ace = await app.container.make('ace')
+      const migrated = await ace.exec('migration:run', [
+        '--compact-output',
+        '--no-schema-generate',
+        '--disable-locks',
+      ])
+      if (migrated.exitCode) throw migrated.error ?? new Error('migration:run failed')
     },
     /**
      * With Redis in use, its database (REDIS_DB, the test run's own) starts

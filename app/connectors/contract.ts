@@ -5,6 +5,8 @@
  * (app/connectors/transport) is the only HTTP call site.
  */
 
+import type { WaitListener } from '#connectors/transport/types'
+
 /** Money: integer minor units + ISO 4217 currency. A missing price is `null`, never 0. */
 export interface Money {
   amountMinor: number
@@ -18,6 +20,23 @@ export interface SaleWindow {
   name: string
   startsAt: string | null
   endsAt: string | null
+}
+
+/**
+ * What a platform says about buying (schema.org ItemAvailability, folded):
+ * kept per source beside the event status, never folded into it.
+ */
+export type OfferAvailability = 'in_stock' | 'limited' | 'presale' | 'sold_out' | 'discontinued'
+
+/** A part of a payload that was left out (a malformed list item, a structured-data block that does not parse). */
+export interface PayloadProblem {
+  /** What was left out */
+  item: 'event' | 'listing' | 'block'
+  /** The item's own id when it could be read (event id, listing id) */
+  ref: string | null
+  /** JSON path (or "script[1]" for a structured-data block) */
+  path: string
+  reason: string
 }
 
 export interface NormalisedEvent {
@@ -40,6 +59,8 @@ export interface NormalisedEvent {
   timezone: string | null
   dateTbd: boolean
   status: NormalisedEventStatus
+  /** ISO 8601 UTC start before a reschedule (schema.org previousStartDate), when the platform says */
+  previousStartsAt?: string | null
   publicSale: SaleWindow | null
   presales: SaleWindow[]
 }
@@ -75,6 +96,23 @@ export interface MarketSnapshot {
   /** null when the platform gives no listing-level data (say so in capabilities) */
   listings: NormalisedListing[] | null
   fetchedAt: string
+  /** The offers' availability; null or absent when the platform does not say */
+  availability?: OfferAvailability | null
+  /**
+   * Parts of the payload left out without failing the check: skipped
+   * listings (their stored rows are kept as they were, not marked gone) and
+   * structured-data blocks that do not parse
+   */
+  problems?: PayloadProblem[]
+}
+
+/** Every event a page describes (schema.org pages may carry several), each with its own snapshot. */
+export interface PageMarkets {
+  /** The page as fetched (after redirects) */
+  url: string
+  snapshots: MarketSnapshot[]
+  /** Blocks and events on the page that were left out, and why */
+  problems: PayloadProblem[]
 }
 
 export interface Capabilities {
@@ -102,6 +140,12 @@ export interface DiscoverPage {
   /** Next page number, or null at the end (or at the platform's deep-paging limit) */
   nextPage: number | null
   total: number | null
+  /** Items of the page that failed validation: left out, the rest kept */
+  skipped?: PayloadProblem[]
+  /** Price summaries the search page itself carries, by event ref (Ticketmaster's priceRanges) */
+  summaries?: Record<string, PriceSummary>
+  /** The page contradicts itself (e.g. a positive total but no events on a page within it) */
+  inconsistency?: string | null
 }
 
 export interface OrderRequest {
@@ -135,6 +179,14 @@ export interface ConnectorContext {
   credential: Credential | null
   /** The source key used for rate limits and the circuit breaker */
   sourceKey?: string
+  /**
+   * Epoch ms by which the caller (a command, a job) needs the answer: a
+   * rate-limit or Crawl-delay wait that ends before it is waited, a longer
+   * one is RateLimited. Absent: the transport's short default.
+   */
+  deadlineAt?: number
+  /** Told about each wait that is sat out (a command shows it as progress) */
+  onWait?: WaitListener
 }
 
 export interface Connector {
@@ -144,6 +196,8 @@ export interface Connector {
   readonly credentialFields: CredentialField[]
   discoverEvents(query: DiscoverQuery, context: ConnectorContext): Promise<DiscoverPage>
   fetchMarket(eventRef: string, context: ConnectorContext): Promise<MarketSnapshot>
+  /** For pages that describe several events: one fetch, every event on it (adding by URL) */
+  fetchPageMarkets?(pageUrl: string, context: ConnectorContext): Promise<PageMarkets>
   placeOrder?(
     request: OrderRequest,
     idempotencyKey: string,

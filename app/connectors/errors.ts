@@ -14,12 +14,14 @@ export class ConnectorError extends Error {
 /** The platform said "slow down". `retryAfterMs` comes from Retry-After or the platform's reset header. */
 export class RateLimited extends ConnectorError {
   readonly retryAfterMs: number | null
+  readonly detail: string
   constructor(source: string, retryAfterMs: number | null, detail = 'rate limited') {
     super(
       source,
       `${source}: ${detail}${retryAfterMs !== null ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`
     )
     this.retryAfterMs = retryAfterMs
+    this.detail = detail
   }
 }
 
@@ -30,9 +32,21 @@ export class RateLimited extends ConnectorError {
  */
 export class SourceBlocked extends ConnectorError {
   readonly reason: string
-  constructor(source: string, reason: string) {
+  /**
+   * challenge: a CAPTCHA / bot check / login wall / edge filter; denied: an
+   * anonymous 401/403; robots and ssrf: our own policy refused the URL;
+   * redirect: a redirect to a non-http(s) URL.
+   */
+  readonly kind: 'challenge' | 'denied' | 'robots' | 'ssrf' | 'redirect'
+  constructor(source: string, reason: string, kind: SourceBlocked['kind'] = 'challenge') {
     super(source, `${source}: source blocked: ${reason}`)
     this.reason = reason
+    this.kind = kind
+  }
+
+  /** The site itself keeps HDTickets out: an operator should know about that host */
+  get flagsHost(): boolean {
+    return this.kind === 'challenge' || this.kind === 'denied'
   }
 }
 

@@ -31,7 +31,13 @@ export interface ConnectorSettings {
   ticketmaster?: { baseUrl?: string }
   seatgeek?: { baseUrl?: string }
   stubhub?: { apiBase?: string; tokenUrl?: string }
-  jsonld?: { defaultTimezone?: string | null; maxCrawlWaitMs?: number; timeoutMs?: number }
+  jsonld?: {
+    defaultTimezone?: string | null
+    maxCrawlWaitMs?: number
+    timeoutMs?: number
+    /** How long one fetch of a page serves every event (source) on it (default 60 s) */
+    pageCacheMs?: number
+  }
   /** Settings of platforms registered by other modules (ticketevolution, sandbox…) */
   [slug: string]: Record<string, unknown> | undefined
 }
@@ -84,6 +90,7 @@ export const connectorFactories: Record<string, ConnectorFactory> = {
       }),
       clock: d.clock,
       defaultTimezone: d.settings?.jsonld?.defaultTimezone ?? null,
+      pageCacheMs: d.settings?.jsonld?.pageCacheMs,
     }),
   ticketevolution: (d) =>
     new TicketEvolutionConnector({

@@ -14,7 +14,8 @@ import {
   type ConnectorSettings,
 } from '#connectors/registry'
 import type { HttpTransport } from '#connectors/transport/http_transport'
-import type { SsrfGuard } from '#security/ssrf_guard'
+import type { RateLimits } from '#connectors/transport/rate_limiter'
+import type { SsrfGuard, SsrfGuardOptions } from '#security/ssrf_guard'
 import Account from '#models/account'
 import Platform from '#models/platform'
 import { decryptSecret } from '#security/secrets'
@@ -23,6 +24,9 @@ import SharedRateLimiter from '#connectors/shared_rate_limiter'
 import SharedCircuitStore from '#connectors/shared_circuit_store'
 import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
+
+/** How long a job (a scheduled check) may wait for a platform's rate limit before handing back */
+export const JOB_WAIT_BUDGET_MS = 30_000
 
 export default class ConnectorRuntime {
   readonly transport: HttpTransport
@@ -34,16 +38,18 @@ export default class ConnectorRuntime {
 
   constructor(
     options: {
-      limits?: Record<string, { requestsPerSecond: number; requestsPerDay: number | null }>
+      limits?: Record<string, RateLimits>
       /** Base URLs per platform; defaults to config/connectors.ts */
       settings?: ConnectorSettings
+      /** The SSRF allow-list; defaults to config/connectors.ts (SSRF_ALLOW) */
+      ssrf?: SsrfGuardOptions
     } = {}
   ) {
     this.#settings = options.settings ?? connectorsConfig.settings
     const shared = createSharedTransport({
       version: hdtickets.version,
       instanceUrl: hdtickets.url,
-      ssrf: connectorsConfig.ssrf,
+      ssrf: options.ssrf ?? connectorsConfig.ssrf,
       limits: options.limits,
       transport: {
         ...(connectorsConfig.sharedLimits ? { rateLimiter: new SharedRateLimiter() } : {}),
@@ -149,12 +155,24 @@ export default class ConnectorRuntime {
     return null
   }
 
+  /**
+   * The call's context. Unless the caller sets its own, the deadline is the
+   * job budget: a rate-limit or Crawl-delay wait that ends within
+   * JOB_WAIT_BUDGET_MS is sat out (well inside a check's 2-minute claim),
+   * a longer one comes back as RateLimited and the check is rescheduled.
+   */
   async context(
     platform: Platform,
     userId: number | null,
-    sourceKey?: string
+    sourceKey?: string,
+    wait: Pick<ConnectorContext, 'deadlineAt' | 'onWait'> = {}
   ): Promise<ConnectorContext> {
-    return { credential: await this.credentialFor(platform, userId), sourceKey }
+    return {
+      credential: await this.credentialFor(platform, userId),
+      sourceKey,
+      deadlineAt: wait.deadlineAt ?? Date.now() + JOB_WAIT_BUDGET_MS,
+      onWait: wait.onWait,
+    }
   }
 }
 

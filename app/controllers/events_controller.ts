@@ -85,8 +85,23 @@ export default class EventsController {
     await bouncer.authorize('writeOwnData')
     const { reference } = await request.validateUsing(addEventValidator)
     try {
-      const added = await addEvent(reference, { userId: auth.user!.id })
-      session.flash('success', `${added.event.name} added.`)
+      /** A request stays short: a rate-limit wait of up to 10 s is sat out, a longer one is refused */
+      const added = await addEvent(reference, {
+        userId: auth.user!.id,
+        deadlineAt: Date.now() + 10_000,
+      })
+      const note = added.problems.length ? ` Left out: ${added.problems.join('; ')}` : ''
+      if (added.events.length > 1) {
+        session.flash(
+          'success',
+          `${added.events.length} events added from that page: ${added.events.map((e) => e.event.name).join(', ')}.${note}`.slice(
+            0,
+            1000
+          )
+        )
+        return response.redirect(`/events/${added.eventId}`)
+      }
+      session.flash('success', `${added.event.name} added.${note}`.slice(0, 1000))
       return response.redirect(`/events/${added.eventId}`)
     } catch (error) {
       if (error instanceof ConnectorError) {

@@ -25,6 +25,7 @@ import { intervalFor, type EventStatus } from '#monitoring/check_planner'
 import { watchersOf } from '#monitoring/watcher_counts'
 import { publishMarketChange } from '#monitoring/live_feed'
 import { processOutbox } from '#alerts/alert_service'
+import { alertBlockedSource } from '#monitoring/platform_notices'
 
 /**
  * A pair the planner says to stop (the event passed, ended or was
@@ -236,6 +237,10 @@ async function runCheck(sourceId: number, now: Date): Promise<CheckOutcome> {
         'source blocked, paused for an operator: %s',
         error.reason
       )
+      if (error.flagsHost)
+        await alertBlockedSource(platform, sourceId, error.reason, now).catch((alertError) =>
+          logger.error({ err: alertError, sourceId }, 'could not alert the operators')
+        )
     } else {
       const { planned } = await plan(source.event_status, false, failures)
       const retryAfter =

@@ -5,7 +5,21 @@
  * one event when name, venue and start (to the minute) match.
  */
 import db from '@adonisjs/lucid/services/db'
-import type { NormalisedEvent } from '#connectors/contract'
+import type { NormalisedEvent, SaleWindow } from '#connectors/contract'
+
+/**
+ * The presale an event is watched for: the earliest real presale window.
+ * Resale windows ("Resale Onsale", Ticketmaster Resale) are not presales,
+ * and windows without a start say nothing about when. Pure.
+ */
+export function earliestPresale(presales: readonly SaleWindow[]): string | null {
+  const starts = presales
+    .filter((window) => !/\bre-?sale\b/i.test(window.name) && window.startsAt)
+    .map((window) => window.startsAt as string)
+    .filter((start) => !Number.isNaN(Date.parse(start)))
+    .sort((a, b) => Date.parse(a) - Date.parse(b))
+  return starts[0] ?? null
+}
 
 export function eventFingerprint(
   event: Pick<NormalisedEvent, 'name' | 'venue' | 'startsAt'>
@@ -31,6 +45,8 @@ export interface UpsertResult {
   eventId: number
   sourceId: number
   created: 'event' | 'source' | 'none'
+  /** The source already had a successful check (its market is the checks' to write) */
+  checked: boolean
 }
 
 export async function upsertEvent(
@@ -42,7 +58,7 @@ export async function upsertEvent(
     const existingSource = await trx
       .from('event_sources')
       .where({ platform_id: platformId, external_id: event.ref })
-      .select('id', 'event_id')
+      .select('id', 'event_id', 'last_success_at')
       .first()
 
     const columns = {
@@ -60,7 +76,12 @@ export async function upsertEvent(
       status: event.status,
       onsale_at: event.publicSale?.startsAt ? new Date(event.publicSale.startsAt) : null,
       offsale_at: event.publicSale?.endsAt ? new Date(event.publicSale.endsAt) : null,
-      presale_at: event.presales[0]?.startsAt ? new Date(event.presales[0].startsAt) : null,
+      presale_at: (() => {
+        const presale = earliestPresale(event.presales)
+        return presale ? new Date(presale) : null
+      })(),
+      /** Where it moved from is kept once known (a later page may stop saying) */
+      ...(event.previousStartsAt ? { previous_starts_at: new Date(event.previousStartsAt) } : {}),
       fingerprint: eventFingerprint(event),
       updated_at: now,
     }
@@ -75,6 +96,7 @@ export async function upsertEvent(
         eventId: existingSource.event_id,
         sourceId: existingSource.id,
         created: 'none' as const,
+        checked: !!existingSource.last_success_at,
       }
     }
 
@@ -114,6 +136,7 @@ export async function upsertEvent(
       eventId: eventId!,
       sourceId: typeof sourceRow === 'object' ? sourceRow.id : sourceRow,
       created,
+      checked: false,
     }
   })
 }

@@ -5,6 +5,7 @@
 import db from '@adonisjs/lucid/services/db'
 import EventTransformer from '#transformers/event_transformer'
 import { decodeEventCursor, encodeEventCursor } from '#monitoring/event_cursor'
+import { availabilityRankColumn } from '#monitoring/availability'
 
 const PAGE_SIZE = 25
 
@@ -52,6 +53,7 @@ export default class EventQueries {
           .count('*')
           .as('listing_count')
       )
+      .select(availabilityRankColumn())
       .orderByRaw('case when starts_at is null then 1 else 0 end asc')
       .orderBy('starts_at', 'asc')
       .orderBy('id', 'asc')
@@ -175,6 +177,9 @@ export default class EventQueries {
         lowest_price_minor: listings[0]?.price_minor ?? null,
         lowest_currency: listings[0]?.currency,
         listing_count: listings.length,
+        source_availabilities: sources
+          .filter((row) => row.state !== 'gone')
+          .map((row) => row.availability),
       }),
       sources: sources.map((row) => EventTransformer.source(row)),
       listings: listings.map((row) => EventTransformer.listing(row)),

@@ -1,7 +1,8 @@
 /**
  * A market's fingerprint: what a check would compare against the stored
- * state (event status, price summary, and each listing's id, price and
- * quantity, in the platform's order-independent form). Equal fingerprints
+ * state (event status, price summary, availability, a stated reschedule,
+ * what the read left out, and each listing's id, price and quantity, in the
+ * platform's order-independent form). Equal fingerprints
  * mean the diff would find nothing. Pure; MD5 is used as a fast checksum,
  * not for security.
  */
@@ -14,6 +15,17 @@ export function marketHash(snapshot: MarketSnapshot): string {
   hash.update(
     `${snapshot.event.status}|${summary.min?.amountMinor ?? ''}|${summary.max?.amountMinor ?? ''}|${summary.listingCount ?? ''}|${summary.min?.currency ?? ''}`
   )
+  /** Also written by a check: availability, a reschedule, what the read left out */
+  if (snapshot.availability || snapshot.event.previousStartsAt || snapshot.problems?.length) {
+    hash.update(
+      `|${snapshot.availability ?? ''}|${snapshot.event.previousStartsAt ?? ''}>${snapshot.event.startsAt ?? ''}|${(
+        snapshot.problems ?? []
+      )
+        .map((p) => `${p.item}:${p.ref ?? ''}:${p.path}:${p.reason}`)
+        .sort()
+        .join(',')}`
+    )
+  }
   if (snapshot.listings) {
     const rows: string[] = new Array(snapshot.listings.length)
     for (let index = 0; index < snapshot.listings.length; index++) {

@@ -9,6 +9,16 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { MarketSnapshot, NormalisedListing } from '#connectors/contract'
 import { diffMarket, type ListingChangeRow, type StoredListing } from '#monitoring/market_diff'
+import { describeProblem } from '#connectors/transport/each_valid'
+import { eventFingerprint } from '#monitoring/event_catalogue'
+
+/** What a read left out, as the source's warning ("1 of 2 structured-data blocks invalid: …"). */
+function payloadWarning(snapshot: MarketSnapshot): string | null {
+  const lines = (snapshot.problems ?? []).map((problem) =>
+    problem.item === 'block' ? problem.reason : `skipped ${describeProblem(problem)}`
+  )
+  return lines.length ? [...new Set(lines)].join('; ').slice(0, 500) : null
+}
 
 export interface SourceRef {
   id: number
@@ -51,25 +61,43 @@ export async function writeMarket(
     const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
 
     if (snapshot.listings) {
+      /** A listing the platform sent malformed is left as stored, not taken for gone */
+      const skipped = new Set(
+        (snapshot.problems ?? []).filter((p) => p.item === 'listing' && p.ref).map((p) => p.ref)
+      )
       const stored: StoredListing[] = (
         await trx
           .from('listings')
           .where('event_source_id', source.id)
           .select('id', 'external_id', 'price_minor', 'quantity', 'currency', 'status')
-      ).map((row) => ({
-        id: row.id,
-        externalId: row.external_id,
-        priceMinor: row.price_minor,
-        quantity: row.quantity,
-        currency: row.currency,
-        status: row.status,
-      }))
+      )
+        .filter((row) => !skipped.has(String(row.external_id)))
+        .map((row) => ({
+          id: row.id,
+          externalId: row.external_id,
+          priceMinor: row.price_minor,
+          quantity: row.quantity,
+          currency: row.currency,
+          status: row.status,
+        }))
       const diff = diffMarket(stored, snapshot.listings)
       result.changes = diff.changes
       await applyDiff(trx, source, diff, now)
     }
 
     const event = await trx.from('events').where('id', source.eventId).select('status').first()
+    /** A reschedule the platform states: the new start, and where it moved from */
+    const moved = snapshot.event.previousStartsAt
+    if (event && moved && snapshot.event.startsAt) {
+      await trx
+        .from('events')
+        .where('id', source.eventId)
+        .update({
+          starts_at: new Date(snapshot.event.startsAt),
+          previous_starts_at: new Date(moved),
+          fingerprint: eventFingerprint(snapshot.event),
+        })
+    }
     if (event && event.status !== snapshot.event.status) {
       await trx
         .from('events')
@@ -116,6 +144,8 @@ export async function writeMarket(
         currency: summary.min?.currency ?? summary.max?.currency ?? null,
         fees_included: summary.feesIncluded,
         listing_count: summary.listingCount,
+        availability: snapshot.availability ?? null,
+        payload_warning: payloadWarning(snapshot),
         last_checked_at: now,
         last_success_at: now,
         last_error: null,

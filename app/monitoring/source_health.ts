@@ -7,6 +7,7 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import { recentNotices } from '#monitoring/platform_notices'
 
 export const LATENCY_BOUNDS = [50, 100, 250, 500, 1000, 2500] as const
 const COLUMNS = [...LATENCY_BOUNDS.map((bound) => `lat_le_${bound}`), 'lat_gt_2500']
@@ -117,6 +118,7 @@ export async function sourceHealth(now = new Date()) {
       query
         .whereIn('event_sources.state', ['blocked', 'paused'])
         .orWhere('event_sources.consecutive_failures', '>', 0)
+        .orWhereNotNull('event_sources.payload_warning')
     )
     .orderBy('event_sources.updated_at', 'desc')
     .limit(50)
@@ -128,6 +130,8 @@ export async function sourceHealth(now = new Date()) {
       'event_sources.last_error',
       'event_sources.consecutive_failures',
       'event_sources.last_checked_at',
+      'event_sources.payload_warning',
+      'events.id as event_id',
       'events.name as event_name'
     )
 
@@ -175,12 +179,16 @@ export async function sourceHealth(now = new Date()) {
         lastError,
       }
     }),
+    notices: await recentNotices(now),
     problems: failing.map((row) => ({
       id: row.id,
       platformId: row.platform_id,
+      eventId: row.event_id,
       eventName: row.event_name,
       state: row.state,
       reason: row.state_reason ?? row.last_error,
+      /** What the last read left out (invalid structured-data blocks, skipped listings) */
+      warning: row.payload_warning ?? null,
       consecutiveFailures: row.consecutive_failures,
       lastCheckedAt: row.last_checked_at ? new Date(row.last_checked_at).toISOString() : null,
     })),

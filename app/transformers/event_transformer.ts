@@ -1,4 +1,5 @@
 import { isoTime } from '#purchasing/sql'
+import { availabilityOfRank, mostOpen } from '#monitoring/availability'
 /**
  * Events, sources and listings as pages and the API see them: whitelists,
  * dates in ISO 8601 UTC, money as integer minor units + currency.
@@ -18,6 +19,8 @@ export default class EventTransformer {
       city: row.city,
       country: row.country,
       startsAt: iso(row.starts_at),
+      /** Where a rescheduled event moved from, when a platform said */
+      previousStartsAt: iso(row.previous_starts_at),
       timezone: row.timezone,
       dateTbd: Boolean(row.date_tbd),
       status: row.status,
@@ -30,6 +33,11 @@ export default class EventTransformer {
         row.listing_count === undefined || row.listing_count === null
           ? null
           : Number(row.listing_count),
+      /** Over its sources, the most open: "sold_out" only when no source offers anything */
+      availability:
+        row.availability_rank !== undefined
+          ? availabilityOfRank(row.availability_rank)
+          : mostOpen(row.source_availabilities ?? []),
     }
   }
 
@@ -53,6 +61,9 @@ export default class EventTransformer {
           ? null
           : { amountMinor: row.max_price_minor, currency: row.currency },
       listingCount: row.listing_count,
+      availability: row.availability ?? null,
+      /** What the last read left out ("1 of 2 structured-data blocks invalid: …") */
+      payloadWarning: row.payload_warning ?? null,
     }
   }
 

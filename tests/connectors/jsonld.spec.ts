@@ -128,7 +128,7 @@ test.group('jsonld: extraction', (group) => {
     }
   })
 
-  test('availability as a full URL: SoldOut → offsale, no price, 0 listings; LimitedAvailability → onsale', async ({
+  test('availability as a full URL: SoldOut kept as sold_out (status stays onsale), no price, 0 listings; LimitedAvailability → limited', async ({
     assert,
   }) => {
     w.clock.current = Date.parse('2013-09-01T00:00:00Z')
@@ -136,12 +136,14 @@ test.group('jsonld: extraction', (group) => {
       .on('GET /soldout', html(page('eg-0173-event-offer-soldout.html')))
       .on('GET /limited', html(page('eg-0174-event-offer-limitedavailability.html')))
     const soldOut = await w.connector.fetchMarket(w.url('/soldout'), context)
-    assert.equal(soldOut.event.status, 'offsale')
+    assert.equal(soldOut.event.status, 'onsale', 'sold out is not off sale')
+    assert.equal(soldOut.availability, 'sold_out')
     assert.isNull(soldOut.summary.min)
     assert.equal(soldOut.summary.listingCount, 0)
     assert.equal(soldOut.event.venue, 'The Hi-Dive')
     const limited = await w.connector.fetchMarket(w.url('/limited'), context)
     assert.equal(limited.event.status, 'onsale')
+    assert.equal(limited.availability, 'limited')
     assert.deepEqual(limited.summary.min, { amountMinor: 1300, currency: 'USD' })
   })
 
@@ -368,22 +370,27 @@ test.group('jsonld: robots.txt and SSRF', () => {
   }) => {
     const short = await world({ robots: 'User-agent: *\nCrawl-delay: 1\n' })
     try {
-      short.server.on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
+      short.server
+        .on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
+        .on('GET /f', html(page('eg-0174-event-offer-limitedavailability.html')))
       await short.connector.fetchMarket(short.url('/e'), context)
-      await short.connector.fetchMarket(short.url('/e'), context)
+      await short.connector.fetchMarket(short.url('/f'), context)
       assert.include(short.clock.sleeps, 1000)
-      assert.equal(short.server.hits('GET /e'), 2)
+      assert.equal(short.server.hits('GET /e'), 1)
+      assert.equal(short.server.hits('GET /f'), 1)
     } finally {
       await short.cleanup()
     }
     const long = await world({ robots: 'User-agent: *\nCrawl-delay: 10\n' })
     try {
-      long.server.on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
+      long.server
+        .on('GET /e', html(page('eg-0461-event-aggregateoffer-nba-tickets.html')))
+        .on('GET /f', html(page('eg-0174-event-offer-limitedavailability.html')))
       await long.connector.fetchMarket(long.url('/e'), context)
-      const error = await long.connector.fetchMarket(long.url('/e'), context).catch((e) => e)
+      const error = await long.connector.fetchMarket(long.url('/f'), context).catch((e) => e)
       assert.instanceOf(error, RateLimited)
       assert.equal(error.retryAfterMs, 10_000)
-      assert.equal(long.server.hits('GET /e'), 1)
+      assert.equal(long.server.hits('GET /f'), 0)
     } finally {
       await long.cleanup()
     }

@@ -236,6 +236,8 @@ test.group('seatgeek: discovery and errors', (group) => {
     w.server.on(SEARCH, { body: fixtureJson('seatgeek/events-page-empty-beyond-10k-results.json') })
     assert.deepEqual(await w.connector.discoverEvents({ page: 9, pageSize: 1000 }, context), {
       events: [],
+      summaries: {},
+      skipped: [],
       nextPage: null,
       total: null,
     })

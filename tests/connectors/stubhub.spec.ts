@@ -279,6 +279,6 @@ test.group('stubhub', (group) => {
     assert.lengthOf(first.events, 1, 'deleted events are dropped')
     assert.equal(first.nextPage, 2)
     const empty = await w.connector.discoverEvents({ keyword: 'lakers', page: 3 }, context)
-    assert.deepEqual(empty, { events: [], nextPage: null, total: 0 })
+    assert.deepEqual(empty, { events: [], summaries: {}, skipped: [], nextPage: null, total: 0 })
   })
 })

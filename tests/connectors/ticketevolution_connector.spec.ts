@@ -339,7 +339,7 @@ test.group('ticketevolution connector: error mapping', () => {
     }
   })
 
-  test('a schema violation in the listings → InvalidPayload with its JSON path', async ({
+  test('a schema violation in one listing: that listing is reported (id + JSON path) and left out, the others are read', async ({
     assert,
   }) => {
     const groups = JSON.parse(fixture('ticket-groups.seatmaps-client-mock-2019.json'))
@@ -349,9 +349,16 @@ test.group('ticketevolution connector: error mapping', () => {
         ? { body: JSON.stringify({ ticket_groups: groups }) }
         : market(req)
     )
-    const error = (await rejection(instance.fetchMarket('1591449', context))) as InvalidPayload
-    assert.instanceOf(error, InvalidPayload)
-    assert.equal(error.path, '$.ticket_groups[3].splits')
+    const snapshot = await instance.fetchMarket('1591449', context)
+    assert.notInclude(
+      snapshot.listings!.map((listing) => listing.ref),
+      String(groups[3].id)
+    )
+    assert.isAbove(snapshot.listings!.length, 0)
+    assert.deepEqual(
+      snapshot.problems?.map(({ item, ref, path }) => ({ item, ref, path })),
+      [{ item: 'listing', ref: String(groups[3].id), path: '$.ticket_groups[3].splits' }]
+    )
   })
 
   test('422 on an order with an errors map → OrderRejected; without one → InvalidPayload', async ({

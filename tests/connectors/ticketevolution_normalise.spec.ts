@@ -14,6 +14,7 @@ import {
 import {
   parseErrorsMap,
   parseEvent,
+  parseListing,
   parseListings,
   parseOrders,
   type PayloadContext,
@@ -54,7 +55,7 @@ test.group(
       assert,
     }) => {
       const listings = normaliseListings(
-        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json'))
+        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json')).listings
       )
       assert.lengthOf(listings, 5)
       assert.deepEqual(listings[0], {
@@ -86,12 +87,15 @@ test.group(
 
     test('the array may come as `ticket_groups`, `listings` or bare', ({ assert }) => {
       const groups = fixture('ticket-groups.seatmaps-client-mock-2019.json')
-      const bare = normaliseListings(parseListings(listingsCtx, groups))
+      const bare = normaliseListings(parseListings(listingsCtx, groups).listings)
       assert.deepEqual(
-        normaliseListings(parseListings(listingsCtx, { ticket_groups: groups })),
+        normaliseListings(parseListings(listingsCtx, { ticket_groups: groups }).listings),
         bare
       )
-      assert.deepEqual(normaliseListings(parseListings(listingsCtx, { listings: groups })), bare)
+      assert.deepEqual(
+        normaliseListings(parseListings(listingsCtx, { listings: groups }).listings),
+        bare
+      )
     })
 
     test('retail_price is the buyer price; wholesale_price is never exposed', ({ assert }) => {
@@ -99,7 +103,7 @@ test.group(
       const listing = normaliseListings(
         parseListings(listingsCtx, {
           listings: [{ ...group, retail_price: '250.10', wholesale_price: 200.55 }],
-        })
+        }).listings
       )[0]
       assert.deepEqual(listing.price, { amountMinor: 25010, currency: 'USD' })
       assert.notInclude(JSON.stringify(listing), '20055')
@@ -135,7 +139,7 @@ test.group(
             },
             { id: 4, section: 'C', quantity: 2, retail_price: null },
           ],
-        })
+        }).listings
       )
       assert.deepEqual(
         listings.map((l) => l.ref),
@@ -155,7 +159,7 @@ test.group(
       assert,
     }) => {
       const listings = normaliseListings(
-        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json'))
+        parseListings(listingsCtx, fixture('ticket-groups.seatmaps-client-mock-2019.json')).listings
       )
       const summary = summarise(listings)
       assert.deepEqual(summary.min, { amountMinor: 18793, currency: 'USD' })
@@ -244,7 +248,7 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
     const listings = parseListings(
       listingsCtx,
       fixture('ticket-groups.seatmaps-client-mock-2019.json')
-    )
+    ).listings
     const market = normaliseMarket(event, listings, opts('2017-06-01T00:00:00Z'))
     assert.equal(market.event.status, 'onsale')
     assert.lengthOf(market.listings!, 5)
@@ -270,12 +274,29 @@ test.group('ticketevolution normalise: events (docs excerpt)', () => {
 })
 
 test.group('ticketevolution payloads: bad input names platform, endpoint, event and path', () => {
-  test('a non-decimal retail_price', ({ assert }) => {
+  test('a non-decimal retail_price: that listing is skipped, named by id and path; the others are read', ({
+    assert,
+  }) => {
     const groups = fixture('ticket-groups.seatmaps-client-mock-2019.json')
     groups[1].retail_price = 'call us'
+    const parsed = parseListings(listingsCtx, { ticket_groups: groups })
+    assert.lengthOf(parsed.listings, groups.length - 1)
+    assert.notInclude(
+      parsed.listings.map((l) => l.id),
+      String(groups[1].id)
+    )
+    assert.deepEqual(parsed.skipped, [
+      {
+        item: 'listing',
+        ref: String(groups[1].id),
+        path: '$.ticket_groups[1].retail_price',
+        reason: parsed.skipped[0].reason,
+      },
+    ])
+    assert.match(parsed.skipped[0].reason, /call us/)
     const error = expectInvalid(
       assert,
-      () => parseListings(listingsCtx, { ticket_groups: groups }),
+      () => parseListing(listingsCtx, groups[1], '$.ticket_groups[1]'),
       '$.ticket_groups[1].retail_price'
     )
     assert.equal(error.source, 'ticketevolution')
@@ -291,18 +312,18 @@ test.group('ticketevolution payloads: bad input names platform, endpoint, event 
     const [group] = fixture('ticket-groups.seatmaps-client-mock-2019.json')
     expectInvalid(
       assert,
-      () => parseListings(listingsCtx, { listings: [{ ...group, splits: [1, 0] }] }),
+      () => parseListing(listingsCtx, { ...group, splits: [1, 0] }, '$.listings[0]'),
       '$.listings[0].splits[1]'
     )
     expectInvalid(
       assert,
-      () => parseListings(listingsCtx, { listings: [{ ...group, quantity: -1 }] }),
+      () => parseListing(listingsCtx, { ...group, quantity: -1 }, '$.listings[0]'),
       '$.listings[0].quantity'
     )
     const { quantity: _q, available_quantity: _a, ...noQuantity } = group
     expectInvalid(
       assert,
-      () => parseListings(listingsCtx, { listings: [noQuantity] }),
+      () => parseListing(listingsCtx, noQuantity, '$.listings[0]'),
       '$.listings[0].quantity'
     )
     expectInvalid(assert, () => parseListings(listingsCtx, { events: [] }), '$.ticket_groups')

@@ -425,6 +425,9 @@ test.group('ticketmaster: discovery', (group) => {
     })
     assert.deepEqual(await w.connector.discoverEvents({ keyword: 'nothing' }, context), {
       events: [],
+      summaries: {},
+      skipped: [],
+      inconsistency: null,
       nextPage: null,
       total: 0,
     })

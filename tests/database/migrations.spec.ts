@@ -16,6 +16,8 @@ async function run(direction: 'up' | 'down') {
     direction,
     ...(direction === 'down' ? { batch: 0 } : {}),
     dryRun: false,
+    /** Lucid's MySQL lock is server-wide; this run owns its database (see tests/bootstrap.ts) */
+    disableLocks: true,
   } as any)
   await migrator.run()
   if (migrator.error) throw migrator.error

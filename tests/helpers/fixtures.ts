@@ -13,3 +13,8 @@ export function fixture(path: string): string {
 export function fixtureJson<T = Record<string, any>>(path: string): T {
   return JSON.parse(fixture(path)) as T
 }
+
+/** A binary fixture (e.g. a gzip-compressed body), as bytes. */
+export function fixtureBytes(path: string): Buffer {
+  return readFileSync(new URL(path, FIXTURES))
+}

@@ -2,6 +2,7 @@
  * GET /api/v1/tickets: events with their current lowest price and listing
  * count, and an event's listings, through the shared pagination helper.
  */
+import { availabilityRankColumn } from '#monitoring/availability'
 import db from '@adonisjs/lucid/services/db'
 import ApiException from '#exceptions/api_exception'
 import type { ListSpec } from '#api/pagination'
@@ -71,6 +72,7 @@ export function eventListQuery() {
         .count('*')
         .as('listing_count')
     )
+    .select(availabilityRankColumn())
 }
 
 export const listingListSpec: ListSpec = {

@@ -1,5 +1,6 @@
 import type {
   Money,
+  OfferAvailability,
   NormalisedEvent,
   NormalisedEventStatus,
   PriceSummary,
@@ -12,6 +13,35 @@ import type { JsonLdEventNode } from '#connectors/jsonld/payloads'
 import { localTypeName, many, nameOf, typesOf } from '#connectors/jsonld/payloads'
 
 export type Availability = 'available' | 'presale' | 'soldout' | 'unknown'
+
+/** schema.org ItemAvailability → what is stored per source (the full set the pages use). */
+const OFFER_AVAILABILITY: Record<string, OfferAvailability> = {
+  InStock: 'in_stock',
+  OnlineOnly: 'in_stock',
+  InStoreOnly: 'in_stock',
+  BackOrder: 'in_stock',
+  MadeToOrder: 'in_stock',
+  LimitedAvailability: 'limited',
+  PreOrder: 'presale',
+  PreSale: 'presale',
+  SoldOut: 'sold_out',
+  OutOfStock: 'sold_out',
+  Discontinued: 'discontinued',
+}
+
+/** Most open first: one offer in stock makes the event in stock, whatever the other tiers say. */
+const OPENNESS: OfferAvailability[] = ['in_stock', 'limited', 'presale', 'sold_out', 'discontinued']
+
+export function offerAvailability(value: unknown): OfferAvailability | null {
+  if (typeof value !== 'string') return null
+  return OFFER_AVAILABILITY[localTypeName(value.trim())] ?? null
+}
+
+/** The event's availability over all its offers; null when no offer says. */
+export function overallAvailability(values: readonly unknown[]): OfferAvailability | null {
+  const known = new Set(values.map(offerAvailability).filter((v) => v !== null))
+  return OPENNESS.find((value) => known.has(value)) ?? null
+}
 
 const AVAILABILITY: Record<string, Availability> = {
   InStock: 'available',
@@ -52,6 +82,8 @@ interface PricedOffer {
 export interface OfferFacts {
   offers: PricedOffer[]
   availabilities: Availability[]
+  /** The raw availability values, for the stored per-source availability */
+  availabilityValues: unknown[]
   low: { amount: number | string; currency: string | null } | null
   high: { amount: number | string; currency: string | null } | null
   offerCount: number | null
@@ -77,6 +109,7 @@ export function collectOffers(
   const out: OfferFacts = facts ?? {
     offers: [],
     availabilities: [],
+    availabilityValues: [],
     low: null,
     high: null,
     offerCount: null,
@@ -92,7 +125,10 @@ export function collectOffers(
     const types = typesOf(offer)
     const currency = normaliseCurrency(offer.priceCurrency, `${itemPath}.priceCurrency`, reader)
     const availability = mapAvailability(offer.availability)
-    if (offer.availability !== undefined) out.availabilities.push(availability)
+    if (offer.availability !== undefined) {
+      out.availabilities.push(availability)
+      out.availabilityValues.push(offer.availability)
+    }
     if (typeof offer.validFrom === 'string') out.validFrom.push(offer.validFrom)
     if (typeof offer.validThrough === 'string') out.validThrough.push(offer.validThrough)
 
@@ -183,10 +219,20 @@ export function deriveStatus(
       : undefined
   let status: NormalisedEventStatus =
     declared ?? (node.previousStartDate !== undefined ? 'rescheduled' : 'scheduled')
+  /**
+   * Sold out is not off sale: the sale is open and nothing is left (tickets
+   * can come back). The availability itself is kept apart, per source.
+   */
   if (status === 'scheduled') {
-    const known = facts.availabilities.filter((a) => a !== 'unknown')
-    if (known.includes('available') || (facts.offerCount ?? 0) > 0) status = 'onsale'
-    else if (known.length > 0 && known.every((a) => a === 'soldout')) status = 'offsale'
+    const overall = overallAvailability(facts.availabilityValues)
+    if (
+      overall === 'in_stock' ||
+      overall === 'limited' ||
+      overall === 'sold_out' ||
+      (facts.offerCount ?? 0) > 0
+    )
+      status = 'onsale'
+    else if (overall === 'discontinued') status = 'offsale'
   }
   const finish =
     endsAt ??
@@ -216,7 +262,11 @@ export function normaliseJsonLdEvent(
   found: JsonLdEventNode,
   reader: PayloadReader,
   options: NormaliseOptions
-): { event: NormalisedEvent; summary: PriceSummary } {
+): {
+  event: NormalisedEvent
+  summary: PriceSummary
+  availability: OfferAvailability | null
+} {
   const { node, path } = found
   const name = reader.string(node.name, `${path}.name`).trim()
   if (!name) reader.fail(`${path}.name`, 'empty event name')
@@ -227,6 +277,22 @@ export function normaliseJsonLdEvent(
   if (startRaw && !startsAt) reader.fail(`${path}.startDate`, `not an ISO 8601 date: "${startRaw}"`)
   const dateOnly = !!startRaw && /^\d{4}-\d{2}-\d{2}$/.test(startRaw.trim())
   const endsAt = toUtc(reader.optString(node.endDate, `${path}.endDate`), zone)
+  /** schema.org allows several previous dates: the latest is where it moved from */
+  const previousStartsAt =
+    many(node.previousStartDate)
+      .map((value, i) => {
+        const text = reader.string(
+          value,
+          Array.isArray(node.previousStartDate)
+            ? `${path}.previousStartDate[${i}]`
+            : `${path}.previousStartDate`
+        )
+        const iso = toUtc(text, zone)
+        if (!iso) reader.fail(`${path}.previousStartDate`, `not an ISO 8601 date: "${text}"`)
+        return iso
+      })
+      .sort()
+      .at(-1) ?? null
 
   const facts =
     node.offers === undefined
@@ -275,10 +341,15 @@ export function normaliseJsonLdEvent(
     timezone: zone,
     dateTbd: !startsAt || dateOnly,
     status: deriveStatus(node, facts, startsAt, endsAt, options),
+    previousStartsAt,
     publicSale,
     presales: [],
   }
-  return { event, summary: summarise(facts) }
+  return {
+    event,
+    summary: summarise(facts),
+    availability: overallAvailability(facts.availabilityValues),
+  }
 }
 
 function sportName(value: unknown): string | null {

@@ -15,6 +15,8 @@ export interface JsonLdScan {
   /** Number of ld+json blocks and how many failed to parse */
   blocks: number
   invalidBlocks: number
+  /** Why each invalid block failed, by its path ("script[1]") */
+  invalid: Array<{ path: string; reason: string }>
 }
 
 const MAX_DEPTH = 12
@@ -39,18 +41,27 @@ export function isEventType(types: string[]): boolean {
 export function scanJsonLd(html: string): JsonLdScan {
   const blocks = extractJsonLdBlocks(html)
   const events: JsonLdEventNode[] = []
-  let invalidBlocks = 0
+  const invalid: JsonLdScan['invalid'] = []
   blocks.forEach((block, index) => {
     let parsed: unknown
     try {
       parsed = JSON.parse(block)
-    } catch {
-      invalidBlocks += 1
+    } catch (error) {
+      const detail =
+        error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 160) : 'parse error'
+      invalid.push({ path: `script[${index}]`, reason: `not valid JSON (${detail})` })
       return
     }
     walk(parsed, `script[${index}]`, 0, events)
   })
-  return { events, blocks: blocks.length, invalidBlocks }
+  return { events, blocks: blocks.length, invalidBlocks: invalid.length, invalid }
+}
+
+/** "1 of 2 structured-data blocks invalid: script[1] is not valid JSON (…)", or null when all parse. */
+export function invalidBlocksNote(scan: JsonLdScan): string | null {
+  if (scan.invalid.length === 0) return null
+  const [first] = scan.invalid
+  return `${scan.invalid.length} of ${scan.blocks} structured-data block${scan.blocks === 1 ? '' : 's'} invalid: ${first.path} is ${first.reason}`
 }
 
 function walk(value: unknown, path: string, depth: number, out: JsonLdEventNode[]): void {

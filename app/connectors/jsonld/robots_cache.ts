@@ -1,9 +1,9 @@
 import type { HttpTransport } from '#connectors/transport/http_transport'
-import type { Clock } from '#connectors/transport/types'
+import type { Clock, WaitListener } from '#connectors/transport/types'
 import { systemClock } from '#connectors/transport/types'
 import { detectChallenge } from '#connectors/transport/challenge'
 import { ROBOTS_PRODUCT_TOKEN } from '#connectors/transport/user_agent'
-import { ConnectorError } from '#connectors/errors'
+import { ConnectorError, RateLimited } from '#connectors/errors'
 import { ROBOTS_MAX_BYTES, allowAll, disallowAll, parseRobots } from '#connectors/jsonld/robots'
 import type { RobotsPolicy } from '#connectors/jsonld/robots'
 
@@ -16,7 +16,12 @@ interface Entry {
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
-/** Fetches robots.txt once per origin and caches it for at most 24 h (RFC 9309 §2.4). */
+/**
+ * Fetches robots.txt once per origin and caches it for at most 24 h (RFC
+ * 9309 §2.4). Its fetch has a rate-limit bucket of its own (same platform
+ * limits, key `<source>:<host>:robots.txt`), so reading the rules never
+ * spends the budget of the page they admit.
+ */
 export class RobotsCache {
   readonly #transport: HttpTransport
   readonly #clock: Clock
@@ -42,24 +47,44 @@ export class RobotsCache {
     this.#token = options.productToken ?? ROBOTS_PRODUCT_TOKEN
   }
 
-  async policyFor(url: URL): Promise<RobotsPolicy> {
+  async policyFor(
+    url: URL,
+    wait: { deadlineAt?: number; onWait?: WaitListener } = {}
+  ): Promise<RobotsPolicy> {
     const origin = url.origin
     const now = this.#clock.now()
     const cached = this.#entries.get(origin)
     if (cached && cached.expiresAt > now) return cached.policy
 
-    const entry = await this.#fetch(origin, now, cached?.lastGood ?? null)
+    /** Callers asking at once share one fetch */
+    let pending = this.#pending.get(origin)
+    if (!pending) {
+      pending = this.#fetch(origin, now, cached?.lastGood ?? null, wait).finally(() =>
+        this.#pending.delete(origin)
+      )
+      this.#pending.set(origin, pending)
+    }
+    const entry = await pending
     this.#entries.set(origin, entry)
     return entry.policy
   }
 
-  async #fetch(origin: string, now: number, lastGood: Entry['lastGood']): Promise<Entry> {
+  readonly #pending = new Map<string, Promise<Entry>>()
+
+  async #fetch(
+    origin: string,
+    now: number,
+    lastGood: Entry['lastGood'],
+    wait: { deadlineAt?: number; onWait?: WaitListener }
+  ): Promise<Entry> {
     let response
     try {
       response = await this.#transport.request({
         source: this.#source,
-        sourceKey: `${this.#source}:${new URL(origin).host}`,
+        sourceKey: `${this.#source}:${new URL(origin).host}:robots.txt`,
         circuitKey: `${this.#source}:${new URL(origin).host}`,
+        deadlineAt: wait.deadlineAt,
+        onWait: wait.onWait,
         url: `${origin}/robots.txt`,
         expect: 'text',
         authenticated: false,
@@ -71,6 +96,8 @@ export class RobotsCache {
       })
     } catch (error) {
       if (!(error instanceof ConnectorError)) throw error
+      /** Our own limiter said "not yet": nothing was learnt about the file, nothing is cached. */
+      if (error instanceof RateLimited) throw error
       return this.#unreachable(now, lastGood, `robots.txt unreachable (${error.message})`)
     }
     const { status } = response

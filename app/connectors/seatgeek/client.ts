@@ -46,6 +46,8 @@ export class SeatGeekClient {
     const response = await this.transport.request({
       source: 'seatgeek',
       sourceKey: context.sourceKey,
+      deadlineAt: context.deadlineAt,
+      onWait: context.onWait,
       url: `${this.baseUrl}${path}`,
       query: { ...query, ...credentials(context) },
       expect: 'json',

@@ -1,4 +1,6 @@
 import { PayloadReader } from '#connectors/transport/payload_reader'
+import { eachValid, idField } from '#connectors/transport/each_valid'
+import type { PayloadProblem } from '#connectors/contract'
 
 export interface SgStats {
   listingCount: number | null
@@ -32,6 +34,8 @@ export interface SgEvent {
 
 export interface SgPage {
   events: SgEvent[]
+  /** Events that broke the schema: left out, each with its id and JSON path */
+  skipped: PayloadProblem[]
   meta: { total: number | null; page: number | null; perPage: number | null }
 }
 
@@ -42,10 +46,15 @@ export function sgReader(endpoint: string, eventRef: string | null = null): Payl
 export function parseSgPage(value: unknown, reader: PayloadReader): SgPage {
   const root = reader.object(value, '$')
   const meta = reader.optObject(root.meta, '$.meta') ?? {}
+  /** One malformed event costs only itself */
+  const { valid, skipped } = eachValid(
+    reader.array(root.events, '$.events'),
+    { item: 'event', pathOf: (i) => `$.events[${i}]`, idOf: (raw) => idField(raw) },
+    (event, i) => parseSgEvent(event, reader, `$.events[${i}]`)
+  )
   return {
-    events: reader
-      .array(root.events, '$.events')
-      .map((event, i) => parseSgEvent(event, reader, `$.events[${i}]`)),
+    events: valid,
+    skipped,
     meta: {
       total: reader.optNumber(meta.total, '$.meta.total'),
       page: reader.optNumber(meta.page, '$.meta.page'),

@@ -68,15 +68,18 @@ export default class SeatGeekConnector implements Connector {
     const parsed = parseSgPage(json, sgReader('GET /events'))
     const now = new Date(this.clock.now())
     const total = parsed.meta.total
+    const received = parsed.events.length + parsed.skipped.length
     const more =
-      parsed.events.length > 0 &&
+      received > 0 &&
       page * perPage < SG_RESULT_WINDOW &&
       (total === null || page * perPage < total)
     return {
       events: parsed.events.map((event) => normaliseSgEvent(event, now)),
+      summaries: Object.fromEntries(parsed.events.map((e) => [e.id, summariseSgStats(e)])),
+      skipped: parsed.skipped,
       nextPage: more ? page + 1 : null,
       // The empty page past the result window says total 0; that total is not real.
-      total: parsed.events.length === 0 && page > 1 ? null : total,
+      total: received === 0 && page > 1 ? null : total,
     }
   }
 

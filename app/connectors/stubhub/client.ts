@@ -86,6 +86,8 @@ export class StubHubClient {
     const response = await this.#options.transport.request({
       source: 'stubhub',
       sourceKey: context.sourceKey,
+      deadlineAt: context.deadlineAt,
+      onWait: context.onWait,
       method: 'POST',
       url: this.#options.tokenUrl ?? STUBHUB_TOKEN_URL,
       headers: {
@@ -133,6 +135,8 @@ export class StubHubClient {
         const response = await this.#options.transport.request({
           source: 'stubhub',
           sourceKey: context.sourceKey,
+          deadlineAt: context.deadlineAt,
+          onWait: context.onWait,
           url: `${this.#options.apiBase ?? STUBHUB_API_BASE}${path}`,
           query,
           headers: {

@@ -1,4 +1,6 @@
 import { PayloadReader } from '#connectors/transport/payload_reader'
+import { eachValid, idField } from '#connectors/transport/each_valid'
+import type { PayloadProblem } from '#connectors/contract'
 import { isCurrencyCode } from '#connectors/transport/money'
 
 export interface ShMoney {
@@ -23,6 +25,8 @@ export interface ShEvent {
 
 export interface ShPage {
   events: ShEvent[]
+  /** Events that broke the schema: left out, each with its id and JSON path */
+  skipped: PayloadProblem[]
   totalItems: number | null
   page: number | null
   pageSize: number | null
@@ -52,8 +56,15 @@ export function parseShPage(value: unknown, reader: PayloadReader): ShPage {
   const embedded = reader.optObject(root._embedded, '$._embedded')
   const items = embedded ? reader.optArray(embedded.items, '$._embedded.items') : []
   const links = reader.optObject(root._links, '$._links')
+  /** One malformed event costs only itself */
+  const { valid, skipped } = eachValid(
+    items,
+    { item: 'event', pathOf: (i) => `$._embedded.items[${i}]`, idOf: (raw) => idField(raw) },
+    (item, i) => parseShEvent(item, reader, `$._embedded.items[${i}]`)
+  )
   return {
-    events: items.map((item, i) => parseShEvent(item, reader, `$._embedded.items[${i}]`)),
+    events: valid,
+    skipped,
     totalItems: reader.optNumber(root.total_items, '$.total_items'),
     page: reader.optNumber(root.page, '$.page'),
     pageSize: reader.optNumber(root.page_size, '$.page_size'),

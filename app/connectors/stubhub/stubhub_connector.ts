@@ -55,14 +55,22 @@ export default class StubHubConnector implements Connector {
     const fromTo = (startsAt: string | null) =>
       (!query.from || (startsAt !== null && startsAt >= new Date(query.from).toISOString())) &&
       (!query.to || (startsAt !== null && startsAt <= new Date(query.to).toISOString()))
-    const events = parsed.events
+    const kept = parsed.events
       .filter((event) => event.status?.toLowerCase() !== 'deleted')
-      .map((event) => normaliseShEvent(event, now))
-      .filter((event) => fromTo(event.startsAt))
+      .map((event) => ({ raw: event, event: normaliseShEvent(event, now) }))
+      .filter(({ event }) => fromTo(event.startsAt))
     const more =
-      parsed.events.length > 0 &&
+      parsed.events.length + parsed.skipped.length > 0 &&
       (parsed.hasNext || (parsed.totalItems !== null && page * pageSize < parsed.totalItems))
-    return { events, nextPage: more ? page + 1 : null, total: parsed.totalItems }
+    return {
+      events: kept.map(({ event }) => event),
+      summaries: Object.fromEntries(
+        kept.map(({ raw, event }) => [event.ref, summariseShPrice(raw)])
+      ),
+      skipped: parsed.skipped,
+      nextPage: more ? page + 1 : null,
+      total: parsed.totalItems,
+    }
   }
 
   async fetchMarket(eventRef: string, context: ConnectorContext): Promise<MarketSnapshot> {

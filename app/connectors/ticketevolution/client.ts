@@ -4,6 +4,7 @@
  * through an injected `HttpTransport` (bound to the shared transport in the
  * app; `UndiciTransport` below is a minimal stand-in for tests and scripts).
  */
+import { retryAfterFrom } from '#connectors/transport/retry_after'
 import { Agent, request as undiciRequest } from 'undici'
 import {
   ConnectorError,
@@ -276,16 +277,12 @@ function header(headers: HttpResponse['headers'], name: string): string | undefi
   return Array.isArray(value) ? value[0] : value
 }
 
-/** Retry-After as delta-seconds or HTTP-date; null when absent or unreadable. */
+/** Retry-After as delta-seconds or HTTP-date (the shared reader); null when absent or unreadable. */
 export function retryAfterMs(
   headers: HttpResponse['headers'],
   nowMs: number = Date.now()
 ): number | null {
-  const value = header(headers, 'retry-after')?.trim()
-  if (!value) return null
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000)
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs)
+  return retryAfterFrom(headers, nowMs)
 }
 
 function tryJson(body: string): unknown {

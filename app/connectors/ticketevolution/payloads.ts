@@ -4,6 +4,8 @@
  * raises `InvalidPayload` naming the platform, endpoint, event and JSON path.
  * Unknown extra fields are ignored. Pure.
  */
+import { eachValid, idField } from '#connectors/transport/each_valid'
+import type { PayloadProblem } from '#connectors/contract'
 import { InvalidPayload } from '#connectors/errors'
 import { isDecimal } from '#connectors/ticketevolution/money'
 
@@ -46,6 +48,8 @@ export interface TevoEvent {
 
 export interface TevoEventsPage {
   events: TevoEvent[]
+  /** Events that broke the schema: left out, each with its id and path */
+  skipped: PayloadProblem[]
   current_page: number | null
   per_page: number | null
   total_entries: number | null
@@ -236,11 +240,15 @@ export function parseEvent(ctx: PayloadContext, value: unknown, path = '$'): Tev
 
 export function parseEventsPage(ctx: PayloadContext, value: unknown): TevoEventsPage {
   const o = object(ctx, value, '$')
-  const events = array(ctx, o.events, '$.events').map((e, i) =>
-    parseEvent(ctx, e, `$.events[${i}]`)
+  /** One malformed event costs only itself */
+  const { valid: events, skipped } = eachValid(
+    array(ctx, o.events, '$.events'),
+    { item: 'event', pathOf: (i) => `$.events[${i}]`, idOf: (raw) => idField(raw) },
+    (e, i) => parseEvent(ctx, e, `$.events[${i}]`)
   )
   return {
     events,
+    skipped,
     current_page: optCount(ctx, o.current_page, '$.current_page'),
     per_page: optCount(ctx, o.per_page, '$.per_page'),
     total_entries: optCount(ctx, o.total_entries, '$.total_entries'),
@@ -288,7 +296,10 @@ export function parseListing(ctx: PayloadContext, value: unknown, path: string):
  * `GET /v9/listings?event_id=` answers `{ticket_groups: [...]}` (observed) or
  * `{listings: [...]}` (documented); the legacy fixture is a bare array. All three are accepted.
  */
-export function parseListings(ctx: PayloadContext, value: unknown): TevoListing[] {
+export function parseListings(
+  ctx: PayloadContext,
+  value: unknown
+): { listings: TevoListing[]; skipped: PayloadProblem[] } {
   let items: unknown[]
   let base: string
   if (Array.isArray(value)) {
@@ -310,9 +321,13 @@ export function parseListings(ctx: PayloadContext, value: unknown): TevoListing[
       )
     }
   }
-  const out: TevoListing[] = new Array(items.length)
-  for (let i = 0; i < items.length; i++) out[i] = parseListing(ctx, items[i], `${base}[${i}]`)
-  return out
+  /** A malformed listing is reported and left out (its stored row is kept as it was); the rest are read */
+  const { valid, skipped } = eachValid(
+    items,
+    { item: 'listing', pathOf: (i) => `${base}[${i}]`, idOf: (raw) => idField(raw) },
+    (item, i) => parseListing(ctx, item, `${base}[${i}]`)
+  )
+  return { listings: valid, skipped }
 }
 
 function orderItems(ctx: PayloadContext, o: Json, path: string): TevoOrderItem[] {

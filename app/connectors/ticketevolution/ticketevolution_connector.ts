@@ -13,6 +13,7 @@ import type {
   DiscoverQuery,
   MarketSnapshot,
   OrderRequest,
+  PayloadProblem,
   PlacedOrder,
 } from '#connectors/contract'
 import { CredentialRejected, EventGone, OrderRejected } from '#connectors/errors'
@@ -144,7 +145,13 @@ export default class TicketEvolutionConnector implements Connector {
     const total = parsed.total_entries
     const pageSize = parsed.per_page ?? perPage
     const more = total !== null ? page * pageSize < total : parsed.events.length >= pageSize
-    return { events, nextPage: more && parsed.events.length > 0 ? page + 1 : null, total }
+    const received = parsed.events.length + parsed.skipped.length
+    return {
+      events,
+      nextPage: more && received > 0 ? page + 1 : null,
+      total,
+      skipped: parsed.skipped,
+    }
   }
 
   async fetchMarket(eventRef: string, context: ConnectorContext): Promise<MarketSnapshot> {
@@ -160,7 +167,11 @@ export default class TicketEvolutionConnector implements Connector {
       this.#listings(eventRef, credential, context),
     ])
     const event = parseEvent(this.#ctx('GET /v9/events/:id', eventRef), eventJson)
-    return normaliseMarket(event, listings, { source: this.slug, now: this.#clock() })
+    const market = normaliseMarket(event, listings.listings, {
+      source: this.slug,
+      now: this.#clock(),
+    })
+    return listings.skipped.length ? { ...market, problems: listings.skipped } : market
   }
 
   /**
@@ -195,7 +206,7 @@ export default class TicketEvolutionConnector implements Connector {
         `prices are in ${CURRENCY}, not ${request.unitPrice.currency}`
       )
     }
-    const raw = (await this.#listings(eventRef, credential, context)).find(
+    const raw = (await this.#listings(eventRef, credential, context)).listings.find(
       (l) => l.id === listingRef
     )
     const listing = raw ? normaliseListing(raw) : null
@@ -289,7 +300,7 @@ export default class TicketEvolutionConnector implements Connector {
     eventRef: string,
     credential: TevoCredential,
     context: ConnectorContext
-  ): Promise<TevoListing[]> {
+  ): Promise<{ listings: TevoListing[]; skipped: PayloadProblem[] }> {
     const endpoint = 'GET /v9/listings'
     // No pagination on this endpoint: page/per_page reportedly give HTTP 400.
     const json = await this.#client.get('/v9/listings', { event_id: eventRef }, credential, {

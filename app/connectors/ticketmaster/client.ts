@@ -4,6 +4,7 @@ import type { ConnectorContext } from '#connectors/contract'
 import type { HttpTransport } from '#connectors/transport/http_transport'
 import type { QueryValue, RawResponse } from '#connectors/transport/types'
 import { parseResetValue } from '#connectors/transport/rate_limiter'
+import { parseRetryAfter } from '#connectors/transport/retry_after'
 import type { Clock } from '#connectors/transport/types'
 
 export const TICKETMASTER_BASE_URL = 'https://app.ticketmaster.com/discovery/v2'
@@ -36,6 +37,8 @@ export class TicketmasterClient {
     const response = await this.transport.request({
       source: 'ticketmaster',
       sourceKey: context.sourceKey,
+      deadlineAt: context.deadlineAt,
+      onWait: context.onWait,
       url: `${this.baseUrl}/events.json`,
       query: { ...query, apikey: apiKey(context) },
       expect: 'json',
@@ -58,6 +61,8 @@ export class TicketmasterClient {
     const response = await this.transport.request({
       source: 'ticketmaster',
       sourceKey: context.sourceKey,
+      deadlineAt: context.deadlineAt,
+      onWait: context.onWait,
       url: `${this.baseUrl}/events/${encodeURIComponent(eventRef)}.json`,
       query: { apikey: apiKey(context) },
       expect: 'json',
@@ -88,14 +93,11 @@ export class TicketmasterClient {
       if (errorCode === 'policies.ratelimit.SpikeArrestViolation') {
         return new RateLimited(
           'ticketmaster',
-          1_000,
+          parseRetryAfter(raw.headers['retry-after'], now) ?? 1_000,
           'per-second spike arrest (SpikeArrestViolation)'
         )
       }
-      const retryAfter =
-        raw.headers['retry-after'] && /^\d+$/.test(raw.headers['retry-after'])
-          ? Number(raw.headers['retry-after']) * 1000
-          : null
+      const retryAfter = parseRetryAfter(raw.headers['retry-after'], now)
       return new RateLimited(
         'ticketmaster',
         retryAfter ?? (reset !== null ? Math.max(0, reset - now) : null),

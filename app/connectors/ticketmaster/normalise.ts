@@ -98,6 +98,7 @@ export function normaliseTmEvent(event: TmEvent, now: Date): NormalisedEvent {
     timezone: zone,
     dateTbd: dateUnknown || timeUnknown,
     status,
+    previousStartsAt: previousStart(event, startsAt),
     publicSale,
     presales: event.presales.map((p) => ({
       name: p.name,
@@ -105,6 +106,12 @@ export function normaliseTmEvent(event: TmEvent, now: Date): NormalisedEvent {
       endsAt: saleDate(p.endDateTime),
     })),
   }
+}
+
+/** dates.initialStartDate, when the event moved from it */
+function previousStart(event: TmEvent, startsAt: string | null): string | null {
+  const initial = toUtcIso(event.initialStart?.dateTime ?? null)
+  return initial && initial !== startsAt ? initial : null
 }
 
 function matchAttraction(team: string, attractions: string[]): string {

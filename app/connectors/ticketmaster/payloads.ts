@@ -1,6 +1,8 @@
 import type { JsonObject } from '#connectors/transport/payload_reader'
 import { PayloadReader } from '#connectors/transport/payload_reader'
 import { isCurrencyCode } from '#connectors/transport/money'
+import { eachValid, idField } from '#connectors/transport/each_valid'
+import type { PayloadProblem } from '#connectors/contract'
 
 /** The parts of a Discovery v2 event HDTickets uses, validated. */
 export interface TmEvent {
@@ -17,6 +19,8 @@ export interface TmEvent {
     noSpecificTime: boolean
   }
   end: { dateTime: string | null }
+  /** dates.initialStartDate on rescheduled / postponed events */
+  initialStart: { dateTime: string | null } | null
   timezone: string | null
   statusCode: string | null
   publicSale: {
@@ -44,6 +48,8 @@ export interface TmEvent {
 
 export interface TmSearchPage {
   events: TmEvent[]
+  /** Events that broke the schema: left out, each with its id and JSON path */
+  skipped: PayloadProblem[]
   page: { size: number; totalElements: number; totalPages: number; number: number }
 }
 
@@ -56,8 +62,15 @@ export function parseTmSearch(value: unknown, reader: PayloadReader): TmSearchPa
   const page = reader.object(root.page, '$.page')
   const embedded = reader.optObject(root._embedded, '$._embedded')
   const events = embedded ? reader.optArray(embedded.events, '$._embedded.events') : []
+  /** One malformed event costs only itself, never the other events of its page. */
+  const { valid, skipped } = eachValid(
+    events,
+    { item: 'event', pathOf: (i) => `$._embedded.events[${i}]`, idOf: (raw) => idField(raw) },
+    (event, i) => parseTmEvent(event, reader, `$._embedded.events[${i}]`)
+  )
   return {
-    events: events.map((event, i) => parseTmEvent(event, reader, `$._embedded.events[${i}]`)),
+    events: valid,
+    skipped,
     page: {
       size: reader.number(page.size, '$.page.size'),
       totalElements: reader.number(page.totalElements, '$.page.totalElements'),
@@ -99,6 +112,14 @@ export function parseTmEvent(value: unknown, base: PayloadReader, path = '$'): T
         r.optBoolean(start.noSpecificTime, `${path}.dates.start.noSpecificTime`) ?? false,
     },
     end: { dateTime: r.optString(end.dateTime, `${path}.dates.end.dateTime`) },
+    initialStart: (() => {
+      const initial = r.optObject(dates.initialStartDate, `${path}.dates.initialStartDate`)
+      return initial
+        ? {
+            dateTime: r.optString(initial.dateTime, `${path}.dates.initialStartDate.dateTime`),
+          }
+        : null
+    })(),
     timezone: r.optString(dates.timezone, `${path}.dates.timezone`),
     statusCode: status ? r.optString(status.code, `${path}.dates.status.code`) : null,
     publicSale: pub

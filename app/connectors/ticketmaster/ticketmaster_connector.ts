@@ -67,14 +67,23 @@ export default class TicketmasterConnector implements Connector {
     const parsed = parseTmSearch(json, tmReader('GET /events.json'))
     const now = new Date(this.clock.now())
     const next = page + 1
+    const received = parsed.events.length + parsed.skipped.length
     const hasNext =
-      next < parsed.page.totalPages &&
-      size * next < TM_DEEP_PAGING_LIMIT &&
-      parsed.events.length > 0
+      next < parsed.page.totalPages && size * next < TM_DEEP_PAGING_LIMIT && received > 0
+    /** A page inside the announced total that carries nothing contradicts itself: say so, never "0 events". */
+    const { totalElements } = parsed.page
+    const inconsistency =
+      received === 0 && totalElements > 0 && page * size < totalElements
+        ? `page ${page} of a search announcing ${totalElements} event${totalElements === 1 ? '' : 's'} carried none (no _embedded.events)`
+        : null
     return {
       events: parsed.events.map((event) => normaliseTmEvent(event, now)),
+      /** The search page carries priceRanges: the same summary fetchMarket stores */
+      summaries: Object.fromEntries(parsed.events.map((e) => [e.id, summariseTmPrices(e)])),
+      skipped: parsed.skipped,
+      inconsistency,
       nextPage: hasNext ? next : null,
-      total: parsed.page.totalElements,
+      total: totalElements,
     }
   }
 

@@ -1,5 +1,6 @@
-import { promisify } from 'node:util'
-import { brotliDecompress, gunzip, inflate } from 'node:zlib'
+import { pipeline } from 'node:stream'
+import type { Readable, Transform } from 'node:stream'
+import { createBrotliDecompress, createGunzip, createInflate, createInflateRaw } from 'node:zlib'
 import { Agent, request as undiciRequest } from 'undici'
 import type { Dispatcher } from 'undici'
 import {
@@ -29,23 +30,23 @@ import type {
   TransportResponse,
 } from '#connectors/transport/types'
 
-const gunzipAsync = promisify(gunzip)
-const brotliAsync = promisify(brotliDecompress)
-const inflateAsync = promisify(inflate)
-
 export interface HttpTransportOptions {
   /** Built with honestUserAgent(version, instanceUrl); fixed for the process */
   userAgent: string
   connectTimeoutMs?: number
   /** Default read timeout (response headers, then gaps in the body) */
   readTimeoutMs?: number
+  /** Largest body accepted, counted after decompression (default 16 MiB) */
   maxBodyBytes?: number
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number }
   breaker?: Partial<Omit<CircuitBreakerOptions, 'clock'>>
   rateLimiter?: RateLimiter
   /** Limits per platform slug (the `source` of a request) */
   limits?: Record<string, RateLimits>
-  /** Wait for a per-second token up to this long; beyond it, RateLimited is thrown */
+  /**
+   * Without a request deadline, wait for a per-second token (or a 5xx's
+   * Retry-After) up to this long; beyond it, RateLimited / Unavailable is thrown
+   */
   maxRateWaitMs?: number
   conditionalCache?: { maxEntries?: number; maxBodyBytes?: number }
   clock?: Clock
@@ -69,6 +70,7 @@ class RetryableFailure extends Error {
 }
 
 class BodyTooLarge extends Error {}
+class UndecodableBody extends Error {}
 
 const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
@@ -168,38 +170,62 @@ export class HttpTransport {
           this.breaker.recordFailure(circuitKey)
           throw error.final
         }
+        const maxDelay = this.#options.retry?.maxDelayMs ?? 5_000
         const delay = backoffDelay(
           attempt,
           this.#options.retry?.baseDelayMs ?? 250,
-          this.#options.retry?.maxDelayMs ?? 5_000,
+          maxDelay,
           this.#random
         )
+        const wait = Math.max(delay, error.retryAfterMs ?? 0)
+        /** A Retry-After longer than the caller can wait goes back to the caller (the scheduler honours it). */
+        if (wait > Math.max(maxDelay, this.#waitBudget(req))) {
+          this.breaker.recordFailure(key)
+          throw error.final
+        }
         this.#options.logger?.debug(
-          { source: req.source, attempt: attempt + 1, delayMs: delay, reason: error.final.message },
+          { source: req.source, attempt: attempt + 1, delayMs: wait, reason: error.final.message },
           'retrying idempotent request'
         )
-        await this.#sleep(Math.max(delay, error.retryAfterMs ?? 0))
+        if (error.retryAfterMs !== null && error.retryAfterMs >= delay)
+          req.onWait?.({ source: req.source, waitMs: wait, reason: 'Retry-After' })
+        await this.#sleep(wait)
       }
     }
   }
 
+  /** How long this request may still wait: up to its deadline, else the transport's default. */
+  #waitBudget(req: TransportRequest): number {
+    if (req.deadlineAt !== undefined) return Math.max(0, req.deadlineAt - this.#clock.now())
+    return this.#options.maxRateWaitMs ?? 2_000
+  }
+
+  /**
+   * A per-second token: waited for when the wait ends within the request's
+   * budget (its deadline, else maxRateWaitMs), else RateLimited. Daily and
+   * platform quotas are never waited for (hours).
+   */
   async #acquire(req: TransportRequest, key: string): Promise<void> {
     const limits = this.#limits.get(req.source)
     if (!limits) return
-    const maxWait = this.#options.maxRateWaitMs ?? 2_000
     for (;;) {
       const decision = await this.rateLimiter.tryAcquire(key, limits)
       if (decision.granted) {
         recordPlatformRequest(req.source)
         return
       }
-      if (decision.reason !== 'per-second' || decision.retryAfterMs > maxWait) {
+      if (decision.reason !== 'per-second' || decision.retryAfterMs > this.#waitBudget(req)) {
         throw new RateLimited(
           req.source,
           decision.retryAfterMs,
           `local ${decision.reason} limit reached`
         )
       }
+      req.onWait?.({
+        source: req.source,
+        waitMs: decision.retryAfterMs,
+        reason: 'per-second limit',
+      })
       await this.#sleep(decision.retryAfterMs)
     }
   }
@@ -232,7 +258,8 @@ export class HttpTransport {
           if (next.protocol !== 'http:' && next.protocol !== 'https:') {
             throw new SourceBlocked(
               req.source,
-              `redirect to a non-http(s) URL refused (${next.protocol})`
+              `redirect to a non-http(s) URL refused (${next.protocol})`,
+              'redirect'
             )
           }
           if (req.beforeRedirect) await req.beforeRedirect(next)
@@ -297,15 +324,18 @@ export class HttpTransport {
       throw this.#networkFailure(req, error, `${method} ${where}`)
     }
 
+    const responseHeaders = flattenHeaders(response.headers)
+    const encoding = responseHeaders['content-encoding']
     let body: Buffer
     try {
       body = await readBody(
         response.body,
+        encoding,
         this.#options.maxBodyBytes ?? 16 * 1024 * 1024,
         req.truncateAtBytes
       )
     } catch (error) {
-      if (error instanceof BodyTooLarge) {
+      if (error instanceof BodyTooLarge || error instanceof UndecodableBody) {
         throw new InvalidPayload({
           source: req.source,
           endpoint: req.endpoint ?? where,
@@ -324,18 +354,6 @@ export class HttpTransport {
       throw new RetryableFailure(final)
     }
 
-    const responseHeaders = flattenHeaders(response.headers)
-    try {
-      body = await decompress(body, responseHeaders['content-encoding'])
-    } catch {
-      throw new InvalidPayload({
-        source: req.source,
-        endpoint: req.endpoint ?? where,
-        eventRef: req.eventRef,
-        path: '$',
-        reason: `body could not be decompressed (${responseHeaders['content-encoding']})`,
-      })
-    }
     this.#options.logger?.debug(
       { source: req.source, url: redactUrl(url), status: response.statusCode },
       'http'
@@ -390,12 +408,13 @@ export class HttpTransport {
       )
     }
     if (status === 429) {
+      const retryAfterMs = parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
       const mapped = req.mapError?.(raw)
+      /** A platform mapping that did not read Retry-After still gets it (one reader for all). */
+      if (mapped instanceof RateLimited && mapped.retryAfterMs === null && retryAfterMs !== null)
+        throw new RateLimited(mapped.source, retryAfterMs, mapped.detail)
       if (mapped) throw mapped
-      throw new RateLimited(
-        req.source,
-        parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
-      )
+      throw new RateLimited(req.source, retryAfterMs)
     }
     if (status >= 500) {
       const retryAfterMs = parseRetryAfter(raw.headers['retry-after'], this.#clock.now())
@@ -413,7 +432,7 @@ export class HttpTransport {
       if (mapped) throw mapped
       if (status === 401 || status === 403) {
         if (req.authenticated === false)
-          throw new SourceBlocked(req.source, `access denied (HTTP ${status})`)
+          throw new SourceBlocked(req.source, `access denied (HTTP ${status})`, 'denied')
         throw new CredentialRejected(req.source, `credential rejected (HTTP ${status})`)
       }
     }
@@ -492,42 +511,116 @@ function flattenHeaders(
   return flat
 }
 
+const MIB = 1024 * 1024
+const size = (bytes: number) =>
+  bytes >= MIB && bytes % MIB === 0 ? `${bytes / MIB} MiB` : `${bytes} bytes`
+
+/** The decoders for a Content-Encoding, in the order they undo it (codings are listed as applied). */
+function decodersFor(encoding: string | undefined, firstByte: number | undefined): Transform[] {
+  if (!encoding) return []
+  const decoders: Transform[] = []
+  const codings = encoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity')
+    .reverse()
+  for (const [index, coding] of codings.entries()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoders.push(createGunzip())
+    else if (coding === 'br') decoders.push(createBrotliDecompress())
+    else if (coding === 'deflate')
+      /** HTTP "deflate" is zlib-wrapped (RFC 9110); some servers send it raw: the first byte tells. */
+      decoders.push(
+        index === 0 && firstByte !== undefined && (firstByte & 0x0f) !== 8
+          ? createInflateRaw()
+          : createInflate()
+      )
+    else throw new UndecodableBody(`unsupported content-encoding ${coding}`)
+  }
+  return decoders
+}
+
+/**
+ * Reads a body, decompressing gzip / deflate / br on the fly. The size cap
+ * applies to the decompressed bytes (and to the bytes on the wire): the
+ * reader stops, and the connection is dropped, as soon as either crosses
+ * it, so a small compressed body cannot expand into memory. `truncateAt`
+ * keeps the first N decompressed bytes and stops (robots.txt).
+ */
 async function readBody(
-  body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void },
+  body: Readable,
+  encoding: string | undefined,
   max: number,
   truncateAt?: number
 ): Promise<Buffer> {
+  const iterator = body[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  if (first.done) return Buffer.alloc(0)
+  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value)
+  let decoders: Transform[]
+  try {
+    decoders = decodersFor(encoding, head[0])
+  } catch (error) {
+    body.destroy()
+    throw error
+  }
+
+  let wire = 0
+  let wireError: unknown = null
+  async function* fromWire() {
+    for (let chunk = head; ;) {
+      wire += chunk.length
+      if (wire > max) throw new BodyTooLarge(`body larger than ${size(max)}`)
+      yield chunk
+      let next: IteratorResult<Buffer | Uint8Array>
+      try {
+        next = await iterator.next()
+      } catch (error) {
+        wireError = error
+        throw error
+      }
+      if (next.done) return
+      chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value)
+    }
+  }
+
+  let decodeError: Error | null = null
+  for (const decoder of decoders)
+    decoder.once('error', (error) => {
+      decodeError ??= error
+    })
+  const source: AsyncIterable<Buffer> =
+    decoders.length === 0
+      ? fromWire()
+      : (pipeline([fromWire, ...decoders] as never, () => {}) as unknown as Readable)
+
   const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
-    size += buffer.length
-    chunks.push(buffer)
-    if (truncateAt !== undefined && size >= truncateAt) {
-      body.destroy?.()
-      return Buffer.concat(chunks).subarray(0, truncateAt)
+  let total = 0
+  try {
+    for await (const raw of source) {
+      const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw)
+      total += chunk.length
+      chunks.push(chunk)
+      if (truncateAt !== undefined && total >= truncateAt) {
+        return Buffer.concat(chunks).subarray(0, truncateAt)
+      }
+      if (total > max) {
+        throw new BodyTooLarge(
+          decoders.length
+            ? `body larger than ${size(max)} once decompressed (${encoding})`
+            : `body larger than ${size(max)}`
+        )
+      }
     }
-    if (size > max) {
-      body.destroy?.()
-      throw new BodyTooLarge(`body larger than ${max} bytes`)
-    }
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw error
+    if (wireError) throw wireError
+    if (decodeError) throw new UndecodableBody(`body could not be decompressed (${encoding})`)
+    throw error
+  } finally {
+    body.destroy()
+    for (const decoder of decoders) decoder.destroy()
   }
   return Buffer.concat(chunks)
-}
-
-async function decompress(body: Buffer, encoding: string | undefined): Promise<Buffer> {
-  if (!encoding || body.length === 0) return body
-  let result = body
-  for (const coding of encoding
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') result = await gunzipAsync(result)
-    else if (coding === 'br') result = await brotliAsync(result)
-    else if (coding === 'deflate') result = await inflateAsync(result)
-    else if (coding !== 'identity') throw new Error(`unsupported content-encoding ${coding}`)
-  }
-  return result
 }
 
 function errorCode(error: unknown): string | null {

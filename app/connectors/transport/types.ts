@@ -87,7 +87,25 @@ export interface TransportRequest {
   truncateAtBytes?: number
   /** Use the SSRF-guarded dispatcher (user-supplied URLs) */
   guarded?: boolean
+  /**
+   * Epoch ms (transport clock) by which the caller needs an answer: a
+   * rate-limit wait or a Retry-After that ends before it is waited (and
+   * reported to `onWait`); a longer one is handed back as RateLimited /
+   * Unavailable. Without it, waits up to the transport's maxRateWaitMs.
+   */
+  deadlineAt?: number
+  /** Told before each wait the transport decides to sit out (progress for a command) */
+  onWait?: WaitListener
 }
+
+export interface WaitNotice {
+  source: string
+  waitMs: number
+  /** "per-second limit", "Retry-After", "robots.txt Crawl-delay" */
+  reason: string
+}
+
+export type WaitListener = (notice: WaitNotice) => void
 
 /** Optional sink for transport logs; URLs given to it are always redacted. */
 export interface TransportLogger {

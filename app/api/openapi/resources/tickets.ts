@@ -28,6 +28,7 @@ export const EVENT_STATUSES = [
   'ended',
 ] as const
 const intText = str({ pattern: '^[0-9]+$' })
+const OFFER_AVAILABILITIES = ['in_stock', 'limited', 'presale', 'sold_out', 'discontinued'] as const
 
 const module: OpenApiModule = {
   tag: { name: 'tickets', description: 'Events, their current listings and price history' },
@@ -43,12 +44,14 @@ const module: OpenApiModule = {
       city: nullable(str()),
       country: nullable(str()),
       startsAt: nullable(dateTime()),
+      previousStartsAt: nullable(dateTime()),
       timezone: nullable(str()),
       dateTbd: bool(),
       status: str(),
       onsaleAt: nullable(dateTime()),
       lowestPrice: nullable(ref('Money')),
       listingCount: nullable(int()),
+      availability: nullable(enumOf(OFFER_AVAILABILITIES)),
     }),
     EventSource: obj({
       id: int(),
@@ -63,6 +66,8 @@ const module: OpenApiModule = {
       minPrice: nullable(ref('Money')),
       maxPrice: nullable(ref('Money')),
       listingCount: nullable(int()),
+      availability: nullable(enumOf(OFFER_AVAILABILITIES)),
+      payloadWarning: nullable(str()),
     }),
     Listing: obj({
       id: int(),
