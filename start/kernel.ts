@@ -38,4 +38,5 @@ export const middleware = router.named({
   silentAuth: () => import('#middleware/silent_auth_middleware'),
   apiAuth: () => import('#middleware/api_auth_middleware'),
   role: () => import('#middleware/role_middleware'),
+  transmitInput: () => import('#middleware/transmit_input_middleware'),
 })

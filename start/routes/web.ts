@@ -83,8 +83,9 @@ router
 
 /**
  * SSE: opening a stream and subscribing need a signed-in user, and the
- * channel `users/<id>` only that user (start/transmit.ts).
+ * channel `users/<id>` only that user (start/transmit.ts). `uid` and
+ * `channel` are checked before Transmit reads them.
  */
 transmit.registerRoutes((route) => {
-  route.use(middleware.auth())
+  route.use([middleware.auth(), middleware.transmitInput()])
 })
