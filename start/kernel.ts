@@ -29,6 +29,7 @@ router.use([
   () => import('@adonisjs/session/session_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/session_lifetime_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])
 

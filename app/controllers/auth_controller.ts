@@ -3,6 +3,7 @@ import { inject } from '@adonisjs/core'
 import limiter from '@adonisjs/limiter/services/main'
 import User from '#models/user'
 import UserService from '#services/user_service'
+import WebSessions from '#services/web_sessions'
 import { loginValidator, signupValidator } from '#validators/auth_validator'
 import { hdtickets } from '#config/app'
 
@@ -14,17 +15,22 @@ const loginLimiter = () => limiter.use({ requests: 5, duration: '1 min', blockDu
 
 @inject()
 export default class AuthController {
-  constructor(private users: UserService) {}
+  constructor(
+    private users: UserService,
+    private sessions: WebSessions
+  ) {}
 
   async showSignup({ inertia }: HttpContext) {
     const hasUsers = Number((await User.query().count('* as total'))[0].$extras.total) > 0
     return inertia.render('auth/signup', { signupEnabled: hdtickets.signupEnabled || !hasUsers })
   }
 
-  async signup({ request, response, auth, session }: HttpContext) {
+  async signup(ctx: HttpContext) {
+    const { request, response, auth, session } = ctx
     const payload = await request.validateUsing(signupValidator)
     const user = await this.users.signup(payload)
     await auth.use('web').login(user)
+    await this.sessions.started(ctx, user)
     session.flash(
       'success',
       user.role === 'admin'
@@ -38,7 +44,8 @@ export default class AuthController {
     return inertia.render('auth/login', { signupEnabled: hdtickets.signupEnabled })
   }
 
-  async login({ request, response, auth, session }: HttpContext) {
+  async login(ctx: HttpContext) {
+    const { request, response, auth, session } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
     const key = `login_${email}_${request.ip()}`
     const [throttled, user] = await loginLimiter().penalize(key, () =>
@@ -60,11 +67,14 @@ export default class AuthController {
       return response.redirect().back()
     }
     await auth.use('web').login(user)
+    await this.sessions.started(ctx, user)
     return response.redirect('/')
   }
 
-  async logout({ auth, response, session }: HttpContext) {
-    await auth.use('web').logout()
+  /** The session ends in the store: a copy of its cookie kept from before is worth nothing. */
+  async logout(ctx: HttpContext) {
+    const { response, session } = ctx
+    await this.sessions.end(ctx)
     session.flash('success', 'You are logged out.')
     return response.redirect('/login')
   }

@@ -74,6 +74,9 @@ router
     router.get('/settings', [SettingsController, 'show']).as('settings.show')
     router.put('/settings/profile', [SettingsController, 'updateProfile']).as('settings.profile')
     router.put('/settings/password', [SettingsController, 'updatePassword']).as('settings.password')
+    router
+      .post('/settings/sessions/sign-out-everywhere', [SettingsController, 'signOutEverywhere'])
+      .as('settings.sessions.end_all')
     router.post('/settings/tokens', [SettingsController, 'createToken']).as('settings.tokens.store')
     router
       .delete('/settings/tokens/:id', [SettingsController, 'revokeToken'])

@@ -63,6 +63,7 @@ test.group(`Migrations (${env.get('DB_CONNECTION', 'sqlite')})`, () => {
       'queue_schedules',
       'rate_limits',
       'locks',
+      'sessions',
     ]) {
       assert.include(tables, table)
     }

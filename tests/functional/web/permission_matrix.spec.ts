@@ -84,6 +84,7 @@ const routes: Route[] = [
     allowed: ALL,
     body: () => ({ name: 'script', abilities: ['read'] }),
   },
+  { method: 'post', url: '/settings/sessions/sign-out-everywhere', allowed: ALL },
   { method: 'get', url: '/admin', allowed: MANAGERS },
   { method: 'get', url: '/admin/sources', allowed: MANAGERS },
   {
