@@ -1,6 +1,6 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 
@@ -43,7 +43,17 @@ function withReplicas<T extends { host: string }>(primary: T) {
 }
 
 const sqlitePath = env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3')
-if (connectionName === 'sqlite') mkdirSync(dirname(app.makePath(sqlitePath)), { recursive: true })
+if (connectionName === 'sqlite') {
+  const file = app.makePath(sqlitePath)
+  mkdirSync(dirname(file), { recursive: true })
+  /**
+   * The database holds every account's secrets (encrypted) and the users'
+   * password hashes: only the owner reads it, like `.env`. SQLite gives its
+   * -wal and -shm files the database file's mode.
+   */
+  closeSync(openSync(file, 'a', 0o600))
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
+}
 
 const dbConfig = defineConfig({
   connection: connectionName,

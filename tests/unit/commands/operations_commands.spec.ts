@@ -4,7 +4,7 @@
  */
 import { test } from '@japa/runner'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import sqlite3 from 'sqlite3'
@@ -66,11 +66,23 @@ test.group('operations commands', (group) => {
     const result = ace(['db:backup', `--out=${target}`])
     assert.equal(result.status, 0, result.output)
     assert.isTrue(existsSync(target))
+    assert.equal(statSync(target).mode & 0o777, 0o600, 'only the owner reads a backup')
     const [copy] = await query(target, 'select count(*) as total from platforms')
     assert.equal(Number(copy.total), Number(expected.total))
     const again = ace(['db:backup', `--out=${target}`])
     assert.equal(again.status, 1)
     assert.include(again.output, 'already exists')
+  }).timeout(120_000)
+
+  test('a new SQLite database file is created readable by its owner only (#12 item 16)', ({
+    assert,
+  }) => {
+    const file = `${scratch}/fresh-${Date.now()}.sqlite3`
+    const result = ace(['migration:run', '--force'], { SQLITE_PATH: file, DB_CONNECTION: 'sqlite' })
+    assert.equal(result.status, 0, result.output)
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    for (const companion of [`${file}-wal`, `${file}-shm`])
+      if (existsSync(companion)) assert.equal(statSync(companion).mode & 0o777, 0o600, companion)
   }).timeout(120_000)
 
   test('demo:reset asks first (refuses without a terminal), then with --force starts a fresh demo', async ({
