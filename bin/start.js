@@ -6,7 +6,8 @@
 | 1. installs dependencies on a fresh clone (Node 24 comes with them),
 | 2. writes .env from .env.example with a new APP_KEY if there is none,
 | 3. builds the front end when it is missing or older than its sources,
-| 4. migrates the database and seeds the demo (prints the demo admin),
+| 4. migrates the database and seeds the demo (a new demo admin's password
+|    is printed once, when it is created),
 | 5. serves http://localhost:3333 — web, queue worker and scheduler in one
 |    process (EMBEDDED=true).
 |
