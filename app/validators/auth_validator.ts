@@ -1,11 +1,11 @@
 import vine from '@vinejs/vine'
 import { passwordWeakness } from '#security/password_strength'
+import { emailAddress, personName } from '#validators/identity'
 
 /** IANA zones this runtime knows, plus UTC. */
 export const TIMEZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')]
 
-const email = () =>
-  vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
+const email = () => emailAddress()
 /**
  * Common, breached and easily guessed passwords are refused with the reason
  * (app/security/password_strength.ts); the email and name given beside it
@@ -22,7 +22,7 @@ const hardToGuess = vine.createRule((value, _options, field) => {
 const password = () => vine.string().minLength(10).maxLength(128).use(hardToGuess())
 
 export const signupValidator = vine.create({
-  fullName: vine.string().trim().minLength(1).maxLength(120).optional(),
+  fullName: personName().optional(),
   email: email().unique({ table: 'users', column: 'email' }),
   password: password().confirmed({ confirmationField: 'passwordConfirmation' }),
 })
@@ -38,7 +38,7 @@ export const changePasswordValidator = vine.create({
 })
 
 export const profileValidator = vine.create({
-  fullName: vine.string().trim().minLength(1).maxLength(120).nullable(),
+  fullName: personName().nullable(),
   timezone: vine.string().trim().in(TIMEZONES),
 })
 
