@@ -77,6 +77,19 @@ export default await Env.create(new URL('../', import.meta.url), {
   /** A session ends this long after sign-in, used or not (default 24h) */
   SESSION_LIFETIME: duration,
   SIGNUP_ENABLED: Env.schema.boolean.optional(),
+  /** Peers trusted to set X-Forwarded-For: addresses, CIDRs, loopback/linklocal/uniquelocal, or none (default loopback) */
+  TRUSTED_PROXIES: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      const known = ['none', 'loopback', 'linklocal', 'uniquelocal'].includes(entry)
+      const address = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)
+      if (!known && !address)
+        throw new Error(
+          `Invalid value for "${key}": "${entry}" is not an address, a CIDR, loopback, linklocal, uniquelocal or none`
+        )
+    }
+    return value
+  },
   EMBEDDED: Env.schema.boolean.optional(),
   DEMO_ADMIN_EMAIL: Env.schema.string.optional({ format: 'email' }),
   /** Purchases of other users need a manager's approval (default: the requester approves) */

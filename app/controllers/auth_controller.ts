@@ -8,10 +8,19 @@ import { loginValidator, signupValidator } from '#validators/auth_validator'
 import { hdtickets } from '#config/app'
 
 /**
- * Log-in attempts are throttled per email + IP: five failures a minute,
- * then that pair is blocked for fifteen minutes. Successes don't count.
+ * Log-in attempts are throttled twice; successes don't count:
+ * - per email + client address (request.ip(), X-Forwarded-For only from
+ *   TRUSTED_PROXIES): five failures a minute, then that pair is blocked for
+ *   fifteen minutes;
+ * - per account, whatever the address (a guesser rotating addresses or
+ *   forged headers): twenty failures in fifteen minutes block that account's
+ *   log-in for fifteen minutes.
  */
-const loginLimiter = () => limiter.use({ requests: 5, duration: '1 min', blockDuration: '15 mins' })
+const loginLimiter = (email: string, ip: string) =>
+  limiter.multi([
+    { key: `login_${email}_${ip}`, requests: 5, duration: '1 min', blockDuration: '15 mins' },
+    { key: `login_account_${email}`, requests: 20, duration: '15 mins', blockDuration: '15 mins' },
+  ])
 
 @inject()
 export default class AuthController {
@@ -47,8 +56,7 @@ export default class AuthController {
   async login(ctx: HttpContext) {
     const { request, response, auth, session } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const key = `login_${email}_${request.ip()}`
-    const [throttled, user] = await loginLimiter().penalize(key, () =>
+    const [throttled, user] = await loginLimiter(email, request.ip()).penalize(() =>
       User.verifyCredentials(email, password)
     )
 

@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
+import limiter from '@adonisjs/limiter/services/main'
 import UserService from '#services/user_service'
 import AccessTokenService from '#services/access_token_service'
 import WebSessions, { humanDuration } from '#services/web_sessions'
@@ -48,7 +49,13 @@ export default class SettingsController {
   async updatePassword({ request, auth, response, session }: HttpContext) {
     const payload = await request.validateUsing(changePasswordValidator)
     const user = auth.getUserOrFail()
-    await this.users.changePassword(user, payload.currentPassword, payload.password)
+    /** The current-password check is a log-in in disguise: throttled per account too. */
+    const [throttled] = await limiter
+      .use({ requests: 5, duration: '15 mins', blockDuration: '15 mins' })
+      .penalize(`password_check_${user.id}`, () =>
+        this.users.changePassword(user, payload.currentPassword, payload.password)
+      )
+    if (throttled) throw throttled
     const ended = await this.sessions.endOthers(user, session.sessionId)
     session.flash(
       'success',
