@@ -12,6 +12,7 @@ server.errorHandler(() => import('#exceptions/handler'))
  * Runs on every request, matched route or not.
  */
 server.use([
+  () => import('#middleware/security_headers_middleware'),
   () => import('#middleware/request_id_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
