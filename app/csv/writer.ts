@@ -28,7 +28,8 @@ export function unguardFormula(text: string): string {
 
 const OPTIONS: Options = {
   record_delimiter: '\r\n',
-  quoted_match: /^\s|\s$/,
+  /** Edge whitespace and any line break (a lone LF or CR too, not only the CRLF record end). */
+  quoted_match: [/^\s|\s$/, /[\r\n]/],
   cast: {
     string: (value) => guardFormula(value),
     date: (value) => value.toISOString(),
