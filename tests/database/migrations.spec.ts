@@ -16,6 +16,12 @@ async function run(direction: 'up' | 'down') {
     direction,
     ...(direction === 'down' ? { batch: 0 } : {}),
     dryRun: false,
+    /**
+     * Lucid's migration lock is GET_LOCK('1') / pg_advisory_lock(1): one key
+     * for the whole database server, shared with other runs migrating their
+     * own databases on it at the same time. This run's database is its own.
+     */
+    disableLocks: true,
   } as any)
   await migrator.run()
   if (migrator.error) throw migrator.error
