@@ -40,6 +40,7 @@ export default defineConfig({
   ],
 
   preloads: [
+    { file: () => import('#start/process_guard'), environment: ['web', 'console', 'test'] },
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/events'),

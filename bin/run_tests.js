@@ -7,7 +7,7 @@
 | 2. mysql    the database suite on MariaDB/MySQL    (database `test`)
 | 3. pg       the database suite on PostgreSQL       (database `test`)
 | 4. redis    database + functional suites with the Redis queue, limiter,
-|             locks and SSE transport
+|             locks, SSE transport and session store
 | 5. browser  the browser suite: the real app (test server, sandbox exchange,
 |             its own fresh SQLite file) driven in Debian's Chromium through
 |             playwright-core; screenshots in tmp/browser-artifacts/
@@ -153,6 +153,7 @@ const passes = [
       LIMITER_STORE: 'redis',
       LOCK_STORE: 'redis',
       TRANSMIT_TRANSPORT: 'redis',
+      SESSION_DRIVER: 'redis',
     },
   },
   {

@@ -8,7 +8,8 @@
 |    (the only place that ever writes .env),
 | 3. builds the compiled server and the front end when a source changed
 |    (bin/build.js: node ace build → build/),
-| 4. migrates the database and seeds the demo (prints the demo admin),
+| 4. migrates the database and seeds the demo (a new demo admin's password
+|    is printed once, when it is created),
 | 5. serves http://localhost:3333 from the build — web, monitoring runtime,
 |    queue worker and the sandbox exchange in one process (EMBEDDED=true).
 |

@@ -1,6 +1,6 @@
 import { BaseCommand, flags } from '@adonisjs/core/ace'
 import type { CommandOptions } from '@adonisjs/core/types/ace'
-import { mkdirSync, existsSync, statSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 /**
@@ -54,6 +54,8 @@ export default class DbBackup extends BaseCommand {
     }
     mkdirSync(dirname(target), { recursive: true })
     const started = Date.now()
+    /** Only the owner reads a backup, as the database itself (VACUUM INTO fills an empty file). */
+    closeSync(openSync(target, 'wx', 0o600))
     await db.rawQuery('VACUUM INTO ?', [target])
     this.logger.success(
       `Backed up to ${target} (${(statSync(target).size / 1024 / 1024).toFixed(1)} MB, ${Date.now() - started} ms)`

@@ -3,8 +3,8 @@ import type { CommandOptions } from '@adonisjs/core/types/ace'
 
 /**
  * Back to a fresh demo: every table dropped and migrated again, the demo
- * seeded (platforms, the demo admin with the same password as before, kept
- * in storage/demo-admin.txt). The demo rules and purchase are recreated at
+ * seeded (platforms, and the demo admin with a new password, printed once —
+ * or DEMO_ADMIN_PASSWORD's). The demo rules and purchase are recreated at
  * the next `npm start`. Asks first; `--force` skips the question (needed
  * when not at a terminal).
  */

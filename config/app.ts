@@ -1,6 +1,22 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
+import proxyAddr from 'proxy-addr'
+
+/**
+ * Which peers may say who the client is (X-Forwarded-For): TRUSTED_PROXIES,
+ * comma-separated addresses or CIDRs (or `loopback`, `linklocal`,
+ * `uniquelocal`); `none` trusts nobody. Default `loopback`: a reverse proxy
+ * on the same host (deploy/nginx.conf). Behind a proxy on another host, name
+ * it here — otherwise every client has the proxy's address.
+ */
+export function trustedProxies(setting: string | undefined) {
+  const list = (setting ?? 'loopback')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry && entry !== 'none')
+  return proxyAddr.compile(list)
+}
 
 /**
  * The HTTP server settings. Every request gets an id (x-request-id header,
@@ -10,6 +26,7 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: false,
   useAsyncLocalStorage: true,
+  trustProxy: trustedProxies(env.get('TRUSTED_PROXIES')),
   cookie: {
     domain: '',
     path: '/',

@@ -1,5 +1,5 @@
 import env from '#start/env'
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { defineConfig } from '@adonisjs/lucid'
 
@@ -47,7 +47,16 @@ function withReplicas<T extends { host: string }>(primary: T) {
  * rebuild replaces.
  */
 const sqlitePath = resolve(env.get('SQLITE_PATH', 'storage/hdtickets.sqlite3'))
-if (connectionName === 'sqlite') mkdirSync(dirname(sqlitePath), { recursive: true })
+if (connectionName === 'sqlite') {
+  mkdirSync(dirname(sqlitePath), { recursive: true })
+  /**
+   * The database holds every account's secrets (encrypted) and the users'
+   * password hashes: only the owner reads it, like `.env`. SQLite gives its
+   * -wal and -shm files the database file's mode.
+   */
+  closeSync(openSync(sqlitePath, 'a', 0o600))
+  if ((statSync(sqlitePath).mode & 0o077) !== 0) chmodSync(sqlitePath, 0o600)
+}
 
 const dbConfig = defineConfig({
   connection: connectionName,

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, drivers } from '@adonisjs/queue'
+import { runInJobContext } from '#services/job_context'
 
 /**
  * Jobs go through the database (the default: nothing else to run) or Redis
@@ -21,6 +22,8 @@ export default defineConfig({
    * monitor can show why they failed and retry them; done jobs are dropped.
    */
   defaultJobOptions: { removeOnFail: { age: '7d', count: 1000 } },
+  /** Every job runs in its own context: whatever escapes it is logged with its id. */
+  executionWrapper: runInJobContext,
   worker: {
     concurrency: 5,
     idleDelay: '100ms',

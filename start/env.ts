@@ -14,6 +14,21 @@ import { Env } from '@adonisjs/core/env'
 const isSqlite = (_key: string, _value?: string) =>
   (process.env.DB_CONNECTION ?? 'sqlite') === 'sqlite'
 
+/** A duration such as `90s`, `30m`, `2h` or `7d` (a bare number is seconds), in seconds. */
+const duration = (key: string, value?: string) => {
+  if (value === undefined || value === '') return undefined
+  const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim())
+  const seconds = match
+    ? Number(match[1]) * { '': 1, 's': 1, 'm': 60, 'h': 3600, 'd': 86400 }[match[2]]!
+    : 0
+  if (seconds < 60) {
+    throw new Error(
+      `Invalid value for "${key}": expected a duration of at least a minute, such as 30m, 2h or 7d`
+    )
+  }
+  return seconds
+}
+
 export default await Env.create(new URL('../', import.meta.url), {
   NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
   PORT: Env.schema.number(),
@@ -40,8 +55,41 @@ export default await Env.create(new URL('../', import.meta.url), {
   | Sessions, sign-up and the embedded mode
   |----------------------------------------------------------
   */
-  SESSION_DRIVER: Env.schema.enum.optional(['cookie', 'memory'] as const),
+  /**
+   * Where web sessions live: `database` (default) or `redis` (the scaled
+   * mode); `memory` for a single test process. Never in the cookie: a
+   * session must end when its user logs out or changes the password.
+   */
+  SESSION_DRIVER: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    if (value === 'cookie') {
+      throw new Error(
+        `Invalid value for "${key}": "cookie" is no longer supported (a copied cookie outlived logout); sessions live on the server: set ${key}=database, or redis in the scaled mode`
+      )
+    }
+    if (!['database', 'redis', 'memory'].includes(value)) {
+      throw new Error(`Invalid value for "${key}": expected database, redis or memory`)
+    }
+    return value as 'database' | 'redis' | 'memory'
+  },
+  /** A session unused this long ends (default 2h) */
+  SESSION_IDLE_TIMEOUT: duration,
+  /** A session ends this long after sign-in, used or not (default 24h) */
+  SESSION_LIFETIME: duration,
   SIGNUP_ENABLED: Env.schema.boolean.optional(),
+  /** Peers trusted to set X-Forwarded-For: addresses, CIDRs, loopback/linklocal/uniquelocal, or none (default loopback) */
+  TRUSTED_PROXIES: (key: string, value?: string) => {
+    if (value === undefined || value === '') return undefined
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      const known = ['none', 'loopback', 'linklocal', 'uniquelocal'].includes(entry)
+      const address = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)
+      if (!known && !address)
+        throw new Error(
+          `Invalid value for "${key}": "${entry}" is not an address, a CIDR, loopback, linklocal, uniquelocal or none`
+        )
+    }
+    return value
+  },
   EMBEDDED: Env.schema.boolean.optional(),
   DEMO_ADMIN_EMAIL: Env.schema.string.optional({ format: 'email' }),
   /** Purchases of other users need a manager's approval (default: the requester approves) */

@@ -12,6 +12,7 @@ server.errorHandler(() => import('#exceptions/handler'))
  * Runs on every request, matched route or not.
  */
 server.use([
+  () => import('#middleware/security_headers_middleware'),
   () => import('#middleware/request_id_middleware'),
   () => import('#middleware/container_bindings_middleware'),
   () => import('@adonisjs/static/static_middleware'),
@@ -29,6 +30,7 @@ router.use([
   () => import('@adonisjs/session/session_middleware'),
   () => import('@adonisjs/shield/shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
+  () => import('#middleware/session_lifetime_middleware'),
   () => import('#middleware/initialize_bouncer_middleware'),
 ])
 
@@ -38,4 +40,5 @@ export const middleware = router.named({
   silentAuth: () => import('#middleware/silent_auth_middleware'),
   apiAuth: () => import('#middleware/api_auth_middleware'),
   role: () => import('#middleware/role_middleware'),
+  transmitInput: () => import('#middleware/transmit_input_middleware'),
 })

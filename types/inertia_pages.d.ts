@@ -98,6 +98,8 @@ declare module '@adonisjs/inertia/types' {
       allowedAbilities: string[]
       timezones: string[]
       newToken: { name: string; secret: string } | null
+      sessionCount: number
+      sessionLimits: { idle: string; lifetime: string }
     }
     'admin/users': { users: UserRow[] }
     'events/index': {

@@ -1,23 +1,10 @@
 /**
- * CSV (RFC 4180) written row by row, for streamed exports (pure).
- * A cell with a comma, quote, CR or LF is quoted with inner quotes doubled;
- * a text cell starting with =, +, -, @, tab or CR is prefixed with ' so a
- * spreadsheet does not run it as a formula (OWASP "CSV injection").
+ * Streamed CSV exports, written by the one CSV writer (app/csv/writer.ts,
+ * with its formula guard).
  */
-export type Cell = string | number | boolean | null | undefined | Date
+import { csvRow, type Cell } from '#csv/writer'
 
-export function csvCell(value: Cell): string {
-  if (value === null || value === undefined) return ''
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  let text = value
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
-export function csvRow(cells: readonly Cell[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`
-}
+export { csvRow, type Cell }
 
 /** Minor units → "12.34" (exponent 2 unless given), for spreadsheet columns. */
 export function decimal(minor: number | null | undefined, exponent = 2): string {

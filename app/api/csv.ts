@@ -1,18 +1,11 @@
 /**
- * RFC 4180 CSV: a header row, then one record a line; fields with a comma,
- * quote or line break are quoted, quotes doubled. Values are text; the
- * bulk transfer decides what each column means.
+ * The bulk transfer's CSV: written by the one CSV writer (app/csv/writer.ts,
+ * formula guard included); read back here, the guard's apostrophe removed
+ * so an exported file imports as it was.
  */
-export function toCsv(columns: string[], rows: Array<Record<string, unknown>>): string {
-  const cell = (value: unknown) => {
-    if (value === null || value === undefined) return ''
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value)
-    return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-  }
-  const lines = [columns.map(cell).join(',')]
-  for (const row of rows) lines.push(columns.map((column) => cell(row[column])).join(','))
-  return lines.join('\r\n') + '\r\n'
-}
+import { unguardFormula } from '#csv/writer'
+
+export { toCsv } from '#csv/writer'
 
 export class CsvError extends Error {
   constructor(
@@ -88,6 +81,8 @@ export function parseCsv(text: string): Array<Record<string, string>> {
         `Row ${index + 1} has ${cells.length} fields, the header ${header.length}`,
         index + 2
       )
-    return Object.fromEntries(header.map((name, column) => [name.trim(), cells[column]]))
+    return Object.fromEntries(
+      header.map((name, column) => [name.trim(), unguardFormula(cells[column])])
+    )
   })
 }

@@ -52,14 +52,19 @@ const RESERVED = new Set(['limit', 'cursor', 'sort'])
 export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): ListQuery {
   const filters: Record<string, string> = {}
   for (const [name, raw] of Object.entries(qs)) {
-    if (RESERVED.has(name)) continue
-    if (!spec.filters?.[name]) {
+    if (RESERVED.has(name)) {
+      if (typeof raw !== 'string')
+        throw new ApiException('E_VALIDATION', `"${name}" must be given once, as text`, 422, name)
+      continue
+    }
+    /** Own keys only: `constructor`, `__proto__` or `toString` name no filter of any list. */
+    if (!spec.filters || !Object.hasOwn(spec.filters, name)) {
       throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
     }
     if (typeof raw !== 'string') {
       throw new ApiException('E_VALIDATION', `"${name}" must be given once, as text`, 422, name)
     }
-    const allowed = spec.enums?.[name]
+    const allowed = spec.enums && Object.hasOwn(spec.enums, name) ? spec.enums[name] : undefined
     if (allowed && !allowed.includes(raw)) {
       throw new ApiException(
         'E_VALIDATION',
@@ -89,7 +94,7 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   const sortText = qs.sort === undefined ? spec.defaultSort : String(qs.sort)
   const descending = sortText.startsWith('-')
   const name = descending ? sortText.slice(1) : sortText
-  const field = spec.sorts[name]
+  const field = Object.hasOwn(spec.sorts, name) ? spec.sorts[name] : undefined
   if (!field) {
     throw new ApiException(
       'E_VALIDATION',

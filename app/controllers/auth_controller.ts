@@ -3,28 +3,43 @@ import { inject } from '@adonisjs/core'
 import limiter from '@adonisjs/limiter/services/main'
 import User from '#models/user'
 import UserService from '#services/user_service'
+import WebSessions from '#services/web_sessions'
 import { loginValidator, signupValidator } from '#validators/auth_validator'
 import { hdtickets } from '#config/app'
 
 /**
- * Log-in attempts are throttled per email + IP: five failures a minute,
- * then that pair is blocked for fifteen minutes. Successes don't count.
+ * Log-in attempts are throttled twice; successes don't count:
+ * - per email + client address (request.ip(), X-Forwarded-For only from
+ *   TRUSTED_PROXIES): five failures a minute, then that pair is blocked for
+ *   fifteen minutes;
+ * - per account, whatever the address (a guesser rotating addresses or
+ *   forged headers): twenty failures in fifteen minutes block that account's
+ *   log-in for fifteen minutes.
  */
-const loginLimiter = () => limiter.use({ requests: 5, duration: '1 min', blockDuration: '15 mins' })
+const loginLimiter = (email: string, ip: string) =>
+  limiter.multi([
+    { key: `login_${email}_${ip}`, requests: 5, duration: '1 min', blockDuration: '15 mins' },
+    { key: `login_account_${email}`, requests: 20, duration: '15 mins', blockDuration: '15 mins' },
+  ])
 
 @inject()
 export default class AuthController {
-  constructor(private users: UserService) {}
+  constructor(
+    private users: UserService,
+    private sessions: WebSessions
+  ) {}
 
   async showSignup({ inertia }: HttpContext) {
     const hasUsers = Number((await User.query().count('* as total'))[0].$extras.total) > 0
     return inertia.render('auth/signup', { signupEnabled: hdtickets.signupEnabled || !hasUsers })
   }
 
-  async signup({ request, response, auth, session }: HttpContext) {
+  async signup(ctx: HttpContext) {
+    const { request, response, auth, session } = ctx
     const payload = await request.validateUsing(signupValidator)
     const user = await this.users.signup(payload)
     await auth.use('web').login(user)
+    await this.sessions.started(ctx, user)
     session.flash(
       'success',
       user.role === 'admin'
@@ -38,10 +53,10 @@ export default class AuthController {
     return inertia.render('auth/login', { signupEnabled: hdtickets.signupEnabled })
   }
 
-  async login({ request, response, auth, session }: HttpContext) {
+  async login(ctx: HttpContext) {
+    const { request, response, auth, session } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const key = `login_${email}_${request.ip()}`
-    const [throttled, user] = await loginLimiter().penalize(key, () =>
+    const [throttled, user] = await loginLimiter(email, request.ip()).penalize(() =>
       User.verifyCredentials(email, password)
     )
 
@@ -60,11 +75,14 @@ export default class AuthController {
       return response.redirect().back()
     }
     await auth.use('web').login(user)
+    await this.sessions.started(ctx, user)
     return response.redirect('/')
   }
 
-  async logout({ auth, response, session }: HttpContext) {
-    await auth.use('web').logout()
+  /** The session ends in the store: a copy of its cookie kept from before is worth nothing. */
+  async logout(ctx: HttpContext) {
+    const { response, session } = ctx
+    await this.sessions.end(ctx)
     session.flash('success', 'You are logged out.')
     return response.redirect('/login')
   }

@@ -23,15 +23,20 @@ export default class PurchasesController {
     const user = auth.getUserOrFail()
     const filters = await listPurchasesValidator.validate(request.qs())
     const service = purchaseService()
+    /**
+     * Every promise of the Promise.all is created inside it, with nothing
+     * awaited while building the array: a refused list (scope=all below
+     * manager) used to reject before Promise.all had attached its handler.
+     */
     const [awaiting, history, platforms, accounts] = await Promise.all([
       service.list(user, { scope: 'awaiting', perPage: 100 }),
       service.list(user, { ...filters, scope: filters.scope ?? 'mine' }),
       platformSuccessRates(),
-      accountSuccessRates({
-        ids: (await db.from('accounts').where('user_id', user.id).select('id')).map((row) =>
-          Number(row.id)
-        ),
-      }),
+      db
+        .from('accounts')
+        .where('user_id', user.id)
+        .select('id')
+        .then((rows) => accountSuccessRates({ ids: rows.map((row) => Number(row.id)) })),
     ])
     return inertia.render('purchases/index', {
       awaiting: awaiting.data.map((row) => purchaseRequestToJSON(row)),

@@ -1,7 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { inject } from '@adonisjs/core'
+import limiter from '@adonisjs/limiter/services/main'
 import UserService from '#services/user_service'
 import AccessTokenService from '#services/access_token_service'
+import WebSessions, { humanDuration } from '#services/web_sessions'
+import { sessionLimits } from '#config/session'
 import {
   changePasswordValidator,
   createTokenValidator,
@@ -13,7 +16,8 @@ import {
 export default class SettingsController {
   constructor(
     private users: UserService,
-    private tokens: AccessTokenService
+    private tokens: AccessTokenService,
+    private sessions: WebSessions
   ) {}
 
   async show({ inertia, auth, session }: HttpContext) {
@@ -22,6 +26,12 @@ export default class SettingsController {
       tokens: await this.tokens.list(user),
       allowedAbilities: this.tokens.allowedAbilities(user),
       timezones: TIMEZONES,
+      /** Open web sessions of this user, this one included */
+      sessionCount: await this.sessions.count(user),
+      sessionLimits: {
+        idle: humanDuration(sessionLimits.idleSeconds),
+        lifetime: humanDuration(sessionLimits.lifetimeSeconds),
+      },
       /** A freshly created token secret is shown once, right after creation. */
       newToken:
         (session.flashMessages.get('newToken') as { name: string; secret: string } | undefined) ??
@@ -38,8 +48,21 @@ export default class SettingsController {
 
   async updatePassword({ request, auth, response, session }: HttpContext) {
     const payload = await request.validateUsing(changePasswordValidator)
-    await this.users.changePassword(auth.getUserOrFail(), payload.currentPassword, payload.password)
-    session.flash('success', 'Password changed.')
+    const user = auth.getUserOrFail()
+    /** The current-password check is a log-in in disguise: throttled per account too. */
+    const [throttled] = await limiter
+      .use({ requests: 5, duration: '15 mins', blockDuration: '15 mins' })
+      .penalize(`password_check_${user.id}`, () =>
+        this.users.changePassword(user, payload.currentPassword, payload.password)
+      )
+    if (throttled) throw throttled
+    const ended = await this.sessions.endOthers(user, session.sessionId)
+    session.flash(
+      'success',
+      ended > 0
+        ? `Password changed. You were signed out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).`
+        : 'Password changed.'
+    )
     return response.redirect('/settings')
   }
 
@@ -55,5 +78,15 @@ export default class SettingsController {
     await this.tokens.revoke(auth.getUserOrFail(), params.id)
     session.flash('success', 'Token revoked.')
     return response.redirect('/settings')
+  }
+
+  /** Settings → "Sign out everywhere": every session of the user ends, this one too. */
+  async signOutEverywhere(ctx: HttpContext) {
+    const { auth, response, session } = ctx
+    const user = auth.getUserOrFail()
+    await this.sessions.endOthers(user, session.sessionId)
+    await this.sessions.end(ctx)
+    session.flash('success', 'You are signed out everywhere.')
+    return response.redirect('/login')
   }
 }

@@ -4,6 +4,7 @@ import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
 import ApiException from '#exceptions/api_exception'
 import apiConfig from '#config/api'
+import AccessTokenService, { type TokenAbility } from '#services/access_token_service'
 
 /**
  * `/api/v1`: a bearer access token is required. A missing, wrong, expired or
@@ -26,9 +27,21 @@ export default class ApiAuthMiddleware {
     }
     const token = user.currentAccessToken
     await this.#rateLimit(ctx, String(token.identifier))
+    /**
+     * A token's abilities are bounded by its owner's role now, not only when
+     * it was made: a member demoted to viewer keeps a token that reads.
+     */
+    const roleAllows = new AccessTokenService().allowedAbilities(user)
     for (const ability of options.abilities ?? []) {
       if (!token.allows(ability) && !token.allows('*')) {
         throw new ApiException('E_TOKEN_ABILITY', `This token lacks the "${ability}" ability`, 403)
+      }
+      if (!roleAllows.includes(ability as TokenAbility)) {
+        throw new ApiException(
+          'E_TOKEN_ABILITY',
+          `Your role (${user.role}) does not allow the "${ability}" ability this token was given`,
+          403
+        )
       }
     }
     return next()

@@ -2,11 +2,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import ApiException from '#exceptions/api_exception'
 import { openApiDocument } from '#api/openapi/document'
-import { firstUnknownField, operationFor } from '#api/openapi/lookup'
+import { firstUnknownField, operationFor, queryParameters } from '#api/openapi/lookup'
 
 /**
  * Holds /api/v1 requests to the OpenAPI document before they reach a
- * controller: a body in a content type the operation does not take is a
+ * controller: a query parameter the operation does not document is a 422
+ * naming it; a body in a content type the operation does not take is a
  * 415; a body field the operation does not document is a 422 naming it
  * (validators would silently drop it). Oversized bodies are refused by the
  * body parser (413, config/bodyparser.ts). Other paths pass untouched.
@@ -17,10 +18,23 @@ export default class ApiContractMiddleware {
     if (!pattern || !pattern.startsWith('/api/v1/')) return next()
     const method = ctx.request.method().toLowerCase()
     const operation = operationFor(openApiDocument(), pattern, method)
+    if (!operation) return next()
+    /** A query parameter the operation does not document (`constructor=1` too) is a 422 naming it. */
+    const documented = queryParameters(openApiDocument(), operation)
+    /**
+     * Names read from the raw query string: the query parser drops the ones
+     * that shadow Object.prototype (`constructor`, `__proto__`), silently.
+     */
+    const raw = new URLSearchParams(ctx.request.parsedUrl.query ?? '')
+    const names = new Set([...raw.keys()].map((key) => key.split('[')[0]))
+    for (const name of names) {
+      if (!documented.has(name))
+        throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+    }
     const hasBody =
       Number(ctx.request.header('content-length') ?? 0) > 0 ||
       ctx.request.header('transfer-encoding') !== undefined
-    if (!hasBody || !operation) return next()
+    if (!hasBody) return next()
 
     const contentType = (ctx.request.header('content-type') ?? '')
       .split(';')[0]

@@ -9,7 +9,8 @@ import ApiException from '#exceptions/api_exception'
  */
 export default class RoleMiddleware {
   async handle(ctx: HttpContext, next: NextFn, options: { atLeast: Role }) {
-    const user = ctx.auth.user
+    /** /api/v1 is signed in with a bearer token (the `api` guard), pages with the session. */
+    const user = ctx.request.url().startsWith('/api/') ? ctx.auth.use('api').user : ctx.auth.user
     if (!user || !user.hasRoleAtLeast(options.atLeast)) {
       throw new ApiException('E_FORBIDDEN', `This needs the ${options.atLeast} role or higher`, 403)
     }

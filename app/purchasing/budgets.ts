@@ -75,11 +75,13 @@ export async function spendOf(
       .where('user_id', input.userId)
       .where('currency', input.currency)
       .whereNotIn('status', NOT_SPENT)
-  const [eventOrders, dayOrders, monthOrders] = await Promise.all([
-    sum(base().where('event_id', input.eventId)),
-    sum(base().where('placed_at', '>=', dbTime(client, dayStart))),
-    sum(base().where('placed_at', '>=', dbTime(client, monthStart))),
-  ])
+  /**
+   * One after the other: `client` is often a transaction, and queries left
+   * running on it after one of them failed run into a finished transaction.
+   */
+  const eventOrders = await sum(base().where('event_id', input.eventId))
+  const dayOrders = await sum(base().where('placed_at', '>=', dbTime(client, dayStart)))
+  const monthOrders = await sum(base().where('placed_at', '>=', dbTime(client, monthStart)))
 
   const reservations = client
     .from('purchase_requests')

@@ -11,7 +11,7 @@
  * - every status change is a conditional UPDATE plus its audit entry, in one
  *   transaction (requests.ts).
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import User from '#models/user'
@@ -193,6 +193,26 @@ async function defaultDispatch(requestId: number, priority: number) {
   await ProcessPurchaseRequests.dispatch({ requestId }).priority(priority)
 }
 
+/**
+ * What a create call asked for, as a hash: an Idempotency-Key replayed with
+ * any other input is refused. The key itself and the caller's IP are not
+ * part of the request.
+ */
+export function fingerprint(input: CreateInput): string {
+  const asked = {
+    listingId: input.listingId ?? null,
+    eventId: input.eventId ?? null,
+    platform: input.platform ?? null,
+    listingRef: input.listingRef ?? null,
+    quantity: input.quantity,
+    maxPriceMinor: input.maxPriceMinor ?? null,
+    ruleId: input.ruleId ?? null,
+    alertId: input.alertId ?? null,
+    draft: input.draft ?? false,
+  }
+  return createHash('sha256').update(JSON.stringify(asked)).digest('hex')
+}
+
 export default class PurchaseService {
   readonly requireManagerApproval: boolean
   readonly requestTtlMs: number
@@ -354,6 +374,7 @@ export default class PurchaseService {
           currency: listing.currency,
           status: 'draft',
           idempotency_key: idempotencyKey,
+          request_fingerprint: fingerprint(input),
           attempts: 0,
           expires_at: dbTime(trx, new Date(now.getTime() + this.requestTtlMs)),
           created_at: dbTime(trx, now),
@@ -434,6 +455,14 @@ export default class PurchaseService {
     const existing = await db.from('purchase_requests').where('idempotency_key', key).first()
     if (!existing) return null
     const row = normaliseRequest(existing)
+    if (existing.request_fingerprint && existing.request_fingerprint !== fingerprint(input)) {
+      throw new ApiException(
+        'E_IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key was used for a different purchase request: send the same request again, or use a new key',
+        409,
+        'idempotencyKey'
+      )
+    }
     const sameListing =
       input.listingId !== undefined && input.listingId !== null
         ? row.listing_id === input.listingId
@@ -509,13 +538,6 @@ export default class PurchaseService {
       throw new ApiException('E_FORBIDDEN', `Viewers cannot ${verb} purchase requests`, 403)
     }
     const manager = actor.hasRoleAtLeast('manager')
-    if (request.user_id !== actor.id && !manager) {
-      throw new ApiException(
-        'E_APPROVAL_FORBIDDEN',
-        `Only a manager or an admin can ${verb} another user's purchase request`,
-        403
-      )
-    }
     if (
       verb === 'approve' &&
       request.user_id === actor.id &&
@@ -530,9 +552,27 @@ export default class PurchaseService {
     }
   }
 
+  /**
+   * Runs one decision's transaction. When it fails for a reason of the
+   * database (a deadlock, a lock timeout, a transaction another request's
+   * outcome finished) and meanwhile the request has moved on, the caller
+   * lost a race: that is the 409 every other loser gets, not a 500.
+   */
+  async #decidedOnce(id: number, to: string, run: () => Promise<unknown>) {
+    try {
+      await run()
+    } catch (error) {
+      if (error instanceof ApiException) throw error
+      const current = await findRequest(db.connection(), id)
+      if (current && current.status !== 'pending_approval')
+        throw new IllegalTransition(current.status, to)
+      throw error
+    }
+  }
+
   async approve(actor: User, id: number, ip: string | null = null): Promise<RequestRow> {
-    const request = await findRequest(db.connection(), id)
-    if (!request) throw notFound()
+    /** Another user's request is not found, as a missing one is (never a 403 that tells it exists). */
+    const request = await this.#visible(actor, id)
     this.#authorizeDecision(actor, request, 'approve')
     const now = this.#clock()
     if (request.status !== 'pending_approval')
@@ -562,33 +602,35 @@ export default class PurchaseService {
     if (priceRefusal) refuse(priceRefusal)
 
     const owner = request.user_id === actor.id ? actor : await User.findOrFail(request.user_id)
-    await db.transaction(async (trx) => {
-      await lockRows(trx, trx.from('users').where('id', request.user_id).select('id')).first()
-      const budgetRefusal = await this.#checkBudget(
-        trx,
-        owner,
-        request.event_id,
-        request.currency,
-        request.quantity * request.max_price_minor,
-        request.id,
-        now
-      )
-      if (budgetRefusal) refuse(budgetRefusal)
-      await moveRequest(trx, {
-        id: request.id,
-        from: 'pending_approval',
-        to: 'approved',
-        actorId: actor.id,
-        action: 'purchase.approved',
-        reason:
-          request.user_id === actor.id
-            ? 'approved by the requester'
-            : `approved by ${actor.role} #${actor.id}`,
-        patch: { approved_by: actor.id, approved_at: dbTime(trx, now) },
-        ip,
-        now,
+    await this.#decidedOnce(request.id, 'approved', () =>
+      db.transaction(async (trx) => {
+        await lockRows(trx, trx.from('users').where('id', request.user_id).select('id')).first()
+        const budgetRefusal = await this.#checkBudget(
+          trx,
+          owner,
+          request.event_id,
+          request.currency,
+          request.quantity * request.max_price_minor,
+          request.id,
+          now
+        )
+        if (budgetRefusal) refuse(budgetRefusal)
+        await moveRequest(trx, {
+          id: request.id,
+          from: 'pending_approval',
+          to: 'approved',
+          actorId: actor.id,
+          action: 'purchase.approved',
+          reason:
+            request.user_id === actor.id
+              ? 'approved by the requester'
+              : `approved by ${actor.role} #${actor.id}`,
+          patch: { approved_by: actor.id, approved_at: dbTime(trx, now) },
+          ip,
+          now,
+        })
       })
-    })
+    )
     await this.#dispatch(request.id, request.priority)
     return (await findRequest(db.connection(), request.id))!
   }
@@ -599,8 +641,8 @@ export default class PurchaseService {
     reason: string,
     ip: string | null = null
   ): Promise<RequestRow> {
-    const request = await findRequest(db.connection(), id)
-    if (!request) throw notFound()
+    /** Another user's request is not found, as a missing one is (never a 403 that tells it exists). */
+    const request = await this.#visible(actor, id)
     this.#authorizeDecision(actor, request, 'reject')
     const text = reason?.trim()
     if (!text)

@@ -1,14 +1,28 @@
 import vine from '@vinejs/vine'
+import { passwordWeakness } from '#security/password_strength'
+import { emailAddress, personName } from '#validators/identity'
 
 /** IANA zones this runtime knows, plus UTC. */
 export const TIMEZONES = ['UTC', ...Intl.supportedValuesOf('timeZone')]
 
-const email = () =>
-  vine.string().trim().maxLength(254).email().normalizeEmail({ all_lowercase: true })
-const password = () => vine.string().minLength(10).maxLength(128)
+const email = () => emailAddress()
+/**
+ * Common, breached and easily guessed passwords are refused with the reason
+ * (app/security/password_strength.ts); the email and name given beside it
+ * count as known words.
+ */
+const hardToGuess = vine.createRule((value, _options, field) => {
+  if (typeof value !== 'string' || !field.isValid) return
+  const parent = (field.parent ?? {}) as Record<string, unknown>
+  const inputs = [parent.email, parent.fullName].filter((v): v is string => typeof v === 'string')
+  const weakness = passwordWeakness(value, inputs)
+  if (weakness) field.report(weakness, 'password.strength', field)
+})
+
+const password = () => vine.string().minLength(10).maxLength(128).use(hardToGuess())
 
 export const signupValidator = vine.create({
-  fullName: vine.string().trim().minLength(1).maxLength(120).optional(),
+  fullName: personName().optional(),
   email: email().unique({ table: 'users', column: 'email' }),
   password: password().confirmed({ confirmationField: 'passwordConfirmation' }),
 })
@@ -24,7 +38,7 @@ export const changePasswordValidator = vine.create({
 })
 
 export const profileValidator = vine.create({
-  fullName: vine.string().trim().minLength(1).maxLength(120).nullable(),
+  fullName: personName().nullable(),
   timezone: vine.string().trim().in(TIMEZONES),
 })
 

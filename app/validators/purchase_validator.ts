@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { instant } from '#validators/day'
 import { PURCHASE_STATES } from '#purchasing/state_machine'
 
 const money = () => vine.number().withoutDecimals().min(0).max(100_000_000)
@@ -34,8 +35,8 @@ export const listPurchasesValidator = vine.create({
   scope: vine.enum(['mine', 'awaiting', 'all'] as const).optional(),
   eventId: vine.number().withoutDecimals().min(1).optional(),
   platform: vine.string().trim().maxLength(40).optional(),
-  from: vine.date({ formats: { utc: true } }).optional(),
-  to: vine.date({ formats: { utc: true } }).optional(),
+  from: instant().optional(),
+  to: instant().optional(),
   page: vine.number().withoutDecimals().min(1).optional(),
   perPage: vine.number().withoutDecimals().min(1).max(100).optional(),
 })
@@ -54,7 +55,7 @@ export const manualPurchaseValidator = vine.create({
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{3}$/),
-  purchasedAt: vine.date({ formats: { utc: true } }),
+  purchasedAt: instant(),
   paymentReference: vine.string().trim().maxLength(191).optional(),
   idempotencyKey: vine
     .string()

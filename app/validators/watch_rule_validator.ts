@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { instant } from '#validators/day'
 import { compileSectionPattern } from '#alerts/rule_engine'
 
 const sectionPattern = vine.createRule((value, _options, field) => {
@@ -61,8 +62,8 @@ export const watchRuleValidator = vine.create({
       team: vine.string().trim().maxLength(120).optional(),
       league: vine.string().trim().maxLength(60).optional(),
       venue: vine.string().trim().maxLength(200).optional(),
-      from: vine.date({ formats: { utc: true } }).optional(),
-      to: vine.date({ formats: { utc: true } }).optional(),
+      from: instant().optional(),
+      to: instant().optional(),
       platforms: vine.array(vine.string().trim().maxLength(40)).maxLength(10).optional(),
     })
     .optional(),

@@ -1,47 +1,40 @@
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
-import app from '@adonisjs/core/services/app'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
+import { resolve } from 'node:path'
 import env from '#start/env'
 import User from '#models/user'
 import PlatformSeeder from '#database/seeders/platform_seeder'
 
 /**
- * The demo: an admin to log in with. Idempotent — running it again changes
- * nothing. A generated password is kept in storage/demo-admin.txt (mode
- * 0600) so every start can print it; set DEMO_ADMIN_PASSWORD to choose one.
+ * The demo: an admin to log in with, created on a fresh install only.
+ * Idempotent — running it again changes nothing.
+ *
+ * A generated password is printed once, when the admin is created, and kept
+ * nowhere in plain text (only its hash, in the users table): it is never
+ * printed again, so a password the admin has since changed never shows up
+ * in a log. Set DEMO_ADMIN_PASSWORD to choose one instead.
  */
 export default class MainSeeder extends BaseSeeder {
   async run() {
     await new PlatformSeeder(this.client).run()
+    /** Earlier versions kept the generated password here, in plain text. */
+    rmSync(resolve('storage/demo-admin.txt'), { force: true })
 
     const email = env.get('DEMO_ADMIN_EMAIL', 'admin@hdtickets.local')
-    /** Beside the SQLite file's default place: relative to the folder HDTickets runs in, not build/. */
-    const credentialsFile = resolve('storage/demo-admin.txt')
+    if (await User.query().first()) return
 
-    let password = env.get('DEMO_ADMIN_PASSWORD')?.release()
-    const existing = await User.findBy('email', email)
-    if (!existing) {
-      const anyUser = await User.query().first()
-      if (anyUser) return
-      password ??= randomBytes(9).toString('base64url')
-      await User.create({ email, password, fullName: 'Demo admin', role: 'admin', timezone: 'UTC' })
-      if (!env.get('DEMO_ADMIN_PASSWORD')) {
-        mkdirSync(dirname(credentialsFile), { recursive: true })
-        writeFileSync(credentialsFile, `${email}\n${password}\n`, { mode: 0o600 })
-      }
-    } else if (!password && existsSync(credentialsFile)) {
-      password = readFileSync(credentialsFile, 'utf8').split('\n')[1]
-    }
-
-    if (password && !app.inTest) {
-      console.log('')
-      console.log('  Demo admin')
-      console.log(`    email:    ${email}`)
-      console.log(`    password: ${password}`)
-      console.log('  Change it in Settings after logging in.')
-      console.log('')
-    }
+    const chosen = env.get('DEMO_ADMIN_PASSWORD')?.release()
+    const password = chosen ?? randomBytes(12).toString('base64url')
+    await User.create({ email, password, fullName: 'Demo admin', role: 'admin', timezone: 'UTC' })
+    console.log('')
+    console.log('  Demo admin created')
+    console.log(`    email:    ${email}`)
+    console.log(
+      chosen
+        ? '    password: the one in DEMO_ADMIN_PASSWORD'
+        : `    password: ${password}    (shown this once: note it, then change it in Settings)`
+    )
+    console.log('')
   }
 }

@@ -4,6 +4,9 @@ import { middleware } from '#start/kernel'
 const NotificationsController = () => import('#controllers/notifications_controller')
 const ApiNotificationsController = () => import('#controllers/api/v1/notifications_controller')
 
+/** Viewers are read-only: channels and preferences are changed from the member role up. */
+const member = () => middleware.role({ atLeast: 'member' })
+
 /** Web: the notification centre and Settings → Notifications. */
 router
   .group(() => {
@@ -28,21 +31,26 @@ router
     router
       .post('/settings/notifications/channels', [NotificationsController, 'addChannel'])
       .as('settings.notifications.channels.store')
+      .use(member())
     router
       .delete('/settings/notifications/channels/:id', [NotificationsController, 'removeChannel'])
       .as('settings.notifications.channels.destroy')
+      .use(member())
     router
       .post('/settings/notifications/channels/:id/enable', [
         NotificationsController,
         'enableChannel',
       ])
       .as('settings.notifications.channels.enable')
+      .use(member())
     router
       .post('/settings/notifications/channels/:id/test', [NotificationsController, 'testChannel'])
       .as('settings.notifications.channels.test')
+      .use(member())
     router
       .put('/settings/notifications/preferences', [NotificationsController, 'updatePreferences'])
       .as('settings.notifications.preferences')
+      .use(member())
   })
   .use(middleware.auth())
 
@@ -60,19 +68,19 @@ router
       .use(middleware.apiAuth({ abilities: ['read'] }))
     router
       .post('/notifications/channels', [ApiNotificationsController, 'addChannel'])
-      .use(middleware.apiAuth({ abilities: ['write'] }))
+      .use([middleware.apiAuth({ abilities: ['write'] }), member()])
     router
       .delete('/notifications/channels/:id', [ApiNotificationsController, 'removeChannel'])
-      .use(middleware.apiAuth({ abilities: ['write'] }))
+      .use([middleware.apiAuth({ abilities: ['write'] }), member()])
     router
       .post('/notifications/channels/:id/test', [ApiNotificationsController, 'testChannel'])
-      .use(middleware.apiAuth({ abilities: ['write'] }))
+      .use([middleware.apiAuth({ abilities: ['write'] }), member()])
     router
       .get('/notifications/preferences', [ApiNotificationsController, 'preferences'])
       .use(middleware.apiAuth({ abilities: ['read'] }))
     router
       .put('/notifications/preferences', [ApiNotificationsController, 'updatePreferences'])
-      .use(middleware.apiAuth({ abilities: ['write'] }))
+      .use([middleware.apiAuth({ abilities: ['write'] }), member()])
     router
       .post('/notifications/:id/read', [ApiNotificationsController, 'markRead'])
       .use(middleware.apiAuth({ abilities: ['write'] }))

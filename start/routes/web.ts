@@ -74,6 +74,9 @@ router
     router.get('/settings', [SettingsController, 'show']).as('settings.show')
     router.put('/settings/profile', [SettingsController, 'updateProfile']).as('settings.profile')
     router.put('/settings/password', [SettingsController, 'updatePassword']).as('settings.password')
+    router
+      .post('/settings/sessions/sign-out-everywhere', [SettingsController, 'signOutEverywhere'])
+      .as('settings.sessions.end_all')
     router.post('/settings/tokens', [SettingsController, 'createToken']).as('settings.tokens.store')
     router
       .delete('/settings/tokens/:id', [SettingsController, 'revokeToken'])
@@ -83,8 +86,9 @@ router
 
 /**
  * SSE: opening a stream and subscribing need a signed-in user, and the
- * channel `users/<id>` only that user (start/transmit.ts).
+ * channel `users/<id>` only that user (start/transmit.ts). `uid` and
+ * `channel` are checked before Transmit reads them.
  */
 transmit.registerRoutes((route) => {
-  route.use(middleware.auth())
+  route.use([middleware.auth(), middleware.transmitInput()])
 })

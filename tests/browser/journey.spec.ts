@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import User from '#models/user'
 import { checkSource } from '#monitoring/check_market_service'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import { BASE_URL, launchBrowser, snap, visit } from '#tests/helpers/browser'
+import { BASE_URL, hydrated, launchBrowser, snap, visit, watchCsp } from '#tests/helpers/browser'
 import { createUser } from '#tests/helpers/users'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 
@@ -42,6 +42,7 @@ test.group("Browser: a new user's journey", (group) => {
     assert,
   }) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const csp = await watchCsp(context)
     const page = await context.newPage()
     const errors = watchErrors(page)
 
@@ -209,6 +210,20 @@ test.group("Browser: a new user's journey", (group) => {
     await page.getByRole('heading', { name: 'Check schedule' }).waitFor()
     await snap(page, '15-admin-sources')
 
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await visit(page, `${BASE_URL}/settings`)
+    await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor()
+    await snap(page, '16-settings-sessions')
+
+    /** A path no route matches: the 404 page, under the same headers and policy. */
+    const missing = await page.goto(`${BASE_URL}/no-such-page`)
+    assert.equal(missing?.status(), 404)
+    assert.match(missing?.headers()['content-security-policy'] ?? '', /script-src 'self' 'nonce-/)
+    assert.equal(missing?.headers()['referrer-policy'], 'same-origin')
+    await hydrated(page)
+    await snap(page, '17-not-found')
+
+    assert.deepEqual(csp, [], 'no page broke the Content-Security-Policy')
     assert.deepEqual(errors, [])
     await context.close()
   }).timeout(120_000)
@@ -221,6 +236,7 @@ test.group("Browser: a new user's journey", (group) => {
       isMobile: true,
       hasTouch: true,
     })
+    const csp = await watchCsp(context)
     const page = await context.newPage()
     const errors = watchErrors(page)
     const member = await createUser('member', { password: 'phone user password' })
@@ -256,10 +272,15 @@ test.group("Browser: a new user's journey", (group) => {
     await page.keyboard.press('Enter')
     assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.id), 'main')
 
+    await visit(page, `${BASE_URL}/settings`)
+    await page.getByRole('button', { name: 'Sign out everywhere' }).waitFor()
+    await snap(page, 'phone-05-settings')
+
     const pageWidth = await page.evaluate(
       () => (globalThis as any).document.documentElement.scrollWidth
     )
     assert.isAtMost(pageWidth, 390, 'nothing overflows the phone screen sideways')
+    assert.deepEqual(csp, [], 'no page broke the Content-Security-Policy')
     assert.deepEqual(errors, [])
     await context.close()
   }).timeout(60_000)

@@ -16,7 +16,11 @@ async function run(direction: 'up' | 'down') {
     direction,
     ...(direction === 'down' ? { batch: 0 } : {}),
     dryRun: false,
-    /** Lucid's MySQL lock is server-wide; this run owns its database (see tests/bootstrap.ts) */
+    /**
+     * Lucid's migration lock is GET_LOCK('1') / pg_advisory_lock(1): one key
+     * for the whole database server, shared with other runs migrating their
+     * own databases on it at the same time. This run's database is its own.
+     */
     disableLocks: true,
   } as any)
   await migrator.run()
@@ -65,6 +69,7 @@ test.group(`Migrations (${env.get('DB_CONNECTION', 'sqlite')})`, () => {
       'queue_schedules',
       'rate_limits',
       'locks',
+      'sessions',
     ]) {
       assert.include(tables, table)
     }

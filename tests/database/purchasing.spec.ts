@@ -372,14 +372,31 @@ test.group(`Purchase requests: criteria, caps and permissions (${DB})`, (group) 
 
     const viewerCreates = await refusal(() => service.create(viewer, { listingId, quantity: 2 }))
     assert.equal(viewerCreates.status, 403)
+    /** Another user's request is not found, exactly like a missing one (#12 item 15). */
+    const missing = await refusal(() => service.approve(other, 987_654))
     const viewerApproves = await refusal(() => service.approve(viewer, request.id))
-    assert.equal(viewerApproves.code, 'E_FORBIDDEN')
-    assert.equal(viewerApproves.status, 403)
+    assert.deepInclude(viewerApproves, {
+      code: missing.code,
+      status: 404,
+      message: missing.message,
+    })
     const memberApproves = await refusal(() => service.approve(other, request.id))
-    assert.equal(memberApproves.code, 'E_APPROVAL_FORBIDDEN')
-    assert.equal(memberApproves.status, 403)
+    assert.deepInclude(memberApproves, {
+      code: missing.code,
+      status: 404,
+      message: missing.message,
+    })
     const memberRejects = await refusal(() => service.reject(other, request.id, 'no'))
-    assert.equal(memberRejects.code, 'E_APPROVAL_FORBIDDEN')
+    assert.equal(memberRejects.status, 404)
+    const { request: own } = await service.create(owner, {
+      listingId: (await sandboxListing(sandbox)).listingId,
+      quantity: 2,
+    })
+    await db.from('purchase_requests').where('id', own.id).update({ user_id: viewer.id })
+    const viewerApprovesOwn = await refusal(() => service.approve(viewer, own.id))
+    assert.equal(viewerApprovesOwn.code, 'E_FORBIDDEN')
+    assert.equal(viewerApprovesOwn.status, 403)
+    await db.from('purchase_requests').where('id', own.id).delete()
     const memberReads = await refusal(() => service.show(other, request.id))
     assert.equal(memberReads.status, 404)
     const memberCancels = await refusal(() => service.cancel(other, request.id))

@@ -5,12 +5,18 @@
 import { availabilityRankColumn } from '#monitoring/availability'
 import db from '@adonisjs/lucid/services/db'
 import ApiException from '#exceptions/api_exception'
+import { parseInstant } from '#validators/day'
 import type { ListSpec } from '#api/pagination'
 
 function isoDate(value: string, field: string) {
-  const date = new Date(value)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new ApiException('E_VALIDATION', `"${field}" must be an ISO 8601 date`, 422, field)
+  const date = parseInstant(value)
+  if (!date) {
+    throw new ApiException(
+      'E_VALIDATION',
+      `"${field}" must be a real ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:mm…)`,
+      422,
+      field
+    )
   }
   return date
 }

@@ -4,7 +4,7 @@
  */
 type Doc = {
   paths: Record<string, Record<string, any>>
-  components: { schemas: Record<string, any> }
+  components: { schemas: Record<string, any>; parameters?: Record<string, any> }
 }
 
 /** `/api/v1/watch-rules/:id` → `/watch-rules/{id}`. */
@@ -49,7 +49,8 @@ export function firstUnknownField(doc: Doc, schema: any, value: unknown, path = 
   const properties = resolved.properties ?? {}
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const childPath = `${path}${path ? '.' : ''}${key}`
-    if (!(key in properties)) {
+    /** Own keys only: `constructor` or `__proto__` are no property of any schema. */
+    if (!Object.hasOwn(properties, key)) {
       if (resolved.additionalProperties === false) return childPath
       continue
     }
@@ -57,4 +58,16 @@ export function firstUnknownField(doc: Doc, schema: any, value: unknown, path = 
     if (found) return found
   }
   return null
+}
+
+/** The query parameters an operation documents (its own and `$ref`'d shared ones). */
+export function queryParameters(doc: Doc, operation: any): Set<string> {
+  const names = new Set<string>()
+  for (const parameter of operation?.parameters ?? []) {
+    const resolved = parameter.$ref
+      ? doc.components.parameters?.[parameter.$ref.replace('#/components/parameters/', '')]
+      : parameter
+    if (resolved?.in === 'query') names.add(resolved.name)
+  }
+  return names
 }

@@ -84,6 +84,21 @@ const routes: Route[] = [
     allowed: ALL,
     body: () => ({ name: 'script', abilities: ['read'] }),
   },
+  { method: 'post', url: '/settings/sessions/sign-out-everywhere', allowed: ALL },
+  /** Viewers are read-only: notification channels and preferences are for members up (#12 item 5). */
+  { method: 'get', url: '/settings/notifications', allowed: ALL },
+  {
+    method: 'post',
+    url: '/settings/notifications/channels',
+    allowed: WRITERS,
+    body: () => ({ kind: 'webhook', name: 'Hook', config: { url: 'not a url' } }),
+  },
+  {
+    method: 'put',
+    url: '/settings/notifications/preferences',
+    allowed: WRITERS,
+    body: () => ({ timeZone: 'UTC' }),
+  },
   { method: 'get', url: '/admin', allowed: MANAGERS },
   { method: 'get', url: '/admin/sources', allowed: MANAGERS },
   {

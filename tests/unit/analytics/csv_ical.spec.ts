@@ -1,18 +1,20 @@
 import { test } from '@japa/runner'
-import { csvCell, csvLines, csvRow, decimal } from '#analytics/csv'
+import { csvLines, csvRow, decimal } from '#analytics/csv'
 import { calendarFeed, foldLine, icalText } from '#analytics/ical'
 
 test.group('CSV and iCalendar writers', () => {
   test('CSV escaping: quotes, commas, newlines, formulas, empty values', ({ assert }) => {
-    assert.equal(csvCell('plain'), 'plain')
-    assert.equal(csvCell('a,b'), '"a,b"')
-    assert.equal(csvCell('say "hi"'), '"say ""hi"""')
-    assert.equal(csvCell('two\nlines'), '"two\nlines"')
-    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`)
-    assert.equal(csvCell('-5'), "'-5")
-    assert.equal(csvCell(-5), '-5')
-    assert.equal(csvCell(null), '')
-    assert.equal(csvCell(new Date(0)), '1970-01-01T00:00:00.000Z')
+    const cell = (value: any) => csvRow([value]).slice(0, -2)
+    assert.equal(cell('plain'), 'plain')
+    assert.equal(cell('a,b'), '"a,b"')
+    assert.equal(cell('say "hi"'), '"say ""hi"""')
+    assert.equal(cell('two\nlines'), '"two\nlines"')
+    assert.equal(cell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`)
+    assert.equal(cell('-5+cmd'), "'-5+cmd")
+    assert.equal(cell('-5'), '-5')
+    assert.equal(cell(-5), '-5')
+    assert.equal(cell(null), '')
+    assert.equal(cell(new Date(0)), '1970-01-01T00:00:00.000Z')
     assert.equal(csvRow(['a', 1, null]), 'a,1,\r\n')
     assert.deepEqual(
       [decimal(12_345), decimal(5), decimal(-250), decimal(null), decimal(1234, 0)],

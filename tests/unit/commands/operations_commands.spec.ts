@@ -4,8 +4,9 @@
  */
 import { test } from '@japa/runner'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import app from '@adonisjs/core/services/app'
+import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
 import sqlite3 from 'sqlite3'
 
@@ -66,11 +67,48 @@ test.group('operations commands', (group) => {
     const result = ace(['db:backup', `--out=${target}`])
     assert.equal(result.status, 0, result.output)
     assert.isTrue(existsSync(target))
+    assert.equal(statSync(target).mode & 0o777, 0o600, 'only the owner reads a backup')
     const [copy] = await query(target, 'select count(*) as total from platforms')
     assert.equal(Number(copy.total), Number(expected.total))
     const again = ace(['db:backup', `--out=${target}`])
     assert.equal(again.status, 1)
     assert.include(again.output, 'already exists')
+  }).timeout(120_000)
+
+  test('a new SQLite database file is created readable by its owner only (#12 item 16)', ({
+    assert,
+  }) => {
+    const file = `${scratch}/fresh-${Date.now()}.sqlite3`
+    const result = ace(['migration:run', '--force'], { SQLITE_PATH: file, DB_CONNECTION: 'sqlite' })
+    assert.equal(result.status, 0, result.output)
+    assert.equal(statSync(file).mode & 0o777, 0o600)
+    for (const companion of [`${file}-wal`, `${file}-shm`])
+      if (existsSync(companion)) assert.equal(statSync(companion).mode & 0o777, 0o600, companion)
+  }).timeout(120_000)
+
+  test('the demo admin: its password printed once when created, stored nowhere in plain text (#12 item 11)', async ({
+    assert,
+  }) => {
+    const file = `${scratch}/demo-admin-${Date.now()}.sqlite3`
+    const env = { SQLITE_PATH: file, DB_CONNECTION: 'sqlite', DEMO_ADMIN_PASSWORD: '' }
+    writeFileSync(app.makePath('storage/demo-admin.txt'), 'admin@hdtickets.local\nold-plain-text\n')
+    assert.equal(ace(['migration:run', '--force'], env).status, 0)
+    const first = ace(['db:seed'], env)
+    assert.equal(first.status, 0, first.output)
+    const printed = /password: (\S+)/.exec(first.output)?.[1]
+    assert.exists(printed, first.output)
+    const [row] = await query(
+      file,
+      "select password from users where email = 'admin@hdtickets.local'"
+    )
+    assert.isTrue(await hash.verify(row.password, printed!), 'the printed password signs in')
+    assert.notInclude(JSON.stringify(row), printed!)
+    assert.isFalse(existsSync(app.makePath('storage/demo-admin.txt')), 'no plain-text copy')
+
+    const again = ace(['db:seed'], env)
+    assert.equal(again.status, 0, again.output)
+    assert.notInclude(again.output, printed!, 'never printed a second time')
+    assert.notMatch(again.output, /password:/)
   }).timeout(120_000)
 
   test('demo:reset asks first (refuses without a terminal), then with --force starts a fresh demo', async ({

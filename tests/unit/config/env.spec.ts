@@ -37,4 +37,17 @@ test.group('Environment validation', () => {
     assert.notEqual(result.status, 0)
     assert.include(result.output, 'DB_HOST')
   }).timeout(60_000)
+
+  test('SESSION_DRIVER=cookie is refused: sessions live on the server', ({ assert }) => {
+    const result = boot({ SESSION_DRIVER: 'cookie' })
+    assert.notEqual(result.status, 0)
+    assert.include(result.output, 'SESSION_DRIVER')
+    assert.include(result.output, 'set SESSION_DRIVER=database')
+  }).timeout(60_000)
+
+  test('a session idle timeout below a minute is refused, naming the variable', ({ assert }) => {
+    const result = boot({ SESSION_IDLE_TIMEOUT: '10s' })
+    assert.notEqual(result.status, 0)
+    assert.include(result.output, 'SESSION_IDLE_TIMEOUT')
+  }).timeout(60_000)
 })

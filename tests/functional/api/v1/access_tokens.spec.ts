@@ -123,12 +123,12 @@ test.group('API access tokens', (group) => {
   test('a role cannot mint abilities beyond it, and token input is validated', async ({
     client,
   }) => {
-    const viewer = await createUser('viewer')
-    const token = await tokenFor(viewer, ['read', 'write'])
+    const member = await createUser('member')
+    const token = await tokenFor(member, ['read', 'write'])
     const escalate = await client
       .post('/api/v1/tokens')
       .bearerToken(token)
-      .json({ name: 'x', abilities: ['purchase'] })
+      .json({ name: 'x', abilities: ['admin'] })
     escalate.assertStatus(422)
     escalate.assertBodyContains({ errors: [{ field: 'abilities' }] })
 
@@ -151,5 +151,45 @@ test.group('API access tokens', (group) => {
     ;(
       await client.get('/api/v1/users').bearerToken(await tokenFor(member, ['admin']))
     ).assertStatus(403)
+  })
+})
+
+test.group('API access tokens: bounded by the role at each request (#12 item 6)', () => {
+  test("a member's write token stops writing once the member is demoted to viewer", async ({
+    client,
+    assert,
+  }) => {
+    const member = await createUser('member')
+    const token = (await User.accessTokens.create(member, ['read', 'write'])).value!.release()
+    const before = await client
+      .put('/api/v1/notifications/preferences')
+      .bearerToken(token)
+      .json({ timeZone: 'UTC' })
+    assert.equal(before.status(), 200, before.text())
+
+    member.role = 'viewer'
+    await member.save()
+    const after = await client
+      .post('/api/v1/tokens')
+      .bearerToken(token)
+      .json({ name: 'more', abilities: ['read'] })
+    assert.equal(after.status(), 403)
+    assert.equal(after.body().errors[0].code, 'E_TOKEN_ABILITY')
+    assert.include(after.body().errors[0].message, 'viewer')
+    const read = await client.get('/api/v1/me').bearerToken(token)
+    assert.equal(read.status(), 200, 'reading is still within the role')
+  })
+
+  test("an admin token's admin ability ends when the admin is demoted", async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createUser('admin')
+    const token = (await User.accessTokens.create(admin, ['read', 'admin'])).value!.release()
+    assert.equal((await client.get('/api/v1/users').bearerToken(token)).status(), 200)
+    admin.role = 'manager'
+    await admin.save()
+    const after = await client.get('/api/v1/users').bearerToken(token)
+    assert.equal(after.status(), 403)
   })
 })

@@ -269,4 +269,37 @@ test.group('API: bulk export and import', (group) => {
         .json({ items: [] })
     ).assertStatus(403)
   })
+
+  test('CSV export neutralises formula cells, and imports them back as they were', async ({
+    client,
+    assert,
+  }) => {
+    const { eventId, writer } = await seed()
+    const name = '=HYPERLINK("http://evil.example","Refund")'
+    ;(
+      await client
+        .post('/api/v1/watch-rules')
+        .bearerToken(writer)
+        .json({ name, eventId, triggers: [{ kind: 'available' }] })
+    ).assertStatus(201)
+    const exported = await client.get('/api/v1/export/watch-rules?format=csv').bearerToken(writer)
+    exported.assertStatus(200)
+    assert.include(exported.text(), `"'=HYPERLINK(""http://evil.example"",""Refund"")"`)
+    for (const line of exported.text().split('\r\n'))
+      for (const cell of line.split(','))
+        assert.notMatch(cell.replace(/^"/, ''), /^[=+@\t\r]/, `a runnable cell in ${line}`)
+
+    await db.from('watch_rules').delete()
+    const imported = await client
+      .post('/api/v1/import/watch-rules')
+      .bearerToken(writer)
+      .unsafeJson(exported.text())
+      .type('text/csv')
+    imported.assertStatus(200)
+    const rules = await client.get('/api/v1/watch-rules').bearerToken(writer)
+    assert.include(
+      rules.body().data.map((rule: any) => rule.name),
+      name
+    )
+  })
 })

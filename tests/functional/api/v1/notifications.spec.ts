@@ -381,3 +381,36 @@ test.group('Web: notification settings and centre', (group) => {
     })
   })
 })
+
+test.group('API: viewers are read-only on notifications (#12 item 5)', () => {
+  test('a viewer cannot add or remove channels or change preferences, even with a write token', async ({
+    client,
+    assert,
+  }) => {
+    const viewer = await createUser('viewer')
+    /** A write token made while the viewer was a member: the role still decides. */
+    const writeToken = (await User.accessTokens.create(viewer, ['read', 'write'])).value!.release()
+    const channelId = await storeChannel(viewer.id, 'webhook', { url: 'https://example.com/h' })
+
+    const writes = [
+      client
+        .post('/api/v1/notifications/channels')
+        .bearerToken(writeToken)
+        .json({ kind: 'webhook', name: 'Hook', config: { url: 'https://example.com/x' } }),
+      client
+        .put('/api/v1/notifications/preferences')
+        .bearerToken(writeToken)
+        .json({ timeZone: 'UTC' }),
+      client.delete(`/api/v1/notifications/channels/${channelId}`).bearerToken(writeToken),
+      client.post(`/api/v1/notifications/channels/${channelId}/test`).bearerToken(writeToken),
+    ]
+    for (const response of await Promise.all(writes)) {
+      assert.equal(response.status(), 403, response.text())
+      assert.oneOf(response.body().errors[0].code, ['E_FORBIDDEN', 'E_TOKEN_ABILITY'])
+    }
+    const channels = await db.from('notification_channels').where('user_id', viewer.id)
+    assert.lengthOf(channels, 1, 'nothing was added or removed')
+    const read = await client.get('/api/v1/notifications/preferences').bearerToken(writeToken)
+    read.assertStatus(200)
+  })
+})

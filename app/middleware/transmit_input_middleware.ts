@@ -1,0 +1,26 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import ApiException from '#exceptions/api_exception'
+
+/**
+ * Transmit's own routes (`/__transmit/events`, `/subscribe`, `/unsubscribe`)
+ * read `uid` (and `channel`) without checking them: a missing one ended in a
+ * 500. Here they are required, once, as short text — else a 400 naming them.
+ */
+export default class TransmitInputMiddleware {
+  handle(ctx: HttpContext, next: NextFn) {
+    const fields = ctx.request.url().endsWith('/events') ? ['uid'] : ['uid', 'channel']
+    for (const field of fields) {
+      const value = ctx.request.input(field)
+      if (typeof value !== 'string' || value.length === 0 || value.length > 200) {
+        throw new ApiException(
+          'E_VALIDATION',
+          `"${field}" is required, as text of at most 200 characters`,
+          400,
+          field
+        )
+      }
+    }
+    return next()
+  }
+}
