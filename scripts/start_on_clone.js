@@ -5,8 +5,8 @@
 |
 | Copies the repository's files (tracked and new, as `git ls-files` lists
 | them: no build/, no storage/, no .env) to a folder of its own, gives it the
-| installed dependencies (a link to this tree's node_modules: the install
-| step itself is what CI's `npm ci` exercises), and runs `npm start` there as
+| installed dependencies (hard links to this tree's node_modules: the
+| install step itself is what CI's `npm ci` exercises), and runs `npm start` there as
 | a new user would. Then: .env was written, the build made, the demo admin
 | printed; that admin signs in; the sandbox's events are on the events page;
 | the embedded runtime checks markets; SIGTERM ends it within 30 s.
@@ -14,15 +14,7 @@
 | Usage: node scripts/start_on_clone.js
 */
 import { execFileSync, spawn } from 'node:child_process'
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-} from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -66,8 +58,12 @@ for (const file of files) {
   mkdirSync(dirname(join(clone, file)), { recursive: true })
   copyFileSync(join(root, file), join(clone, file))
 }
-symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'))
-/** The link stands for a finished install: its lock is not newer than the install's stamp. */
+/**
+ * The installed dependencies, hard-linked (not a symbolic link: an `npm ci`
+ * in the copy must never empty this tree's node_modules through it).
+ */
+execFileSync('cp', ['-al', join(root, 'node_modules'), join(clone, 'node_modules')])
+/** The copy stands for a finished install: its lock is not newer than the install's stamp. */
 utimesSync(join(clone, 'package-lock.json'), new Date(0), new Date(0))
 console.log(`✓ copied ${files.length} files to ${clone}`)
 
