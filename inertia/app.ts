@@ -1,4 +1,5 @@
 import './css/app.css'
+import './css/stack_tables.css'
 import { createSSRApp, h } from 'vue'
 import { createInertiaApp } from '@inertiajs/vue3'
 import { resolvePage } from '~/pages'

@@ -143,6 +143,7 @@ declare module '@adonisjs/inertia/types' {
     'purchases/budget': { budget: any }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
+    'api/docs': { documentUrl: string; signedIn: boolean }
     'admin/sources': { platforms: any[]; problems: any[]; schedules: any[]; scheduledTotal: number }
     'admin/index': {
       queue: { driver: string; waiting: number; active: number; failed: number }

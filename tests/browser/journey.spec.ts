@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import User from '#models/user'
 import { checkSource } from '#monitoring/check_market_service'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import { BASE_URL, launchBrowser, snap, visit } from '#tests/helpers/browser'
+import { BASE_URL, sharedBrowser, snap, visit } from '#tests/helpers/browser'
 import { createUser } from '#tests/helpers/users'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 
@@ -24,9 +24,8 @@ test.group("Browser: a new user's journey", (group) => {
     await db.from('users').delete()
     await seedPlatforms()
     sandbox = await startTestSandbox()
-    browser = await launchBrowser()
+    browser = await sharedBrowser()
     return async () => {
-      await browser.close()
       await sandbox.stop()
     }
   })
