@@ -128,6 +128,7 @@ declare module '@adonisjs/inertia/types' {
       rule: any
       events: any[]
       platforms: any[]
+      channels: Array<{ id: number; kind: string; name: string; disabled: boolean }>
       defaultEventId: number | null
     }
     'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
@@ -149,6 +150,7 @@ declare module '@adonisjs/inertia/types' {
       queue: { driver: string; waiting: number; active: number; failed: number }
       sources: { active: number; paused: number; blocked: number }
       audit: number
+      delivery: Array<{ kind: string; available: boolean; needs: string }>
     }
     'admin/queue': {
       driver: 'database' | 'redis'

@@ -113,3 +113,35 @@ export async function ensureDemoPurchase() {
   logger.info('demo: a purchase request waits for approval')
   return 'done'
 }
+
+/**
+ * The demo's past (database/seeders/demo/played_events.ts): played games of
+ * the demo's league with a simulated, labelled history, so the analytics
+ * have something to show on the first start. Once.
+ */
+export async function ensureDemoHistory(now = new Date()) {
+  const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
+  if (!sandbox) return { events: 0, changes: 0 }
+  const upcoming = await db
+    .from('events')
+    .join('event_sources', 'event_sources.event_id', 'events.id')
+    .where('event_sources.platform_id', sandbox.id)
+    .whereNull('events.archived_at')
+    .whereNotNull('events.league')
+    .select('events.league', 'events.home_team', 'events.away_team')
+    .limit(200)
+  if (upcoming.length === 0) return { events: 0, changes: 0 }
+  const league = upcoming[0].league as string
+  const teams = [
+    ...new Set(
+      upcoming
+        .filter((row) => row.league === league)
+        .flatMap((row) => [row.home_team, row.away_team])
+        .filter((team): team is string => Boolean(team))
+    ),
+  ]
+  const { seedPlayedEvents } = await import('#database/seeders/demo/played_events')
+  const seeded = await seedPlayedEvents({ platformId: sandbox.id, league, teams, now })
+  if (seeded.events) logger.info('demo: %d played games with history', seeded.events)
+  return seeded
+}
