@@ -19,13 +19,11 @@ export default defineConfig({
   server: {
     watch: { ignored: ['**/storage/**', '**/tmp/**'] },
     /**
-     * Tests serve the pages through Vite's dev middleware, whose hot-reload
-     * websocket would take Vite's one fixed port (24678) that parallel runs
-     * on the machine fight over: under test it listens beside the app's own
-     * port instead (PORT + 21000), so each run's browser connects to its own.
+     * Tests serve the pages through Vite's dev middleware. Its hot-reload
+     * websocket is of no use to a test and took a port that parallel runs on
+     * the machine fought over (a browser then met another run's socket and
+     * logged errors): under test there is none.
      */
-    ...(process.env.NODE_ENV === 'test'
-      ? { hmr: { port: Number(process.env.PORT ?? 3333) + 21_000 } }
-      : {}),
+    ...(process.env.NODE_ENV === 'test' ? { hmr: false } : {}),
   },
 })

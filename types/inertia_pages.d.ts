@@ -131,7 +131,16 @@ declare module '@adonisjs/inertia/types' {
       channels: Array<{ id: number; kind: string; name: string; disabled: boolean }>
       defaultEventId: number | null
     }
-    'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
+    'alerts/index': {
+      alerts: any[]
+      nextCursor: string | null
+      dealScores: Record<string, any>
+      filters: { ruleId: number | null; eventId: number | null; unread: boolean }
+      choices: {
+        rules: Array<{ id: number; name: string }>
+        events: Array<{ id: number; name: string }>
+      }
+    }
     'purchases/index': {
       awaiting: any[]
       history: any[]

@@ -106,6 +106,8 @@ export default class WatchRuleService {
       triggers: input.triggers,
       hysteresisMinor: input.hysteresisMinor ?? 0,
       cooldownSeconds: input.cooldownSeconds ?? 900,
+      minDealScore: input.minDealScore ?? null,
+      maxAlertsPerHour: input.maxAlertsPerHour ?? null,
       channels: input.channels ?? ['inapp'],
       importance: input.importance ?? 3,
       autoPurchase: input.autoPurchase ?? false,

@@ -35,21 +35,25 @@ export async function ensureDemoRules() {
   const service = new WatchRuleService()
   const league = events[0].league
   if (league) {
+    /** As a fan would set it: good deals only, a few alerts an hour at most. */
     await service.create(user, {
-      name: `Any ${league} pair under $150`,
+      name: `Good ${league} pairs under $150`,
       filters: { league },
       maxPriceMinor: 15_000,
       currency: 'USD',
       minQuantity: 2,
       triggers: [{ kind: 'available' }],
+      minDealScore: 70,
+      maxAlertsPerHour: 4,
       importance: 4,
     } as any)
   }
   await service.create(user, {
-    name: `${events[0].name}: price drops of 3 % or more`,
+    name: `${events[0].name}: price drops of 10 % or more`,
     eventId: events[0].id,
     minQuantity: 1,
-    triggers: [{ kind: 'price_drop', percent: 3 }, { kind: 'back_in_stock' }],
+    triggers: [{ kind: 'price_drop', percent: 10 }, { kind: 'back_in_stock' }],
+    maxAlertsPerHour: 3,
     importance: 5,
   } as any)
   if (events[1]) {
@@ -58,6 +62,7 @@ export async function ensureDemoRules() {
       eventId: events[1].id,
       minQuantity: 1,
       triggers: [{ kind: 'seats_together', count: 4 }],
+      maxAlertsPerHour: 2,
       importance: 3,
     } as any)
   }

@@ -48,6 +48,9 @@ router
       .as('watch_rules.toggle')
     router.get('/alerts', [AlertsController, 'index']).as('alerts.index')
     router
+      .post('/alerts/acknowledge-shown', [AlertsController, 'acknowledgeShown'])
+      .as('alerts.acknowledge_shown')
+    router
       .post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge'])
       .as('alerts.acknowledge')
     router.post('/alerts/:id/snooze', [AlertsController, 'snooze']).as('alerts.snooze')
