@@ -120,7 +120,7 @@ export async function ensureDemoPurchase() {
 }
 
 /**
- * The demo's past (database/seeders/demo/played_events.ts): played games of
+ * The demo's past (database/demo/played_events.ts): played games of
  * the demo's league with a simulated, labelled history, so the analytics
  * have something to show on the first start. Once.
  */
@@ -145,7 +145,7 @@ export async function ensureDemoHistory(now = new Date()) {
         .filter((team): team is string => Boolean(team))
     ),
   ]
-  const { seedPlayedEvents } = await import('#database/seeders/demo/played_events')
+  const { seedPlayedEvents } = await import('#database/demo/played_events')
   const seeded = await seedPlayedEvents({ platformId: sandbox.id, league, teams, now })
   if (seeded.events) logger.info('demo: %d played games with history', seeded.events)
   return seeded

@@ -5,7 +5,7 @@ import { discoverEvents } from '#monitoring/discovery_service'
 import { ensureDemoHistory } from '#services/demo'
 import AnalyticsQueries from '#analytics/analytics_queries'
 import WatchRuleService from '#alerts/watch_rule_service'
-import { DEMO_HISTORY_LABEL } from '#database/seeders/demo/played_events'
+import { DEMO_HISTORY_LABEL } from '#database/demo/played_events'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
 import { createUser } from '#tests/helpers/users'
 
