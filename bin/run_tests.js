@@ -109,6 +109,8 @@ const passes = [
       DB_CONNECTION: 'sqlite',
       SQLITE_PATH: sqliteFile('test-browser'),
       CHROMIUM_PATH: chromiumPath,
+      /** Sessions in a cookie, as `npm start` keeps them: what does not fit in one shows here. */
+      SESSION_DRIVER: 'cookie',
     },
   },
 ].filter((pass) => !only || only.includes(pass.name))
