@@ -121,7 +121,8 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
   /** Groups touched in this batch, by `${rule}:${event}`: new ones (index into create) or existing */
   const touched = new Map<
     string,
-    { kind: 'new'; match: Match; group: GroupSummary } | { kind: 'open'; open: OpenGroup }
+    | { kind: 'new'; match: Match; best: Match; group: GroupSummary }
+    | { kind: 'open'; open: OpenGroup }
   >()
   const updates = new Map<number, { open: OpenGroup; best: Match; userId: number }>()
 
@@ -161,7 +162,7 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
     const key = `${match.ruleId}:${match.eventId}`
     const current = touched.get(key)
     if (current?.kind === 'new') {
-      grow(current.group, match, false)
+      if (grow(current.group, match, false)) current.best = match
       continue
     }
     const open = current?.kind === 'open' ? current.open : input.latest.get(key)
@@ -204,16 +205,17 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
       summary: '',
     }
     grow(group, match, false)
-    touched.set(key, { kind: 'new', match, group })
+    touched.set(key, { kind: 'new', match, best: match, group })
   }
 
   for (const entry of touched.values()) {
     if (entry.kind !== 'new') continue
     const limits = input.limits.get(entry.match.ruleId)
     const group = withSummary(entry.group, entry.match.condition, limits)
+    /** The alert points at the group's best listing: its price is the one shown. */
     plan.create.push({
-      ...entry.match,
-      reason: { ...entry.match.reason, summary: group.summary, group },
+      ...entry.best,
+      reason: { ...entry.best.reason, summary: group.summary, group },
     })
   }
   for (const { open, best, userId } of updates.values()) {

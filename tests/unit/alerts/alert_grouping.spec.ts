@@ -74,6 +74,8 @@ test.group('Alert grouping (pure core)', () => {
     assert.lengthOf(plan.update, 0)
     assert.equal(plan.create[0].reason.summary, '3 new listings under $150 — best $41, section 203')
     assert.deepEqual((plan.create[0].reason.group as any).listingIds, [11, 12, 13])
+    assert.equal(plan.create[0].listingId, 12, 'the alert points at the best listing')
+    assert.equal(plan.create[0].priceMinor, 4_100)
   })
 
   test('within the window a later match updates the open alert; after it a new alert starts', ({
