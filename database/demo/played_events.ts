@@ -44,7 +44,7 @@ export async function seedPlayedEvents(options: PlayedEventsOptions) {
   const existing = await db
     .from('event_sources')
     .where('platform_id', options.platformId)
-    .whereLike('external_id', `${EXTERNAL_PREFIX}%`)
+    .where('external_id', 'like', `${EXTERNAL_PREFIX}%`)
     .count('* as total')
     .first()
   if (Number(existing?.total ?? 0) > 0) return { events: 0, changes: 0 }

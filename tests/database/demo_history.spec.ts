@@ -29,7 +29,7 @@ test.group(`Demo history: the analytics show something on the first start (${DB}
     assert.isAtLeast(seeded.changes, seeded.events * 18)
     assert.deepEqual(await ensureDemoHistory(now), { events: 0, changes: 0 }, 'seeded once')
 
-    const played = await db.from('events').whereLike('name', `%${DEMO_HISTORY_LABEL}`)
+    const played = await db.from('events').where('name', 'like', `%${DEMO_HISTORY_LABEL}`)
     assert.lengthOf(played, seeded.events)
     for (const event of played) {
       assert.isBelow(new Date(event.starts_at).getTime(), now.getTime())
