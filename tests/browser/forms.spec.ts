@@ -28,7 +28,11 @@ test.group('Browser: form errors beside their fields', (group) => {
     sandbox = await startTestSandbox({ events: 3 })
     await discoverEvents('sandbox', {}, { maxPages: 1 })
     browser = await sharedBrowser()
-    return () => sandbox.stop()
+    return async () => {
+      await sandbox.stop()
+      /** The journey that follows starts from a fresh install: no events yet. */
+      await db.from('events').delete()
+    }
   })
 
   async function errorOf(page: Page, id: string) {
@@ -39,8 +43,11 @@ test.group('Browser: form errors beside their fields', (group) => {
 
   test('sign-up: two different passwords are said so beside the repeated one', async ({
     assert,
+    cleanup,
   }) => {
     const context = await browser.newContext({ viewport: DESKTOP })
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     const problems = watchProblems(page)
     await visit(page, `${BASE_URL}/signup`)
@@ -59,14 +66,16 @@ test.group('Browser: form errors beside their fields', (group) => {
       ),
       []
     )
-    await context.close()
   }).timeout(60_000)
 
   test('settings, budget, watch rule and webhook channel: each error beside its field, in dollars, %, labels', async ({
     assert,
+    cleanup,
   }) => {
     const user = await createUser('member', { password: 'forms user password' })
     const context = await browser.newContext({ viewport: DESKTOP })
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     await logIn(page, user.email, 'forms user password')
 
@@ -116,6 +125,5 @@ test.group('Browser: form errors beside their fields', (group) => {
     assert.isNotEmpty(await errorOf(page, 'url-error'))
     await snap(page, 'forms-webhook')
     assert.lengthOf(await db.from('notification_channels').where('user_id', user.id), 0)
-    await context.close()
   }).timeout(120_000)
 })

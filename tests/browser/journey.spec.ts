@@ -41,8 +41,11 @@ test.group("Browser: a new user's journey", (group) => {
 
   test('sign up → link an account → add an event → watch rule → live alert → approve a purchase → analytics', async ({
     assert,
+    cleanup,
   }) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     const errors = watchErrors(page)
 
@@ -251,17 +254,19 @@ test.group("Browser: a new user's journey", (group) => {
     await snap(page, '15-admin-sources')
 
     assert.deepEqual(errors, [])
-    await context.close()
   }).timeout(120_000)
 
   test('on a phone the navigation folds behind a button, and the keyboard reaches the content first', async ({
     assert,
+    cleanup,
   }) => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
     })
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     const errors = watchErrors(page)
     const member = await createUser('member', { password: 'phone user password' })
@@ -302,6 +307,5 @@ test.group("Browser: a new user's journey", (group) => {
     )
     assert.isAtMost(pageWidth, 390, 'nothing overflows the phone screen sideways')
     assert.deepEqual(errors, [])
-    await context.close()
   }).timeout(60_000)
 })

@@ -129,12 +129,14 @@ test.group('Browser: every page, each role, desktop and phone', (group) => {
   for (const role of ['admin', 'manager', 'member', 'viewer'] as const) {
     test(`{$self}`)
       .with([`${role} on a desktop`, `${role} on a phone`])
-      .run(async ({ assert }, label) => {
+      .run(async ({ assert, cleanup }, label) => {
         const phone = label.endsWith('phone')
         const context = await browser.newContext({
           viewport: phone ? PHONE : DESKTOP,
           ...(phone ? { isMobile: true, hasTouch: true } : {}),
         })
+        /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+        cleanup(() => context.close())
         const page = await context.newPage()
         const problems = watchProblems(page)
         await logIn(page, users[role].email, PASSWORD)
@@ -161,7 +163,6 @@ test.group('Browser: every page, each role, desktop and phone', (group) => {
             `pages/${role}-${phone ? 'phone' : 'desktop'}-${path === '/' ? 'dashboard' : path.slice(1).replace(/\//g, '-')}`
           )
         }
-        await context.close()
         assert.deepEqual(found, [])
       })
       .timeout(240_000)
