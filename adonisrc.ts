@@ -41,6 +41,7 @@ export default defineConfig({
 
   preloads: [
     { file: () => import('#start/process_guard'), environment: ['web', 'console', 'test'] },
+    () => import('#start/validator'),
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/events'),

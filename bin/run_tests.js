@@ -169,6 +169,8 @@ const passes = [
       DB_CONNECTION: 'sqlite',
       SQLITE_PATH: sqliteFile('test-browser'),
       CHROMIUM_PATH: chromiumPath,
+      /** Sessions in the database, as `npm start` keeps them. */
+      SESSION_DRIVER: 'database',
     },
   },
   {

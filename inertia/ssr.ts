@@ -2,8 +2,10 @@ import { createSSRApp, h } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { createInertiaApp } from '@inertiajs/vue3'
 import { resolvePage } from '~/pages'
+import { useRenderClock } from '~/composables/format'
 
 export default function render(page: any) {
+  useRenderClock(page.props?.now)
   return createInertiaApp({
     page,
     render: renderToString,

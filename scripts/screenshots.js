@@ -23,7 +23,7 @@ const browser = await chromium.launch({
 })
 try {
   for (const [label, viewport] of [
-    ['desktop', { width: 1280, height: 800 }],
+    ['desktop', { width: 1440, height: 900 }],
     ['phone', { width: 390, height: 844 }],
   ]) {
     const page = await browser.newPage({ viewport })
@@ -51,6 +51,10 @@ try {
       '/alerts',
       '/watch-rules',
       '/watch-rules/new',
+      '/watch-rules/1/edit',
+      '/purchases/1',
+      '/purchases/budget',
+      '/api/docs',
       '/accounts',
       '/purchases',
       '/analytics',

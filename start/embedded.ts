@@ -30,8 +30,9 @@ if (hdtickets.embedded && !app.inTest) {
     try {
       const found = await discoverEvents('sandbox', {}, { maxPages: 20 })
       logger.info('sandbox: %d events (%d new)', found.seen, found.createdEvents)
-      const { ensureDemoRules } = await import('#services/demo')
+      const { ensureDemoRules, ensureDemoHistory } = await import('#services/demo')
       await ensureDemoRules()
+      await ensureDemoHistory()
     } catch (error) {
       logger.error({ err: error }, 'sandbox discovery failed')
     }

@@ -22,6 +22,8 @@ if (!app.inTest) {
       await DetectAnomalies.schedule({}).id('detect-anomalies').every('10m')
       const { default: ProcessPurchaseRequests } = await import('#jobs/process_purchase_requests')
       await ProcessPurchaseRequests.schedule({ sweep: true }).id('purchases-sweep').every('1m')
+      const { default: ReconcileOrders } = await import('#jobs/reconcile_orders')
+      await ReconcileOrders.schedule({}).id('reconcile-orders').every('1m')
       const { default: DiscoverFollowedEvents } = await import('#jobs/discover_followed_events')
       await DiscoverFollowedEvents.schedule({}).id('discover-followed-events').every('1h')
       const { default: SendNotificationDigests } = await import('#jobs/send_notification_digests')

@@ -67,6 +67,13 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (suite.name === 'browser') {
+    /** One browser for the whole pass, closed after the last file. */
+    suite.teardown(async () => {
+      const { closeSharedBrowser } = await import('#tests/helpers/browser')
+      await closeSharedBrowser()
+    })
+  }
   if (['browser', 'functional', 'e2e'].includes(suite.name)) {
     return suite.setup(() => testUtils.httpServer().start())
   }

@@ -130,9 +130,19 @@ declare module '@adonisjs/inertia/types' {
       rule: any
       events: any[]
       platforms: any[]
+      channels: Array<{ id: number; kind: string; name: string; disabled: boolean }>
       defaultEventId: number | null
     }
-    'alerts/index': { alerts: any[]; nextCursor: string | null; dealScores: Record<string, any> }
+    'alerts/index': {
+      alerts: any[]
+      nextCursor: string | null
+      dealScores: Record<string, any>
+      filters: { ruleId: number | null; eventId: number | null; unread: boolean }
+      choices: {
+        rules: Array<{ id: number; name: string }>
+        events: Array<{ id: number; name: string }>
+      }
+    }
     'purchases/index': {
       awaiting: any[]
       history: any[]
@@ -145,11 +155,13 @@ declare module '@adonisjs/inertia/types' {
     'purchases/budget': { budget: any }
     'accounts/index': { accounts: any[]; platforms: any[] }
     'admin/platforms': { platforms: any[] }
+    'api/docs': { documentUrl: string; signedIn: boolean }
     'admin/sources': { platforms: any[]; problems: any[]; schedules: any[]; scheduledTotal: number }
     'admin/index': {
       queue: { driver: string; waiting: number; active: number; failed: number }
       sources: { active: number; paused: number; blocked: number }
       audit: number
+      delivery: Array<{ kind: string; available: boolean; needs: string }>
     }
     'admin/queue': {
       driver: 'database' | 'redis'

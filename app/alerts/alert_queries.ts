@@ -11,7 +11,13 @@ import { alertReceipts } from '#notifications/inbox'
 export default class AlertQueries {
   async feed(
     userId: number,
-    options: { before?: number; limit?: number; unacknowledged?: boolean } = {}
+    options: {
+      before?: number
+      limit?: number
+      unacknowledged?: boolean
+      ruleId?: number
+      eventId?: number
+    } = {}
   ) {
     const limit = Math.min(options.limit ?? 50, 200)
     const query = db
@@ -24,6 +30,8 @@ export default class AlertQueries {
       .select('alerts.*', 'events.name as event_name', 'watch_rules.name as rule_name')
     if (options.before) query.where('alerts.id', '<', options.before)
     if (options.unacknowledged) query.whereNull('alerts.acknowledged_at')
+    if (options.ruleId) query.where('alerts.watch_rule_id', options.ruleId)
+    if (options.eventId) query.where('alerts.event_id', options.eventId)
     const rows = await query
     const page = rows.slice(0, limit)
     const receipts = await alertReceipts(page.map((row) => Number(row.id)))
@@ -43,6 +51,43 @@ export default class AlertQueries {
       .update({ acknowledged_at: now })
     if (!Number(Array.isArray(updated) ? updated[0] : updated))
       throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
+  }
+
+  /**
+   * "Acknowledge all shown": the alerts the person sees with these filters,
+   * up to the newest one on their screen (one that arrived since stays new).
+   */
+  async acknowledgeShown(
+    userId: number,
+    filters: { ruleId?: number; eventId?: number; upTo: number },
+    now = new Date()
+  ) {
+    const query = db
+      .from('alerts')
+      .where('user_id', userId)
+      .whereNull('acknowledged_at')
+      .where('id', '<=', filters.upTo)
+    if (filters.ruleId) query.where('watch_rule_id', filters.ruleId)
+    if (filters.eventId) query.where('event_id', filters.eventId)
+    const updated = await query.update({ acknowledged_at: now })
+    return Number(Array.isArray(updated) ? updated[0] : updated)
+  }
+
+  /** The rules and events a user's alerts come from: the filter menus of the alerts page. */
+  async filterChoices(userId: number) {
+    const [rules, events] = await Promise.all([
+      db.from('watch_rules').where('user_id', userId).orderBy('name').select('id', 'name'),
+      db
+        .from('events')
+        .whereIn('id', db.from('alerts').where('user_id', userId).distinct('event_id'))
+        .orderBy('starts_at', 'desc')
+        .limit(100)
+        .select('id', 'name'),
+    ])
+    return {
+      rules: rules.map((row) => ({ id: Number(row.id), name: row.name as string })),
+      events: events.map((row) => ({ id: Number(row.id), name: row.name as string })),
+    }
   }
 
   async snooze(userId: number, alertId: number, minutes: number, now = new Date()) {

@@ -21,6 +21,7 @@ import {
 import { toSpec, listingView } from '#alerts/watch_rule_service'
 import { publishToUser } from '#monitoring/live_feed'
 import PriceHistory from '#alerts/price_history'
+import { groupAlerts } from '#alerts/alert_grouping'
 import { lazy } from '#services/lazy'
 
 const fromAlerts = lazy(() => import('#purchasing/from_alerts'))
@@ -193,7 +194,7 @@ export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> 
   }
   const matches = watching.flatMap((compiled) => evaluateRule(compiled, context))
   if (matches.length === 0) return []
-  return storeAlerts(matches, result.detectedAt)
+  return storeAlerts(await groupAlerts(matches, result.detectedAt), result.detectedAt)
 }
 
 /** Inserts the matches the database does not already hold (same de-dupe key) and pushes them live. */

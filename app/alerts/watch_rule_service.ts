@@ -14,6 +14,7 @@ import { compileRule, listingMatches, type RuleSpec } from '#alerts/rule_engine'
 import { backtest } from '#alerts/backtest'
 import { forgetWatcherCounts } from '#monitoring/watcher_counts'
 import { forgetRuleCache } from '#alerts/alert_service'
+import { isoTime } from '#purchasing/sql'
 
 export type WatchRuleInput = Infer<typeof watchRuleValidator>
 
@@ -105,6 +106,8 @@ export default class WatchRuleService {
       triggers: input.triggers,
       hysteresisMinor: input.hysteresisMinor ?? 0,
       cooldownSeconds: input.cooldownSeconds ?? 900,
+      minDealScore: input.minDealScore ?? null,
+      maxAlertsPerHour: input.maxAlertsPerHour ?? null,
       channels: input.channels ?? ['inapp'],
       importance: input.importance ?? 3,
       autoPurchase: input.autoPurchase ?? false,
@@ -136,6 +139,60 @@ export default class WatchRuleService {
     this.#changed()
     await this.#discoverSoon(rule)
     return rule
+  }
+
+  /** Pause (no alerts, no checks on its behalf) or resume a rule, keeping everything else. */
+  async setEnabled(user: User, id: number, enabled: boolean) {
+    const rule = await this.find(user, id)
+    rule.enabled = enabled
+    await rule.save()
+    this.#changed()
+    if (enabled) await this.#discoverSoon(rule)
+    return rule
+  }
+
+  /**
+   * What the rules list shows beside each rule: the event's name, how many
+   * alerts it raised and when it last fired. One grouped query for all.
+   */
+  async listStats(user: User, rules: WatchRule[]) {
+    const ruleIds = rules.map((rule) => rule.id)
+    const eventIds = [...new Set(rules.map((rule) => rule.eventId).filter((id) => id !== null))]
+    const [counts, events] = await Promise.all([
+      ruleIds.length
+        ? db
+            .from('alerts')
+            .where('user_id', user.id)
+            .whereIn('watch_rule_id', ruleIds)
+            .groupBy('watch_rule_id')
+            .select('watch_rule_id')
+            .count('* as total')
+            .max('created_at as last_at')
+        : [],
+      eventIds.length
+        ? db
+            .from('events')
+            .whereIn('id', eventIds as number[])
+            .select('id', 'name', 'starts_at')
+        : [],
+    ])
+    const byRule = new Map(counts.map((row: any) => [Number(row.watch_rule_id), row]))
+    const eventById = new Map(events.map((row: any) => [Number(row.id), row]))
+    return new Map(
+      rules.map((rule) => {
+        const stats = byRule.get(rule.id)
+        const event = rule.eventId === null ? undefined : eventById.get(rule.eventId)
+        return [
+          rule.id,
+          {
+            eventName: event?.name ?? null,
+            eventStartsAt: event ? isoTime(event.starts_at) : null,
+            alertCount: Number(stats?.total ?? 0),
+            lastFiredAt: stats ? isoTime(stats.last_at) : null,
+          },
+        ]
+      })
+    )
   }
 
   async destroy(user: User, id: number) {

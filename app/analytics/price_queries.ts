@@ -106,6 +106,22 @@ export type PriceChart = {
   markers: Array<{ at: number; label: string }>
 }
 
+/**
+ * The availability line starts at the first check: the buckets before it
+ * hold no observation (0 listings because nothing was seen yet, not because
+ * the event sold out), and drawing them showed a false drop to 0.
+ */
+export function availabilityPoints(
+  points: Array<{ at: number; listings: number; tickets: number }>
+): Array<[number, number, number]> {
+  const first = points.findIndex((point) => point.listings > 0 || point.tickets > 0)
+  return (first === -1 ? [] : points.slice(first)).map((point) => [
+    point.at,
+    point.listings,
+    point.tickets,
+  ])
+}
+
 /** The event's price chart: lowest and median per platform, availability, on-sale and status changes. */
 export async function priceChart(
   eventId: number,
@@ -154,7 +170,7 @@ export async function priceChart(
         points: points.map((point): ChartPoint => [point.at, point.lowest, point.median]),
       }))
       .filter((entry) => entry.points.some((point) => point[1] !== null)),
-    availability: series.all.map((point) => [point.at, point.listings, point.tickets]),
+    availability: availabilityPoints(series.all),
     markers: markers.sort((a, b) => a.at - b.at),
   }
 }

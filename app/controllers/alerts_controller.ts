@@ -6,6 +6,14 @@ import AnalyticsQueries from '#analytics/analytics_queries'
 const feedValidator = vine.create({
   before: vine.number().withoutDecimals().min(1).optional(),
   unacknowledged: vine.boolean().optional(),
+  ruleId: vine.number().withoutDecimals().min(1).optional(),
+  eventId: vine.number().withoutDecimals().min(1).optional(),
+})
+
+const acknowledgeShownValidator = vine.create({
+  upTo: vine.number().withoutDecimals().min(1),
+  ruleId: vine.number().withoutDecimals().min(1).nullable().optional(),
+  eventId: vine.number().withoutDecimals().min(1).nullable().optional(),
 })
 const snoozeValidator = vine.create({
   minutes: vine
@@ -18,7 +26,12 @@ const snoozeValidator = vine.create({
 export default class AlertsController {
   async index({ inertia, request, auth }: HttpContext) {
     const filters = await feedValidator.validate(request.qs())
-    const feed = await new AlertQueries().feed(auth.getUserOrFail().id, filters)
+    const queries = new AlertQueries()
+    const userId = auth.getUserOrFail().id
+    const [feed, choices] = await Promise.all([
+      queries.feed(userId, filters),
+      queries.filterChoices(userId),
+    ])
     /** Each alert on a listing with its deal score (app/analytics/deal_score.ts). */
     const scores = await new AnalyticsQueries().dealScoresFor(
       feed.alerts.map((alert) => ({
@@ -28,11 +41,31 @@ export default class AlertsController {
         priceMinor: alert.price?.amountMinor ?? null,
       }))
     )
-    return inertia.render('alerts/index', { ...feed, dealScores: Object.fromEntries(scores) })
+    return inertia.render('alerts/index', {
+      ...feed,
+      dealScores: Object.fromEntries(scores),
+      filters: {
+        ruleId: filters.ruleId ?? null,
+        eventId: filters.eventId ?? null,
+        unread: filters.unacknowledged ?? false,
+      },
+      choices,
+    })
   }
 
   async acknowledge({ params, auth, response }: HttpContext) {
     await new AlertQueries().acknowledge(auth.getUserOrFail().id, Number(params.id))
+    return response.redirect().back()
+  }
+
+  async acknowledgeShown({ request, auth, response, session }: HttpContext) {
+    const filters = await request.validateUsing(acknowledgeShownValidator)
+    const count = await new AlertQueries().acknowledgeShown(auth.getUserOrFail().id, {
+      upTo: filters.upTo,
+      ruleId: filters.ruleId ?? undefined,
+      eventId: filters.eventId ?? undefined,
+    })
+    session.flash('success', `${count} alert${count === 1 ? '' : 's'} acknowledged.`)
     return response.redirect().back()
   }
 

@@ -23,6 +23,7 @@ import {
   savePreferences,
 } from '#notifications/preferences_store'
 import type { FieldError } from '#notifications/channels/contract'
+import { flashErrors } from '#exceptions/handler'
 import { NOTIFICATION_TYPES } from '#notifications/message'
 import { publicVapidKey } from '#notifications/runtime'
 import { TIMEZONES } from '#validators/auth_validator'
@@ -131,9 +132,7 @@ function wantsJson({ request }: HttpContext) {
 /** 422 naming the fields: JSON for fetch clients, the form's errors for Inertia. */
 function invalid(ctx: HttpContext, errors: FieldError[]) {
   if (wantsJson(ctx)) return ctx.response.unprocessableEntity({ errors })
-  const bag: Record<string, string[]> = {}
-  for (const error of errors) (bag[error.field] ??= []).push(error.message)
-  ctx.session.flashExcept(['config'])
-  ctx.session.flash('inputErrorsBag', bag)
+  /** The form keeps what was typed: only the errors go back (a long input must not overflow the session cookie). */
+  flashErrors(ctx, errors)
   return ctx.response.redirect().back()
 }

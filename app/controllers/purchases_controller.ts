@@ -5,6 +5,7 @@ import PurchaseAssistService from '#purchasing/purchase_assist'
 import BudgetService from '#purchasing/budgets'
 import { accountSuccessRates, platformSuccessRates } from '#purchasing/success_rates'
 import { auditToJSON, orderToJSON, purchaseRequestToJSON } from '#purchasing/purchase_transformer'
+import { purchaseDetails } from '#purchasing/purchase_details'
 import {
   budgetValidator,
   createPurchaseValidator,
@@ -12,6 +13,11 @@ import {
   manualPurchaseValidator,
   rejectPurchaseValidator,
 } from '#validators/purchase_validator'
+
+/** Orders that succeeded out of those that ended, or null before the first one. */
+function observedRate(succeeded: number, failed: number) {
+  return succeeded + failed === 0 ? null : succeeded / (succeeded + failed)
+}
 
 /**
  * Purchases pages: requests awaiting approval, history with filters, one
@@ -38,9 +44,19 @@ export default class PurchasesController {
         .select('id')
         .then((rows) => accountSuccessRates({ ids: rows.map((row) => Number(row.id)) })),
     ])
+    const details = await purchaseDetails([...awaiting.data, ...history.data])
+    const platformNames = new Map(
+      (await db.from('platforms').select('id', 'name')).map((row) => [Number(row.id), row.name])
+    )
     return inertia.render('purchases/index', {
-      awaiting: awaiting.data.map((row) => purchaseRequestToJSON(row)),
-      history: history.data.map((row) => purchaseRequestToJSON(row)),
+      awaiting: awaiting.data.map((row) => ({
+        ...purchaseRequestToJSON(row),
+        details: details.get(row.id)!,
+      })),
+      history: history.data.map((row) => ({
+        ...purchaseRequestToJSON(row),
+        details: details.get(row.id)!,
+      })),
       meta: history.meta,
       filters: {
         ...filters,
@@ -48,17 +64,22 @@ export default class PurchasesController {
         to: filters.to?.toISOString() ?? null,
       },
       successRates: {
-        platforms: platforms.map(({ id, succeeded, failed, rate }) => ({
+        /**
+         * The share shown to people is the plain one (2 ok, 0 failed: 100 %);
+         * the smoothed rate that ranks offers stays inside offer selection.
+         */
+        platforms: platforms.map(({ id, succeeded, failed }) => ({
           platformId: id,
+          platformName: platformNames.get(id) ?? `Platform ${id}`,
           succeeded,
           failed,
-          rate,
+          rate: observedRate(succeeded, failed),
         })),
-        accounts: accounts.map(({ id, succeeded, failed, rate }) => ({
+        accounts: accounts.map(({ id, succeeded, failed }) => ({
           accountId: id,
           succeeded,
           failed,
-          rate,
+          rate: observedRate(succeeded, failed),
         })),
       },
       canApproveOthers: user.hasRoleAtLeast('manager'),
@@ -67,8 +88,9 @@ export default class PurchasesController {
 
   async show({ inertia, auth, params }: HttpContext) {
     const found = await purchaseService().show(auth.getUserOrFail(), Number(params.id))
+    const details = await purchaseDetails([found.request])
     return inertia.render('purchases/show', {
-      request: purchaseRequestToJSON(found.request),
+      request: { ...purchaseRequestToJSON(found.request), details: details.get(found.request.id)! },
       order: found.order ? orderToJSON(found.order) : null,
       history: found.audit.map((row) => auditToJSON(row)),
     })

@@ -10,16 +10,21 @@ export default class WatchRulesController {
   constructor(private rules: WatchRuleService) {}
 
   async index({ inertia, auth }: HttpContext) {
-    const rules = await this.rules.list(auth.getUserOrFail())
+    const user = auth.getUserOrFail()
+    const rules = await this.rules.list(user)
+    const stats = await this.rules.listStats(user, rules)
     return inertia.render('watch_rules/index', {
-      rules: rules.map((rule) => WatchRuleTransformer.toJSON(rule)),
+      rules: rules.map((rule) => ({
+        ...WatchRuleTransformer.toJSON(rule),
+        ...stats.get(rule.id)!,
+      })),
     })
   }
 
-  async create({ inertia, request }: HttpContext) {
+  async create({ inertia, request, auth }: HttpContext) {
     return inertia.render('watch_rules/form', {
       rule: null,
-      ...(await this.formData(Number(request.input('eventId')) || null)),
+      ...(await this.formData(auth.getUserOrFail().id, Number(request.input('eventId')) || null)),
     })
   }
 
@@ -35,7 +40,7 @@ export default class WatchRulesController {
     const rule = await this.rules.find(auth.getUserOrFail(), Number(params.id))
     return inertia.render('watch_rules/form', {
       rule: WatchRuleTransformer.toJSON(rule),
-      ...(await this.formData(rule.eventId)),
+      ...(await this.formData(rule.userId, rule.eventId)),
     })
   }
 
@@ -45,6 +50,15 @@ export default class WatchRulesController {
     await this.rules.update(auth.getUserOrFail(), Number(params.id), payload)
     session.flash('success', 'Rule saved.')
     return response.redirect('/watch-rules')
+  }
+
+  /** Pause or resume: the rule stays as it is, it only stops (or starts again) alerting. */
+  async toggle({ params, request, auth, bouncer, response, session }: HttpContext) {
+    await bouncer.authorize('writeOwnData')
+    const enabled = request.input('enabled') === true || request.input('enabled') === 'true'
+    const rule = await this.rules.setEnabled(auth.getUserOrFail(), Number(params.id), enabled)
+    session.flash('success', enabled ? `Resumed: ${rule.name}.` : `Paused: ${rule.name}.`)
+    return response.redirect().back()
   }
 
   async destroy({ params, auth, bouncer, response, session }: HttpContext) {
@@ -60,7 +74,7 @@ export default class WatchRulesController {
     return response.send(await this.rules.preview(auth.getUserOrFail(), payload))
   }
 
-  private async formData(eventId: number | null) {
+  private async formData(userId: number, eventId: number | null) {
     const events = await db
       .from('events')
       .whereNull('archived_at')
@@ -79,6 +93,20 @@ export default class WatchRulesController {
         startsAt: event.starts_at ? new Date(event.starts_at).toISOString() : null,
       })),
       platforms,
+      /** The user's own channels, for the rule's channel choice (in-app is always on). */
+      channels: (
+        await db
+          .from('notification_channels')
+          .where('user_id', userId)
+          .whereNot('kind', 'inapp')
+          .orderBy('id')
+          .select('id', 'kind', 'name', 'disabled_at')
+      ).map((row) => ({
+        id: Number(row.id),
+        kind: row.kind,
+        name: row.name,
+        disabled: row.disabled_at !== null,
+      })),
       defaultEventId: eventId,
     }
   }

@@ -35,6 +35,18 @@ interface ApiError {
  *   the form beside each field.
  * Internal details (stack, SQL, secrets) never reach a response in production.
  */
+function isInertia(ctx: HttpContext) {
+  return Boolean(ctx.request.header('x-inertia'))
+}
+
+/** Validation errors for the form, by field; each message short enough for a session cookie. */
+export function flashErrors(ctx: HttpContext, messages: Array<{ field: string; message: string }>) {
+  const bag: Record<string, string[]> = {}
+  for (const { field, message } of messages.slice(0, 50))
+    (bag[field.slice(0, 120)] ??= []).push(String(message).slice(0, 300))
+  ctx.session.flash('inputErrorsBag', bag)
+}
+
 export default class HttpExceptionHandler extends ExceptionHandler {
   protected debug = !app.inProduction && !app.inTest
   protected renderStatusPages = app.inProduction || app.inTest
@@ -160,15 +172,25 @@ export default class HttpExceptionHandler extends ExceptionHandler {
         .status(403)
         .send('Invalid or missing CSRF token. Reload the page and try again.')
     }
+    if (error instanceof vineErrors.E_VALIDATION_ERROR && ctx.session && isInertia(ctx)) {
+      /**
+       * An Inertia form keeps what was typed: only the errors go back. Flashing
+       * the input too put a 3,000-character field into the session cookie,
+       * which the browser then dropped — and the errors with it, silently.
+       */
+      flashErrors(ctx, error.messages)
+      return ctx.response.redirect().back()
+    }
     if (error instanceof ApiException && error.status === 422 && error.field && ctx.session) {
       /** A domain refusal about one input: back to the form, shown beside that field. */
-      ctx.session.flashExcept([
-        'password',
-        'passwordConfirmation',
-        'currentPassword',
-        'credentials',
-      ])
-      ctx.session.flash('inputErrorsBag', { [error.field]: [error.message] })
+      if (!isInertia(ctx))
+        ctx.session.flashExcept([
+          'password',
+          'passwordConfirmation',
+          'currentPassword',
+          'credentials',
+        ])
+      flashErrors(ctx, [{ field: error.field, message: error.message }])
       return ctx.response.redirect().back()
     }
     if (error?.code === 'E_ROW_NOT_FOUND') {

@@ -18,6 +18,8 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         success: (session?.flashMessages.get('success') as string | undefined) ?? null,
       }),
       user: ctx.inertia.always(user ? UserTransformer.toJSON(user) : null),
+      /** The request's clock: relative times ("12 s ago") hydrate without a mismatch. */
+      now: ctx.inertia.always(new Date().toISOString()),
     }
   }
 

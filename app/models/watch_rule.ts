@@ -59,6 +59,14 @@ export default class WatchRule extends BaseModel {
   @column()
   declare cooldownSeconds: number
 
+  /** Listings scored below this (0–100) never alert; null: any deal */
+  @column()
+  declare minDealScore: number | null
+
+  /** At most this many alerts an hour; further matches fold into the latest one. null: no cap */
+  @column()
+  declare maxAlertsPerHour: number | null
+
   @jsonColumn()
   declare channels: Array<number | string>
 

@@ -67,6 +67,8 @@ export interface NotificationDataMap {
     quantity: number
     totalMinor: number
     currency: string
+    /** The platform's state of the order; `pending`/`open`: placed, not yet accepted */
+    orderStatus?: string | null
   }
   purchase_failed: Partial<EventFacts> & {
     eventName: string
@@ -273,7 +275,9 @@ export function buildPurchaseSuccess(
     'purchase_success',
     data,
     {
-      title: `Purchase confirmed: ${data.eventName}`,
+      title: ['pending', 'open'].includes(String(data.orderStatus ?? '').toLowerCase())
+        ? `Order placed, awaiting the platform's confirmation: ${data.eventName}`
+        : `Purchase confirmed: ${data.eventName}`,
       body,
       path: `/purchases/${data.purchaseRequestId}`,
     },

@@ -14,6 +14,7 @@ import {
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
 import { createNotifications } from '#notifications/notification_service'
 import { lazy } from '#services/lazy'
+import { orderVerdict } from '#purchasing/order_states'
 
 async function requestFacts(requestId: number) {
   return db
@@ -32,8 +33,16 @@ async function requestFacts(requestId: number) {
     .first()
 }
 
-/** Whether this request already has its notification of this type (a repeated job or event). */
-async function alreadyNotified(userId: number, type: string, requestId: number) {
+/**
+ * Whether this request already has its notification of this type (a
+ * repeated job or event); for a purchase, of this stage (placed, confirmed).
+ */
+async function alreadyNotified(
+  userId: number,
+  type: string,
+  requestId: number,
+  stage: string | null = null
+) {
   const rows = await db
     .from('notifications')
     .where({ user_id: userId, type })
@@ -43,12 +52,21 @@ async function alreadyNotified(userId: number, type: string, requestId: number) 
     .select('data')
   return rows.some((row) => {
     const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data
-    return Number(data?.purchaseRequestId) === requestId
+    return (
+      Number(data?.purchaseRequestId) === requestId &&
+      (stage === null || orderStage(data?.orderStatus) === stage)
+    )
   })
 }
 
+/** "placed" while the platform has yet to accept the order, "confirmed" after (or when it gives no state). */
+function orderStage(status: unknown) {
+  return typeof status === 'string' && orderVerdict(status) === 'open' ? 'placed' : 'confirmed'
+}
+
 export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = new Date()) {
-  if (await alreadyNotified(payload.userId, 'purchase_success', payload.requestId)) return []
+  const stage = orderStage(payload.orderStatus)
+  if (await alreadyNotified(payload.userId, 'purchase_success', payload.requestId, stage)) return []
   const facts = await requestFacts(payload.requestId)
   const message = buildPurchaseSuccess(
     {
@@ -62,6 +80,7 @@ export async function notifyPurchaseSucceeded(payload: PurchaseSucceeded, now = 
       quantity: payload.quantity,
       totalMinor: payload.totalMinor,
       currency: payload.currency,
+      orderStatus: payload.orderStatus ?? null,
     },
     { appUrl: hdtickets.url, now }
   )

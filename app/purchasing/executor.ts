@@ -471,6 +471,7 @@ export default class PurchaseExecutor {
         totalMinor: outcome.order.totalMinor,
         currency: outcome.order.currency,
         reconciled,
+        orderStatus: outcome.order.status,
       })
     }
     return {

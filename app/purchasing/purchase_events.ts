@@ -16,6 +16,11 @@ export interface PurchaseSucceeded {
   currency: string
   /** True when the order was found by its idempotency key (a retry or a crash before recording) */
   reconciled: boolean
+  /**
+   * The platform's state of the order: `pending` right after placing it
+   * (the seller has yet to accept), `accepted`/`completed` once confirmed.
+   */
+  orderStatus?: string | null
 }
 
 export interface PurchaseFailed {

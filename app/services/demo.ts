@@ -35,21 +35,25 @@ export async function ensureDemoRules() {
   const service = new WatchRuleService()
   const league = events[0].league
   if (league) {
+    /** As a fan would set it: good deals only, a few alerts an hour at most. */
     await service.create(user, {
-      name: `Any ${league} pair under $150`,
+      name: `Good ${league} pairs under $150`,
       filters: { league },
       maxPriceMinor: 15_000,
       currency: 'USD',
       minQuantity: 2,
       triggers: [{ kind: 'available' }],
+      minDealScore: 70,
+      maxAlertsPerHour: 4,
       importance: 4,
     } as any)
   }
   await service.create(user, {
-    name: `${events[0].name}: price drops of 3 % or more`,
+    name: `${events[0].name}: price drops of 10 % or more`,
     eventId: events[0].id,
     minQuantity: 1,
-    triggers: [{ kind: 'price_drop', percent: 3 }, { kind: 'back_in_stock' }],
+    triggers: [{ kind: 'price_drop', percent: 10 }, { kind: 'back_in_stock' }],
+    maxAlertsPerHour: 3,
     importance: 5,
   } as any)
   if (events[1]) {
@@ -58,6 +62,7 @@ export async function ensureDemoRules() {
       eventId: events[1].id,
       minQuantity: 1,
       triggers: [{ kind: 'seats_together', count: 4 }],
+      maxAlertsPerHour: 2,
       importance: 3,
     } as any)
   }
@@ -112,4 +117,36 @@ export async function ensureDemoPurchase() {
   })
   logger.info('demo: a purchase request waits for approval')
   return 'done'
+}
+
+/**
+ * The demo's past (database/demo/played_events.ts): played games of
+ * the demo's league with a simulated, labelled history, so the analytics
+ * have something to show on the first start. Once.
+ */
+export async function ensureDemoHistory(now = new Date()) {
+  const sandbox = await db.from('platforms').where('slug', 'sandbox').first()
+  if (!sandbox) return { events: 0, changes: 0 }
+  const upcoming = await db
+    .from('events')
+    .join('event_sources', 'event_sources.event_id', 'events.id')
+    .where('event_sources.platform_id', sandbox.id)
+    .whereNull('events.archived_at')
+    .whereNotNull('events.league')
+    .select('events.league', 'events.home_team', 'events.away_team')
+    .limit(200)
+  if (upcoming.length === 0) return { events: 0, changes: 0 }
+  const league = upcoming[0].league as string
+  const teams = [
+    ...new Set(
+      upcoming
+        .filter((row) => row.league === league)
+        .flatMap((row) => [row.home_team, row.away_team])
+        .filter((team): team is string => Boolean(team))
+    ),
+  ]
+  const { seedPlayedEvents } = await import('#database/demo/played_events')
+  const seeded = await seedPlayedEvents({ platformId: sandbox.id, league, teams, now })
+  if (seeded.events) logger.info('demo: %d played games with history', seeded.events)
+  return seeded
 }

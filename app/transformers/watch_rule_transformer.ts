@@ -15,6 +15,8 @@ export default class WatchRuleTransformer {
       triggers: rule.triggers ?? [],
       hysteresisMinor: rule.hysteresisMinor,
       cooldownSeconds: rule.cooldownSeconds,
+      minDealScore: rule.minDealScore ?? null,
+      maxAlertsPerHour: rule.maxAlertsPerHour ?? null,
       channels: rule.channels ?? [],
       importance: rule.importance,
       autoPurchase: rule.autoPurchase,

@@ -84,6 +84,8 @@ export const watchRuleValidator = vine.create({
     .max(30 * 86_400)
     .optional(),
   channels: vine.array(vine.string().trim().maxLength(40)).maxLength(10).optional(),
+  minDealScore: vine.number().withoutDecimals().min(0).max(100).nullable().optional(),
+  maxAlertsPerHour: vine.number().withoutDecimals().min(1).max(1000).nullable().optional(),
   importance: vine.number().withoutDecimals().min(1).max(5).optional(),
   autoPurchase: vine.boolean().optional(),
   enabled: vine.boolean().optional(),

@@ -14,7 +14,23 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>()
 function moneyFormat(currency: string) {
   let entry = moneyFormats.get(currency)
   if (!entry) {
-    const format = new Intl.NumberFormat('en', { style: 'currency', currency })
+    let format: Intl.NumberFormat
+    try {
+      format = new Intl.NumberFormat('en', { style: 'currency', currency })
+    } catch {
+      /**
+       * Not an ISO 4217 code ("US", "dollars", a typo in a form): Intl throws a
+       * RangeError. Show the amount with the code as typed instead of breaking the page.
+       */
+      const number = new Intl.NumberFormat('en', {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      })
+      format = { format: (value: number) => `${number.format(value)} ${currency}` } as any
+      entry = { format, digits: 2 }
+      moneyFormats.set(currency, entry)
+      return entry
+    }
     entry = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 }
     moneyFormats.set(currency, entry)
   }
@@ -43,9 +59,20 @@ export function formatDate(iso: string | null, timezone?: string | null, dateOnl
   return format.format(new Date(iso))
 }
 
+/**
+ * "12 s ago" must read the same on the server and in the browser while the
+ * page hydrates, or Vue reports a mismatch: both use the server's clock of
+ * the request (the shared prop `now`) until the app is mounted, then the
+ * browser's own.
+ */
+let renderNow: number | null = null
+export function useRenderClock(nowIso: string | null | undefined) {
+  renderNow = nowIso ? new Date(nowIso).getTime() : null
+}
+
 export function formatRelative(iso: string | null) {
   if (!iso) return 'never'
-  const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000)
+  const seconds = Math.round(((renderNow ?? Date.now()) - new Date(iso).getTime()) / 1000)
   if (seconds < 60) return `${Math.max(seconds, 0)} s ago`
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`
   if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`

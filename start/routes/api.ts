@@ -88,7 +88,7 @@ router
   .prefix('/api/v1')
   .as('api.v1')
 
-router.get('/api/docs', [OpenApiController, 'docs']).as('api.docs')
+router.get('/api/docs', [OpenApiController, 'docs']).as('api.docs').use(middleware.silentAuth())
 
 /** Prometheus scrape endpoint: METRICS_TOKEN as a bearer, or an access token with the admin ability. */
 router.get('/metrics', [MetricsController, 'show']).as('metrics')

@@ -43,7 +43,13 @@ router
     router.get('/watch-rules/:id/edit', [WatchRulesController, 'edit']).as('watch_rules.edit')
     router.put('/watch-rules/:id', [WatchRulesController, 'update']).as('watch_rules.update')
     router.delete('/watch-rules/:id', [WatchRulesController, 'destroy']).as('watch_rules.destroy')
+    router
+      .put('/watch-rules/:id/enabled', [WatchRulesController, 'toggle'])
+      .as('watch_rules.toggle')
     router.get('/alerts', [AlertsController, 'index']).as('alerts.index')
+    router
+      .post('/alerts/acknowledge-shown', [AlertsController, 'acknowledgeShown'])
+      .as('alerts.acknowledge_shown')
     router
       .post('/alerts/:id/acknowledge', [AlertsController, 'acknowledge'])
       .as('alerts.acknowledge')

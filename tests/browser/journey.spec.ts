@@ -6,9 +6,11 @@ import type { Browser, Page } from 'playwright-core'
 import User from '#models/user'
 import { checkSource } from '#monitoring/check_market_service'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import { BASE_URL, hydrated, launchBrowser, snap, visit, watchCsp } from '#tests/helpers/browser'
+import { BASE_URL, hydrated, sharedBrowser, snap, visit, watchCsp } from '#tests/helpers/browser'
 import { createUser } from '#tests/helpers/users'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
+import PurchaseExecutor from '#purchasing/executor'
+import { reconcileOpenOrders } from '#purchasing/order_reconciliation'
 
 /**
  * A new user's first session, in a real browser against the real app (the
@@ -24,9 +26,8 @@ test.group("Browser: a new user's journey", (group) => {
     await db.from('users').delete()
     await seedPlatforms()
     sandbox = await startTestSandbox()
-    browser = await launchBrowser()
+    browser = await sharedBrowser()
     return async () => {
-      await browser.close()
       await sandbox.stop()
     }
   })
@@ -40,9 +41,12 @@ test.group("Browser: a new user's journey", (group) => {
 
   test('sign up → link an account → add an event → watch rule → live alert → approve a purchase → analytics', async ({
     assert,
+    cleanup,
   }) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     const csp = await watchCsp(context)
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     const errors = watchErrors(page)
 
@@ -143,6 +147,25 @@ test.group("Browser: a new user's journey", (group) => {
     )
     await snap(page, '09-alert-live')
 
+    /** A second cheap listing a moment later joins the same alert instead of raising another. */
+    sandbox.exchange.simulator.addListing(simEvent.id, {
+      section: '203',
+      row: 'B',
+      retailCents: 410,
+      quantity: 2,
+    })
+    assert.equal((await checkSource(source.id)).outcome, 'done')
+    await page
+      .getByTestId('alert-summary')
+      .filter({ hasText: '2 new listings under $10 — best $4.10, section 203' })
+      .waitFor({ timeout: 10_000 })
+    assert.equal(
+      Number((await db.from('alerts').where('user_id', user.id).count('* as total').first()).total),
+      1,
+      'one alert, updated'
+    )
+    await snap(page, '09b-alert-grouped')
+
     /** A purchase request for the cheap listing, approved on the purchases page. */
     const listing = await db
       .from('listings')
@@ -157,13 +180,34 @@ test.group("Browser: a new user's journey", (group) => {
     })
     assert.oneOf(requested.status(), [302, 303], await requested.text())
     await visit(page, `${BASE_URL}/purchases`)
+    await page.getByText(simEvent.name).first().waitFor()
     await snap(page, '10-purchase-awaiting')
-    await page.getByRole('button', { name: 'Approve' }).first().click()
-    await page.getByRole('button', { name: 'Approve' }).waitFor({ state: 'detached' })
+    /** Approve asks first, saying what will be spent: 2 × $6.50. */
+    await page.getByRole('button', { name: 'Approve…' }).first().click()
+    const dialog = page.getByRole('dialog', { name: 'Approve this purchase?' })
+    await dialog.getByText('at most $13.00').waitFor()
+    await snap(page, '10b-purchase-confirm')
+    await dialog.getByRole('button', { name: 'Approve and spend up to $13.00' }).click()
     await page.locator('.flash.success').waitFor()
     await snap(page, '11-purchase-approved')
     const request = await db.from('purchase_requests').where('user_id', user.id).firstOrFail()
-    assert.notEqual(request.status, 'pending_approval')
+    assert.equal(request.status, 'approved')
+
+    /** The worker places the order: the seller has yet to accept it. */
+    sandbox.exchange.acceptOrdersAfter(null)
+    assert.equal((await new PurchaseExecutor().run(request.id)).outcome, 'succeeded')
+    await visit(page, `${BASE_URL}/purchases/${request.id}`)
+    await page.getByTestId('order-status').filter({ hasText: 'waiting for the seller' }).waitFor()
+    await snap(page, '11b-order-pending')
+    /** The seller accepts; reconciliation reads it back; the open page shows it without a reload. */
+    sandbox.exchange.acceptOrdersAfter(0)
+    assert.equal((await reconcileOpenOrders()).confirmed, 1)
+    await page
+      .getByTestId('order-status')
+      .filter({ hasText: 'Confirmed by the seller' })
+      .waitFor({ timeout: 15_000 })
+    await snap(page, '11c-order-confirmed')
+    sandbox.exchange.acceptOrdersAfter(20_000)
 
     /** Analytics opens (its content is another part of the product). */
     await page
@@ -225,11 +269,11 @@ test.group("Browser: a new user's journey", (group) => {
 
     assert.deepEqual(csp, [], 'no page broke the Content-Security-Policy')
     assert.deepEqual(errors, [])
-    await context.close()
   }).timeout(120_000)
 
   test('on a phone the navigation folds behind a button, and the keyboard reaches the content first', async ({
     assert,
+    cleanup,
   }) => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -237,6 +281,8 @@ test.group("Browser: a new user's journey", (group) => {
       hasTouch: true,
     })
     const csp = await watchCsp(context)
+    /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
+    cleanup(() => context.close())
     const page = await context.newPage()
     const errors = watchErrors(page)
     const member = await createUser('member', { password: 'phone user password' })
@@ -282,6 +328,5 @@ test.group("Browser: a new user's journey", (group) => {
     assert.isAtMost(pageWidth, 390, 'nothing overflows the phone screen sideways')
     assert.deepEqual(csp, [], 'no page broke the Content-Security-Policy')
     assert.deepEqual(errors, [])
-    await context.close()
   }).timeout(60_000)
 })

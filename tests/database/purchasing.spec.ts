@@ -19,6 +19,7 @@ import PurchaseExecutor from '#purchasing/executor'
 import PurchaseAssistService from '#purchasing/purchase_assist'
 import BudgetService from '#purchasing/budgets'
 import { onPurchase } from '#purchasing/purchase_events'
+import { reconcileOpenOrders } from '#purchasing/order_reconciliation'
 import { platformSuccessRates, accountSuccessRates } from '#purchasing/success_rates'
 import ProcessPurchaseRequests from '#jobs/process_purchase_requests'
 import { createWorker } from '#services/embedded_worker'
@@ -688,6 +689,43 @@ test.group(`Purchase execution against the sandbox exchange (${DB})`, (group) =>
     const placed = sandboxOrdersFor(sandbox, second.request.idempotency_key)
     assert.lengthOf(placed, 1)
     assert.equal(placed[0].priceCents, 10_500)
+  })
+
+  test('an order placed pending reaches its final state: reconciliation reads it back and the buyer is told', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { owner, request } = await approved()
+    const successes: any[] = []
+    cleanup(onPurchase('purchase_success', (payload) => void successes.push(payload)))
+    sandbox.exchange.acceptOrdersAfter(null)
+    cleanup(() => sandbox.exchange.acceptOrdersAfter(20_000))
+    assert.equal((await new PurchaseExecutor().run(request.id)).outcome, 'succeeded')
+    const order = await db.from('orders').where('purchase_request_id', request.id).firstOrFail()
+    assert.equal(order.status, 'pending', 'placed: the seller has yet to accept')
+    assert.equal(successes[0].orderStatus, 'pending')
+
+    /** Still pending on the platform: nothing changes, nobody is told twice. */
+    const first = await reconcileOpenOrders()
+    assert.equal(first.unchanged, 1)
+    assert.lengthOf(successes, 1)
+
+    /** The seller accepts: the next pass records it and tells the buyer. */
+    sandbox.exchange.acceptOrdersAfter(0)
+    const second = await reconcileOpenOrders()
+    assert.equal(second.confirmed, 1)
+    assert.equal((await db.from('orders').where('id', order.id).firstOrFail()).status, 'accepted')
+    assert.lengthOf(successes, 2)
+    assert.equal(successes[1].orderStatus, 'accepted')
+    assert.equal(successes[1].userId, owner.id)
+    const audit = await db
+      .from('audit_logs')
+      .where({ subject_type: 'purchase_request', subject_id: String(request.id) })
+      .where('action', 'order.confirmed')
+    assert.lengthOf(audit, 1)
+
+    /** Final: a later pass leaves it alone. */
+    assert.equal((await reconcileOpenOrders()).checked, 0)
   })
 
   test('a listing gone at execution time fails the request; nothing is ordered', async ({

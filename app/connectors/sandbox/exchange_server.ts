@@ -39,8 +39,11 @@ export interface SandboxOrder {
   quantity: number
   priceCents: number
   totalCents: number
-  state: 'pending'
+  /** `pending` until the seller accepts it (`acceptOrdersAfterMs`), as on Ticket Evolution */
+  state: 'pending' | 'accepted'
   createdAt: string
+  /** On the exchange's clock, for the move to `accepted` */
+  createdMs: number
   json: string
 }
 
@@ -64,6 +67,12 @@ export interface ExchangeServerOptions {
   clock?: () => number
   /** Upper bound of the rendered-response cache (least recently used first out); default 64 MB */
   cacheBytes?: number
+  /**
+   * An order is `pending` until the seller accepts it: after this many ms
+   * (default 20 s) reading it back (`GET /v9/orders`) finds it `accepted`.
+   * null: orders stay pending (tests of the pending path).
+   */
+  acceptOrdersAfterMs?: number | null
 }
 
 export interface ExchangeStats {
@@ -111,6 +120,7 @@ export default class ExchangeServer {
   readonly #cacheLimit: number
   #cacheSize = 0
   readonly #orders: SandboxOrder[] = []
+  #acceptAfterMs: number | null
   readonly #ordersByReference = new Map<string, SandboxOrder>()
   readonly #performerIds = new Map<string, number>()
   readonly #categoryIds = new Map<string, number>()
@@ -129,6 +139,8 @@ export default class ExchangeServer {
     this.#listingsKey = options.listingsKey ?? 'ticket_groups'
     this.#tickIntervalMs = options.tickIntervalMs ?? null
     this.#clock = options.clock ?? Date.now
+    this.#acceptAfterMs =
+      options.acceptOrdersAfterMs === undefined ? 20_000 : options.acceptOrdersAfterMs
     this.#cacheLimit = options.cacheBytes ?? 64 * 1024 * 1024
     this.#categoryIds.set('Sports', 1)
   }
@@ -290,14 +302,14 @@ export default class ExchangeServer {
       const found =
         reference !== null ? this.#orders.filter((o) => o.reference === reference) : this.#orders
       const page = found.slice(0, MAX_PER_PAGE)
-      const body = `{"current_page":1,"per_page":${MAX_PER_PAGE},"total_entries":${found.length},"orders":[${page.map((o) => o.json).join(',')}]}`
+      const body = `{"current_page":1,"per_page":${MAX_PER_PAGE},"total_entries":${found.length},"orders":[${page.map((o) => this.#orderJson(o)).join(',')}]}`
       return this.#send(res, 200, Buffer.from(body))
     }
     if (path === '/__sandbox/orders') {
       return this.#send(
         res,
         200,
-        Buffer.from(`{"orders":[${this.#orders.map((o) => o.json).join(',')}]}`)
+        Buffer.from(`{"orders":[${this.#orders.map((o) => this.#orderJson(o)).join(',')}]}`)
       )
     }
     this.#send(res, 404, NOT_FOUND)
@@ -502,6 +514,24 @@ export default class ExchangeServer {
 
   // ---- orders ----
 
+  /** Test hook: when the seller accepts orders from now on (null: never). */
+  acceptOrdersAfter(ms: number | null) {
+    this.#acceptAfterMs = ms
+  }
+
+  /** The order as the exchange answers it now: accepted by the seller once its time has come. */
+  #orderJson(order: SandboxOrder): string {
+    if (
+      order.state === 'pending' &&
+      this.#acceptAfterMs !== null &&
+      this.#clock() - order.createdMs >= this.#acceptAfterMs
+    ) {
+      order.state = 'accepted'
+      order.json = order.json.replace('"state":"pending"', '"state":"accepted"')
+    }
+    return order.json
+  }
+
   #reject(res: ServerResponse, errors: Record<string, string[]>): void {
     this.stats.ordersRejected++
     this.#json(res, 422, { errors })
@@ -524,7 +554,7 @@ export default class ExchangeServer {
       const first = this.#ordersByReference.get(reference)
       if (first) {
         this.stats.ordersReplayed++
-        return this.#send(res, 200, Buffer.from(`{"orders":[${first.json}]}`), {
+        return this.#send(res, 200, Buffer.from(`{"orders":[${this.#orderJson(first)}]}`), {
           'idempotent-replayed': 'true',
         })
       }
@@ -588,6 +618,7 @@ export default class ExchangeServer {
       totalCents: total,
       state: 'pending',
       createdAt,
+      createdMs: this.#clock(),
       json: '',
     }
     record.json = JSON.stringify({

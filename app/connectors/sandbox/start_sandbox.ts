@@ -21,6 +21,8 @@ export interface StartSandboxOptions {
   credentials?: SandboxCredential[]
   /** Defaults to Date.now */
   clock?: () => number
+  /** When the seller accepts an order (default 20 s; null: never) */
+  acceptOrdersAfterMs?: number | null
 }
 
 export async function startSandboxExchange(
@@ -41,6 +43,7 @@ export async function startSandboxExchange(
     maxQuantityPerOrder: options.maxQuantityPerOrder,
     listingsKey: options.listingsKey,
     tickIntervalMs: options.tickIntervalMs === undefined ? 1000 : options.tickIntervalMs,
+    acceptOrdersAfterMs: options.acceptOrdersAfterMs,
   })
   await exchange.start(options.port ?? 0, options.host ?? '127.0.0.1')
   return exchange

@@ -23,7 +23,9 @@ export default class AdminPlatformsController {
         id: platform.id,
         slug: platform.slug,
         name: platform.name,
-        baseUrl: platform.baseUrl,
+        /** Where the connector really answers: the sandbox runs wherever this deployment started it. */
+        baseUrl:
+          platform.slug === 'sandbox' && runtime.sandboxUrl ? runtime.sandboxUrl : platform.baseUrl,
         capabilities: platform.capabilities,
         enabled: platform.enabled,
         requestsPerSecond: platform.requestsPerSecond,

@@ -62,6 +62,15 @@ export const watchRuleInput = input(
     triggers: arr(trigger, { minItems: 1, maxItems: 8 }),
     hysteresisMinor: int({ minimum: 0, maximum: 10000000 }),
     cooldownSeconds: int({ minimum: 0, maximum: 2592000 }),
+    minDealScore: {
+      ...nullable(int({ minimum: 0, maximum: 100 })),
+      description: 'Listings whose deal score (0–100) is below this never alert',
+    },
+    maxAlertsPerHour: {
+      ...nullable(int({ minimum: 1, maximum: 1000 })),
+      description:
+        'At most this many alerts an hour; further matches are folded into the latest alert',
+    },
     channels: arr(str({ maxLength: 40 }), { maxItems: 10 }),
     importance: int({ minimum: 1, maximum: 5 }),
     autoPurchase: bool(),
@@ -91,6 +100,8 @@ const module: OpenApiModule = {
       triggers: arr(anyObject()),
       hysteresisMinor: nullable(int()),
       cooldownSeconds: nullable(int()),
+      minDealScore: nullable(int()),
+      maxAlertsPerHour: nullable(int()),
       channels: arr(str()),
       importance: int(),
       autoPurchase: bool(),
