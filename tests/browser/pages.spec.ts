@@ -19,6 +19,7 @@ import {
   sharedBrowser,
   snap,
   visit,
+  watchCsp,
   watchProblems,
 } from '#tests/helpers/browser'
 import { createUser } from '#tests/helpers/users'
@@ -137,6 +138,7 @@ test.group('Browser: every page, each role, desktop and phone', (group) => {
         })
         /** Closed even when the test fails: an open page keeps its event stream, and the server waits for it. */
         cleanup(() => context.close())
+        const csp = await watchCsp(context)
         const page = await context.newPage()
         const problems = watchProblems(page)
         await logIn(page, users[role].email, PASSWORD)
@@ -158,6 +160,7 @@ test.group('Browser: every page, each role, desktop and phone', (group) => {
             if (rows > 1) found.push(`${path}: the navigation wraps onto ${rows} lines`)
           }
           for (const problem of problems) found.push(`${path}: ${problem}`)
+          for (const violation of csp.splice(0)) found.push(`${path}: CSP ${violation}`)
           await snap(
             page,
             `pages/${role}-${phone ? 'phone' : 'desktop'}-${path === '/' ? 'dashboard' : path.slice(1).replace(/\//g, '-')}`

@@ -71,6 +71,9 @@ export async function watchCsp(context: BrowserContext): Promise<string[]> {
     })
   })
   return violations
+}
+
+/**
  * One browser for the whole browser pass: every file asks for it, the first
  * call launches it and the suite's teardown (tests/bootstrap.ts) closes it.
  */
