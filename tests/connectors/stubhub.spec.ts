@@ -14,7 +14,7 @@ const SEARCH = 'GET /catalog/events/search'
 const EVENT = 'GET /catalog/events/103964151'
 
 /**
- * No recorded Catalog event exists in ../shared/fixtures/stubhub; this one is
+ * No recorded Catalog event exists among the StubHub captures (tests/fixtures/stubhub); this one is
  * built from the Catalog OpenAPI schema (viagogo/stubhub-api-docs
  * static/openapi/catalog.json: Event, Money, EmbeddedVenue, Country) plus the
  * documented `status` values.
