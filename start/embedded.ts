@@ -38,12 +38,10 @@ if (hdtickets.embedded && !app.inTest) {
     }
 
     await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
-    let ticking = false
+    let ticking: Promise<void> | null = null
     let lastRescale = 0
     let demoPurchase = sandbox ? 'pending' : 'done'
-    const timer = setInterval(async () => {
-      if (ticking) return
-      ticking = true
+    const tick = async () => {
       try {
         if (Date.now() - lastRescale > 60_000) {
           await rescaleIntervals()
@@ -60,13 +58,18 @@ if (hdtickets.embedded && !app.inTest) {
         }
       } catch (error) {
         logger.error({ err: error }, 'check dispatch failed')
-      } finally {
-        ticking = false
       }
+    }
+    const timer = setInterval(() => {
+      if (ticking) return
+      ticking = tick().finally(() => (ticking = null))
     }, TICK_MS)
 
+    // Shutdown order: no new tick, the one in hand finishes (its queries need the pool the
+    // database provider closes after this hook), then the sandbox stops.
     app.terminating(async () => {
       clearInterval(timer)
+      await ticking
       await sandbox?.stop()
     })
   })
