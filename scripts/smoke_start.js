@@ -131,6 +131,8 @@ if (!exited) {
   child.kill('SIGKILL')
   fail('SIGTERM did not end the built server within 30 s', output)
 }
-if (/Failed to load|ERR_MODULE_NOT_FOUND|"level":(50|60)/.test(output))
-  fail('the built server logged errors', output)
+const errors = output
+  .split('\n')
+  .filter((line) => /Failed to load|ERR_MODULE_NOT_FOUND|"level":(50|60)/.test(line))
+if (errors.length) fail('the built server logged errors', errors.join('\n'))
 console.log(`✓ SIGTERM ended it in ${exited.at - stopping} ms, with no error logged`)

@@ -15,7 +15,16 @@ import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
 
 if (hdtickets.embedded && !app.inTest) {
-  app.ready(async () => {
+  /** A SIGTERM during start-up (discovery, the demo's history) waits for it, then stops. */
+  let startup: Promise<unknown> = Promise.resolve()
+  let stopping = false
+  app.terminating(async () => {
+    stopping = true
+    await startup.catch(() => {})
+  })
+  app.ready(() => (startup = start()))
+
+  async function start() {
     const { startEmbeddedWorker } = await import('#services/embedded_worker')
     const { startEmbeddedSandbox } = await import('#services/embedded_sandbox')
     const { discoverEvents } = await import('#monitoring/discovery_service')
@@ -24,6 +33,9 @@ if (hdtickets.embedded && !app.inTest) {
 
     const { channelRegistry } = await import('#notifications/runtime')
     await channelRegistry()
+
+    const { ensurePlatformRows } = await import('#connectors/platform_rows')
+    await ensurePlatformRows()
 
     const sandbox = await startEmbeddedSandbox()
     if (sandbox) logger.info('sandbox exchange on %s', sandbox.url)
@@ -37,6 +49,7 @@ if (hdtickets.embedded && !app.inTest) {
       logger.error({ err: error }, 'sandbox discovery failed')
     }
 
+    if (stopping) return sandbox?.stop()
     await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
     let ticking: Promise<void> | null = null
     let lastRescale = 0
@@ -72,5 +85,5 @@ if (hdtickets.embedded && !app.inTest) {
       await ticking
       await sandbox?.stop()
     })
-  })
+  }
 }
