@@ -21,8 +21,16 @@ export default class BenchPipeline extends BaseCommand {
   @flags.number({ description: 'Seconds to measure', default: 20 })
   declare duration: number
 
-  @flags.number({ description: 'Checks in flight at once', default: 32 })
+  @flags.number({
+    description: 'Batches of checks (CheckMarkets jobs) in flight at once',
+    default: 4,
+  })
   declare concurrency: number
+
+  @flags.boolean({
+    description: 'Keep the database of an earlier run on the same sandbox (skips discovery)',
+  })
+  declare reuse: boolean
 
   @flags.number({
     description: 'Price cuts made in the sandbox to time change → alert (0: skip)',
@@ -40,9 +48,11 @@ export default class BenchPipeline extends BaseCommand {
       durationMs: this.duration * 1000,
       concurrency: this.concurrency,
       changeSamples: this.changeSamples,
+      reuse: this.reuse,
       log: (line) => this.logger.info(line),
     })
-    const json = JSON.stringify(result)
+    const { commitAndMachine } = await import('#monitoring/bench_provenance')
+    const json = JSON.stringify({ ...result, ...commitAndMachine() })
     if (this.out) writeFileSync(this.out, json)
     else console.log(json)
     /** Pools, agents and timers of the run would keep the process up: a benchmark ends here. */

@@ -257,36 +257,56 @@ async function storeAlerts(matches: Match[], detectedAt: Date): Promise<Match[]>
 
 /** Evaluates one outbox row and removes it. */
 export async function processOutbox(id: number) {
-  const row = await db.from('alert_outbox').where('id', id).first()
-  if (!row) return []
-  const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
-  const matches = await evaluateAfterCheck({
-    eventId: row.event_id,
-    changes: payload.changes,
-    statusChanged: payload.statusChanged,
-    detectedAt: new Date(row.detected_at),
-  })
+  return processOutboxes([id])
+}
+
+/**
+ * Evaluates a batch's outbox rows (one per changed market) and removes
+ * them: their alerts, the purchase requests they open, and their
+ * notifications and deliveries are written for the whole batch at once.
+ */
+export async function processOutboxes(ids: number[]) {
+  if (ids.length === 0) return []
+  const rows = await db.from('alert_outbox').whereIn('id', ids).orderBy('id')
+  if (rows.length === 0) return []
+  const matches: Match[] = []
+  const evaluated: number[] = []
+  for (const row of rows) {
+    try {
+      const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
+      matches.push(
+        ...(await evaluateAfterCheck({
+          eventId: row.event_id,
+          changes: payload.changes,
+          statusChanged: payload.statusChanged,
+          detectedAt: new Date(row.detected_at),
+        }))
+      )
+      evaluated.push(Number(row.id))
+    } catch (error) {
+      /** This row stays for the sweep; the batch's other rows go on. */
+      logger.error({ err: error, outboxId: row.id }, 'rule evaluation failed')
+    }
+  }
   if (matches.length > 0) {
     const { openRequestsFromAlerts } = await fromAlerts()
     await openRequestsFromAlerts(matches)
-    // Deliveries are stored (with alerts.notified_at) before the outbox row goes:
+    // Deliveries are stored (with alerts.notified_at) before the outbox rows go:
     // a worker killed in between leaves alerts the notification sweep picks up.
     const { notifyAlerts } = await alertNotifications()
-    const ids = await db
-      .from('alerts')
-      .whereIn(
-        'dedupe_key',
-        matches.map((match) => match.dedupeKey)
-      )
-      .whereNull('notified_at')
-      .select('id')
-    await notifyAlerts(
-      ids.map((alert) => Number(alert.id)),
-      new Date(),
-      { inline: true }
-    )
+    const alertIds: number[] = []
+    const keys = matches.map((match) => match.dedupeKey)
+    for (let offset = 0; offset < keys.length; offset += 500) {
+      const found = await db
+        .from('alerts')
+        .whereIn('dedupe_key', keys.slice(offset, offset + 500))
+        .whereNull('notified_at')
+        .select('id')
+      alertIds.push(...found.map((alert) => Number(alert.id)))
+    }
+    await notifyAlerts(alertIds, new Date(), { inline: true })
   }
-  await db.from('alert_outbox').where('id', id).delete()
+  if (evaluated.length > 0) await db.from('alert_outbox').whereIn('id', evaluated).delete()
   return matches
 }
 
@@ -302,7 +322,7 @@ export async function sweepOutbox(now = new Date(), olderThanMs = 30_000) {
     .orderBy('id')
     .limit(200)
     .select('id')
-  for (const { id } of stale) await processOutbox(Number(id))
+  await processOutboxes(stale.map((row) => Number(row.id)))
   const { notifyPendingAlerts } = await alertNotifications()
   await notifyPendingAlerts({ olderThan: new Date(now.getTime() - olderThanMs), now })
   return stale.length

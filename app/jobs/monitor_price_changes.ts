@@ -1,6 +1,6 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import { checkSource } from '#monitoring/check_market_service'
+import { checkSources } from '#monitoring/check_market_service'
 
 interface MonitorPriceChangesPayload {
   sourceIds: number[]
@@ -8,13 +8,13 @@ interface MonitorPriceChangesPayload {
 
 /**
  * A batch of price-summary checks (platforms that give no listings:
- * Ticketmaster, SeatGeek, StubHub, event pages): one job for many sources,
- * each checked under its own lock, in order. Safe to repeat.
+ * Ticketmaster, SeatGeek, StubHub, event pages): one job for many sources.
+ * Kept for jobs queued before CheckMarkets replaced it. Safe to repeat.
  */
 export default class MonitorPriceChanges extends Job<MonitorPriceChangesPayload> {
   static options: JobOptions = { name: 'MonitorPriceChanges', queue: 'checks', maxRetries: 0 }
 
   async execute() {
-    for (const sourceId of this.payload.sourceIds) await checkSource(sourceId)
+    await checkSources(this.payload.sourceIds)
   }
 }

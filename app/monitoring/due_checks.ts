@@ -2,14 +2,15 @@
  * The dispatcher: every tick it reads the active pairs whose next check time
  * has come, ranks them with the check planner (importance-weighted
  * lateness), takes what each platform's per-second and daily quota allow in
- * this window, claims them (their next time pushed ahead so a second
- * dispatcher skips them) and queues CheckTicketAvailability jobs. Once a
+ * this window, claims them in one statement (claimPairs: the claim is the
+ * lock, a second dispatcher skips them) and queues one CheckMarkets job per
+ * batch of a platform's pairs. Once a
  * minute it sets each platform's interval scale so that, together, the
  * planned intervals ask for what the platform's quota allows.
  */
 import db from '@adonisjs/lucid/services/db'
-import CheckTicketAvailability from '#jobs/check_ticket_availability'
-import MonitorPriceChanges from '#jobs/monitor_price_changes'
+import CheckMarkets from '#jobs/check_markets'
+import { transactionWithRetry } from '#monitoring/write_retry'
 import { CLAIM_MS } from '#monitoring/check_market_service'
 import {
   intervalFor,
@@ -28,6 +29,8 @@ import {
  */
 export const TICK_MS = 500
 const CANDIDATE_LIMIT = 5000
+/** Pairs per CheckMarkets job: one fetch round, one write transaction, one rule evaluation. */
+export const JOB_BATCH = 50
 
 async function checksToday(now: Date) {
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
@@ -86,20 +89,10 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
       'event_sources.next_check_at',
       'event_sources.check_interval_ms',
       'platforms.slug',
-      'platforms.capabilities',
       'events.importance'
     )
   if (rows.length === 0) return 0
 
-  const summaryOnly = new Set(
-    rows
-      .filter((row) => {
-        const capabilities =
-          typeof row.capabilities === 'string' ? JSON.parse(row.capabilities) : row.capabilities
-        return !capabilities?.listings
-      })
-      .map((row) => row.slug as string)
-  )
   const candidates = rows.map((row) => {
     const nextCheckAt = row.next_check_at ? new Date(row.next_check_at) : new Date(0)
     return {
@@ -115,34 +108,75 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
   const chosen = planDueChecks(candidates, await platformQuotas(now), now, windowMs)
   if (chosen.length === 0) return 0
 
-  const ids = chosen.map((candidate) => candidate.sourceId)
-  const claimUntil = new Date(now.getTime() + CLAIM_MS)
-  for (let offset = 0; offset < ids.length; offset += 500) {
-    await db
-      .from('event_sources')
-      .whereIn('id', ids.slice(offset, offset + 500))
-      .where((query) => query.whereNull('next_check_at').orWhere('next_check_at', '<=', now))
-      .update({ next_check_at: claimUntil })
-  }
-  /** Listing-level platforms: one job per pair. Summary-only platforms: batches of 20. */
-  const batches = new Map<string, number[]>()
+  const claim = now.getTime() + CLAIM_MS
+  const claimed = await claimPairs(
+    chosen.map((candidate) => candidate.sourceId),
+    now,
+    claim
+  )
+  /** One job per batch of a platform's pairs, carrying the claim. */
+  const byPlatform = new Map<string, number[]>()
   for (const candidate of chosen) {
-    if (!summaryOnly.has(candidate.platform)) {
-      await CheckTicketAvailability.dispatch({ sourceId: candidate.sourceId })
+    if (!claimed.has(candidate.sourceId)) continue
+    const batch = byPlatform.get(candidate.platform) ?? []
+    batch.push(candidate.sourceId)
+    byPlatform.set(candidate.platform, batch)
+  }
+  for (const batch of byPlatform.values()) {
+    for (let offset = 0; offset < batch.length; offset += JOB_BATCH) {
+      await CheckMarkets.dispatch({ sourceIds: batch.slice(offset, offset + JOB_BATCH), claim })
+    }
+  }
+  return claimed.size
+}
+
+/**
+ * Claims the pairs that are still due, in one statement per 500 (the claim
+ * is the lock: their next check time moves to the claim's expiry, and the
+ * claim is written on the row for the job to find), and returns the ids
+ * this call claimed — a pair another dispatcher claimed first is not among
+ * them. PostgreSQL and SQLite: UPDATE … RETURNING. MySQL/MariaDB (no
+ * UPDATE … RETURNING): SELECT … FOR UPDATE SKIP LOCKED, then UPDATE, in
+ * one transaction.
+ */
+export async function claimPairs(ids: number[], now: Date, claim: number) {
+  const claimUntil = new Date(claim)
+  const claimed = new Set<number>()
+  const sorted = [...ids].sort((a, b) => a - b)
+  const due = (query: any) => query.whereNull('next_check_at').orWhere('next_check_at', '<=', now)
+  for (let offset = 0; offset < sorted.length; offset += 500) {
+    const chunk = sorted.slice(offset, offset + 500)
+    const dialect = db.connection().dialect.name
+    if (dialect === 'mysql') {
+      await transactionWithRetry(async (trx) => {
+        const free = (
+          await trx
+            .from('event_sources')
+            .whereIn('id', chunk)
+            .where(due)
+            .orderBy('id')
+            .forUpdate()
+            .skipLocked()
+            .select('id')
+        ).map((row) => Number(row.id))
+        if (free.length === 0) return
+        await trx
+          .from('event_sources')
+          .whereIn('id', free)
+          .update({ next_check_at: claimUntil, claimed_until: claim })
+        for (const id of free) claimed.add(id)
+      })
       continue
     }
-    const batch = batches.get(candidate.platform) ?? []
-    batch.push(candidate.sourceId)
-    if (batch.length === 20) {
-      await MonitorPriceChanges.dispatch({ sourceIds: batch })
-      batches.set(candidate.platform, [])
-    } else {
-      batches.set(candidate.platform, batch)
-    }
+    const rows = await db
+      .from('event_sources')
+      .whereIn('id', chunk)
+      .where(due)
+      .update({ next_check_at: claimUntil, claimed_until: claim }, ['id'])
+    for (const row of rows as Array<{ id: number } | number>)
+      claimed.add(Number(typeof row === 'object' ? row.id : row))
   }
-  for (const batch of batches.values())
-    if (batch.length) await MonitorPriceChanges.dispatch({ sourceIds: batch })
-  return ids.length
+  return claimed
 }
 
 /**

@@ -57,104 +57,118 @@ export async function writeMarket(
   /** Whether this source had never been written; a check knows it from the row it read (no fingerprint yet) */
   firstLoad?: boolean
 ): Promise<WriteResult> {
-  return db.transaction(async (trx) => {
-    const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
+  return db.transaction((trx) => writeMarketIn(trx, source, snapshot, now, marketHash, firstLoad))
+}
 
-    if (snapshot.listings) {
-      /** A listing the platform sent malformed is left as stored, not taken for gone */
-      const skipped = new Set(
-        (snapshot.problems ?? []).filter((p) => p.item === 'listing' && p.ref).map((p) => p.ref)
-      )
-      const stored: StoredListing[] = (
-        await trx
-          .from('listings')
-          .where('event_source_id', source.id)
-          .select('id', 'external_id', 'price_minor', 'quantity', 'currency', 'status')
-      )
-        .filter((row) => !skipped.has(String(row.external_id)))
-        .map((row) => ({
-          id: row.id,
-          externalId: row.external_id,
-          priceMinor: row.price_minor,
-          quantity: row.quantity,
-          currency: row.currency,
-          status: row.status,
-        }))
-      const diff = diffMarket(stored, snapshot.listings)
-      result.changes = diff.changes
-      await applyDiff(trx, source, diff, now)
-    }
+/**
+ * The same write inside a transaction the caller holds: a batch of checks
+ * writes all its changed markets, their outbox rows and their check times
+ * in one transaction (check_market_service).
+ */
+export async function writeMarketIn(
+  trx: TransactionClientContract,
+  source: SourceRef,
+  snapshot: MarketSnapshot,
+  now: Date,
+  marketHash: string | null = null,
+  firstLoad?: boolean
+): Promise<WriteResult> {
+  const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
 
-    const event = await trx.from('events').where('id', source.eventId).select('status').first()
-    /** A reschedule the platform states: the new start, and where it moved from */
-    const moved = snapshot.event.previousStartsAt
-    if (event && moved && snapshot.event.startsAt) {
+  if (snapshot.listings) {
+    /** A listing the platform sent malformed is left as stored, not taken for gone */
+    const skipped = new Set(
+      (snapshot.problems ?? []).filter((p) => p.item === 'listing' && p.ref).map((p) => p.ref)
+    )
+    const stored: StoredListing[] = (
       await trx
-        .from('events')
-        .where('id', source.eventId)
-        .update({
-          starts_at: new Date(snapshot.event.startsAt),
-          previous_starts_at: new Date(moved),
-          fingerprint: eventFingerprint(snapshot.event),
-        })
-    }
-    if (event && event.status !== snapshot.event.status) {
-      await trx
-        .from('events')
-        .where('id', source.eventId)
-        .update({ status: snapshot.event.status, updated_at: now })
-      await trx.table('event_status_changes').insert({
-        event_id: source.eventId,
-        event_source_id: source.id,
-        from_status: event.status,
-        to_status: snapshot.event.status,
-        observed_at: now,
-      })
-      result.statusChanged = { from: event.status, to: snapshot.event.status }
-    }
+        .from('listings')
+        .where('event_source_id', source.id)
+        .select('id', 'external_id', 'price_minor', 'quantity', 'currency', 'status')
+    )
+      .filter((row) => !skipped.has(String(row.external_id)))
+      .map((row) => ({
+        id: row.id,
+        externalId: row.external_id,
+        priceMinor: row.price_minor,
+        quantity: row.quantity,
+        currency: row.currency,
+        status: row.status,
+      }))
+    const diff = diffMarket(stored, snapshot.listings)
+    result.changes = diff.changes
+    await applyDiff(trx, source, diff, now)
+  }
 
-    /**
-     * The first load of a source is the baseline, not news: rules are
-     * evaluated from the second check on (the rule form's preview shows
-     * what matches at once).
-     */
-    const baseline =
-      firstLoad ??
-      !(await trx.from('event_sources').where('id', source.id).select('last_success_at').first())
-        ?.last_success_at
-    if (!baseline && (result.changes.length > 0 || result.statusChanged)) {
-      const [row] = await trx
-        .table('alert_outbox')
-        .insert({
-          event_id: source.eventId,
-          payload: JSON.stringify({ changes: result.changes, statusChanged: result.statusChanged }),
-          detected_at: now,
-        })
-        .returning('id')
-      result.outboxId = typeof row === 'object' ? Number(row.id) : Number(row)
-    }
-
-    const summary = snapshot.summary
+  const event = await trx.from('events').where('id', source.eventId).select('status').first()
+  /** A reschedule the platform states: the new start, and where it moved from */
+  const moved = snapshot.event.previousStartsAt
+  if (event && moved && snapshot.event.startsAt) {
     await trx
-      .from('event_sources')
-      .where('id', source.id)
+      .from('events')
+      .where('id', source.eventId)
       .update({
-        min_price_minor: summary.min?.amountMinor ?? null,
-        max_price_minor: summary.max?.amountMinor ?? null,
-        currency: summary.min?.currency ?? summary.max?.currency ?? null,
-        fees_included: summary.feesIncluded,
-        listing_count: summary.listingCount,
-        availability: snapshot.availability ?? null,
-        payload_warning: payloadWarning(snapshot),
-        last_checked_at: now,
-        last_success_at: now,
-        last_error: null,
-        consecutive_failures: 0,
-        market_hash: marketHash,
-        updated_at: now,
+        starts_at: new Date(snapshot.event.startsAt),
+        previous_starts_at: new Date(moved),
+        fingerprint: eventFingerprint(snapshot.event),
       })
-    return result
-  })
+  }
+  if (event && event.status !== snapshot.event.status) {
+    await trx
+      .from('events')
+      .where('id', source.eventId)
+      .update({ status: snapshot.event.status, updated_at: now })
+    await trx.table('event_status_changes').insert({
+      event_id: source.eventId,
+      event_source_id: source.id,
+      from_status: event.status,
+      to_status: snapshot.event.status,
+      observed_at: now,
+    })
+    result.statusChanged = { from: event.status, to: snapshot.event.status }
+  }
+
+  /**
+   * The first load of a source is the baseline, not news: rules are
+   * evaluated from the second check on (the rule form's preview shows
+   * what matches at once).
+   */
+  const baseline =
+    firstLoad ??
+    !(await trx.from('event_sources').where('id', source.id).select('last_success_at').first())
+      ?.last_success_at
+  if (!baseline && (result.changes.length > 0 || result.statusChanged)) {
+    const [row] = await trx
+      .table('alert_outbox')
+      .insert({
+        event_id: source.eventId,
+        payload: JSON.stringify({ changes: result.changes, statusChanged: result.statusChanged }),
+        detected_at: now,
+      })
+      .returning('id')
+    result.outboxId = typeof row === 'object' ? Number(row.id) : Number(row)
+  }
+
+  const summary = snapshot.summary
+  await trx
+    .from('event_sources')
+    .where('id', source.id)
+    .update({
+      min_price_minor: summary.min?.amountMinor ?? null,
+      max_price_minor: summary.max?.amountMinor ?? null,
+      currency: summary.min?.currency ?? summary.max?.currency ?? null,
+      fees_included: summary.feesIncluded,
+      listing_count: summary.listingCount,
+      availability: snapshot.availability ?? null,
+      payload_warning: payloadWarning(snapshot),
+      last_checked_at: now,
+      last_success_at: now,
+      last_error: null,
+      consecutive_failures: 0,
+      market_hash: marketHash,
+      updated_at: now,
+    })
+  return result
 }
 
 async function applyDiff(

@@ -13,6 +13,7 @@
  * - hdtickets_check_duration_seconds{platform}        check_market_service
  * - hdtickets_platform_requests_total{platform}        connectors' http_transport (quota use)
  * - hdtickets_job_duration_seconds{job,outcome}        jobs (timeJob)
+ * - hdtickets_db_deadlocks_total{dialect}              write_retry (a deadlocked batch write, retried)
  * - hdtickets_notification_deliveries_total{channel,outcome}  recordDelivery (notifications)
  * - hdtickets_purchases_total{outcome}                 purchase events (start/metrics.ts)
  * - hdtickets_sse_connections                          Transmit connect/disconnect (start/metrics.ts)
@@ -56,6 +57,13 @@ const jobDuration = new Histogram({
   help: 'Queue job run time by job and outcome',
   labelNames: ['job', 'outcome'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+})
+
+const deadlocks = new Counter({
+  name: 'hdtickets_db_deadlocks_total',
+  help: 'Transactions the database ended as a deadlock victim (PostgreSQL 40P01, MySQL ER_LOCK_DEADLOCK); each is retried',
+  labelNames: ['dialect'] as const,
   registers: [registry],
 })
 
@@ -148,6 +156,10 @@ new Gauge({
 export function recordCheck(platform: string, outcome: string, latencyMs: number) {
   checks.inc({ platform, outcome })
   checkDuration.observe({ platform }, latencyMs / 1000)
+}
+
+export function recordDeadlock(dialect: string) {
+  deadlocks.inc({ dialect })
 }
 
 export function recordPlatformRequest(platform: string) {

@@ -11,14 +11,17 @@ import { MigrationRunner } from '@adonisjs/lucid/migration'
 import PlatformSeeder from '#database/seeders/platform_seeder'
 import { connectorRuntime } from '#connectors/runtime'
 import { discoverEvents } from '#monitoring/discovery_service'
-import { checkSource, type CheckOutcome } from '#monitoring/check_market_service'
-import { checkStamps } from '#monitoring/check_stamps'
+import { checkSources, type CheckOutcome } from '#monitoring/check_market_service'
+import { JOB_BATCH } from '#monitoring/due_checks'
 import { measureChangeToAlert } from '#monitoring/change_to_alert_benchmark'
 
 export interface PipelineBenchmarkOptions {
   sandboxUrl: string
   durationMs: number
+  /** Batches (CheckMarkets jobs of JOB_BATCH pairs) in flight at once */
   concurrency: number
+  /** Keep the database of an earlier run with the same sandbox (development only: skips discovery) */
+  reuse?: boolean
   /** Price cuts made in the sandbox for the change → alert figure (0: not measured) */
   changeSamples?: number
   log?: (line: string) => void
@@ -29,36 +32,46 @@ async function countRows(table: string) {
   return Number(row.total)
 }
 
+/** As workers run CheckMarkets jobs: batches of JOB_BATCH pairs, `inFlight` batches at once. */
 async function runChecks(
   ids: number[],
-  concurrency: number,
+  inFlight: number,
   until: () => boolean,
   onResult: (outcome: CheckOutcome) => void
 ) {
   let cursor = 0
   const worker = async () => {
     while (!until()) {
-      const id = ids[cursor++ % ids.length]
-      onResult(await checkSource(id))
+      const batch: number[] = []
+      for (let index = 0; index < JOB_BATCH; index++) batch.push(ids[cursor++ % ids.length])
+      for (const outcome of (await checkSources(batch)).values()) onResult(outcome)
     }
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
+  await Promise.all(Array.from({ length: inFlight }, worker))
 }
 
 export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   const log = options.log ?? (() => {})
 
-  log('preparing a fresh database')
-  await db.connection().dropAllTables()
+  const reuse =
+    options.reuse &&
+    (await db.connection().getAllTables()).includes('events') &&
+    (await countRows('events')) > 0
+  if (!reuse) {
+    log('preparing a fresh database')
+    await db.connection().dropAllTables()
+  }
   const migrator = new MigrationRunner(db, app, { direction: 'up', dryRun: false } as any)
   await migrator.run()
   if (migrator.error) throw migrator.error
-  await new PlatformSeeder(db.connection()).run()
+  if (!reuse) await new PlatformSeeder(db.connection()).run()
   const runtime = await connectorRuntime()
   runtime.useSandboxAt(options.sandboxUrl)
 
   const discoveryStart = performance.now()
-  const discovered = await discoverEvents('sandbox', {}, { maxPages: 100_000 })
+  const discovered = reuse
+    ? { seen: await countRows('events') }
+    : await discoverEvents('sandbox', {}, { maxPages: 100_000 })
   log(
     `discovered ${discovered.seen} events in ${Math.round(performance.now() - discoveryStart)} ms`
   )
@@ -67,7 +80,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   ).map((row) => row.id)
 
   log('a watch rule on every event, so changed checks raise alerts')
-  await createBenchRules()
+  if (!reuse) await createBenchRules()
 
   /** As the embedded tick does every minute: fit the intervals to the platform's quota before planning any. */
   const { rescaleIntervals } = await import('#monitoring/due_checks')
@@ -85,7 +98,9 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   const listingRows = await countRows('listings')
   log(`loaded ${listingRows} listings in ${Math.round(performance.now() - loadStart)} ms`)
 
-  log(`measuring for ${options.durationMs / 1000} s at concurrency ${options.concurrency}`)
+  log(
+    `measuring for ${options.durationMs / 1000} s, ${options.concurrency} batches of ${JOB_BATCH} in flight`
+  )
   const historyBefore = await countRows('listing_changes')
   let checks = 0
   let changedChecks = 0
@@ -120,7 +135,6 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
       }
     }
   )
-  await checkStamps.flush()
   const wallMs = performance.now() - wallStart
   const cpu = process.cpuUsage(cpuStart)
   clearInterval(sampler)
