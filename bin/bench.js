@@ -28,7 +28,8 @@ const { values: opts } = parseArgs({
     listings: { type: 'string', default: '50' },
     pace: { type: 'string', default: '100' },
     duration: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string', default: '4' },
+    only: { type: 'string', default: 'pipeline,simulation,api,analytics,notifications' },
     db: { type: 'string', default: 'sqlite' },
     queue: { type: 'string', default: 'database' },
     json: { type: 'boolean', default: false },
@@ -43,13 +44,16 @@ if (opts.help) {
   --listings N      listings per event (default 50)
   --pace N          market changes per second across the sandbox (default 100)
   --duration S      seconds to measure the pipeline (default 20)
-  --concurrency N   checks in flight (default 32)
+  --concurrency N   batches of checks (CheckMarkets jobs of 50 pairs) in flight (default 4)
+  --only LIST       parts to run, comma-separated: pipeline, simulation, api, analytics,
+                    notifications (default: all)
   --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql use DB_* or the local test databases)
   --queue NAME      database | redis (default database)
   --json            print one JSON object instead of the table
   --help            this text
 
-The sandbox exchange runs in its own process and is not counted. The pipeline
+Everything runs the compiled build (build/, rebuilt first when a source is newer),
+as production does. The sandbox exchange runs in its own process and is not counted. The pipeline
 process empties and migrates the benchmark database (tmp/bench.sqlite3, or the
 pg/mysql database named by DB_DATABASE, default "test").`)
   process.exit(0)
@@ -64,6 +68,14 @@ for (const name of ['events', 'listings', 'pace', 'duration', 'concurrency']) {
 if (!['sqlite', 'pg', 'mysql'].includes(opts.db)) {
   console.error(`--db must be sqlite, pg or mysql (got "${opts.db}")`)
   process.exit(1)
+}
+const PARTS = ['pipeline', 'simulation', 'api', 'analytics', 'notifications']
+const only = new Set(opts.only.split(',').map((part) => part.trim()))
+for (const part of only) {
+  if (!PARTS.includes(part)) {
+    console.error(`--only takes ${PARTS.join(', ')} (got "${part}")`)
+    process.exit(1)
+  }
 }
 if (!['database', 'redis'].includes(opts.queue)) {
   console.error(`--queue must be database or redis (got "${opts.queue}")`)
@@ -114,15 +126,20 @@ const childEnv = {
   TRANSMIT_TRANSPORT: 'memory',
 }
 
+/** The figures are those of the code production runs: the compiled build, never the TypeScript loader. */
+const { ensureBuild } = await import('./build.js')
+ensureBuild({ say, quiet: opts.json })
+const { commitAndMachine } = await import('../build/app/monitoring/bench_provenance.js')
+
 mkdirSync(`${root}tmp`, { recursive: true })
 const port = await freePort()
 say(
   `› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`
 )
 const sandbox = spawn(
-  'node',
+  process.execPath,
   [
-    'ace',
+    'build/ace.js',
     'sandbox:serve',
     `--port=${port}`,
     `--events=${opts.events}`,
@@ -146,29 +163,31 @@ const sandboxUrl = await new Promise((resolve, reject) => {
 const stopSandbox = () => sandbox.kill('SIGTERM')
 process.on('exit', stopSandbox)
 
-const results = {}
+const results = { ...commitAndMachine() }
 try {
   const out = `${root}tmp/bench-pipeline.json`
-  rmSync(out, { force: true })
-  say(`› check pipeline on ${opts.db} for ${opts.duration} s (concurrency ${opts.concurrency})`)
-  const pipeline = spawn(
-    'node',
-    [
-      'ace',
-      'bench:pipeline',
-      `--sandbox-url=${sandboxUrl}`,
-      `--duration=${opts.duration}`,
-      `--concurrency=${opts.concurrency}`,
-      `--out=${out}`,
-    ],
-    { cwd: root, env: childEnv, stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'] }
-  )
-  const code = await new Promise((resolve) => pipeline.on('exit', resolve))
-  if (code !== 0 || !existsSync(out)) throw new Error(`bench:pipeline failed (${code})`)
-  Object.assign(results, JSON.parse(readFileSync(out, 'utf8')))
+  if (only.has('pipeline')) {
+    rmSync(out, { force: true })
+    say(`› check pipeline on ${opts.db} for ${opts.duration} s (concurrency ${opts.concurrency})`)
+    const pipeline = spawn(
+      process.execPath,
+      [
+        'build/ace.js',
+        'bench:pipeline',
+        `--sandbox-url=${sandboxUrl}`,
+        `--duration=${opts.duration}`,
+        `--concurrency=${opts.concurrency}`,
+        `--out=${out}`,
+      ],
+      { cwd: root, env: childEnv, stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'] }
+    )
+    const code = await new Promise((resolve) => pipeline.on('exit', resolve))
+    if (code !== 0 || !existsSync(out)) throw new Error(`bench:pipeline failed (${code})`)
+    Object.assign(results, JSON.parse(readFileSync(out, 'utf8')))
+  }
 
   const simulation = `${root}bench/scheduler_simulation.ts`
-  if (existsSync(simulation)) {
+  if (only.has('simulation') && existsSync(simulation)) {
     say('› scheduler simulation (importance-weighted staleness, same quota)')
     const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], {
       cwd: root,
@@ -184,42 +203,48 @@ try {
   /** GET /api/v1/tickets at a fixed rate (commands/bench_api.ts; its own database file on SQLite). */
   const apiOut = `${root}tmp/bench-api.json`
   rmSync(apiOut, { force: true })
-  say(
-    `› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`
-  )
-  const api = spawn(
-    'node',
-    [
-      'ace',
-      'bench:api',
-      `--events=${opts.events}`,
-      '--rate=200',
-      `--duration=${opts.duration}`,
-      `--out=${apiOut}`,
-    ],
-    {
-      cwd: root,
-      env: {
-        ...childEnv,
-        ...(opts.db === 'sqlite' ? { SQLITE_PATH: 'tmp/bench-api.sqlite3' } : {}),
-      },
-      stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'],
-    }
-  )
-  const apiCode = await new Promise((resolve) => api.on('exit', resolve))
-  if (apiCode === 0 && existsSync(apiOut))
-    Object.assign(results, JSON.parse(readFileSync(apiOut, 'utf8')))
-  else say(`bench:api failed (${apiCode}); api_tickets_p95_ms not measured`)
+  if (only.has('api')) {
+    say(
+      `› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`
+    )
+    const api = spawn(
+      'node',
+      [
+        'ace',
+        'bench:api',
+        `--events=${opts.events}`,
+        '--rate=200',
+        `--duration=${opts.duration}`,
+        `--out=${apiOut}`,
+      ],
+      {
+        cwd: root,
+        env: {
+          ...childEnv,
+          ...(opts.db === 'sqlite' ? { SQLITE_PATH: 'tmp/bench-api.sqlite3' } : {}),
+        },
+        stdio: ['ignore', opts.json ? 'ignore' : 'inherit', 'inherit'],
+      }
+    )
+    const apiCode = await new Promise((resolve) => api.on('exit', resolve))
+    if (apiCode === 0 && existsSync(apiOut))
+      Object.assign(results, JSON.parse(readFileSync(apiOut, 'utf8')))
+    else say(`bench:api failed (${apiCode}); api_tickets_p95_ms not measured`)
+  }
 } finally {
   stopSandbox()
 }
 
 /** Analytics: price_chart_p95_ms and dashboard_p95_ms on a seeded history (bench/analytics.js), sandbox stopped. */
-const { runAnalyticsBench } = await import('../bench/analytics.js')
-Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
+if (only.has('analytics')) {
+  const { runAnalyticsBench } = await import('../bench/analytics.js')
+  Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
+}
 // Alert → webhook fan-out (bench/notifications.js): its own receiver process, its own run of the app.
-const { runNotificationsBench } = await import('../bench/notifications.js')
-Object.assign(results, await runNotificationsBench({ root, env: childEnv, say, json: opts.json }))
+if (only.has('notifications')) {
+  const { runNotificationsBench } = await import('../bench/notifications.js')
+  Object.assign(results, await runNotificationsBench({ root, env: childEnv, say, json: opts.json }))
+}
 
 const targets = {
   checks_per_s: '≥ 2000',

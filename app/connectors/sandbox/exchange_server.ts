@@ -126,6 +126,7 @@ export default class ExchangeServer {
   readonly #categoryIds = new Map<string, number>()
   #orderResponse: OrderResponseMode = { mode: 'normal' }
   #faultStatus: number | null = null
+  #eventFaults = new Map<number, number | 'malformed'>()
   #server: Server | null = null
   #timer: NodeJS.Timeout | null = null
   #url = ''
@@ -197,6 +198,16 @@ export default class ExchangeServer {
   /** Test hook: answer every /v9 request with this status (e.g. 500, 503, 429); null to heal. */
   setFault(status: number | null): void {
     this.#faultStatus = status
+  }
+
+  /**
+   * Test hook: answer the requests about one event (its page and its
+   * listings) with this status, or with listings that are not a list
+   * ('malformed'); null to heal. The other events answer as usual.
+   */
+  setEventFault(eventId: number, fault: number | 'malformed' | null): void {
+    if (fault === null) this.#eventFaults.delete(eventId)
+    else this.#eventFaults.set(eventId, fault)
   }
 
   /** Test hook for crash tests: accept orders, then delay or drop the answer. */
@@ -283,6 +294,21 @@ export default class ExchangeServer {
   }
 
   #get(path: string, params: URLSearchParams, res: ServerResponse): void {
+    if (this.#eventFaults.size > 0) {
+      const eventId = Number(
+        path === '/v9/listings' ? params.get('event_id') : path.slice('/v9/events/'.length)
+      )
+      const fault = this.#eventFaults.get(eventId)
+      if (fault === 'malformed' && path === '/v9/listings')
+        return this.#json(res, 200, { [this.#listingsKey]: 'not a list' })
+      if (typeof fault === 'number')
+        return this.#json(
+          res,
+          fault,
+          { error: 'sandbox fault injected' },
+          fault === 429 ? { 'retry-after': '1' } : {}
+        )
+    }
     if (path === '/v9/listings') {
       if (params.has('page') || params.has('per_page')) {
         return this.#json(res, 400, { error: 'pagination is not supported on listings' })
