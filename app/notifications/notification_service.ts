@@ -174,23 +174,31 @@ export async function createNotifications(
     )
     const deliveries: Record<string, unknown>[] = []
     const escalations: Record<string, unknown>[] = []
+    const accepted: Array<{ input: NotifyInput; values: Record<string, unknown> }> = []
     for (const input of inputs) {
       if (!preferences.has(input.userId)) continue
       if (input.alertId && already.has(input.alertId)) continue
       if (input.alertId) already.add(input.alertId)
       const { message } = input
-      const values = {
-        user_id: input.userId,
-        alert_id: input.alertId ?? null,
-        type: message.type,
-        title: message.title,
-        body: message.body,
-        link: message.link,
-        priority: message.priority,
-        data: JSON.stringify(message.data),
-        created_at: at,
-      }
-      const id = await insertReturningId(trx, 'notifications', values)
+      accepted.push({
+        input,
+        values: {
+          user_id: input.userId,
+          alert_id: input.alertId ?? null,
+          type: message.type,
+          title: message.title,
+          body: message.body,
+          link: message.link,
+          priority: message.priority,
+          data: JSON.stringify(message.data),
+          created_at: at,
+        },
+      })
+    }
+    const ids = await insertNotifications(trx, accepted)
+    for (const [index, { input, values }] of accepted.entries()) {
+      const { message } = input
+      const id = ids[index]
       stored.set(id, { id, ...values })
       // The inbox is the in-app channel: delivered the moment it is stored.
       deliveries.push({
@@ -298,6 +306,39 @@ export async function createNotifications(
   if (options.inline)
     deliverInline(created.filter((entry) => entry.dueNow > 0).map((entry) => entry.id))
   return created
+}
+
+/**
+ * The notification rows, in one multi-row INSERT … RETURNING per 200 where
+ * the dialect returns ids (PostgreSQL, SQLite) and every row is an alert's
+ * (the returned alert_id says which id is whose); one at a time otherwise.
+ * Returns the ids in the order of `rows`.
+ */
+async function insertNotifications(
+  trx: TransactionClientContract,
+  rows: Array<{ values: Record<string, unknown> }>
+): Promise<number[]> {
+  const alertIds = rows.map((row) => row.values.alert_id)
+  const batchable =
+    trx.dialect.name !== 'mysql' &&
+    rows.length > 1 &&
+    alertIds.every((id) => typeof id === 'number') &&
+    new Set(alertIds).size === alertIds.length
+  if (!batchable) {
+    const ids: number[] = []
+    for (const row of rows) ids.push(await insertReturningId(trx, 'notifications', row.values))
+    return ids
+  }
+  const byAlert = new Map<number, number>()
+  for (let index = 0; index < rows.length; index += 200) {
+    const inserted = await trx
+      .table('notifications')
+      .multiInsert(rows.slice(index, index + 200).map((row) => row.values))
+      .returning(['id', 'alert_id'])
+    for (const row of inserted as Array<{ id: number; alert_id: number }>)
+      byAlert.set(Number(row.alert_id), Number(row.id))
+  }
+  return alertIds.map((id) => byAlert.get(id as number)!)
 }
 
 /**
