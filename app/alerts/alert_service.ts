@@ -83,118 +83,169 @@ export interface CheckResult {
 }
 
 export async function evaluateAfterCheck(result: CheckResult): Promise<Match[]> {
-  const all = await rules(result.detectedAt.getTime())
-  const candidates = [...(all.byEvent.get(result.eventId) ?? []), ...all.byFilters]
-  if (candidates.length === 0) return []
+  return evaluateChecks([result])
+}
 
-  const eventRow = await db.from('events').where('id', result.eventId).first()
-  if (!eventRow) return []
-  const platforms = (
-    await db
+/**
+ * Rules for a batch of checks: the events, their platforms, the changed
+ * listings and the rules' earlier alerts are each read once for the whole
+ * batch; matches are grouped and stored together (per detection time).
+ */
+export async function evaluateChecks(results: CheckResult[]): Promise<Match[]> {
+  if (results.length === 0) return []
+  const stored: Match[] = []
+  const byTime = new Map<number, CheckResult[]>()
+  for (const result of results) {
+    const at = result.detectedAt.getTime()
+    byTime.set(at, [...(byTime.get(at) ?? []), result])
+  }
+  for (const [at, group] of byTime) {
+    const detectedAt = new Date(at)
+    const matches = await matchChecks(group, detectedAt)
+    if (matches.length === 0) continue
+    stored.push(...(await storeAlerts(await groupAlerts(matches, detectedAt), detectedAt)))
+  }
+  return stored
+}
+
+async function matchChecks(results: CheckResult[], detectedAt: Date): Promise<Match[]> {
+  const all = await rules(detectedAt.getTime())
+  const withCandidates = results
+    .map((result) => ({
+      result,
+      candidates: [...(all.byEvent.get(result.eventId) ?? []), ...all.byFilters],
+    }))
+    .filter((entry) => entry.candidates.length > 0)
+  if (withCandidates.length === 0) return []
+
+  const eventIds = [...new Set(withCandidates.map((entry) => entry.result.eventId))]
+  const eventRows = new Map<number, any>()
+  const platformsOf = new Map<number, string[]>()
+  for (let offset = 0; offset < eventIds.length; offset += 500) {
+    const chunk = eventIds.slice(offset, offset + 500)
+    for (const row of await db.from('events').whereIn('id', chunk))
+      eventRows.set(Number(row.id), row)
+    const sourceRows = await db
       .from('event_sources')
       .join('platforms', 'platforms.id', 'event_sources.platform_id')
-      .where('event_sources.event_id', result.eventId)
-      .select('platforms.slug')
-  ).map((row) => row.slug as string)
-  const event: EventView = {
-    id: eventRow.id,
-    status: eventRow.status,
-    startsAt: eventRow.starts_at ? new Date(eventRow.starts_at) : null,
-    league: eventRow.league,
-    homeTeam: eventRow.home_team,
-    awayTeam: eventRow.away_team,
-    venue: eventRow.venue,
+      .whereIn('event_sources.event_id', chunk)
+      .select('event_sources.event_id', 'platforms.slug')
+    for (const row of sourceRows) {
+      const list = platformsOf.get(Number(row.event_id)) ?? []
+      list.push(row.slug as string)
+      platformsOf.set(Number(row.event_id), list)
+    }
   }
-  const watching = candidates.filter((compiled) => watchesEvent(compiled, event, platforms))
-  if (watching.length === 0) return []
 
-  const changedIds = [
-    ...new Set(
-      result.changes.map((change) => change.listingId).filter((id): id is number => id !== null)
-    ),
+  const plans = withCandidates.flatMap(({ result, candidates }) => {
+    const eventRow = eventRows.get(result.eventId)
+    if (!eventRow) return []
+    const event: EventView = {
+      id: eventRow.id,
+      status: eventRow.status,
+      startsAt: eventRow.starts_at ? new Date(eventRow.starts_at) : null,
+      league: eventRow.league,
+      homeTeam: eventRow.home_team,
+      awayTeam: eventRow.away_team,
+      venue: eventRow.venue,
+    }
+    const platforms = platformsOf.get(result.eventId) ?? []
+    const watching = candidates.filter((compiled) => watchesEvent(compiled, event, platforms))
+    if (watching.length === 0) return []
+    const changedIds = [
+      ...new Set(
+        result.changes.map((change) => change.listingId).filter((id): id is number => id !== null)
+      ),
+    ]
+    return [{ result, event, watching, changedIds }]
+  })
+  if (plans.length === 0) return []
+
+  const allChanged = [...new Set(plans.flatMap((plan) => plan.changedIds))]
+  const allRules = [
+    ...new Set(plans.flatMap((plan) => plan.watching.map((compiled) => compiled.rule.id))),
   ]
   const listings = new Map<number, ListingView>()
-  if (changedIds.length) {
+  const lastAlertPrice = new Map<string, number | null>()
+  for (let offset = 0; offset < allChanged.length; offset += 500) {
+    const chunk = allChanged.slice(offset, offset + 500)
     const rows = await db
       .from('listings')
       .join('event_sources', 'event_sources.id', 'listings.event_source_id')
       .join('platforms', 'platforms.id', 'event_sources.platform_id')
-      .whereIn('listings.id', changedIds)
+      .whereIn('listings.id', chunk)
       .select('listings.*', 'platforms.slug as platform')
     for (const row of rows) listings.set(row.id, listingView(row))
-  }
-
-  const needsHistory = watching.some((compiled) =>
-    compiled.rule.triggers.some(
-      (trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile'
-    )
-  )
-  let history = new PriceHistory()
-  if (needsHistory) {
-    const days = Math.max(
-      90,
-      ...watching.flatMap((compiled) =>
-        compiled.rule.triggers.map((trigger) =>
-          trigger.kind === 'lowest_in_days' ? trigger.days : 0
-        )
-      )
-    )
-    const rows = await db
-      .from('listing_changes')
-      .where('event_id', result.eventId)
-      .whereNotNull('new_price_minor')
-      .whereNot('kind', 'gone')
-      .where('observed_at', '>=', new Date(result.detectedAt.getTime() - days * 86_400_000))
-      .where('observed_at', '<', result.detectedAt)
-      .orderBy('observed_at', 'desc')
-      .limit(20_000)
-      .select('new_price_minor', 'observed_at')
-    history = new PriceHistory(
-      rows.map((row) => ({
-        at: new Date(row.observed_at).getTime(),
-        price: Number(row.new_price_minor),
-      }))
-    )
-  }
-
-  const lastAlertPrice = new Map<string, number | null>()
-  if (changedIds.length) {
     const previous = await db
       .from('alerts')
-      .whereIn(
-        'watch_rule_id',
-        watching.map((compiled) => compiled.rule.id)
-      )
-      .whereIn('listing_id', changedIds)
+      .whereIn('watch_rule_id', allRules)
+      .whereIn('listing_id', chunk)
       .orderBy('id', 'asc')
       .select('watch_rule_id', 'listing_id', 'condition', 'price_minor')
     for (const row of previous)
       lastAlertPrice.set(`${row.watch_rule_id}:${row.listing_id}:${row.condition}`, row.price_minor)
   }
 
-  const context = {
-    event,
-    statusChanged: result.statusChanged,
-    listings,
-    changes: result.changes
-      .filter((change) => change.listingId !== null)
-      .map((change) => ({
-        listingId: change.listingId!,
-        kind: change.kind,
-        oldPriceMinor: change.oldPriceMinor,
-        newPriceMinor: change.newPriceMinor,
-        reappeared: change.reappeared === true,
-      })),
-    history: {
-      lowestInDays: (days: number) => history.lowestInDays(days, result.detectedAt.getTime()),
-      rankOf: (price: number) => history.rankOf(price),
-    },
-    lastAlertPrice,
-    now: result.detectedAt,
+  const matches: Match[] = []
+  for (const { result, event, watching } of plans) {
+    const history = await priceHistoryFor(result, watching)
+    const context = {
+      event,
+      statusChanged: result.statusChanged,
+      listings,
+      changes: result.changes
+        .filter((change) => change.listingId !== null)
+        .map((change) => ({
+          listingId: change.listingId!,
+          kind: change.kind,
+          oldPriceMinor: change.oldPriceMinor,
+          newPriceMinor: change.newPriceMinor,
+          reappeared: change.reappeared === true,
+        })),
+      history: {
+        lowestInDays: (days: number) => history.lowestInDays(days, result.detectedAt.getTime()),
+        rankOf: (price: number) => history.rankOf(price),
+      },
+      lastAlertPrice,
+      now: result.detectedAt,
+    }
+    matches.push(...watching.flatMap((compiled) => evaluateRule(compiled, context)))
   }
-  const matches = watching.flatMap((compiled) => evaluateRule(compiled, context))
-  if (matches.length === 0) return []
-  return storeAlerts(await groupAlerts(matches, result.detectedAt), result.detectedAt)
+  return matches
+}
+
+/** The event's price history, read only when a watching rule's trigger needs it. */
+async function priceHistoryFor(result: CheckResult, watching: CompiledRule[]) {
+  const needsHistory = watching.some((compiled) =>
+    compiled.rule.triggers.some(
+      (trigger) => trigger.kind === 'lowest_in_days' || trigger.kind === 'bottom_percentile'
+    )
+  )
+  if (!needsHistory) return new PriceHistory()
+  const days = Math.max(
+    90,
+    ...watching.flatMap((compiled) =>
+      compiled.rule.triggers.map((trigger) =>
+        trigger.kind === 'lowest_in_days' ? trigger.days : 0
+      )
+    )
+  )
+  const rows = await db
+    .from('listing_changes')
+    .where('event_id', result.eventId)
+    .whereNotNull('new_price_minor')
+    .whereNot('kind', 'gone')
+    .where('observed_at', '>=', new Date(result.detectedAt.getTime() - days * 86_400_000))
+    .where('observed_at', '<', result.detectedAt)
+    .orderBy('observed_at', 'desc')
+    .limit(20_000)
+    .select('new_price_minor', 'observed_at')
+  return new PriceHistory(
+    rows.map((row) => ({
+      at: new Date(row.observed_at).getTime(),
+      price: Number(row.new_price_minor),
+    }))
+  )
 }
 
 /** Inserts the matches the database does not already hold (same de-dupe key) and pushes them live. */
@@ -269,25 +320,24 @@ export async function processOutboxes(ids: number[]) {
   if (ids.length === 0) return []
   const rows = await db.from('alert_outbox').whereIn('id', ids).orderBy('id')
   if (rows.length === 0) return []
-  const matches: Match[] = []
+  const checks: CheckResult[] = []
   const evaluated: number[] = []
   for (const row of rows) {
     try {
       const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload
-      matches.push(
-        ...(await evaluateAfterCheck({
-          eventId: row.event_id,
-          changes: payload.changes,
-          statusChanged: payload.statusChanged,
-          detectedAt: new Date(row.detected_at),
-        }))
-      )
+      checks.push({
+        eventId: row.event_id,
+        changes: payload.changes,
+        statusChanged: payload.statusChanged,
+        detectedAt: new Date(row.detected_at),
+      })
       evaluated.push(Number(row.id))
     } catch (error) {
-      /** This row stays for the sweep; the batch's other rows go on. */
-      logger.error({ err: error, outboxId: row.id }, 'rule evaluation failed')
+      /** An unreadable row stays for an operator; the batch's other rows go on. */
+      logger.error({ err: error, outboxId: row.id }, 'outbox row unreadable')
     }
   }
+  const matches = await evaluateChecks(checks)
   if (matches.length > 0) {
     const { openRequestsFromAlerts } = await fromAlerts()
     await openRequestsFromAlerts(matches)

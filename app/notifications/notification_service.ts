@@ -331,10 +331,14 @@ async function insertNotifications(
   }
   const byAlert = new Map<number, number>()
   for (let index = 0; index < rows.length; index += 200) {
+    /** knex itself: Lucid drops RETURNING on SQLite, which has it since 3.35 */
     const inserted = await trx
+      .knexQuery()
       .table('notifications')
-      .multiInsert(rows.slice(index, index + 200).map((row) => row.values))
-      .returning(['id', 'alert_id'])
+      .insert(
+        rows.slice(index, index + 200).map((row) => row.values),
+        ['id', 'alert_id']
+      )
     for (const row of inserted as Array<{ id: number; alert_id: number }>)
       byAlert.set(Number(row.alert_id), Number(row.id))
   }
