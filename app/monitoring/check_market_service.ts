@@ -324,34 +324,36 @@ export async function checkSources(
         /** A changed market: its own savepoint, so one that cannot be written leaves nothing of it behind. */
         try {
           const writeOne = async (market: TransactionClientContract) => {
+            let stop: string | null = null
+            /** The next check time goes in the writer's own UPDATE of the source row. */
             const wrote = await writeMarketIn(
               market,
               { id: source.id, eventId: source.event_id },
               snapshot,
               now,
               check.hash,
-              source.market_hash === null
-            )
-            const { volatility, planned } = plan(
-              check,
-              snapshot.event.status,
-              wrote.changes.length > 0 || wrote.statusChanged !== null,
-              0,
-              now
-            )
-            if (planned.intervalMs === null) {
-              await stopChecking(market, source.id, source.event_id, planned.reason, now)
-            } else {
-              await market
-                .from('event_sources')
-                .where('id', source.id)
-                .update({
+              source.market_hash === null,
+              (result) => {
+                const { volatility, planned } = plan(
+                  check,
+                  snapshot.event.status,
+                  result.changes.length > 0 || result.statusChanged !== null,
+                  0,
+                  now
+                )
+                if (planned.intervalMs === null) {
+                  stop = planned.reason
+                  return { claimed_until: null }
+                }
+                return {
                   next_check_at: new Date(now.getTime() + planned.intervalMs),
                   check_interval_ms: Math.round(planned.intervalMs),
                   volatility,
                   claimed_until: null,
-                })
-            }
+                }
+              }
+            )
+            if (stop !== null) await stopChecking(market, source.id, source.event_id, stop, now)
             return wrote
           }
           const result = isolate ? await trx.transaction(writeOne) : await writeOne(trx)

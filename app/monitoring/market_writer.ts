@@ -71,7 +71,9 @@ export async function writeMarketIn(
   snapshot: MarketSnapshot,
   now: Date,
   marketHash: string | null = null,
-  firstLoad?: boolean
+  firstLoad?: boolean,
+  /** More columns for the source's row, from what was written (a check's next time): same UPDATE */
+  sourceColumns?: (result: WriteResult) => Record<string, unknown>
 ): Promise<WriteResult> {
   const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
 
@@ -167,6 +169,7 @@ export async function writeMarketIn(
       consecutive_failures: 0,
       market_hash: marketHash,
       updated_at: now,
+      ...sourceColumns?.(result),
     })
   return result
 }
