@@ -12,6 +12,7 @@ import { discoverEvents } from '#monitoring/discovery_service'
 import { isDeadlock, transactionWithRetry } from '#monitoring/write_retry'
 import { registry } from '#monitoring/metrics'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
+import { createWorker } from '#services/embedded_worker'
 
 async function resetMarket() {
   await db.from('queue_jobs').delete()
@@ -112,6 +113,7 @@ test.group('Checks in batches', (group) => {
 
   test('the dispatcher claims due pairs once; the batch checks each claimed pair once, a repeat of the job checks nothing', async ({
     assert,
+    cleanup,
   }) => {
     await discoverEvents('sandbox', {})
     const now = new Date()
@@ -133,11 +135,24 @@ test.group('Checks in batches', (group) => {
     assert.equal((await claimPairs(ids, now, claim + 1)).size, 0)
     assert.equal(await dispatchDueChecks(now, 60_000), 0)
 
-    const first = await checkSources(ids, now, { claim })
-    assert.deepEqual(
-      [...first.values()].map((outcome) => outcome.outcome),
-      ids.map(() => 'done')
-    )
+    /** A queue worker runs the CheckMarkets jobs: every claimed pair is checked and released */
+    const worker = await createWorker()
+    cleanup(() => worker.stop())
+    worker.start(['checks']).catch(() => {})
+    const deadline = Date.now() + 20_000
+    let pending = ids.length
+    while (pending > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const row = await db
+        .from('event_sources')
+        .whereNotNull('claimed_until')
+        .count('* as total')
+        .first()
+      pending = Number(row.total)
+    }
+    assert.equal(pending, 0, 'the worker ran the batch jobs')
+    const checked = await db.from('event_sources').whereNotNull('last_success_at').select('id')
+    assert.lengthOf(checked, ids.length)
     const after = await db.from('event_sources').select('claimed_until', 'next_check_at')
     for (const row of after) {
       assert.isNull(row.claimed_until)
