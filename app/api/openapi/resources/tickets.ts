@@ -78,6 +78,12 @@ const module: OpenApiModule = {
       splits: nullable(arr(int())),
       price: nullable(ref('Money')),
       priceWithFees: nullable(ref('Money')),
+      delivery: nullable(
+        obj({
+          method: nullable(str()),
+          fee: nullable(ref('Money')),
+        })
+      ),
       format: nullable(str()),
       inHand: nullable(bool()),
       notes: nullable(str()),
