@@ -11,6 +11,7 @@ import { alertFunnel, spendByMonth, spendByPlatform } from '#analytics/spend'
 import { comparePlatforms, sectionSpread, weeklyTrend } from '#analytics/platform_comparison'
 import { dailyLowestFor, pastEvents, priceChart } from '#analytics/price_queries'
 import { watchedEventIds } from '#analytics/watched_events'
+import { zoneContexts } from '#analytics/zone_queries'
 import CalendarFeed from '#analytics/calendar_feed'
 
 const money = (minor: number) =>
@@ -29,7 +30,7 @@ export type ListingForScore = {
 export default class AnalyticsQueries {
   /** The event page's analytics: chart, per-section spread, platforms side by side, a deal score per listing. */
   async forEvent(eventId: number, listings: ListingForScore[], now = new Date()) {
-    const [chart, history, summaries] = await Promise.all([
+    const [chart, history, summaries, zones] = await Promise.all([
       priceChart(eventId, now),
       dailyLowestFor([eventId], now, 30),
       db
@@ -37,6 +38,7 @@ export default class AnalyticsQueries {
         .join('platforms', 'platforms.id', 'event_sources.platform_id')
         .where('event_sources.event_id', eventId)
         .select('platforms.slug', 'event_sources.min_price_minor', 'event_sources.listing_count'),
+      zoneContexts([eventId], now),
     ])
     const historyPrices = (history.get(eventId) ?? [])
       .map((day) => day.lowest)
@@ -56,7 +58,8 @@ export default class AnalyticsQueries {
         },
         market,
         historyPrices,
-        money
+        money,
+        zones.get(eventId) ?? null
       )
     return {
       chart,
@@ -262,7 +265,7 @@ export default class AnalyticsQueries {
     const missingSections = scored
       .filter((alert) => alert.section === undefined)
       .map((alert) => alert.listingId as number)
-    const [market, history, sections] = await Promise.all([
+    const [market, history, sections, zones] = await Promise.all([
       db
         .from('listings')
         .whereIn('event_id', eventIds)
@@ -272,6 +275,7 @@ export default class AnalyticsQueries {
       missingSections.length
         ? db.from('listings').whereIn('id', missingSections).select('id', 'section')
         : Promise.resolve([]),
+      zoneContexts(eventIds, now),
     ])
     const sectionOf = new Map(sections.map((row: any) => [row.id, row.section as string | null]))
     for (const alert of scored) {
@@ -291,7 +295,8 @@ export default class AnalyticsQueries {
           { id: alert.listingId, section, priceMinor: alert.priceMinor },
           comparables,
           historyPrices,
-          money
+          money,
+          zones.get(alert.eventId as number) ?? null
         )
       )
     }
