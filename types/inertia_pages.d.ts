@@ -137,6 +137,7 @@ declare module '@adonisjs/inertia/types' {
       alerts: any[]
       nextCursor: string | null
       dealScores: Record<string, any>
+      bands: Record<string, any>
       filters: { ruleId: number | null; eventId: number | null; unread: boolean }
       choices: {
         rules: Array<{ id: number; name: string }>
@@ -200,6 +201,7 @@ declare module '@adonisjs/inertia/types' {
       spread: any[]
       platforms: any[]
       dealScores: Record<string, any>
+      band: any
     }
     'analytics/index': {
       groups: { leagues: string[]; teams: string[] }

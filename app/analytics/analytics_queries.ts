@@ -12,6 +12,7 @@ import { comparePlatforms, sectionSpread, weeklyTrend } from '#analytics/platfor
 import { dailyLowestFor, pastEvents, priceChart } from '#analytics/price_queries'
 import { watchedEventIds } from '#analytics/watched_events'
 import { zoneContexts } from '#analytics/zone_queries'
+import { priceBand, MIN_COMPARABLE_EVENTS, type PriceBand } from '#analytics/price_band'
 import CalendarFeed from '#analytics/calendar_feed'
 
 const money = (minor: number) =>
@@ -30,7 +31,7 @@ export type ListingForScore = {
 export default class AnalyticsQueries {
   /** The event page's analytics: chart, per-section spread, platforms side by side, a deal score per listing. */
   async forEvent(eventId: number, listings: ListingForScore[], now = new Date()) {
-    const [chart, history, summaries, zones] = await Promise.all([
+    const [chart, history, summaries, zones, bands] = await Promise.all([
       priceChart(eventId, now),
       dailyLowestFor([eventId], now, 30),
       db
@@ -39,6 +40,7 @@ export default class AnalyticsQueries {
         .where('event_sources.event_id', eventId)
         .select('platforms.slug', 'event_sources.min_price_minor', 'event_sources.listing_count'),
       zoneContexts([eventId], now),
+      this.bandsFor([eventId], now),
     ])
     const historyPrices = (history.get(eventId) ?? [])
       .map((day) => day.lowest)
@@ -78,7 +80,66 @@ export default class AnalyticsQueries {
         }))
       ),
       dealScores: scores,
+      band: bands.get(eventId) ?? null,
     }
+  }
+
+  /**
+   * "Prices are low / typical / high" per event (price_band.ts): the event's
+   * lowest price on sale now against its own 30 days, or against played games
+   * of its home team (else its league) about as many days out.
+   */
+  async bandsFor(eventIds: number[], now = new Date()): Promise<Map<number, PriceBand>> {
+    const result = new Map<number, PriceBand>()
+    const ids = [...new Set(eventIds)].slice(0, 50)
+    if (!ids.length) return result
+    const [events, lowest, history, firstSeen] = await Promise.all([
+      db.from('events').whereIn('id', ids).select('id', 'league', 'home_team', 'starts_at'),
+      db
+        .from('listings')
+        .whereIn('event_id', ids)
+        .where('status', 'available')
+        .whereNotNull('price_minor')
+        .groupBy('event_id')
+        .select('event_id')
+        .min('price_minor as lowest'),
+      dailyLowestFor(ids, now, 30),
+      /** Days before an event's first recorded price are not its history (the series carries values back) */
+      db
+        .from('listing_changes')
+        .whereIn('event_id', ids)
+        .groupBy('event_id')
+        .select('event_id')
+        .min('observed_at as first'),
+    ])
+    const firstOf = new Map(firstSeen.map((row) => [Number(row.event_id), ms(row.first)]))
+    const lowestOf = new Map(lowest.map((row) => [Number(row.event_id), Number(row.lowest)]))
+    for (const event of events) {
+      const first = firstOf.get(Number(event.id)) ?? Number.POSITIVE_INFINITY
+      const own = (history.get(event.id) ?? [])
+        .filter((day) => day.at + DAY_MS > first)
+        .map((day) => day.lowest)
+        .filter((price): price is number => price !== null)
+      const daysBefore = Math.max(0, Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS))
+      let comparables: { group: string; events: Awaited<ReturnType<typeof pastEvents>> } | null =
+        null
+      if (own.length < 7) {
+        if (event.home_team) {
+          const games = await pastEvents({ team: event.home_team }, now)
+          comparables = { group: `${event.home_team} games`, events: games }
+        }
+        if (event.league && (!comparables || comparables.events.length < MIN_COMPARABLE_EVENTS))
+          comparables = {
+            group: `${event.league} games`,
+            events: await pastEvents({ league: event.league }, now),
+          }
+      }
+      result.set(
+        Number(event.id),
+        priceBand(lowestOf.get(Number(event.id)) ?? null, own, comparables, daysBefore, money)
+      )
+    }
+    return result
   }
 
   async forUser(

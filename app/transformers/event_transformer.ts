@@ -64,6 +64,11 @@ export default class EventTransformer {
       availability: row.availability ?? null,
       /** What the last read left out ("1 of 2 structured-data blocks invalid: …") */
       payloadWarning: row.payload_warning ?? null,
+      /** Whether minPrice/maxPrice include the buyer fees; null when the platform does not say */
+      feesIncluded:
+        row.fees_included === null || row.fees_included === undefined
+          ? null
+          : Boolean(row.fees_included),
     }
   }
 

@@ -41,10 +41,13 @@ export interface PlayedEventsOptions {
 }
 
 export async function seedPlayedEvents(options: PlayedEventsOptions) {
+  /** Once per league: each league's played games are its own comparables */
   const existing = await db
     .from('event_sources')
-    .where('platform_id', options.platformId)
-    .where('external_id', 'like', `${EXTERNAL_PREFIX}%`)
+    .join('events', 'events.id', 'event_sources.event_id')
+    .where('event_sources.platform_id', options.platformId)
+    .where('event_sources.external_id', 'like', `${EXTERNAL_PREFIX}%`)
+    .where('events.league', options.league)
     .count('* as total')
     .first()
   if (Number(existing?.total ?? 0) > 0) return { events: 0, changes: 0 }

@@ -67,5 +67,19 @@ test.group(`Demo history: the analytics show something on the first start (${DB}
       analytics.hints.some((hint: any) => hint.advice !== 'not_enough_history'),
       'buy now or wait gives advice'
     )
+
+    /** A price band from day one: the upcoming game has no history, its league's played games do */
+    const band = (await new AnalyticsQueries().bandsFor([upcoming.id], now)).get(upcoming.id)!
+    assert.equal(band.source, 'comparable')
+    assert.isAtLeast(band.sampleSize, 5)
+    assert.isBelow(band.lowMinor!, band.highMinor!)
+    assert.match(band.text, /comparable played events/)
+
+    /** Every league of the demo has its played games */
+    const leagues = await db
+      .from('events')
+      .where('name', 'like', `%${DEMO_HISTORY_LABEL}`)
+      .distinct('league')
+    assert.isAtLeast(leagues.length, 2)
   })
 })

@@ -25,8 +25,8 @@ async function eventWith(venue: string, listings: Array<[string, number]>) {
     .table('events')
     .insert({
       name: 'Zone Test at Home',
-      league: 'NBA',
-      home_team: 'Home',
+      league: 'Zone League',
+      home_team: 'Zone Home',
       away_team: 'Zone Test',
       venue,
       starts_at: new Date(now.getTime() + 20 * 86_400_000),
@@ -166,6 +166,10 @@ test.group('Deals: all-in prices and zone-aware scores (#18)', (group) => {
     assert.equal(upper.comparables.zone.id, 'upper')
     assert.isAbove(lower.score, upper.score)
     assert.match(lower.explanation[0], /4 other listings in the same zone "Lower level"/)
+    /** No history and no played games: the band says so, with the counts */
+    const band = page.body().props.band
+    assert.equal(band.verdict, 'not_enough_data')
+    assert.match(band.text, /^Not enough data: 0 days of this event's prices \(7 needed\)/)
   })
 
   test("an admin's zone for a section wins over its name", async ({ client, assert }) => {

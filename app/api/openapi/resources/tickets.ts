@@ -68,6 +68,7 @@ const module: OpenApiModule = {
       listingCount: nullable(int()),
       availability: nullable(enumOf(OFFER_AVAILABILITIES)),
       payloadWarning: nullable(str()),
+      feesIncluded: nullable(bool()),
     }),
     Listing: obj({
       id: int(),
