@@ -6,7 +6,8 @@
 import db from '@adonisjs/lucid/services/db'
 import { fromDbTime } from '#purchasing/sql'
 import { dealScore, type ComparableListing, type DealScore } from '#analytics/deal_score'
-import { backtestHint, buyOrWaitHint, daysBeforeCurve, DAY_MS } from '#analytics/days_before'
+import { daysBeforeCurve, DAY_MS } from '#analytics/days_before'
+import { adviceFor, backtestAdvice, trendOf } from '#analytics/advice'
 import { alertFunnel, spendByMonth, spendByPlatform } from '#analytics/spend'
 import { comparePlatforms, sectionSpread, weeklyTrend } from '#analytics/platform_comparison'
 import { dailyLowestFor, pastEvents, priceChart } from '#analytics/price_queries'
@@ -182,22 +183,42 @@ export default class AnalyticsQueries {
         ms(event.starts_at) > now.getTime() &&
         ['onsale', 'scheduled', 'rescheduled', 'offsale'].includes(event.status)
     )
-    const pastByLeague = new Map<string, typeof past>()
-    if (group.kind === 'league' && group.name) pastByLeague.set(group.name.toLowerCase(), past)
+    /** Buy or wait: per league, learnt on older played games and judged on the most recent ones (advice.ts) */
+    const backtestByLeague = new Map<string, ReturnType<typeof backtestAdvice>>()
+    const backtest = backtestAdvice(past)
+    if (group.kind === 'league' && group.name)
+      backtestByLeague.set(group.name.toLowerCase(), backtest)
+    const shown = upcoming.slice(0, 8)
+    const recent = await dailyLowestFor(
+      shown.map((event) => event.id),
+      now,
+      10
+    )
     const hints = []
-    for (const event of upcoming.slice(0, 8)) {
+    for (const event of shown) {
       const key = String(event.league ?? '').toLowerCase()
-      if (!pastByLeague.has(key))
-        pastByLeague.set(
+      if (!backtestByLeague.has(key))
+        backtestByLeague.set(
           key,
-          pastByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : []
+          backtestAdvice(
+            backtestByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : []
+          )
         )
       const daysBefore = Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS)
+      /** The event's last 10 days by days before it (today = daysBefore) */
+      const days = new Map<number, number>()
+      const series = recent.get(event.id) ?? []
+      series.forEach((day, index) => {
+        if (day.lowest !== null) days.set(daysBefore + (series.length - 1 - index), day.lowest)
+      })
+      const leagueBacktest = backtestByLeague.get(key)!
       hints.push({
         eventId: event.id,
         eventName: event.name,
         league: event.league,
-        ...buyOrWaitHint(pastByLeague.get(key)!, daysBefore),
+        daysBefore,
+        ...adviceFor(leagueBacktest, daysBefore, trendOf(days, daysBefore)),
+        backtest: { verdict: leagueBacktest.verdict, margin: leagueBacktest.margin },
       })
     }
 
@@ -220,7 +241,7 @@ export default class AnalyticsQueries {
       trend,
       curve: daysBeforeCurve(past),
       pastEvents: past.length,
-      backtest: backtestHint(past),
+      backtest: (({ model: _model, ...figures }) => figures)(backtest),
       hints,
       alerts: alertScores,
       spend,
