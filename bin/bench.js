@@ -217,6 +217,9 @@ try {
 /** Analytics: price_chart_p95_ms and dashboard_p95_ms on a seeded history (bench/analytics.js), sandbox stopped. */
 const { runAnalyticsBench } = await import('../bench/analytics.js')
 Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
+/** Buy or wait: the advice against "always buy now" and "always wait" on held-back played games (bench/advice.js). */
+const { runAdviceBench } = await import('../bench/advice.js')
+Object.assign(results, await runAdviceBench({ root, baseEnv: childEnv, say }))
 // Alert → webhook fan-out (bench/notifications.js): its own receiver process, its own run of the app.
 const { runNotificationsBench } = await import('../bench/notifications.js')
 Object.assign(results, await runNotificationsBench({ root, env: childEnv, say, json: opts.json }))
@@ -235,6 +238,7 @@ const targets = {
   dashboard_p95_ms: '≤ 50',
   webhook_deliveries_per_s: '',
   alert_to_webhook_p99_ms: '≤ 250',
+  advice_margin: '> 0 (90 % interval, per league)',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

@@ -4,9 +4,10 @@
  * A decision is a played event seen D days before it started (D in
  * DECISION_DAYS): the lowest price then ("buy now") and the lowest price on
  * the day before the event ("wait"). Its trend is how the lowest price moved
- * over the week before D: falling, rising or flat.
+ * over the two weeks before D: falling, rising or flat.
  *
- * The advice learns, from older played events only, per D and trend, the
+ * The advice learns, from older played events only, per reach of D (a week
+ * or less, up to three weeks, further) and trend, the
  * median of wait ÷ now: "wait" when it is at least `threshold` below 1, "buy
  * now" when at least `threshold` above 1 or flat, otherwise "buy now".
  *
@@ -27,7 +28,7 @@ export const WAIT_UNTIL_DAYS = 1
 export const HOLDOUT = 0.35
 export const MIN_TEST_EVENTS = 5
 export const MIN_TRAIN_SAMPLES = 5
-const TREND_DAYS = 7
+const TREND_DAYS = 14
 const Z90 = 1.645
 
 export type Trend = 'falling' | 'rising' | 'flat'
@@ -77,7 +78,7 @@ export function trendOf(days: Map<number, number>, daysBefore: number): Trend | 
   return ratio < 0.98 ? 'falling' : ratio > 1.02 ? 'rising' : 'flat'
 }
 
-/** The decisions a played event offers (those with a price then, later, and a week before). */
+/** The decisions a played event offers (those with a price then, later, and two weeks before). */
 export function decisionsOf(event: PastEvent, decisionDays = DECISION_DAYS): Decision[] {
   const days = new Map(event.daily.map((point) => [point.daysBefore, point.lowest]))
   const wait = priceNear(days, WAIT_UNTIL_DAYS, 1)
@@ -100,7 +101,10 @@ export function decisionsOf(event: PastEvent, decisionDays = DECISION_DAYS): Dec
   return out
 }
 
-const key = (daysBefore: number, trend: Trend) => `${daysBefore}:${trend}`
+/** Days out in three reaches (a week or less, up to three weeks, further), so each has samples */
+export const reachOf = (daysBefore: number) =>
+  daysBefore <= 7 ? 'week' : daysBefore <= 21 ? 'weeks' : 'month'
+const key = (daysBefore: number, trend: Trend) => `${reachOf(daysBefore)}:${trend}`
 
 export function train(decisions: readonly Decision[]): Model {
   const ratios = new Map<string, number[]>()
@@ -122,11 +126,7 @@ export function advise(
   trend: Trend,
   threshold = 0.03
 ): { advice: AdviceWord; samples: number; medianRatio: number } | null {
-  /** The nearest decision day the model knows */
-  const nearest = [...DECISION_DAYS].sort(
-    (a, b) => Math.abs(a - daysBefore) - Math.abs(b - daysBefore)
-  )[0]
-  const entry = model.get(key(nearest, trend))
+  const entry = model.get(key(daysBefore, trend))
   if (!entry || entry.samples < MIN_TRAIN_SAMPLES) return null
   return {
     advice: entry.medianRatio <= 1 - threshold ? 'wait' : 'buy_now',
@@ -245,7 +245,7 @@ export function adviceFor(
     return {
       advice: 'dont_know',
       samples: 0,
-      text: "Don't know: this event has no week of prices yet to tell whether they are falling or rising.",
+      text: "Don't know: this event has no two weeks of prices yet to tell whether they are falling or rising.",
     }
   const said = advise(backtest.model, daysBefore, trend, threshold)
   if (!said)
@@ -261,7 +261,7 @@ export function adviceFor(
     samples: said.samples,
     text:
       said.advice === 'wait'
-        ? `Wait: prices have been ${trend} this week; in ${said.samples} past games like that, the lowest price the day before was typically ${change} % lower. Backtested: ${margin} cheaper than the better simple rule.`
-        : `Buy now: prices have been ${trend} this week; in ${said.samples} past games like that, waiting did not typically pay (median ${said.medianRatio > 1 ? '+' : '−'}${change} %). Backtested: ${margin} cheaper than the better simple rule.`,
+        ? `Wait: prices have been ${trend} over the last two weeks; in ${said.samples} past games like that, the lowest price the day before was typically ${change} % lower. Backtested: ${margin} cheaper than the better simple rule.`
+        : `Buy now: prices have been ${trend} over the last two weeks; in ${said.samples} past games like that, waiting did not typically pay (median ${said.medianRatio > 1 ? '+' : '−'}${change} %). Backtested: ${margin} cheaper than the better simple rule.`,
   }
 }

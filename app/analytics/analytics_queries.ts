@@ -189,10 +189,11 @@ export default class AnalyticsQueries {
     if (group.kind === 'league' && group.name)
       backtestByLeague.set(group.name.toLowerCase(), backtest)
     const shown = upcoming.slice(0, 8)
+    /** Two weeks and a little more: the trend the advice reads (advice.ts) */
     const recent = await dailyLowestFor(
       shown.map((event) => event.id),
       now,
-      10
+      17
     )
     const hints = []
     for (const event of shown) {
@@ -205,7 +206,7 @@ export default class AnalyticsQueries {
           )
         )
       const daysBefore = Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS)
-      /** The event's last 10 days by days before it (today = daysBefore) */
+      /** The event's last 17 days by days before it (today = daysBefore) */
       const days = new Map<number, number>()
       const series = recent.get(event.id) ?? []
       series.forEach((day, index) => {

@@ -29,7 +29,7 @@ function seeded(seed: number) {
 }
 
 test.group('buy or wait: advice judged on held-back played events', () => {
-  test('trend a week before: falling, rising, flat', ({ assert }) => {
+  test('trend over the two weeks before: falling, rising, flat', ({ assert }) => {
     const falling = new Map(played(1, -0.01).daily.map((p) => [p.daysBefore, p.lowest]))
     const rising = new Map(played(1, 0.01).daily.map((p) => [p.daysBefore, p.lowest]))
     const flat = new Map(played(1, 0).daily.map((p) => [p.daysBefore, p.lowest]))
