@@ -192,6 +192,18 @@ declare module '@adonisjs/inertia/types' {
       actions: string[]
       subjectTypes: string[]
     }
+    'admin/zones': {
+      venues: Array<{ name: string; events: number }>
+      venue: string | null
+      sections: Array<{
+        section: string
+        medianMinor: number | null
+        zone: string | null
+        zoneLabel: string | null
+        source: string | null
+      }>
+      zones: Array<{ id: string; label: string }>
+    }
     'events/show': {
       event: any
       sources: any[]

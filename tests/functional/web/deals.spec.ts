@@ -172,6 +172,55 @@ test.group('Deals: all-in prices and zone-aware scores (#18)', (group) => {
     assert.match(band.text, /^Not enough data: 0 days of this event's prices \(7 needed\)/)
   })
 
+  test("an admin sets a venue's zone on the admin page; it wins over the section's name, is audited, and 'auto' hands it back", async ({
+    client,
+    assert,
+  }) => {
+    const admin = await createUser('admin')
+    const { eventId, ids } = await eventWith('Zone Arena', [
+      ['305', 34],
+      ['301', 30],
+      ['302', 32],
+      ['310', 36],
+    ])
+    const page = await client.get('/admin/zones?venue=Zone%20Arena').loginAs(admin).withInertia()
+    assert.equal(page.body().component, 'admin/zones')
+    const row = page.body().props.sections.find((s: any) => s.section === '305')
+    assert.deepInclude(row, { zone: 'upper', source: 'name', medianMinor: 3_400 })
+
+    const refused = await client
+      .put('/admin/zones')
+      .json({ venue: 'Zone Arena', section: '305', zone: 'penthouse' })
+      .header('accept', 'application/json')
+      .loginAs(admin)
+      .withCsrfToken()
+    refused.assertStatus(422)
+    assert.equal(refused.body().errors[0].field, 'zone')
+
+    const saved = await client
+      .put('/admin/zones')
+      .json({ venue: 'Zone Arena', section: '305', zone: 'club' })
+      .loginAs(admin)
+      .withCsrfToken()
+      .redirects(0)
+    saved.assertStatus(302)
+    const scored = await client.get(`/events/${eventId}`).loginAs(admin).withInertia()
+    assert.deepEqual(scored.body().props.dealScores[ids[0]].comparables.zone, {
+      id: 'club',
+      label: 'Club and suites',
+      source: 'admin',
+    })
+    const audit = await db.from('audit_logs').where('action', 'venue.zone_set').first()
+    assert.equal(audit.to_state, 'club')
+
+    await client
+      .put('/admin/zones')
+      .json({ venue: 'Zone Arena', section: '305', zone: 'auto' })
+      .loginAs(admin)
+      .withCsrfToken()
+    assert.lengthOf(await db.from('venue_zones'), 0)
+  })
+
   test("an admin's zone for a section wins over its name", async ({ client, assert }) => {
     const user = await createUser('member')
     const { eventId, ids } = await eventWith('Zone Arena', [
