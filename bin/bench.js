@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
     pace: { type: 'string', default: '100' },
     duration: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '4' },
-    only: { type: 'string', default: 'pipeline,simulation,api,analytics,notifications' },
+    only: { type: 'string', default: 'pipeline,simulation,api,analytics,advice,notifications' },
     db: { type: 'string', default: 'sqlite' },
     queue: { type: 'string', default: 'database' },
     json: { type: 'boolean', default: false },
@@ -46,7 +46,7 @@ if (opts.help) {
   --duration S      seconds to measure the pipeline (default 20)
   --concurrency N   batches of checks (CheckMarkets jobs of 50 pairs) in flight (default 4)
   --only LIST       parts to run, comma-separated: pipeline, simulation, api, analytics,
-                    notifications (default: all)
+                    advice, notifications (default: all)
   --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql use DB_* or the local test databases)
   --queue NAME      database | redis (default database)
   --json            print one JSON object instead of the table
@@ -69,7 +69,7 @@ if (!['sqlite', 'pg', 'mysql'].includes(opts.db)) {
   console.error(`--db must be sqlite, pg or mysql (got "${opts.db}")`)
   process.exit(1)
 }
-const PARTS = ['pipeline', 'simulation', 'api', 'analytics', 'notifications']
+const PARTS = ['pipeline', 'simulation', 'api', 'analytics', 'advice', 'notifications']
 const only = new Set(opts.only.split(',').map((part) => part.trim()))
 for (const part of only) {
   if (!PARTS.includes(part)) {
@@ -240,6 +240,11 @@ if (only.has('analytics')) {
   const { runAnalyticsBench } = await import('../bench/analytics.js')
   Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
 }
+/** Buy or wait: the advice against "always buy now" and "always wait" on held-back played games (bench/advice.js). */
+if (only.has('advice')) {
+  const { runAdviceBench } = await import('../bench/advice.js')
+  Object.assign(results, await runAdviceBench({ root, baseEnv: childEnv, say }))
+}
 // Alert → webhook fan-out (bench/notifications.js): its own receiver process, its own run of the app.
 if (only.has('notifications')) {
   const { runNotificationsBench } = await import('../bench/notifications.js')
@@ -260,6 +265,7 @@ const targets = {
   dashboard_p95_ms: '≤ 50',
   webhook_deliveries_per_s: '',
   alert_to_webhook_p99_ms: '≤ 250',
+  advice_margin: '> 0 (90 % interval, per league)',
 }
 if (opts.json) {
   console.log(JSON.stringify(results))

@@ -137,6 +137,7 @@ declare module '@adonisjs/inertia/types' {
       alerts: any[]
       nextCursor: string | null
       dealScores: Record<string, any>
+      bands: Record<string, any>
       filters: { ruleId: number | null; eventId: number | null; unread: boolean }
       choices: {
         rules: Array<{ id: number; name: string }>
@@ -191,6 +192,18 @@ declare module '@adonisjs/inertia/types' {
       actions: string[]
       subjectTypes: string[]
     }
+    'admin/zones': {
+      venues: Array<{ name: string; events: number }>
+      venue: string | null
+      sections: Array<{
+        section: string
+        medianMinor: number | null
+        zone: string | null
+        zoneLabel: string | null
+        source: string | null
+      }>
+      zones: Array<{ id: string; label: string }>
+    }
     'events/show': {
       event: any
       sources: any[]
@@ -200,6 +213,7 @@ declare module '@adonisjs/inertia/types' {
       spread: any[]
       platforms: any[]
       dealScores: Record<string, any>
+      band: any
     }
     'analytics/index': {
       groups: { leagues: string[]; teams: string[] }

@@ -25,6 +25,7 @@
  */
 
 import { formatMinorUnits } from '#connectors/transport/money'
+import { priceFor } from '#analytics/fees'
 
 export type TriggerKind =
   | 'available'
@@ -89,6 +90,8 @@ export interface ListingView {
   splits: number[] | null
   priceMinor: number | null
   priceWithFeesMinor: number | null
+  /** Per order, when the platform states it */
+  deliveryFeeMinor?: number | null
   currency: string
   status: 'available' | 'gone'
 }
@@ -221,11 +224,25 @@ export function buyableTogether(
   return best
 }
 
-/** The price the rule compares: with fees when asked and known. */
-function comparablePrice(compiled: CompiledRule, listing: ListingView) {
-  if (compiled.rule.includeFees && listing.priceWithFeesMinor !== null)
-    return listing.priceWithFeesMinor
+/**
+ * The price the rule compares, per ticket: all-in (fees, tax, and the
+ * delivery charge per order spread over the tickets the rule asks for) when
+ * the rule compares with fees and the platform states them; else the ticket
+ * price before fees.
+ */
+export function comparablePrice(compiled: CompiledRule, listing: ListingView) {
+  if (compiled.rule.includeFees && listing.priceWithFeesMinor !== null) {
+    const n = buyableTogether(listing, compiled.rule.minQuantity) ?? compiled.rule.minQuantity
+    return priceFor(listing, 'all_in', n)?.unitMinor ?? null
+  }
   return listing.priceMinor
+}
+
+/** Whether the compared price has the fees in: said in every alert's text */
+function feesNote(compiled: CompiledRule, listing: ListingView) {
+  return compiled.rule.includeFees && listing.priceWithFeesMinor !== null
+    ? ' all-in'
+    : ' before fees'
 }
 
 /** Does a listing satisfy the rule's listing criteria (sections, cap, quantity, platform)? */
@@ -314,14 +331,14 @@ export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[]
       switch (trigger.kind) {
         case 'available':
           push('available', listing, {
-            text: `section ${listing.section ?? '?'}, ${listing.quantity} tickets at ${money(price, listing.currency)}`,
+            text: `section ${listing.section ?? '?'}, ${listing.quantity} tickets at ${money(price, listing.currency)}${feesNote(compiled, listing)}`,
             cap: rule.maxPriceMinor,
           })
           break
         case 'back_in_stock':
           if (change.kind === 'appeared' && change.reappeared) {
             push('back_in_stock', listing, {
-              text: `back in stock at ${money(price, listing.currency)}`,
+              text: `back in stock at ${money(price, listing.currency)}${feesNote(compiled, listing)}`,
             })
           }
           break
@@ -375,7 +392,7 @@ export function evaluateRule(compiled: CompiledRule, ctx: MatchContext): Match[]
           const together = buyableTogether(listing, trigger.count)
           if (together !== null) {
             push('seats_together', listing, {
-              text: `${trigger.count} seats together in section ${listing.section ?? '?'} at ${money(price, listing.currency)}`,
+              text: `${trigger.count} seats together in section ${listing.section ?? '?'} at ${money(price, listing.currency)}${feesNote(compiled, listing)}`,
               buyable: together,
             })
           }

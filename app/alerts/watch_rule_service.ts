@@ -125,7 +125,11 @@ export default class WatchRuleService {
   }
 
   async create(user: User, input: WatchRuleInput) {
-    const values = await this.normalise(input)
+    /** Unsaid: the rule compares the price the user chose to see (all-in unless they chose base) */
+    const values = await this.normalise({
+      ...input,
+      includeFees: input.includeFees ?? user.priceMode !== 'base',
+    })
     const rule = await user.related('watchRules').create(values)
     this.#changed()
     await this.#discoverSoon(rule)
@@ -269,6 +273,7 @@ export function listingView(row: any) {
     splits: typeof row.splits === 'string' ? JSON.parse(row.splits) : row.splits,
     priceMinor: row.price_minor,
     priceWithFeesMinor: row.price_with_fees_minor,
+    deliveryFeeMinor: row.delivery_fee_minor ?? null,
     currency: row.currency,
     status: row.status,
   }

@@ -6,11 +6,14 @@
 import db from '@adonisjs/lucid/services/db'
 import { fromDbTime } from '#purchasing/sql'
 import { dealScore, type ComparableListing, type DealScore } from '#analytics/deal_score'
-import { backtestHint, buyOrWaitHint, daysBeforeCurve, DAY_MS } from '#analytics/days_before'
+import { daysBeforeCurve, DAY_MS } from '#analytics/days_before'
+import { adviceFor, backtestAdvice, trendOf } from '#analytics/advice'
 import { alertFunnel, spendByMonth, spendByPlatform } from '#analytics/spend'
 import { comparePlatforms, sectionSpread, weeklyTrend } from '#analytics/platform_comparison'
 import { dailyLowestFor, pastEvents, priceChart } from '#analytics/price_queries'
 import { watchedEventIds } from '#analytics/watched_events'
+import { zoneContexts } from '#analytics/zone_queries'
+import { priceBand, MIN_COMPARABLE_EVENTS, type PriceBand } from '#analytics/price_band'
 import CalendarFeed from '#analytics/calendar_feed'
 
 const money = (minor: number) =>
@@ -29,7 +32,7 @@ export type ListingForScore = {
 export default class AnalyticsQueries {
   /** The event page's analytics: chart, per-section spread, platforms side by side, a deal score per listing. */
   async forEvent(eventId: number, listings: ListingForScore[], now = new Date()) {
-    const [chart, history, summaries] = await Promise.all([
+    const [chart, history, summaries, zones, bands] = await Promise.all([
       priceChart(eventId, now),
       dailyLowestFor([eventId], now, 30),
       db
@@ -37,6 +40,8 @@ export default class AnalyticsQueries {
         .join('platforms', 'platforms.id', 'event_sources.platform_id')
         .where('event_sources.event_id', eventId)
         .select('platforms.slug', 'event_sources.min_price_minor', 'event_sources.listing_count'),
+      zoneContexts([eventId], now),
+      this.bandsFor([eventId], now),
     ])
     const historyPrices = (history.get(eventId) ?? [])
       .map((day) => day.lowest)
@@ -56,7 +61,8 @@ export default class AnalyticsQueries {
         },
         market,
         historyPrices,
-        money
+        money,
+        zones.get(eventId) ?? null
       )
     return {
       chart,
@@ -75,7 +81,66 @@ export default class AnalyticsQueries {
         }))
       ),
       dealScores: scores,
+      band: bands.get(eventId) ?? null,
     }
+  }
+
+  /**
+   * "Prices are low / typical / high" per event (price_band.ts): the event's
+   * lowest price on sale now against its own 30 days, or against played games
+   * of its home team (else its league) about as many days out.
+   */
+  async bandsFor(eventIds: number[], now = new Date()): Promise<Map<number, PriceBand>> {
+    const result = new Map<number, PriceBand>()
+    const ids = [...new Set(eventIds)].slice(0, 50)
+    if (!ids.length) return result
+    const [events, lowest, history, firstSeen] = await Promise.all([
+      db.from('events').whereIn('id', ids).select('id', 'league', 'home_team', 'starts_at'),
+      db
+        .from('listings')
+        .whereIn('event_id', ids)
+        .where('status', 'available')
+        .whereNotNull('price_minor')
+        .groupBy('event_id')
+        .select('event_id')
+        .min('price_minor as lowest'),
+      dailyLowestFor(ids, now, 30),
+      /** Days before an event's first recorded price are not its history (the series carries values back) */
+      db
+        .from('listing_changes')
+        .whereIn('event_id', ids)
+        .groupBy('event_id')
+        .select('event_id')
+        .min('observed_at as first'),
+    ])
+    const firstOf = new Map(firstSeen.map((row) => [Number(row.event_id), ms(row.first)]))
+    const lowestOf = new Map(lowest.map((row) => [Number(row.event_id), Number(row.lowest)]))
+    for (const event of events) {
+      const first = firstOf.get(Number(event.id)) ?? Number.POSITIVE_INFINITY
+      const own = (history.get(event.id) ?? [])
+        .filter((day) => day.at + DAY_MS > first)
+        .map((day) => day.lowest)
+        .filter((price): price is number => price !== null)
+      const daysBefore = Math.max(0, Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS))
+      let comparables: { group: string; events: Awaited<ReturnType<typeof pastEvents>> } | null =
+        null
+      if (own.length < 7) {
+        if (event.home_team) {
+          const games = await pastEvents({ team: event.home_team }, now)
+          comparables = { group: `${event.home_team} games`, events: games }
+        }
+        if (event.league && (!comparables || comparables.events.length < MIN_COMPARABLE_EVENTS))
+          comparables = {
+            group: `${event.league} games`,
+            events: await pastEvents({ league: event.league }, now),
+          }
+      }
+      result.set(
+        Number(event.id),
+        priceBand(lowestOf.get(Number(event.id)) ?? null, own, comparables, daysBefore, money)
+      )
+    }
+    return result
   }
 
   async forUser(
@@ -118,22 +183,43 @@ export default class AnalyticsQueries {
         ms(event.starts_at) > now.getTime() &&
         ['onsale', 'scheduled', 'rescheduled', 'offsale'].includes(event.status)
     )
-    const pastByLeague = new Map<string, typeof past>()
-    if (group.kind === 'league' && group.name) pastByLeague.set(group.name.toLowerCase(), past)
+    /** Buy or wait: per league, learnt on older played games and judged on the most recent ones (advice.ts) */
+    const backtestByLeague = new Map<string, ReturnType<typeof backtestAdvice>>()
+    const backtest = backtestAdvice(past)
+    if (group.kind === 'league' && group.name)
+      backtestByLeague.set(group.name.toLowerCase(), backtest)
+    const shown = upcoming.slice(0, 8)
+    /** Two weeks and a little more: the trend the advice reads (advice.ts) */
+    const recent = await dailyLowestFor(
+      shown.map((event) => event.id),
+      now,
+      17
+    )
     const hints = []
-    for (const event of upcoming.slice(0, 8)) {
+    for (const event of shown) {
       const key = String(event.league ?? '').toLowerCase()
-      if (!pastByLeague.has(key))
-        pastByLeague.set(
+      if (!backtestByLeague.has(key))
+        backtestByLeague.set(
           key,
-          pastByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : []
+          backtestAdvice(
+            backtestByLeague.size < 4 && key ? await pastEvents({ league: key }, now) : []
+          )
         )
       const daysBefore = Math.floor((ms(event.starts_at) - now.getTime()) / DAY_MS)
+      /** The event's last 17 days by days before it (today = daysBefore) */
+      const days = new Map<number, number>()
+      const series = recent.get(event.id) ?? []
+      series.forEach((day, index) => {
+        if (day.lowest !== null) days.set(daysBefore + (series.length - 1 - index), day.lowest)
+      })
+      const leagueBacktest = backtestByLeague.get(key)!
       hints.push({
         eventId: event.id,
         eventName: event.name,
         league: event.league,
-        ...buyOrWaitHint(pastByLeague.get(key)!, daysBefore),
+        daysBefore,
+        ...adviceFor(leagueBacktest, daysBefore, trendOf(days, daysBefore)),
+        backtest: { verdict: leagueBacktest.verdict, margin: leagueBacktest.margin },
       })
     }
 
@@ -156,7 +242,7 @@ export default class AnalyticsQueries {
       trend,
       curve: daysBeforeCurve(past),
       pastEvents: past.length,
-      backtest: backtestHint(past),
+      backtest: (({ model: _model, ...figures }) => figures)(backtest),
       hints,
       alerts: alertScores,
       spend,
@@ -262,7 +348,7 @@ export default class AnalyticsQueries {
     const missingSections = scored
       .filter((alert) => alert.section === undefined)
       .map((alert) => alert.listingId as number)
-    const [market, history, sections] = await Promise.all([
+    const [market, history, sections, zones] = await Promise.all([
       db
         .from('listings')
         .whereIn('event_id', eventIds)
@@ -272,6 +358,7 @@ export default class AnalyticsQueries {
       missingSections.length
         ? db.from('listings').whereIn('id', missingSections).select('id', 'section')
         : Promise.resolve([]),
+      zoneContexts(eventIds, now),
     ])
     const sectionOf = new Map(sections.map((row: any) => [row.id, row.section as string | null]))
     for (const alert of scored) {
@@ -291,7 +378,8 @@ export default class AnalyticsQueries {
           { id: alert.listingId, section, priceMinor: alert.priceMinor },
           comparables,
           historyPrices,
-          money
+          money,
+          zones.get(alert.eventId as number) ?? null
         )
       )
     }

@@ -16,3 +16,12 @@ export function medianOfSorted(sorted: readonly number[]): number | null {
 
 export const clamp = (value: number, low: number, high: number) =>
   Math.min(high, Math.max(low, value))
+
+/** Linear-interpolated quantile (0..1) of an ascending list, null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null
+  const position = clamp(q, 0, 1) * (sorted.length - 1)
+  const below = Math.floor(position)
+  const above = Math.min(sorted.length - 1, below + 1)
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below)
+}

@@ -82,8 +82,12 @@ export interface NormalisedListing {
   quantity: number
   /** Purchasable quantities; null when the platform does not restrict */
   splits: number[] | null
+  /** Per ticket, before the buyer's fees */
   price: Money | null
+  /** Per ticket with the buyer's service fee and tax, when the platform states them; null = unknown */
   priceWithFees: Money | null
+  /** Delivery method and its charge per order, when the platform states them */
+  delivery?: { method: string | null; fee: Money | null } | null
   format: string | null
   inHand: boolean | null
   inHandOn: string | null

@@ -33,7 +33,8 @@ export default class AlertsController {
       queries.filterChoices(userId),
     ])
     /** Each alert on a listing with its deal score (app/analytics/deal_score.ts). */
-    const scores = await new AnalyticsQueries().dealScoresFor(
+    const analytics = new AnalyticsQueries()
+    const scores = await analytics.dealScoresFor(
       feed.alerts.map((alert) => ({
         id: alert.id,
         eventId: alert.eventId,
@@ -41,9 +42,14 @@ export default class AlertsController {
         priceMinor: alert.price?.amountMinor ?? null,
       }))
     )
+    /** "Prices are low / typical / high" for each alert's event, by event id */
+    const bands = await analytics.bandsFor(
+      feed.alerts.map((alert) => alert.eventId).filter((id): id is number => id !== null)
+    )
     return inertia.render('alerts/index', {
       ...feed,
       dealScores: Object.fromEntries(scores),
+      bands: Object.fromEntries(bands),
       filters: {
         ruleId: filters.ruleId ?? null,
         eventId: filters.eventId ?? null,

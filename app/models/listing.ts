@@ -37,6 +37,13 @@ export default class Listing extends BaseModel {
   @column()
   declare priceWithFeesMinor: number | null
 
+  /** Per order, when the platform states it */
+  @column()
+  declare deliveryFeeMinor: number | null
+
+  @column()
+  declare deliveryMethod: string | null
+
   @column()
   declare currency: string
 

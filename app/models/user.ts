@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import hash from '@adonisjs/core/services/hash'
 import { compose } from '@adonisjs/core/helpers'
+import type { PriceMode } from '#analytics/fees'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import { withAuthFinder } from '@adonisjs/auth/mixins/lucid'
@@ -39,6 +40,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   @column()
   declare timezone: string
+
+  /** Prices shown and compared all-in (fees, tax, delivery) or before fees */
+  @column()
+  declare priceMode: PriceMode
 
   @column.dateTime()
   declare disabledAt: DateTime | null

@@ -17,6 +17,8 @@ export interface StoredListing {
   id: number
   externalId: string
   priceMinor: number | null
+  /** When given: a fee-only change (same ticket price) updates the row, without a history row */
+  priceWithFeesMinor?: number | null
   quantity: number
   currency: string
   status: 'available' | 'gone'
@@ -88,7 +90,11 @@ export function diffMarket(stored: StoredListing[], fetched: NormalisedListing[]
     }
     const priceChanged = before.priceMinor !== price
     const quantityChanged = before.quantity !== listing.quantity
-    if (priceChanged || quantityChanged) diff.updates.push({ id: before.id, listing })
+    const feesChanged =
+      before.priceWithFeesMinor !== undefined &&
+      before.priceWithFeesMinor !== (listing.priceWithFees?.amountMinor ?? null)
+    if (priceChanged || quantityChanged || feesChanged)
+      diff.updates.push({ id: before.id, listing })
     if (priceChanged) {
       diff.changes.push(
         change(

@@ -40,6 +40,8 @@ function listingColumns(listing: NormalisedListing) {
     splits: listing.splits ? JSON.stringify(listing.splits) : null,
     price_minor: listing.price?.amountMinor ?? null,
     price_with_fees_minor: listing.priceWithFees?.amountMinor ?? null,
+    delivery_fee_minor: listing.delivery?.fee?.amountMinor ?? null,
+    delivery_method: listing.delivery?.method ?? null,
     currency: listing.price?.currency ?? listing.priceWithFees?.currency ?? 'USD',
     format: listing.format,
     in_hand: listing.inHand,
@@ -86,13 +88,22 @@ export async function writeMarketIn(
       await trx
         .from('listings')
         .where('event_source_id', source.id)
-        .select('id', 'external_id', 'price_minor', 'quantity', 'currency', 'status')
+        .select(
+          'id',
+          'external_id',
+          'price_minor',
+          'price_with_fees_minor',
+          'quantity',
+          'currency',
+          'status'
+        )
     )
       .filter((row) => !skipped.has(String(row.external_id)))
       .map((row) => ({
         id: row.id,
         externalId: row.external_id,
         priceMinor: row.price_minor,
+        priceWithFeesMinor: row.price_with_fees_minor,
         quantity: row.quantity,
         currency: row.currency,
         status: row.status,

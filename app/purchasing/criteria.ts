@@ -18,6 +18,19 @@ export function allInUnitMinor(listing: {
   return listing.priceWithFeesMinor ?? listing.priceMinor
 }
 
+/**
+ * The per-ticket price an order is placed at: the ticket price, which is what
+ * an exchange's order API takes (its service fee, delivery and tax are charged
+ * beside it, not in it). Only a listing that states no ticket price falls back
+ * to its price with fees.
+ */
+export function orderUnitMinor(listing: {
+  priceMinor: number | null
+  priceWithFeesMinor: number | null
+}): number | null {
+  return listing.priceMinor ?? listing.priceWithFeesMinor
+}
+
 /** Quantity against what is left, the listing's splits and the platform's per-order limit. */
 export function checkQuantity(input: {
   quantity: number

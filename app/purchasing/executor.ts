@@ -39,7 +39,7 @@ import Order from '#models/order'
 import { decryptSecret } from '#security/secrets'
 import { recordAudit } from '#services/audit_log'
 import {
-  allInUnitMinor,
+  orderUnitMinor,
   checkDrift,
   checkQuantity,
   priceCeiling,
@@ -283,7 +283,7 @@ export default class PurchaseExecutor {
         if (requested.row !== null) listings.where('l.row', requested.row)
       }
       for (const row of await listings) {
-        const unit = allInUnitMinor({
+        const unit = orderUnitMinor({
           priceMinor: row.price_minor,
           priceWithFeesMinor: row.price_with_fees_minor,
         })
@@ -380,7 +380,8 @@ export default class PurchaseExecutor {
         quantityRefusal.message,
         'aborted'
       )
-    const price = listing.priceWithFees ?? listing.price
+    /** The ticket price: what the order API takes (fees are charged beside it) */
+    const price = listing.price ?? listing.priceWithFees
     if (!price) throw new Abort('no_price', 'The listing has no price any more', 'aborted')
     if (price.currency !== request.currency) {
       throw new Abort(

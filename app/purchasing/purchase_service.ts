@@ -18,7 +18,7 @@ import User from '#models/user'
 import ApiException from '#exceptions/api_exception'
 import { recordAudit } from '#services/audit_log'
 import {
-  allInUnitMinor,
+  orderUnitMinor,
   autoApprovalFits,
   checkBudget,
   checkPrice,
@@ -305,7 +305,7 @@ export default class PurchaseService {
       platformName: listing.platformName,
     })
     if (quantityRefusal) refuse(quantityRefusal)
-    const unitMinor = allInUnitMinor(listing)
+    const unitMinor = orderUnitMinor(listing)
     const maxPriceMinor = input.maxPriceMinor ?? unitMinor
     if (maxPriceMinor !== null && (!Number.isSafeInteger(maxPriceMinor) || maxPriceMinor < 1)) {
       throw new ApiException(
@@ -598,7 +598,7 @@ export default class PurchaseService {
       platformName: listing.platformName,
     })
     if (quantityRefusal) refuse(quantityRefusal)
-    const priceRefusal = checkPrice(allInUnitMinor(listing), request.max_price_minor)
+    const priceRefusal = checkPrice(orderUnitMinor(listing), request.max_price_minor)
     if (priceRefusal) refuse(priceRefusal)
 
     const owner = request.user_id === actor.id ? actor : await User.findOrFail(request.user_id)

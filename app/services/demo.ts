@@ -136,17 +136,29 @@ export async function ensureDemoHistory(now = new Date()) {
     .select('events.league', 'events.home_team', 'events.away_team')
     .limit(200)
   if (upcoming.length === 0) return { events: 0, changes: 0 }
-  const league = upcoming[0].league as string
-  const teams = [
-    ...new Set(
-      upcoming
-        .filter((row) => row.league === league)
-        .flatMap((row) => [row.home_team, row.away_team])
-        .filter((team): team is string => Boolean(team))
-    ),
-  ]
+  /** Every league of the demo gets its played games: price bands and advice have comparables in each */
+  const leagues = [...new Set(upcoming.map((row) => row.league as string))].slice(0, 8)
   const { seedPlayedEvents } = await import('#database/demo/played_events')
-  const seeded = await seedPlayedEvents({ platformId: sandbox.id, league, teams, now })
-  if (seeded.events) logger.info('demo: %d played games with history', seeded.events)
-  return seeded
+  const total = { events: 0, changes: 0 }
+  for (const [index, league] of leagues.entries()) {
+    const teams = [
+      ...new Set(
+        upcoming
+          .filter((row) => row.league === league)
+          .flatMap((row) => [row.home_team, row.away_team])
+          .filter((team): team is string => Boolean(team))
+      ),
+    ]
+    const seeded = await seedPlayedEvents({
+      platformId: sandbox.id,
+      league,
+      teams,
+      now,
+      seed: 2024 + index,
+    })
+    total.events += seeded.events
+    total.changes += seeded.changes
+  }
+  if (total.events) logger.info('demo: %d played games with history', total.events)
+  return total
 }

@@ -1,3 +1,4 @@
+import type { PriceMode } from '#analytics/fees'
 import db from '@adonisjs/lucid/services/db'
 import User, { type Role } from '#models/user'
 import ApiException from '#exceptions/api_exception'
@@ -63,7 +64,10 @@ export default class UserService {
     })
   }
 
-  async updateProfile(user: User, input: { fullName: string | null; timezone: string }) {
+  async updateProfile(
+    user: User,
+    input: { fullName?: string | null; timezone?: string; priceMode?: PriceMode }
+  ) {
     user.merge(input)
     await user.save()
     return user

@@ -64,6 +64,11 @@ export default class EventTransformer {
       availability: row.availability ?? null,
       /** What the last read left out ("1 of 2 structured-data blocks invalid: …") */
       payloadWarning: row.payload_warning ?? null,
+      /** Whether minPrice/maxPrice include the buyer fees; null when the platform does not say */
+      feesIncluded:
+        row.fees_included === null || row.fees_included === undefined
+          ? null
+          : Boolean(row.fees_included),
     }
   }
 
@@ -81,6 +86,17 @@ export default class EventTransformer {
         row.price_with_fees_minor === null
           ? null
           : { amountMinor: row.price_with_fees_minor, currency: row.currency },
+      /** Per order, when the platform states it (undefined columns: a query that did not select them) */
+      delivery:
+        (row.delivery_fee_minor ?? null) === null && (row.delivery_method ?? null) === null
+          ? null
+          : {
+              method: row.delivery_method ?? null,
+              fee:
+                row.delivery_fee_minor === null
+                  ? null
+                  : { amountMinor: row.delivery_fee_minor, currency: row.currency },
+            },
       format: row.format,
       inHand: row.in_hand === null ? null : Boolean(row.in_hand),
       notes: row.notes,

@@ -1,3 +1,4 @@
+import { DEFAULT_PRICE_MODE } from '#analytics/fees'
 import type User from '#models/user'
 
 /**
@@ -11,6 +12,8 @@ export default class UserTransformer {
       fullName: user.fullName,
       role: user.role,
       timezone: user.timezone,
+      /** How prices are shown and compared: all-in (fees, tax, delivery) or before fees */
+      priceMode: user.priceMode ?? DEFAULT_PRICE_MODE,
       disabled: user.disabledAt !== null && user.disabledAt !== undefined,
       createdAt: user.createdAt?.toUTC().toISO() ?? null,
     }

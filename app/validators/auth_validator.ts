@@ -1,3 +1,4 @@
+import { PRICE_MODES } from '#analytics/fees'
 import vine from '@vinejs/vine'
 import { passwordWeakness } from '#security/password_strength'
 import { emailAddress, personName } from '#validators/identity'
@@ -40,6 +41,13 @@ export const changePasswordValidator = vine.create({
 export const profileValidator = vine.create({
   fullName: personName().nullable(),
   timezone: vine.string().trim().in(TIMEZONES),
+  /** All-in (fees, tax, delivery) or before fees; kept as it was when absent */
+  priceMode: vine.enum(PRICE_MODES).optional(),
+})
+
+/** PATCH /api/v1/me: the settings a token owner may change about themselves */
+export const meValidator = vine.create({
+  priceMode: vine.enum(PRICE_MODES),
 })
 
 export const TOKEN_ABILITIES = ['read', 'write', 'purchase', 'admin'] as const

@@ -33,7 +33,7 @@ export interface PlayedEventsOptions {
   platformId: number
   league: string
   teams: string[]
-  /** How many played games (default 16), over the last `spanDays` (default 150) */
+  /** How many played games (default 40: enough to hold some back for the advice's backtest), over the last `spanDays` (default 150) */
   count?: number
   spanDays?: number
   now?: Date
@@ -41,16 +41,19 @@ export interface PlayedEventsOptions {
 }
 
 export async function seedPlayedEvents(options: PlayedEventsOptions) {
+  /** Once per league: each league's played games are its own comparables */
   const existing = await db
     .from('event_sources')
-    .where('platform_id', options.platformId)
-    .where('external_id', 'like', `${EXTERNAL_PREFIX}%`)
+    .join('events', 'events.id', 'event_sources.event_id')
+    .where('event_sources.platform_id', options.platformId)
+    .where('event_sources.external_id', 'like', `${EXTERNAL_PREFIX}%`)
+    .where('events.league', options.league)
     .count('* as total')
     .first()
   if (Number(existing?.total ?? 0) > 0) return { events: 0, changes: 0 }
   const teams = options.teams.length >= 2 ? options.teams : ['Home', 'Away']
   const now = (options.now ?? new Date()).getTime()
-  const count = options.count ?? 16
+  const count = options.count ?? 40
   const spanDays = options.spanDays ?? 150
   const random = prng(options.seed ?? 2024)
 

@@ -12,6 +12,7 @@ const AdminQueueController = () => import('#controllers/admin/queue_controller')
 const AdminAuditController = () => import('#controllers/admin/audit_controller')
 const AdminUsersController = () => import('#controllers/admin/users_controller')
 const AdminPlatformsController = () => import('#controllers/admin/platforms_controller')
+const AdminZonesController = () => import('#controllers/admin/zones_controller')
 
 router
   .group(() => {
@@ -48,6 +49,8 @@ router
         router
           .put('/admin/platforms/:id/credential', [AdminPlatformsController, 'setCredential'])
           .as('admin.platforms.credential')
+        router.get('/admin/zones', [AdminZonesController, 'index']).as('admin.zones.index')
+        router.put('/admin/zones', [AdminZonesController, 'update']).as('admin.zones.update')
       })
       .use(middleware.role({ atLeast: 'admin' }))
   })

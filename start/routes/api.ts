@@ -32,6 +32,7 @@ router
     router.get('/openapi.json', [OpenApiController, 'document'])
 
     router.get('/me', [MeController, 'show']).use(read())
+    router.patch('/me', [MeController, 'update']).use(write())
     router.get('/tokens', [TokensController, 'index']).use(read())
     router.post('/tokens', [TokensController, 'store']).use(write())
     router.delete('/tokens/:id', [TokensController, 'destroy']).use(write())

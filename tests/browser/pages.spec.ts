@@ -123,7 +123,7 @@ test.group('Browser: every page, each role, desktop and phone', (group) => {
     }
     if (role === 'admin' || role === 'manager')
       pages.push('/admin', '/admin/sources', '/admin/queue', '/admin/audit')
-    if (role === 'admin') pages.push('/admin/users', '/admin/platforms')
+    if (role === 'admin') pages.push('/admin/users', '/admin/platforms', '/admin/zones')
     return pages
   }
 

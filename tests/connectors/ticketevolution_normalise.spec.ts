@@ -66,6 +66,7 @@ test.group(
         splits: [1],
         price: { amountMinor: 18793, currency: 'USD' },
         priceWithFees: null,
+        delivery: null,
         format: 'Physical',
         inHand: true,
         inHandOn: null,

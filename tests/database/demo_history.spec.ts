@@ -63,9 +63,24 @@ test.group(`Demo history: the analytics show something on the first start (${DB}
     assert.isAtLeast(analytics.pastEvents, 5)
     assert.isAbove(analytics.curve.length, 0)
     assert.isAtLeast(analytics.trend[0].points.length, 8, 'the weekly trend is more than one dot')
-    assert.isTrue(
-      analytics.hints.some((hint: any) => hint.advice !== 'not_enough_history'),
-      'buy now or wait gives advice'
-    )
+    /** Buy or wait is judged on held-back played games of the league from the first start */
+    assert.notEqual(analytics.backtest.verdict, 'not_enough_data')
+    assert.isAtLeast(analytics.backtest.testEvents, 5)
+    assert.isAbove(analytics.backtest.decisions, 20)
+    assert.isTrue(analytics.hints.length > 0, 'a hint for the watched game')
+
+    /** A price band from day one: the upcoming game has no history, its league's played games do */
+    const band = (await new AnalyticsQueries().bandsFor([upcoming.id], now)).get(upcoming.id)!
+    assert.equal(band.source, 'comparable')
+    assert.isAtLeast(band.sampleSize, 5)
+    assert.isBelow(band.lowMinor!, band.highMinor!)
+    assert.match(band.text, /comparable played events/)
+
+    /** Every league of the demo has its played games */
+    const leagues = await db
+      .from('events')
+      .where('name', 'like', `%${DEMO_HISTORY_LABEL}`)
+      .distinct('league')
+    assert.isAtLeast(leagues.length, 2)
   })
 })

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net'
 import { canonicalQuery, signaturesEqual, signString } from '#connectors/ticketevolution/signing'
 import { decimalToMinor, minorToDecimal } from '#connectors/ticketevolution/money'
 import type MarketSimulator from '#connectors/sandbox/market_simulator'
+import { buyerCharges } from '#connectors/sandbox/fee_schedule'
 import type {
   SimEvent,
   SimEventState,
@@ -387,7 +388,7 @@ export default class ExchangeServer {
     }
     if (!entry) {
       const listings = this.simulator.listings(eventId)
-      const rendered = listings.map((l) => this.#renderListing(l)).join(',')
+      const rendered = listings.map((l) => this.#renderListing(l, event.venue.region)).join(',')
       entry = {
         version: event.version,
         eventBody: Buffer.from(this.#renderEvent(event, listings)),
@@ -470,8 +471,12 @@ export default class ExchangeServer {
     })
   }
 
-  /** The Listings fields the connector reads (TEvo also nests the event; left out to keep answers small). */
-  #renderListing(l: SimListing): string {
+  /**
+   * The Listings fields the connector reads (TEvo also nests the event; left out to keep answers small),
+   * with the buyer's charges of a checkout (fee_schedule.ts) in an order body's words.
+   */
+  #renderListing(l: SimListing, region: string): string {
+    const charges = buyerCharges(l.retailCents, l.format, region)
     return JSON.stringify({
       id: l.id,
       type: 'event',
@@ -483,6 +488,10 @@ export default class ExchangeServer {
       retail_price: l.retailCents / 100,
       wholesale_price: l.wholesaleCents / 100,
       format: l.format,
+      service_fee: charges.serviceFeeCents / 100,
+      tax: charges.taxCents / 100,
+      shipping: charges.shippingCents / 100,
+      delivery_type: charges.deliveryType,
       instant_delivery: false,
       in_hand: l.inHand,
       in_hand_date: l.inHandDate,

@@ -43,6 +43,24 @@ function priceOf(value: number | string | null): Money | null {
   return minor === null || minor <= 0 ? null : usd(minor)
 }
 
+/** A stated charge: ≥ 0 minor units; null when absent or unreadable (never taken for 0). */
+function chargeOf(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null
+  const minor = decimalToMinor(value)
+  return minor === null || minor < 0 ? null : minor
+}
+
+/**
+ * Per-ticket price with the buyer's charges, where the exchange states them:
+ * ticket + service fee + tax (tax counted as 0 only when a fee is stated and
+ * the tax is not: some exchanges fold it in). No stated fee: unknown (null).
+ */
+function withFeesOf(listing: TevoListing, price: Money | null): Money | null {
+  const fee = chargeOf(listing.service_fee)
+  if (price === null || fee === null) return null
+  return usd(price.amountMinor + fee + (chargeOf(listing.tax) ?? 0))
+}
+
 function clean(text: string | null): string | null {
   if (text === null) return null
   const trimmed = text.trim()
@@ -198,14 +216,21 @@ export function normaliseListing(listing: TevoListing): NormalisedListing | null
   const quantity = listing.available_quantity ?? listing.quantity
   if (quantity <= 0) return null
   const date = clean(listing.in_hand_date)
+  const price = priceOf(listing.retail_price)
+  const shipping = chargeOf(listing.shipping)
+  const deliveryType = clean(listing.delivery_type ?? null)
   return {
     ref: listing.id,
     section: clean(listing.section),
     row: clean(listing.row),
     quantity,
     splits: listing.splits === null ? null : [...new Set(listing.splits)].sort((a, b) => a - b),
-    price: priceOf(listing.retail_price),
-    priceWithFees: null,
+    price,
+    priceWithFees: withFeesOf(listing, price),
+    delivery:
+      shipping === null && deliveryType === null
+        ? null
+        : { method: deliveryType, fee: shipping === null ? null : usd(shipping) },
     format: clean(listing.format),
     inHand: listing.in_hand,
     inHandOn: date ? date.slice(0, 10) : null,

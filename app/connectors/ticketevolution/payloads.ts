@@ -65,6 +65,15 @@ export interface TevoListing {
   splits: number[] | null
   retail_price: number | string | null
   format: string | null
+  /**
+   * Buyer charges, where the exchange states them beside the listing (the
+   * built-in sandbox does, in an order body's words): per-ticket service fee
+   * and tax, per-order shipping and its delivery type. Absent: unknown.
+   */
+  service_fee?: number | string | null
+  tax?: number | string | null
+  shipping?: number | string | null
+  delivery_type?: string | null
   in_hand: boolean | null
   /** `in_hand_date` (Listings) or legacy `in_hand_on` (ticket_groups) */
   in_hand_date: string | null
@@ -282,6 +291,10 @@ export function parseListing(ctx: PayloadContext, value: unknown, path: string):
     splits: splits(ctx, o.splits, `${path}.splits`),
     retail_price: optDecimal(ctx, o.retail_price, `${path}.retail_price`),
     format: optText(ctx, o.format, `${path}.format`),
+    service_fee: optDecimal(ctx, o.service_fee, `${path}.service_fee`),
+    tax: optDecimal(ctx, o.tax, `${path}.tax`),
+    shipping: optDecimal(ctx, o.shipping, `${path}.shipping`),
+    delivery_type: optText(ctx, o.delivery_type, `${path}.delivery_type`),
     in_hand: optBool(ctx, o.in_hand, `${path}.in_hand`),
     in_hand_date: optText(
       ctx,

@@ -47,6 +47,8 @@ test.group('From a market change to an alert', (group) => {
       eventId: source.event_id,
       maxPriceMinor: 5_000,
       currency: 'USD',
+      /** The ticket price before fees (a new rule compares all-in unless told) */
+      includeFees: false,
       minQuantity: 2,
       triggers: [{ kind: 'available' }],
     } as any)

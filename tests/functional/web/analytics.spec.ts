@@ -286,9 +286,10 @@ test.group('Analytics page', (group) => {
     assert.equal(props.selected.name, 'NBA')
     assert.lengthOf(props.hints, 1)
     /** No past NBA event has history here: the hint says so, it does not guess. */
-    assert.equal(props.hints[0].advice, 'not_enough_history')
-    assert.equal(props.hints[0].sampleSize, 0)
-    assert.isNull(props.backtest.accuracy)
+    assert.equal(props.hints[0].advice, 'dont_know')
+    assert.equal(props.hints[0].samples, 0)
+    assert.equal(props.backtest.verdict, 'not_enough_data')
+    assert.isNull(props.backtest.cost)
     assert.isAbove(props.trend.length, 0)
     assert.isNull(props.calendarUrl)
   })

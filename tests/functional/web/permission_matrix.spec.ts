@@ -142,6 +142,13 @@ const routes: Route[] = [
       maxTicketsPerOrder: null,
     }),
   },
+  { method: 'get', url: '/admin/zones', allowed: ADMINS },
+  {
+    method: 'put',
+    url: '/admin/zones',
+    allowed: ADMINS,
+    body: () => ({ venue: 'Matrix Arena', section: '101', zone: 'club' }),
+  },
 ]
 
 async function context(): Promise<Ctx> {

@@ -15,6 +15,8 @@ import {
   type OpenApiModule,
 } from '#api/openapi/schema'
 
+import { PRICE_MODES } from '#analytics/fees'
+
 const ABILITIES = ['read', 'write', 'purchase', 'admin'] as const
 
 /** The caller: /me and their access tokens. */
@@ -27,6 +29,10 @@ const module: OpenApiModule = {
       fullName: nullable(str()),
       role: enumOf(['admin', 'manager', 'member', 'viewer']),
       timezone: str(),
+      priceMode: {
+        ...enumOf(PRICE_MODES),
+        description: 'Prices shown and compared all-in (fees, tax, delivery) or before fees',
+      },
       disabled: { type: 'boolean' },
       createdAt: nullable(dateTime()),
     }),
@@ -51,6 +57,12 @@ const module: OpenApiModule = {
         'summary': 'The token owner',
         'x-abilities': ['read'],
         'responses': { '200': dataOf(ref('User')) },
+      },
+      patch: {
+        'summary': "Change the token owner's own settings (price mode)",
+        'x-abilities': ['write'],
+        'requestBody': body(input({ priceMode: enumOf(PRICE_MODES) }, ['priceMode'])),
+        'responses': { '200': dataOf(ref('User')), ...errors(413, 415, 422) },
       },
     },
     '/tokens': {

@@ -68,6 +68,7 @@ const module: OpenApiModule = {
       listingCount: nullable(int()),
       availability: nullable(enumOf(OFFER_AVAILABILITIES)),
       payloadWarning: nullable(str()),
+      feesIncluded: nullable(bool()),
     }),
     Listing: obj({
       id: int(),
@@ -78,6 +79,12 @@ const module: OpenApiModule = {
       splits: nullable(arr(int())),
       price: nullable(ref('Money')),
       priceWithFees: nullable(ref('Money')),
+      delivery: nullable(
+        obj({
+          method: nullable(str()),
+          fee: nullable(ref('Money')),
+        })
+      ),
       format: nullable(str()),
       inHand: nullable(bool()),
       notes: nullable(str()),

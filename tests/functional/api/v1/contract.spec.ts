@@ -141,7 +141,7 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
       problems.push(...conformanceErrors(key, response))
       return response
     }
-    const asMember = (method: 'get' | 'post' | 'put' | 'delete', url: string): any =>
+    const asMember = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', url: string): any =>
       (client as any)[method](`/api/v1${url}`).bearerToken(memberToken)
     const asAdmin = (method: 'get' | 'post' | 'put' | 'delete', url: string): any =>
       (client as any)[method](`/api/v1${url}`).bearerToken(adminToken)
@@ -150,6 +150,9 @@ test.group('API contract (OpenAPI 3.1)', (group) => {
 
     await call('GET /me', 200, () => asMember('get', '/me'))
     await call('GET /me', 401, () => client.get('/api/v1/me'))
+    await call('PATCH /me', 200, () => asMember('patch', '/me').json({ priceMode: 'base' }))
+    await call('PATCH /me', 422, () => asMember('patch', '/me').json({ priceMode: 'cheapest' }))
+    await call('PATCH /me', 200, () => asMember('patch', '/me').json({ priceMode: 'all_in' }))
 
     await call('GET /tokens', 200, () => asMember('get', '/tokens'))
     await call('GET /tokens', 401, () =>
