@@ -103,7 +103,7 @@ export default class DashboardQueries {
           blocked: platform.sources.blocked,
           active: platform.sources.active,
         })),
-      queue: await queueHealth(),
+      queue: await recentQueueHealth(now),
     }
   }
 }
@@ -122,6 +122,18 @@ function recentSourceHealth(now: Date) {
     value.catch(() => (healthCache = null))
   }
   return healthCache.value
+}
+
+/** Queue counts, like source health: one reading for every dashboard of the process for up to 5 s. */
+let queueCache: { at: number; value: Promise<Awaited<ReturnType<typeof queueHealth>>> } | null =
+  null
+function recentQueueHealth(now: Date) {
+  if (!queueCache || now.getTime() - queueCache.at > 5_000 || now.getTime() < queueCache.at) {
+    const value = queueHealth()
+    queueCache = { at: now.getTime(), value }
+    value.catch(() => (queueCache = null))
+  }
+  return queueCache.value
 }
 
 /** Jobs by state, from the database driver's table (Redis: not counted here). */
