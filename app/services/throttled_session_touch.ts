@@ -10,7 +10,8 @@ import { configProvider } from '@adonisjs/core'
 import type { ConfigProvider } from '@adonisjs/core/types'
 import type { SessionStoreFactory } from '@adonisjs/session/types'
 
-export const TOUCH_EVERY_MS = 60_000
+/** How often a session's expiry is pushed back at most (like `sessionLimits`, a setting a test may lower) */
+export const sessionTouch = { everyMs: 60_000 }
 
 export function touchAtMostOncePerMinute(
   store: ConfigProvider<SessionStoreFactory>
@@ -21,7 +22,7 @@ export function touchAtMostOncePerMinute(
     const touched = new Map<string, number>()
     const forget = (now: number) => {
       if (touched.size < 10_000) return
-      for (const [id, at] of touched) if (now - at >= TOUCH_EVERY_MS) touched.delete(id)
+      for (const [id, at] of touched) if (now - at >= sessionTouch.everyMs) touched.delete(id)
     }
     return (ctx, config) => {
       const inner = factory(ctx, config)
@@ -31,7 +32,7 @@ export function touchAtMostOncePerMinute(
             return async (sessionId: string) => {
               const now = Date.now()
               const last = touched.get(sessionId)
-              if (last !== undefined && now - last < TOUCH_EVERY_MS && now >= last) return
+              if (last !== undefined && now - last < sessionTouch.everyMs && now >= last) return
               forget(now)
               touched.set(sessionId, now)
               await target.touch(sessionId)
