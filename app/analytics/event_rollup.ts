@@ -1,6 +1,6 @@
 /**
  * The market roll-ups the dashboard reads (tables: database/migrations/
- * 0070_create_market_rollups_tables.ts), so that a page view reads a few
+ * 0072_create_market_rollups_tables.ts), so that a page view reads a few
  * rows per event instead of replaying its history:
  *
  * - updateMarketRollups(trx, markets, now): the write path, called by the
