@@ -5,17 +5,21 @@
  * omission). Runs in its own process, apart from the server it measures.
  *
  *   node bench/api_load.js --url URL --token T --rate 200 --duration 20 --warmup 3
+ *   node bench/api_load.js --url URL --cookies FILE …   (a JSON array of Cookie headers, one
+ *                                                         per signed-in user, used in turn)
  *
  * Prints one JSON line: { sent, ok, errors, achieved_rps, p50_ms, p95_ms, p99_ms, max_ms }.
  */
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
+import { readFileSync } from 'node:fs'
 import { Pool } from 'undici'
 
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
     token: { type: 'string' },
+    cookies: { type: 'string' },
     rate: { type: 'string', default: '200' },
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
@@ -32,7 +36,11 @@ const pool = new Pool(target.origin, {
   keepAliveTimeout: 30_000,
 })
 const path = `${target.pathname}${target.search}`
-const headers = { authorization: `Bearer ${values.token}`, accept: 'application/json' }
+const cookies = values.cookies ? JSON.parse(readFileSync(values.cookies, 'utf8')) : null
+const headersFor = (index) =>
+  cookies
+    ? { cookie: cookies[index % cookies.length], accept: 'text/html' }
+    : { authorization: `Bearer ${values.token}`, accept: 'application/json' }
 
 const latencies = []
 let sent = 0
@@ -41,10 +49,10 @@ let errors = 0
 let inFlight = 0
 const firstStatus = new Map()
 
-async function one(dueAt, measured) {
+async function one(dueAt, measured, index) {
   inFlight++
   try {
-    const response = await pool.request({ method: 'GET', path, headers })
+    const response = await pool.request({ method: 'GET', path, headers: headersFor(index) })
     await response.body.arrayBuffer()
     const elapsed = performance.now() - dueAt
     if (!measured) return
@@ -72,7 +80,7 @@ for (let i = 0; i < total; i++) {
   if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait))
   const measured = dueAt - start >= warmupMs
   if (measured) sent++
-  pending.push(one(dueAt, measured))
+  pending.push(one(dueAt, measured, i))
 }
 await Promise.all(pending)
 const wall = (performance.now() - start - warmupMs) / 1000

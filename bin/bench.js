@@ -235,7 +235,7 @@ try {
   stopSandbox()
 }
 
-/** Analytics: price_chart_p95_ms and dashboard_p95_ms on a seeded history (bench/analytics.js), sandbox stopped. */
+/** Analytics: price_chart_p95_ms, the dashboard (200 req/s, max rate) and 2,000 SSE clients on a seeded history (bench/analytics.js), sandbox stopped. */
 if (only.has('analytics')) {
   const { runAnalyticsBench } = await import('../bench/analytics.js')
   Object.assign(results, await runAnalyticsBench({ root, baseEnv: childEnv, say }))
@@ -262,7 +262,9 @@ const targets = {
   rss_mb: '≤ 300',
   api_tickets_p95_ms: '≤ 20',
   price_chart_p95_ms: '≤ 50',
-  dashboard_p95_ms: '≤ 50',
+  dashboard_200rps_p95_ms: '≤ 50',
+  dashboard_max_rps: '≥ 500',
+  sse_2000_clients_ms: '≤ 1000',
   webhook_deliveries_per_s: '',
   alert_to_webhook_p99_ms: '≤ 250',
   advice_margin: '> 0 (90 % interval, per league)',

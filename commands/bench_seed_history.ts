@@ -34,6 +34,10 @@ export default class BenchSeedHistory extends BaseCommand {
       changes: this.changes,
       log: (line) => this.logger.info(line),
     })
+    /** The history was written here, not by checks: the dashboard's roll-ups from it. */
+    const { rebuildMarketRollups } = await import('#analytics/event_rollup')
+    const rollups = await rebuildMarketRollups()
+    this.logger.info(`roll-ups: ${rollups.markets} markets, ${rollups.points} lowest-price points`)
     this.logger.success(
       `${result.events} events, ${result.listings} listings, ${result.changes} history rows in ${Math.round((performance.now() - started) / 1000)} s`
     )

@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig, stores } from '@adonisjs/session'
+import { touchAtMostOncePerMinute } from '#services/throttled_session_touch'
 
 /**
  * Web sessions live on the server: in the database (the default) or in
@@ -10,7 +11,8 @@ import { defineConfig, stores } from '@adonisjs/session'
  * "Sign out everywhere" ends them all (app/services/web_sessions.ts).
  *
  * - idle timeout (SESSION_IDLE_TIMEOUT, default 2 h): the store's expiry,
- *   pushed back by every request;
+ *   pushed back by the requests (at most once a minute a session:
+ *   app/services/throttled_session_touch.ts);
  * - lifetime (SESSION_LIFETIME, default 24 h): counted from sign-in, used
  *   or not (app/middleware/session_lifetime_middleware.ts).
  */
@@ -39,8 +41,8 @@ const sessionConfig = defineConfig({
   /** Only the store in use is built (the database mode never dials Redis). */
   stores:
     driver === 'redis'
-      ? { redis: stores.redis({ connection: 'main' }) }
-      : { database: stores.database({ tableName: 'sessions' }) },
+      ? { redis: touchAtMostOncePerMinute(stores.redis({ connection: 'main' })) }
+      : { database: touchAtMostOncePerMinute(stores.database({ tableName: 'sessions' })) },
 })
 
 export default sessionConfig

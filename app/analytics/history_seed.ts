@@ -38,6 +38,7 @@ export type SeedResult = {
   listings: number
   changes: number
   userEmail: string
+  userEmails: string[]
   userPassword: string
   watchedEventIds: number[]
 }
@@ -45,6 +46,8 @@ export type SeedResult = {
 export async function seedHistory(options: {
   events: number
   changes: number
+  /** Users signed in by the dashboard benchmark (default 100) */
+  users?: number
   now?: Date
   log?: (line: string) => void
 }): Promise<SeedResult> {
@@ -274,36 +277,44 @@ export async function seedHistory(options: {
   }
   await flush(true)
 
-  log('a user watching 20 upcoming events')
+  /** The dashboard benchmark signs in as many users, each watching 20 upcoming events of their own. */
+  const users = Math.max(1, options.users ?? 100)
+  log(`${users} users watching 20 upcoming events each`)
   const userEmail = 'bench@hdtickets.local'
   const userPassword = 'bench-password-not-secret'
-  await db.from('users').where('email', userEmail).delete()
-  const user = await User.create({
-    email: userEmail,
-    password: userPassword,
-    role: 'member',
-    timezone: 'UTC',
-  })
+  const emailOf = (index: number) => (index === 0 ? userEmail : `bench-${index}@hdtickets.local`)
+  const userEmails = Array.from({ length: users }, (_, index) => emailOf(index))
+  await db.from('users').whereIn('email', userEmails).delete()
   const upcoming = await db
     .from('events')
     .where('id', '>=', firstEventId)
     .where('starts_at', '>', new Date(now))
     .orderBy('starts_at')
-    .limit(20)
+    .limit(users * 20)
     .select('id')
-  for (const event of upcoming) {
-    await new WatchRuleService().create(user, {
-      name: `Bench rule ${event.id}`,
-      eventId: event.id,
-      triggers: [{ kind: 'available' }],
-    } as any)
+  for (let index = 0; index < users; index++) {
+    const user = await User.create({
+      email: emailOf(index),
+      password: userPassword,
+      role: 'member',
+      timezone: 'UTC',
+    })
+    for (let k = 0; k < Math.min(20, upcoming.length); k++) {
+      const event = upcoming[(index * 20 + k) % upcoming.length]
+      await new WatchRuleService().create(user, {
+        name: `Bench rule ${event.id}`,
+        eventId: event.id,
+        triggers: [{ kind: 'available' }],
+      } as any)
+    }
   }
   return {
     events: eventRows.length,
     listings: listingCount,
     changes: changeCount,
     userEmail,
+    userEmails,
     userPassword,
-    watchedEventIds: upcoming.map((event) => event.id),
+    watchedEventIds: upcoming.slice(0, 20).map((event) => event.id),
   }
 }

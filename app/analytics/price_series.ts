@@ -155,7 +155,7 @@ export function dailyLowest(
 
 /** The lowest price at regular steps (the last known value at each step's end; null before any), for sparklines. */
 export function sampleLowest(
-  points: SeriesPoint[],
+  points: Array<Pick<SeriesPoint, 'at' | 'lowest'>>,
   fromMs: number,
   toMs: number,
   stepMs: number

@@ -8,66 +8,54 @@ import app from '@adonisjs/core/services/app'
 import AlertQueries from '#alerts/alert_queries'
 import { sourceHealth } from '#monitoring/source_health'
 import { watchedEventIds } from '#analytics/watched_events'
-import { loadSeries } from '#analytics/price_queries'
+import { readEventRollups, type EventRollup } from '#analytics/event_rollup'
 import { sampleLowest } from '#analytics/price_series'
+
+function lowestOf(rollup: EventRollup | undefined) {
+  return rollup?.lowest === null || rollup?.lowest === undefined
+    ? null
+    : { amountMinor: rollup.lowest, currency: 'USD' }
+}
 
 export default class DashboardQueries {
   async forUser(userId: number, canSeeOthers: boolean) {
     const ids = await watchedEventIds(userId, 20)
     const now = new Date()
     const dayAgo = new Date(now.getTime() - 86_400_000)
-    const watched = ids.length
-      ? await db
-          .from('events')
-          .whereIn('id', ids)
-          .orderBy('starts_at')
-          .select('id', 'name', 'starts_at', 'timezone', 'status')
-          .select(
-            db
-              .from('listings')
-              .whereColumn('listings.event_id', 'events.id')
-              .where('status', 'available')
-              .min('price_minor')
-              .as('lowest')
-          )
-          .select(
-            db
-              .from('listings')
-              .whereColumn('listings.event_id', 'events.id')
-              .where('status', 'available')
-              .count('*')
-              .as('available')
-          )
-      : []
+    const nowMs = now.getTime()
     /**
-     * The market replayed over the last 7 days (app/analytics/price_series.ts):
-     * the lowest price 24 h ago, and a sparkline of the lowest price (48 steps since its history starts, at most 7 days).
+     * The events' figures as the market writer keeps them (app/analytics/
+     * event_rollup.ts): lowest price and listings now, and the lowest price
+     * over the last 7 days as steps, instead of a replay of the history.
      */
-    const series = await loadSeries(
-      ids,
-      now.getTime() - 7 * 86_400_000,
-      now.getTime(),
-      15 * 60_000,
-      { perPlatform: false }
-    )
+    const [watched, rollups] = await Promise.all([
+      ids.length
+        ? db
+            .from('events')
+            .whereIn('id', ids)
+            .orderBy('starts_at')
+            .select('id', 'name', 'starts_at', 'timezone', 'status')
+        : [],
+      readEventRollups(ids, nowMs - 7 * 86_400_000, nowMs),
+    ])
     const lowestYesterday = new Map<number, number | null>()
     const sparklines = new Map<number, Array<number | null>>()
-    for (const [id, entry] of series) {
-      const before = entry.all.filter((point) => point.at <= dayAgo.getTime())
+    for (const [id, entry] of rollups) {
+      const before = entry.lowestSteps.filter((point) => point.at <= dayAgo.getTime())
       lowestYesterday.set(id, before.length ? before[before.length - 1].lowest : null)
       /** 48 steps from where the history starts (at most 7 days back). */
-      const firstAt = entry.all.find((point) => point.lowest !== null)?.at
+      const firstAt = entry.lowestSteps.find((point) => point.lowest !== null)?.at
       const start =
         firstAt === undefined
-          ? now.getTime() - 7 * 86_400_000
-          : Math.max(now.getTime() - 7 * 86_400_000, firstAt - 1)
+          ? nowMs - 7 * 86_400_000
+          : Math.max(nowMs - 7 * 86_400_000, firstAt - 1)
       sparklines.set(
         id,
         sampleLowest(
-          entry.all,
+          entry.lowestSteps,
           start,
-          now.getTime(),
-          Math.max(60_000, Math.ceil((now.getTime() - start) / 48))
+          nowMs,
+          Math.max(60_000, Math.ceil((nowMs - start) / 48))
         )
       )
     }
@@ -95,8 +83,8 @@ export default class DashboardQueries {
         startsAt: row.starts_at ? new Date(row.starts_at).toISOString() : null,
         timezone: row.timezone,
         status: row.status,
-        available: Number(row.available),
-        lowest: row.lowest === null ? null : { amountMinor: Number(row.lowest), currency: 'USD' },
+        available: rollups.get(row.id)?.listings ?? 0,
+        lowest: lowestOf(rollups.get(row.id)),
         lowestYesterdayMinor: lowestYesterday.get(row.id) ?? null,
         sparkline: sparklines.get(row.id) ?? [],
       })),
@@ -115,7 +103,7 @@ export default class DashboardQueries {
           blocked: platform.sources.blocked,
           active: platform.sources.active,
         })),
-      queue: await queueHealth(),
+      queue: await recentQueueHealth(now),
     }
   }
 }
@@ -134,6 +122,18 @@ function recentSourceHealth(now: Date) {
     value.catch(() => (healthCache = null))
   }
   return healthCache.value
+}
+
+/** Queue counts, like source health: one reading for every dashboard of the process for up to 5 s. */
+let queueCache: { at: number; value: Promise<Awaited<ReturnType<typeof queueHealth>>> } | null =
+  null
+function recentQueueHealth(now: Date) {
+  if (!queueCache || now.getTime() - queueCache.at > 5_000 || now.getTime() < queueCache.at) {
+    const value = queueHealth()
+    queueCache = { at: now.getTime(), value }
+    value.catch(() => (queueCache = null))
+  }
+  return queueCache.value
 }
 
 /** Jobs by state, from the database driver's table (Redis: not counted here). */

@@ -11,6 +11,7 @@ import type { MarketSnapshot, NormalisedListing } from '#connectors/contract'
 import { diffMarket, type ListingChangeRow, type StoredListing } from '#monitoring/market_diff'
 import { describeProblem } from '#connectors/transport/each_valid'
 import { eventFingerprint } from '#monitoring/event_catalogue'
+import { updateMarketRollups } from '#analytics/event_rollup'
 
 /** What a read left out, as the source's warning ("1 of 2 structured-data blocks invalid: …"). */
 function payloadWarning(snapshot: MarketSnapshot): string | null {
@@ -111,6 +112,8 @@ export async function writeMarketIn(
     const diff = diffMarket(stored, snapshot.listings)
     result.changes = diff.changes
     await applyDiff(trx, source, diff, now)
+    /** The dashboard's figures of this market (lowest price, listings, 7-day points) */
+    await updateMarketRollups(trx, diff.changes.length ? [source] : [], now)
   }
 
   const event = await trx.from('events').where('id', source.eventId).select('status').first()

@@ -159,6 +159,16 @@ export async function ensureDemoHistory(now = new Date()) {
     total.events += seeded.events
     total.changes += seeded.changes
   }
-  if (total.events) logger.info('demo: %d played games with history', total.events)
+  if (total.events) {
+    logger.info('demo: %d played games with history', total.events)
+    /** Their history was written here, not by checks: the dashboard's roll-ups from it */
+    const { rebuildMarketRollups } = await import('#analytics/event_rollup')
+    const played = await db
+      .from('event_sources')
+      .where('platform_id', sandbox.id)
+      .where('external_id', 'like', 'demo-history-%')
+      .select('event_id')
+    await rebuildMarketRollups({ eventIds: played.map((row) => Number(row.event_id)) })
+  }
   return total
 }

@@ -37,15 +37,39 @@ function moneyFormat(currency: string) {
   return entry
 }
 
+/**
+ * Formatting itself is costly too (~10 µs a call; a dashboard makes ~80):
+ * the last texts made are kept, by their input. The same prices and dates
+ * come back on every render of the same pages.
+ */
+const formatted = new Map<string, string>()
+function remembered(key: string, make: () => string) {
+  let text = formatted.get(key)
+  if (text === undefined) {
+    text = make()
+    if (formatted.size >= 5_000) formatted.clear()
+    formatted.set(key, text)
+  }
+  return text
+}
+
 /** Integer minor units + ISO currency → "$123.45". A missing price stays "—", never $0. */
 export function formatMoney(money: Money | null | undefined) {
   if (!money) return '—'
-  const { format, digits } = moneyFormat(money.currency)
-  return format.format(money.amountMinor / 10 ** digits)
+  return remembered(`m|${money.currency}|${money.amountMinor}`, () => {
+    const { format, digits } = moneyFormat(money.currency)
+    return format.format(money.amountMinor / 10 ** digits)
+  })
 }
 
 export function formatDate(iso: string | null, timezone?: string | null, dateOnly = false) {
   if (!iso) return 'Date to be announced'
+  return remembered(`d|${timezone ?? 'UTC'}|${dateOnly}|${iso}`, () =>
+    dateFormat(timezone, dateOnly).format(new Date(iso))
+  )
+}
+
+function dateFormat(timezone: string | null | undefined, dateOnly: boolean) {
   const key = `${timezone ?? 'UTC'}|${dateOnly}`
   let format = dateFormats.get(key)
   if (!format) {
@@ -56,7 +80,7 @@ export function formatDate(iso: string | null, timezone?: string | null, dateOnl
     })
     dateFormats.set(key, format)
   }
-  return format.format(new Date(iso))
+  return format
 }
 
 /**
