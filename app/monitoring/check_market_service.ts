@@ -378,9 +378,10 @@ export async function checkSources(
       }
       await writeStamps(trx, stamps, now)
       /**
-       * Per-batch hook for what is derived from the changed markets (market
-       * rollups): here, in the batch's transaction, after every market of the
-       * batch is written — `written` holds them in (event, source) order.
+       * What is derived from the changed markets goes in this same
+       * transaction: the market rollups are written per market by
+       * writeMarketIn (updateMarketRollups); a batch-wide step goes here,
+       * with `written` holding the batch's markets in (event, source) order.
        */
     })
   try {
