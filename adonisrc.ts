@@ -49,7 +49,6 @@ export default defineConfig({
     () => import('#start/metrics'),
     () => import('#start/notifications'),
     { file: () => import('#start/embedded'), environment: ['web'] },
-    { file: () => import('#start/scheduler'), environment: ['web'] },
   ],
 
   tests: {

@@ -5,9 +5,10 @@
 |
 | With EMBEDDED=true (the default of `npm start`) the web process also runs
 | the queue worker, the sandbox exchange (the demo's market, unless
-| SANDBOX_URL points elsewhere) and the check dispatcher. In the scaled
-| mode, set EMBEDDED=false and run `node ace queue:work --queue=purchases,notifications,default,checks`
-| on as many hosts as needed.
+| SANDBOX_URL points elsewhere) and the monitoring runtime (check dispatch,
+| sweeps, schedules: app/monitoring/runtime.ts). In the scaled mode, set
+| EMBEDDED=false and run `node build/ace.js queue:work` workers and a
+| `node build/ace.js monitor:run` monitor (README → Deployment).
 |
 */
 import app from '@adonisjs/core/services/app'
@@ -28,8 +29,6 @@ if (hdtickets.embedded && !app.inTest) {
     const { startEmbeddedWorker } = await import('#services/embedded_worker')
     const { startEmbeddedSandbox } = await import('#services/embedded_sandbox')
     const { discoverEvents } = await import('#monitoring/discovery_service')
-    const { dispatchDueChecks, rescaleIntervals, TICK_MS } = await import('#monitoring/due_checks')
-    const { sweepOutbox } = await import('#alerts/alert_service')
 
     const { channelRegistry } = await import('#notifications/runtime')
     await channelRegistry()
@@ -51,38 +50,24 @@ if (hdtickets.embedded && !app.inTest) {
 
     if (stopping) return sandbox?.stop()
     await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
-    let ticking: Promise<void> | null = null
-    let lastRescale = 0
     let demoPurchase = sandbox ? 'pending' : 'done'
-    const tick = async () => {
-      try {
-        if (Date.now() - lastRescale > 60_000) {
-          await rescaleIntervals()
-          lastRescale = Date.now()
-        }
-        await dispatchDueChecks()
-        await sweepOutbox()
-        if (demoPurchase !== 'done') {
-          const { ensureDemoPurchase } = await import('#services/demo')
-          demoPurchase = await ensureDemoPurchase().catch((error) => {
-            logger.warn({ err: error }, 'demo purchase not prepared')
-            return 'done'
-          })
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'check dispatch failed')
-      }
-    }
-    const timer = setInterval(() => {
-      if (ticking) return
-      ticking = tick().finally(() => (ticking = null))
-    }, TICK_MS)
+    const { MonitorRuntime } = await import('#monitoring/runtime')
+    const runtime = new MonitorRuntime({
+      afterTick: async () => {
+        if (demoPurchase === 'done') return
+        const { ensureDemoPurchase } = await import('#services/demo')
+        demoPurchase = await ensureDemoPurchase().catch((error) => {
+          logger.warn({ err: error }, 'demo purchase not prepared')
+          return 'done'
+        })
+      },
+    })
+    await runtime.start()
 
     // Shutdown order: no new tick, the one in hand finishes (its queries need the pool the
-    // database provider closes after this hook), then the sandbox stops.
+    // database provider closes after this hook), the lease is given back, then the sandbox stops.
     app.terminating(async () => {
-      clearInterval(timer)
-      await ticking
+      await runtime.stop()
       await sandbox?.stop()
     })
   }

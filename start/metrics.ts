@@ -22,7 +22,10 @@ transmit.on('connect', () => sseConnected(1))
 transmit.on('disconnect', () => sseConnected(-1))
 
 /** Console commands that run as long-lived cluster processes, and the role each pushes metrics as. */
-export const WORKER_COMMANDS: Record<string, string> = { 'queue:work': 'worker' }
+export const WORKER_COMMANDS: Record<string, string> = {
+  'queue:work': 'worker',
+  'monitor:run': 'monitor',
+}
 
 if (app.getEnvironment() === 'web') {
   app.ready(async () => {

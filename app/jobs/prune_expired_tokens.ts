@@ -9,7 +9,7 @@ interface PruneExpiredTokensPayload {
 
 /**
  * Deletes API access tokens past their expiry. Idempotent: running it twice
- * deletes nothing more. Scheduled daily (start/scheduler.ts).
+ * deletes nothing more. Scheduled daily (app/monitoring/schedules.ts).
  */
 export default class PruneExpiredTokens extends Job<PruneExpiredTokensPayload> {
   static options: JobOptions = { name: 'PruneExpiredTokens', queue: 'default', maxRetries: 3 }

@@ -5,7 +5,7 @@ import { reconcileOpenOrders } from '#purchasing/order_reconciliation'
 /**
  * Reads open orders back from their platforms until each reaches its final
  * state, and tells the buyer (app/purchasing/order_reconciliation.ts).
- * Scheduled every minute (start/scheduler.ts).
+ * Scheduled every minute (app/monitoring/schedules.ts).
  */
 export default class ReconcileOrders extends Job<Record<string, never>> {
   static options: JobOptions = {
