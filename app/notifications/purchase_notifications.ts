@@ -107,10 +107,16 @@ export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Da
 
 let registered = false
 
+/** Queue writes started by the handlers and not settled yet (shutdown waits for them). */
+const inFlight = new Set<Promise<unknown>>()
+
 /**
  * Idempotent: a second call does not register the handlers twice. The
  * handlers only start queueing a NotifyPurchaseOutcome job: the purchase's
- * own path does not wait for it, nor for the notification's queries.
+ * own path does not wait for it, nor for the notification's queries. When
+ * the job cannot be queued (Redis away, the queue already closing), the
+ * notification is written at once instead — with its deliveries, which the
+ * notification sweep queues again if their own jobs cannot be queued.
  */
 const notifyJob = lazy(() => import('#jobs/notify_purchase_outcome'))
 
@@ -119,17 +125,35 @@ export function registerPurchaseNotifications() {
   registered = true
   // Not awaited: the purchase's other listeners (and its caller) do not wait on the queue write.
   const queue = (payload: PurchaseOutcomePayload) => {
-    notifyJob()
+    const requestId = payload.outcome.requestId
+    const pending: Promise<unknown> = notifyJob()
       .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
-      .catch((error) =>
-        logger.error(
-          { err: error, requestId: payload.outcome.requestId },
-          'could not queue a purchase notification'
+      .catch(async (error) => {
+        logger.warn(
+          { err: error, requestId },
+          'could not queue a purchase notification: writing it now'
         )
-      )
+        try {
+          if (payload.kind === 'purchase_success') await notifyPurchaseSucceeded(payload.outcome)
+          else await notifyPurchaseFailed(payload.outcome)
+        } catch (writeError) {
+          logger.error({ err: writeError, requestId }, 'could not write a purchase notification')
+        }
+      })
+      .finally(() => inFlight.delete(pending))
+    inFlight.add(pending)
   }
   onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
   onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
+}
+
+/**
+ * Resolves when every purchase notification a handler started is queued
+ * (or written): the shutdown hook awaits it before the queue, Redis and the
+ * database close (start/notifications.ts).
+ */
+export async function settlePurchaseNotifications() {
+  while (inFlight.size) await Promise.allSettled([...inFlight])
 }
 
 type PurchaseOutcomePayload =

@@ -1,6 +1,6 @@
 /**
  * A Redis outage, at the process level: a web process (EMBEDDED=false) and
- * a `queue:work` worker on PostgreSQL and a Redis server of the test's own.
+ * a `queue:work` worker, started from the build, on PostgreSQL and a Redis server of the test's own.
  * Redis is killed for about 30 s and started again empty. The processes
  * are never restarted: /health/ready is 503 while Redis is away and 200
  * once it is back, "check now" answers a clean 503 during the outage and
@@ -8,77 +8,24 @@
  * within 30 s of SIGTERM.
  */
 import { test } from '@japa/runner'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { hostname } from 'node:os'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import User from '#models/user'
 import { addEvent } from '#monitoring/discovery_service'
 import { createUser } from '#tests/helpers/users'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import { RedisServer, freePort } from '#tests/helpers/redis_server'
+import { RedisServer } from '#tests/helpers/redis_server'
+import { Child, ensureBuilt, freePortInRange, sleep } from '#tests/helpers/processes'
 
 const OUTAGE_MS = 30_000
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** A child process whose output is kept, for assertions and for the failure message. */
-class Child {
-  output = ''
-  readonly process: ChildProcess
-  readonly exited: Promise<{ code: number | null; at: number }>
-
-  constructor(
-    readonly name: string,
-    args: string[],
-    childEnv: NodeJS.ProcessEnv
-  ) {
-    this.process = spawn(process.execPath, args, {
-      cwd: app.makePath(),
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const keep = (chunk: Buffer) => (this.output += chunk)
-    this.process.stdout!.on('data', keep)
-    this.process.stderr!.on('data', keep)
-    this.exited = new Promise((resolve) =>
-      this.process.once('exit', (code) => resolve({ code, at: Date.now() }))
-    )
-  }
-
-  get alive() {
-    return this.process.exitCode === null && this.process.signalCode === null
-  }
-
-  tail(chars = 3000) {
-    return `── ${this.name} (last output) ──\n${this.output.slice(-chars)}`
-  }
-
-  async waitForOutput(text: string, ms: number) {
-    const deadline = Date.now() + ms
-    while (!this.output.includes(text)) {
-      if (!this.alive) throw new Error(`${this.name} exited before "${text}"\n${this.tail()}`)
-      if (Date.now() > deadline) throw new Error(`${this.name}: no "${text}"\n${this.tail()}`)
-      await sleep(100)
-    }
-  }
-
-  /** SIGTERM, then the milliseconds until the process was gone (null: still alive after `ms`). */
-  async terminate(ms = 30_000) {
-    if (!this.alive) return { ms: 0, code: this.process.exitCode }
-    const sent = Date.now()
-    this.process.kill('SIGTERM')
-    const result = await Promise.race([this.exited, sleep(ms).then(() => null)])
-    if (!result) return { ms: null, code: null }
-    return { ms: result.at - sent, code: result.code }
-  }
-}
 
 test.group('Redis outage (process level)', () => {
   test('every process recovers without a restart; health and "check now" say 503 meanwhile', async ({
     assert,
     cleanup,
   }) => {
+    ensureBuilt()
     /** The market the worker checks, and one source of it. */
     await seedPlatforms()
     const sandbox = await startTestSandbox({ events: 2 })
@@ -88,13 +35,15 @@ test.group('Redis outage (process level)', () => {
     const manager = await createUser('manager')
     const token = (await User.accessTokens.create(manager, ['read', 'write'])).value!.release()
 
-    const redis = await RedisServer.start()
+    const redis = new RedisServer(await freePortInRange())
+    await redis.start()
     cleanup(() => redis.stop())
-    const webPort = await freePort()
+    const webPort = await freePortInRange()
     const base = `http://127.0.0.1:${webPort}`
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
-      NODE_ENV: 'development',
+      NODE_ENV: 'production',
+      APP_URL: 'http://127.0.0.1',
       LOG_LEVEL: 'info',
       APP_KEY: env.get('APP_KEY').release(),
       HOST: '127.0.0.1',
@@ -112,10 +61,11 @@ test.group('Redis outage (process level)', () => {
       METRICS_TOKEN: 'outage-scrape-token',
     }
 
-    const web = new Child('web', ['--import=@poppinss/ts-exec', 'bin/server.ts'], childEnv)
+    /** From the build, as the README's Deployment section runs them. */
+    const web = new Child('web', ['build/bin/server.js'], childEnv)
     const worker = new Child(
       'worker',
-      ['ace', 'queue:work', '--queue=purchases,notifications,default,checks'],
+      ['build/ace.js', 'queue:work', '--queue=purchases,notifications,default,checks'],
       childEnv
     )
     const children = [web, worker]

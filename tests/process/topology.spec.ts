@@ -1,0 +1,535 @@
+/**
+ * The scaled topology, started as the README's Deployment section runs it:
+ * from the build, on PostgreSQL and a Redis of the test's own — 2 web
+ * processes (EMBEDDED=false), 2 `queue:work` workers, 2 `monitor:run`
+ * monitors (one holds the dispatcher lease, one stands by), the sandbox
+ * exchange in its own process (`sandbox:serve`) and a local webhook
+ * receiver. Asserted within bounded time:
+ * - checks happen, dispatched by the monitor, and both workers run them;
+ * - a price cut in the sandbox yields exactly one alert and one webhook
+ *   delivery, and an SSE client on the other web process receives it;
+ * - three SIGKILLs of a worker at random moments lose no alert and double
+ *   none (each killed worker is started again, as systemd would);
+ * - a SIGKILLed monitor is replaced by the standby within 15 s;
+ * - a SIGTERMed worker exits within 30 s.
+ * The counts (alerts expected / stored / notified / delivered, exit and
+ * take-over times) are printed.
+ *
+ * The pairs' check intervals are minutes long; the test is the clock: every
+ * second it makes due the pairs not checked in the last two seconds.
+ */
+import { test } from '@japa/runner'
+import { randomUUID } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
+import User from '#models/user'
+import WatchRuleService from '#alerts/watch_rule_service'
+import ConnectorRuntime, { resetConnectorRuntime } from '#connectors/runtime'
+import { discoverEvents } from '#monitoring/discovery_service'
+import { signRequest } from '#connectors/ticketevolution/signing'
+import { sandboxCredential } from '#connectors/sandbox/sandbox_credentials'
+import { createUser } from '#tests/helpers/users'
+import { seedPlatforms } from '#tests/helpers/sandbox'
+import { storeChannel } from '#tests/helpers/notifications'
+import { RedisServer } from '#tests/helpers/redis_server'
+import { Child, ensureBuilt, freePortInRange, sleep } from '#tests/helpers/processes'
+
+const EVENTS = 6
+const WEBHOOK_SECRET = 'whsec_topology_0123456789abcdef'
+const PASSWORD = 'topology password 1'
+
+async function emptyTables() {
+  for (const table of [
+    'notification_attempts',
+    'notification_escalations',
+    'notification_deliveries',
+    'notifications',
+    'notification_preferences',
+    'notification_channels',
+    'alert_outbox',
+    'alerts',
+    'watch_rules',
+    'listing_changes',
+    'listings',
+    'event_status_changes',
+    'event_sources',
+    'events',
+  ]) {
+    await db.from(table).delete()
+  }
+  await User.query().delete()
+}
+
+/** The sandbox's admin API (signed as the connector signs): the market moves when the test says. */
+async function mutate(sandboxUrl: string, body: Record<string, unknown>) {
+  const url = new URL('/__sandbox/mutate', sandboxUrl)
+  const credential = sandboxCredential()
+  const json = JSON.stringify(body)
+  const signature = signRequest(String(credential.secret), {
+    method: 'POST',
+    host: url.host,
+    path: url.pathname,
+    body: json,
+  })
+  const response = await fetch(url, {
+    method: 'POST',
+    body: json,
+    headers: {
+      'x-token': String(credential.token),
+      'x-signature': signature,
+      'content-type': 'application/json',
+    },
+  })
+  if (response.status !== 200)
+    throw new Error(`sandbox mutate answered ${response.status}: ${await response.text()}`)
+}
+
+/** Webhook receiver: every request, its delivery id (the idempotency key) and the alert it names. */
+async function webhookReceiver(port: number) {
+  const received: Array<{ delivery: string; at: number; body: any }> = []
+  const server: Server = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk) => (body += chunk))
+    request.on('end', () => {
+      let parsed: any = null
+      try {
+        parsed = JSON.parse(body)
+      } catch {}
+      received.push({
+        delivery: String(request.headers['hdtickets-delivery'] ?? ''),
+        at: Date.now(),
+        body: parsed,
+      })
+      response.writeHead(200)
+      response.end('ok')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
+
+/** Logs in through the form of one web process and returns the cookie header and XSRF token. */
+async function browserLogin(base: string, email: string, password: string) {
+  const jar = new Map<string, string>()
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';')
+      const index = pair.indexOf('=')
+      jar.set(pair.slice(0, index), pair.slice(index + 1))
+    }
+  }
+  const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+  keep(await fetch(`${base}/login`))
+  const login = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'cookie': header(),
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
+    },
+    body: new URLSearchParams({ email, password }).toString(),
+  })
+  keep(login)
+  if (login.status !== 302) throw new Error(`log-in on ${base} answered ${login.status}`)
+  return { cookie: header(), xsrf: decodeURIComponent(jar.get('XSRF-TOKEN') ?? '') }
+}
+
+/** An SSE client of one web process, subscribed to `channel`; what arrives is kept. */
+async function openStream(
+  base: string,
+  session: { cookie: string; xsrf: string },
+  channel: string
+) {
+  const uid = randomUUID()
+  const controller = new AbortController()
+  const response = await fetch(`${base}/__transmit/events?uid=${uid}`, {
+    headers: { cookie: session.cookie, accept: 'text/event-stream' },
+    signal: controller.signal,
+  })
+  if (response.status !== 200) throw new Error(`SSE stream answered ${response.status}`)
+  let received = ''
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  ;(async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        received += decoder.decode(value)
+      }
+    } catch {}
+  })()
+  const subscribe = await fetch(`${base}/__transmit/subscribe`, {
+    method: 'POST',
+    headers: {
+      'cookie': session.cookie,
+      'x-xsrf-token': session.xsrf,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ uid, channel }),
+  })
+  if (subscribe.status !== 204) throw new Error(`SSE subscribe answered ${subscribe.status}`)
+  return { received: () => received, close: () => controller.abort() }
+}
+
+async function count(query: any): Promise<number> {
+  const row = await query.count('* as total').first()
+  return Number(row?.total ?? 0)
+}
+
+async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  ms: number,
+  explain: () => string
+) {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s\n${explain()}`)
+    await sleep(250)
+  }
+}
+
+test.group('Scaled topology (process level, from the build)', () => {
+  test('checks spread over both workers; one alert per price cut through SIGKILLs; monitor failover; SIGTERM', async ({
+    assert,
+    cleanup,
+  }) => {
+    ensureBuilt()
+    await emptyTables()
+    await seedPlatforms()
+    const children: Child[] = []
+    cleanup(async () => {
+      await Promise.all(children.map((child) => child.kill()))
+    })
+    const explain = () => children.map((child) => child.tail(2500)).join('\n')
+
+    /** Redis of the test's own, the sandbox exchange in its own process, the webhook receiver. */
+    const redis = new RedisServer(await freePortInRange())
+    await redis.start()
+    cleanup(() => redis.stop())
+    const sandboxPort = await freePortInRange()
+    const sandbox = new Child(
+      'sandbox',
+      [
+        'build/ace.js',
+        'sandbox:serve',
+        `--port=${sandboxPort}`,
+        `--events=${EVENTS}`,
+        '--listings=6',
+        '--pace=0',
+        '--seed=11',
+      ],
+      { ...process.env, NODE_ENV: 'production' }
+    )
+    children.push(sandbox)
+    await sandbox.waitForOutput('Sandbox exchange on', 60_000)
+    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
+    const receiver = await webhookReceiver(await freePortInRange())
+    cleanup(async () => {
+      await receiver.close()
+    })
+
+    /** The watchlist: the sandbox's events, one rule per event (a cap below every price), a webhook. */
+    const runtime = new ConnectorRuntime()
+    runtime.useSandboxAt(sandboxUrl)
+    resetConnectorRuntime(runtime)
+    cleanup(async () => {
+      resetConnectorRuntime(null)
+      await runtime.transport.close()
+    })
+    const found = await discoverEvents('sandbox', {})
+    assert.equal(found.seen, EVENTS)
+    const user = await createUser('member', { password: PASSWORD })
+    const sources = await db
+      .from('event_sources')
+      .join('events', 'events.id', 'event_sources.event_id')
+      .select('event_sources.id', 'event_sources.event_id', 'event_sources.external_id')
+      .orderBy('event_sources.id')
+    assert.lengthOf(sources, EVENTS)
+    for (const source of sources) {
+      await new WatchRuleService().create(user, {
+        name: `Cheap seats ${source.event_id}`,
+        eventId: source.event_id,
+        maxPriceMinor: 300,
+        currency: 'USD',
+        minQuantity: 1,
+        triggers: [{ kind: 'available' }],
+      } as any)
+    }
+    await storeChannel(user.id, 'webhook', { url: receiver.url, secret: WEBHOOK_SECRET })
+
+    /** The cluster, as the README runs it. */
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      APP_KEY: env.get('APP_KEY').release(),
+      APP_URL: 'http://127.0.0.1',
+      HOST: '127.0.0.1',
+      EMBEDDED: 'false',
+      QUEUE_DRIVER: 'redis',
+      LIMITER_STORE: 'redis',
+      LOCK_STORE: 'redis',
+      TRANSMIT_TRANSPORT: 'redis',
+      SESSION_DRIVER: 'redis',
+      API_RATE_LIMIT_STORE: 'redis',
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: String(redis.port),
+      REDIS_DB: '0',
+      SANDBOX_URL: sandboxUrl,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      METRICS_TOKEN: 'topology-scrape-token',
+    }
+    const webPorts = [await freePortInRange(), await freePortInRange()]
+    const bases = webPorts.map((port) => `http://127.0.0.1:${port}`)
+    webPorts.forEach((port, index) =>
+      children.push(
+        new Child(`web${index + 1}`, ['build/bin/server.js'], { ...childEnv, PORT: String(port) })
+      )
+    )
+    let workerCount = 0
+    const startWorker = () => {
+      const worker = new Child(
+        `worker${++workerCount}`,
+        [
+          'build/ace.js',
+          'queue:work',
+          '--queue=purchases,notifications,default,checks',
+          '--concurrency=5',
+        ],
+        { ...childEnv, PORT: '0' }
+      )
+      children.push(worker)
+      return worker
+    }
+    let monitorCount = 0
+    const startMonitor = () => {
+      const monitor = new Child(`monitor${++monitorCount}`, ['build/ace.js', 'monitor:run'], {
+        ...childEnv,
+        PORT: '0',
+      })
+      children.push(monitor)
+      return monitor
+    }
+    const workers = [startWorker(), startWorker()]
+    const monitors = [startMonitor(), startMonitor()]
+
+    for (const base of bases) {
+      await until(
+        `${base} ready`,
+        async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200,
+        120_000,
+        explain
+      )
+    }
+    for (const worker of workers) await worker.waitForOutput('Starting worker', 120_000)
+    await until(
+      'a monitor holds the dispatcher lease',
+      async () => monitors.some((monitor) => monitor.output.includes('dispatcher lease taken')),
+      30_000,
+      explain
+    )
+
+    /** The test's clock: pairs not checked in the last 2 s are due again. */
+    let clockRunning = true
+    const clock = (async () => {
+      while (clockRunning) {
+        const now = new Date()
+        await db
+          .from('event_sources')
+          .where('state', 'active')
+          .where('next_check_at', '>', new Date(now.getTime() + 3_000))
+          .where('last_checked_at', '<', new Date(now.getTime() - 2_000))
+          .update({ next_check_at: now })
+          .catch(() => {})
+        await sleep(1_000)
+      }
+    })()
+    cleanup(async () => {
+      clockRunning = false
+      await clock
+    })
+
+    /** Checks happen, and both workers run them (their counters, pushed to the web processes' /metrics). */
+    await until(
+      'every pair checked',
+      async () =>
+        (await count(db.from('event_sources').whereNull('last_checked_at'))) === 0 &&
+        (await count(db.from('listings'))) > 0,
+      90_000,
+      explain
+    )
+    const checksByWorker = async () => {
+      const response = await fetch(`${bases[0]}/metrics`, {
+        headers: { authorization: 'Bearer topology-scrape-token' },
+      })
+      const text = await response.text()
+      const byProcess = new Map<string, number>()
+      for (const match of text.matchAll(
+        /hdtickets_checks_total\{[^}]*process="(worker@[^"]+)"[^}]*\} (\d+)/g
+      )) {
+        byProcess.set(match[1], (byProcess.get(match[1]) ?? 0) + Number(match[2]))
+      }
+      return byProcess
+    }
+    let spread = new Map<string, number>()
+    await until(
+      'checks on both workers',
+      async () => {
+        spread = await checksByWorker()
+        return workers.every((worker) =>
+          [...spread].some(([id, total]) => id.endsWith(`:${worker.pid}`) && total > 0)
+        )
+      },
+      90_000,
+      () => `${JSON.stringify([...spread])}\n${explain()}`
+    )
+
+    /** An SSE client on the second web process (alerts are made in the workers). */
+    const session = await browserLogin(bases[1], user.email, PASSWORD)
+    const stream = await openStream(bases[1], session, `users/${user.id}`)
+    cleanup(() => stream.close())
+
+    /** A price cut → exactly one alert, one webhook delivery, one SSE message. */
+    const cut = async (sourceIndex: number) => {
+      const source = sources[sourceIndex]
+      const listing = await db
+        .from('listings')
+        .where('event_source_id', source.id)
+        .where('status', 'available')
+        .orderBy('id')
+        .first()
+      assert.exists(listing, `a listing of source ${source.id}`)
+      await mutate(sandboxUrl, {
+        op: 'setSplitRule',
+        listingId: Number(listing.external_id),
+        rule: 'any',
+      })
+      await mutate(sandboxUrl, {
+        op: 'setPrice',
+        listingId: Number(listing.external_id),
+        retailCents: 150,
+      })
+      return { at: Date.now(), eventId: source.event_id }
+    }
+    const alertCount = () => count(db.from('alerts').where('user_id', user.id))
+    const deliveredIds = () => new Set(receiver.received.map((request) => request.delivery))
+
+    const first = await cut(0)
+    await until('the first alert', async () => (await alertCount()) === 1, 30_000, explain)
+    await until('its webhook', async () => receiver.received.length >= 1, 30_000, explain)
+    await until(
+      'its SSE message on the other web process',
+      async () => stream.received().includes('"kind":"alert"'),
+      15_000,
+      () => `SSE got: ${stream.received()}\n${explain()}`
+    )
+    const firstAlertMs = Date.now() - first.at
+    await sleep(4_000)
+    assert.equal(await alertCount(), 1, 'one price cut, one alert')
+    assert.equal(receiver.received.length, 1, 'one alert, one webhook request')
+
+    /** Three SIGKILLs of a worker at random moments among price cuts on other events. */
+    const kills: number[] = []
+    for (let round = 1; round <= 3; round++) {
+      const made = cut(round)
+      await sleep(Math.floor(Math.random() * 2_500))
+      const victim = workers.splice(Math.floor(Math.random() * workers.length), 1)[0]
+      await victim.kill()
+      kills.push(Date.now())
+      workers.push(startWorker())
+      await made
+      await sleep(1_500)
+    }
+    const expected = 4
+    await until(
+      `${expected} alerts and their webhooks after the kills`,
+      async () => (await alertCount()) >= expected && deliveredIds().size >= expected,
+      120_000,
+      () => `webhook requests ${receiver.received.length}\n${explain()}`
+    )
+    await sleep(5_000)
+    const stored = await alertCount()
+    const notified = await count(
+      db.from('alerts').where('user_id', user.id).whereNotNull('notified_at')
+    )
+    const deliveries = await count(
+      db
+        .from('notification_deliveries')
+        .join(
+          'notification_channels',
+          'notification_channels.id',
+          'notification_deliveries.channel_id'
+        )
+        .where('notification_channels.kind', 'webhook')
+        .whereNotNull('notification_deliveries.delivered_at')
+    )
+    const sseAlerts = stream.received().split('"kind":"alert"').length - 1
+
+    /** The dispatcher's monitor SIGKILLed: the standby takes the lease within 15 s. */
+    const leader = monitors.find(
+      (monitor) => monitor.alive && monitor.output.includes('dispatcher lease taken')
+    )!
+    const standby = monitors.find((monitor) => monitor !== leader)!
+    const standbyFrom = standby.output.length
+    await leader.kill()
+    const killedAt = Date.now()
+    await standby.waitForOutput('dispatcher lease taken', 20_000, standbyFrom)
+    const takeoverMs = Date.now() - killedAt
+    monitors.push(startMonitor())
+    /** …and checks go on under it. */
+    const afterTakeover = new Date()
+    await until(
+      'a check after the take-over',
+      async () =>
+        (await count(db.from('event_sources').where('last_checked_at', '>', afterTakeover))) > 0,
+      30_000,
+      explain
+    )
+
+    /** SIGTERM of a worker: it exits within 30 s. */
+    const stopping = workers.shift()!
+    const stop = await stopping.terminate(35_000)
+
+    const report = {
+      alerts: { expected, stored, notified, webhookDeliveries: deliveries },
+      webhookRequests: receiver.received.length,
+      webhookDistinct: deliveredIds().size,
+      sseAlertMessages: sseAlerts,
+      firstAlertMs,
+      checksByWorker: Object.fromEntries(spread),
+      workerKills: kills.length,
+      monitorTakeoverMs: takeoverMs,
+      workerSigtermExitMs: stop.ms,
+      workerSigtermCode: stop.code,
+    }
+    console.log(`topology: ${JSON.stringify(report)}`)
+
+    assert.isAtLeast(spread.size, 2, 'checks ran on both workers')
+    assert.equal(stored, expected, 'alerts: none lost, none doubled')
+    assert.equal(notified, expected, 'every alert notified')
+    assert.equal(deliveries, expected, 'one webhook delivery per alert')
+    assert.equal(deliveredIds().size, expected, 'the receiver saw one delivery id per alert')
+    assert.isAtLeast(sseAlerts, 1, 'the SSE client on the other web process heard the alert')
+    assert.isBelow(takeoverMs, 15_000, 'the standby monitor took over within 15 s')
+    assert.isNotNull(stop.ms, `the worker was still running 30 s after SIGTERM\n${stopping.tail()}`)
+    assert.isBelow(stop.ms!, 30_000)
+    assert.equal(stop.code, 0, stopping.tail())
+
+    clockRunning = false
+    await clock
+    const terminations = await Promise.all(
+      children.filter((child) => child.alive).map((child) => child.terminate())
+    )
+    console.log(
+      `topology: SIGTERM exit times (ms) ${JSON.stringify(terminations.map((result) => result.ms))}`
+    )
+  }).timeout(600_000)
+})
