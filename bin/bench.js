@@ -47,15 +47,17 @@ if (opts.help) {
   --concurrency N   batches of checks (CheckMarkets jobs of 50 pairs) in flight (default 4)
   --only LIST       parts to run, comma-separated: pipeline, simulation, api, analytics,
                     advice, notifications (default: all)
-  --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql use DB_* or the local test databases)
+  --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql: the bench's own database, below)
   --queue NAME      database | redis (default database)
   --json            print one JSON object instead of the table
   --help            this text
 
 Everything runs the compiled build (build/, rebuilt first when a source is newer),
 as production does. The sandbox exchange runs in its own process and is not counted. The pipeline
-process empties and migrates the benchmark database (tmp/bench.sqlite3, or the
-pg/mysql database named by DB_DATABASE, default "test").`)
+process empties and migrates the benchmark's own database: tmp/bench.sqlite3,
+or on pg/mysql the database BENCH_DB_DATABASE (default "hdtickets_bench",
+created if missing; DB_HOST, DB_PORT, DB_USER, DB_PASSWORD say where). It
+never touches DB_DATABASE or any other database.`)
   process.exit(0)
 }
 
@@ -96,6 +98,24 @@ function freePort() {
   })
 }
 
+/**
+ * The benchmark's own database on pg/mysql (emptied by every run): never the
+ * one DB_DATABASE names, which may be an installation's or the test suite's.
+ */
+const benchDatabase = process.env.BENCH_DB_DATABASE ?? 'hdtickets_bench'
+if (opts.db !== 'sqlite') {
+  if (!/^[A-Za-z0-9_]{1,63}$/.test(benchDatabase)) {
+    console.error(`BENCH_DB_DATABASE must be letters, digits and _ (got "${benchDatabase}")`)
+    process.exit(1)
+  }
+  if (benchDatabase === process.env.DB_DATABASE) {
+    console.error(
+      `BENCH_DB_DATABASE is DB_DATABASE ("${benchDatabase}"): the bench empties its database, name another`
+    )
+    process.exit(1)
+  }
+}
+
 const dbEnv = {
   sqlite: { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench.sqlite3' },
   pg: {
@@ -103,16 +123,55 @@ const dbEnv = {
     DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
     DB_PORT: process.env.DB_PORT ?? '5432',
     DB_USER: process.env.DB_USER ?? 'postgres',
-    DB_DATABASE: process.env.DB_DATABASE ?? 'test',
+    DB_DATABASE: benchDatabase,
   },
   mysql: {
     DB_CONNECTION: 'mysql',
     DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
     DB_PORT: process.env.DB_PORT ?? '3306',
     DB_USER: process.env.DB_USER ?? 'root',
-    DB_DATABASE: process.env.DB_DATABASE ?? 'test',
+    DB_DATABASE: benchDatabase,
   },
 }[opts.db]
+
+/** Creates the bench's database when it is missing (pg: from the `postgres` database). */
+async function ensureBenchDatabase() {
+  if (opts.db === 'pg') {
+    const { default: pg } = await import('pg')
+    const client = new pg.Client({
+      host: dbEnv.DB_HOST,
+      port: Number(dbEnv.DB_PORT),
+      user: dbEnv.DB_USER,
+      password: process.env.DB_PASSWORD,
+      database: 'postgres',
+    })
+    await client.connect()
+    try {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+        benchDatabase,
+      ])
+      if (found.rowCount === 0) {
+        await client.query(`CREATE DATABASE "${benchDatabase}"`)
+        say(`› created the bench database "${benchDatabase}"`)
+      }
+    } finally {
+      await client.end()
+    }
+  } else if (opts.db === 'mysql') {
+    const { default: mysql } = await import('mysql2/promise')
+    const connection = await mysql.createConnection({
+      host: dbEnv.DB_HOST,
+      port: Number(dbEnv.DB_PORT),
+      user: dbEnv.DB_USER,
+      password: process.env.DB_PASSWORD,
+    })
+    try {
+      await connection.query(`CREATE DATABASE IF NOT EXISTS \`${benchDatabase}\``)
+    } finally {
+      await connection.end()
+    }
+  }
+}
 
 const childEnv = {
   ...process.env,
@@ -132,6 +191,12 @@ ensureBuild({ say, quiet: opts.json })
 const { commitAndMachine } = await import('../build/app/monitoring/bench_provenance.js')
 
 mkdirSync(`${root}tmp`, { recursive: true })
+try {
+  await ensureBenchDatabase()
+} catch (error) {
+  console.error(`the bench database "${benchDatabase}" could not be created: ${error.message}`)
+  process.exit(1)
+}
 const port = await freePort()
 say(
   `› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`
