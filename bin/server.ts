@@ -38,6 +38,16 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
      */
     const stop = async () => {
       setTimeout(() => process.exit(process.exitCode ?? 1), 30_000).unref()
+      /**
+       * An open SSE stream never ends by itself, so closing the HTTP server
+       * would wait for the 30 s limit: 10 s after the signal, connections
+       * still open (those streams; a browser reconnects to another process)
+       * are closed.
+       */
+      setTimeout(async () => {
+        const { default: server } = await import('@adonisjs/core/services/server')
+        server.getNodeServer()?.closeAllConnections()
+      }, 10_000).unref()
       await app.terminate()
       process.exit(process.exitCode ?? 0)
     }

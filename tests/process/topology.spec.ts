@@ -10,6 +10,11 @@
  *   delivery, and an SSE client on the other web process receives it;
  * - three SIGKILLs of a worker at random moments lose no alert and double
  *   none (each killed worker is started again, as systemd would);
+ * - a check whose worker died between the market write and the alert (its
+ *   outbox row written, as alerts.spec.ts makes one) is alerted, once, by
+ *   the monitor's outbox sweep within seconds;
+ * - Redis emptied (as a cache-only Redis restarts): the monitor declares
+ *   the recurring schedules again, without a restart;
  * - a SIGKILLed monitor is replaced by the standby within 15 s;
  * - a SIGTERMed worker exits within 30 s.
  * The counts (alerts expected / stored / notified / delivered, exit and
@@ -33,6 +38,10 @@ import { createUser } from '#tests/helpers/users'
 import { seedPlatforms } from '#tests/helpers/sandbox'
 import { storeChannel } from '#tests/helpers/notifications'
 import { RedisServer } from '#tests/helpers/redis_server'
+import { normalisedEvent, normalisedListing, snapshot } from '#tests/helpers/market'
+import { writeMarket } from '#monitoring/market_writer'
+import { upsertEvent } from '#monitoring/event_catalogue'
+import { Redis } from 'ioredis'
 import { Child, ensureBuilt, freePortInRange, sleep } from '#tests/helpers/processes'
 
 const EVENTS = 6
@@ -265,6 +274,29 @@ test.group('Scaled topology (process level, from the build)', () => {
     }
     await storeChannel(user.id, 'webhook', { url: receiver.url, secret: WEBHOOK_SECRET })
 
+    /**
+     * An event for the outbox fault (below): its first market written here,
+     * its rule made now (processes cache rules for 30 s).
+     */
+    const platform = await db.from('platforms').where('slug', 'sandbox').first()
+    const orphanEvent = normalisedEvent()
+    const orphan = await upsertEvent(platform.id, orphanEvent)
+    /** Not in the sandbox: no worker checks it (its market is only what the test writes). */
+    await db.from('event_sources').where('id', orphan.sourceId).update({ state: 'paused' })
+    await new WatchRuleService().create(user, {
+      name: 'Orphaned check',
+      eventId: orphan.eventId,
+      maxPriceMinor: 300,
+      currency: 'USD',
+      minQuantity: 1,
+      triggers: [{ kind: 'available' }],
+    } as any)
+    await writeMarket(
+      { id: orphan.sourceId, eventId: orphan.eventId },
+      snapshot(orphanEvent, []),
+      new Date(Date.now() - 60_000)
+    )
+
     /** The cluster, as the README runs it. */
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -473,6 +505,43 @@ test.group('Scaled topology (process level, from the build)', () => {
     )
     const sseAlerts = stream.received().split('"kind":"alert"').length - 1
 
+    /**
+     * A worker dies between the market write and the alert: the write (and
+     * its outbox row) committed, nothing evaluated it. The monitor's sweep
+     * does, within seconds: one more alert, one more webhook.
+     */
+    const orphanedAt = Date.now()
+    const written = await writeMarket(
+      { id: orphan.sourceId, eventId: orphan.eventId },
+      snapshot(orphanEvent, [normalisedListing('orphan-1', 200, 2)]),
+      new Date()
+    )
+    assert.isNotNull(written.outboxId)
+    await until(
+      'the orphaned outbox row alerted by the sweep',
+      async () => (await alertCount()) === expected + 1 && deliveredIds().size === expected + 1,
+      30_000,
+      explain
+    )
+    const outboxSweepMs = Date.now() - orphanedAt
+    assert.equal(await count(db.from('alert_outbox')), 0)
+
+    /** Redis emptied: the schedules come back without a restart (the monitor looks every 30 s). */
+    const redisClient = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true })
+    await redisClient.connect()
+    cleanup(() => void redisClient.disconnect())
+    const scheduleKeys = async () => (await redisClient.keys('*notification-sweep*')).length
+    assert.isAbove(await scheduleKeys(), 0, 'the schedules were declared at start')
+    await redisClient.flushall()
+    const flushedAt = Date.now()
+    await until(
+      'the schedules declared again',
+      async () => (await scheduleKeys()) > 0,
+      45_000,
+      explain
+    )
+    const schedulesBackMs = Date.now() - flushedAt
+
     /** The dispatcher's monitor SIGKILLed: the standby takes the lease within 15 s. */
     const leader = monitors.find(
       (monitor) => monitor.alive && monitor.output.includes('dispatcher lease taken')
@@ -500,6 +569,8 @@ test.group('Scaled topology (process level, from the build)', () => {
 
     const report = {
       alerts: { expected, stored, notified, webhookDeliveries: deliveries },
+      orphanedOutboxAlertedMs: outboxSweepMs,
+      schedulesBackAfterFlushMs: schedulesBackMs,
       webhookRequests: receiver.received.length,
       webhookDistinct: deliveredIds().size,
       sseAlertMessages: sseAlerts,
@@ -530,6 +601,10 @@ test.group('Scaled topology (process level, from the build)', () => {
     )
     console.log(
       `topology: SIGTERM exit times (ms) ${JSON.stringify(terminations.map((result) => result.ms))}`
+    )
+    assert.isTrue(
+      terminations.every((result) => result.ms !== null && result.ms < 30_000),
+      `every process exits within 30 s of SIGTERM\n${explain()}`
     )
   }).timeout(600_000)
 })
