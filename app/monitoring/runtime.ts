@@ -40,7 +40,7 @@ const STORE_TIMEOUT_MS = 2_000
 const SAFETY_MS = 2_000
 
 type LeaseLock = ReturnType<typeof lock.createLock>
-type Task = 'rescale' | 'sweep' | 'schedules'
+export type Task = 'rescale' | 'sweep' | 'schedules'
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout
@@ -57,8 +57,13 @@ export interface MonitorRuntimeOptions {
   holder?: string
   /** Runs after each dispatcher tick (the embedded mode prepares its demo purchase here). */
   afterTick?: () => Promise<void>
-  /** Each task's period, for tests. */
+  /** The tick, and the lease's timings (tests shorten them). */
   tickMs?: number
+  lease?: { ttlMs?: number; renewMs?: number; acquireMs?: number }
+  /** The lock store of the lease (default: LOCK_STORE's). */
+  lockStore?: 'redis' | 'database' | 'memory'
+  /** Tasks left out (tests of the lease alone). */
+  skip?: Array<Task | 'dispatch'>
 }
 
 export class MonitorRuntime {
@@ -71,16 +76,27 @@ export class MonitorRuntime {
   #ticking: Promise<void> | null = null
   #stopped = false
   #tickMs = 500
+  #leaseMs: number
+  #renewMs: number
+  #acquireMs: number
   /** Counts, for logs and tests. */
   readonly stats = { ticks: 0, dispatched: 0, swept: 0, leasesTaken: 0, leasesLost: 0 }
 
   constructor(private options: MonitorRuntimeOptions = {}) {
     this.holder = options.holder ?? `monitor@${hostname()}:${process.pid}`
+    this.#leaseMs = options.lease?.ttlMs ?? LEASE_MS
+    this.#renewMs = options.lease?.renewMs ?? RENEW_MS
+    this.#acquireMs = options.lease?.acquireMs ?? ACQUIRE_MS
   }
 
   /** Whether this runtime is the dispatcher now (holds a lease not about to run out). */
   get isLeader() {
-    return this.#lease !== null && Date.now() < this.#leaseUntil - SAFETY_MS
+    return this.#lease !== null && Date.now() < this.#leaseUntil - this.#safetyMs
+  }
+
+  /** A dispatcher stops this long before its lease would run out when it cannot renew. */
+  get #safetyMs() {
+    return Math.min(SAFETY_MS, this.#leaseMs / 5)
   }
 
   async start() {
@@ -116,7 +132,8 @@ export class MonitorRuntime {
     this.stats.ticks++
     await this.#keepLease(now)
     if (!this.isLeader || this.#stopped) return
-    const due = (task: Task, period: number) => now - this.#last[task] >= period
+    const skip = new Set(this.options.skip ?? [])
+    const due = (task: Task, period: number) => !skip.has(task) && now - this.#last[task] >= period
     await this.#run('rescale intervals', async () => {
       if (!due('rescale', RESCALE_MS)) return
       const { rescaleIntervals } = await import('#monitoring/due_checks')
@@ -131,6 +148,7 @@ export class MonitorRuntime {
     })
     if (!this.isLeader) return
     await this.#run('check dispatch', async () => {
+      if (skip.has('dispatch')) return
       const { dispatchDueChecks } = await import('#monitoring/due_checks')
       this.stats.dispatched += await dispatchDueChecks()
     })
@@ -155,14 +173,14 @@ export class MonitorRuntime {
 
   async #keepLease(now: number) {
     if (this.#lease) {
-      if (now - this.#lastLeaseTry < RENEW_MS) return
+      if (now - this.#lastLeaseTry < this.#renewMs) return
       this.#lastLeaseTry = now
       try {
-        await withTimeout(this.#lease.extend(LEASE_MS), STORE_TIMEOUT_MS, 'renewing the lease')
-        this.#leaseUntil = now + LEASE_MS
+        await withTimeout(this.#lease.extend(this.#leaseMs), STORE_TIMEOUT_MS, 'renewing the lease')
+        this.#leaseUntil = now + this.#leaseMs
       } catch (error) {
         const notOwned = (error as { code?: string }).code === 'E_LOCK_NOT_OWNED'
-        if (notOwned || Date.now() >= this.#leaseUntil - SAFETY_MS) {
+        if (notOwned || Date.now() >= this.#leaseUntil - this.#safetyMs) {
           this.#lease = null
           this.#leaseUntil = 0
           this.stats.leasesLost++
@@ -173,9 +191,10 @@ export class MonitorRuntime {
       }
       return
     }
-    if (now - this.#lastLeaseTry < ACQUIRE_MS) return
+    if (now - this.#lastLeaseTry < this.#acquireMs) return
     this.#lastLeaseTry = now
-    const candidate = lock.createLock(LEASE_NAME, LEASE_MS)
+    const store = this.options.lockStore ? lock.use(this.options.lockStore) : lock
+    const candidate = store.createLock(LEASE_NAME, this.#leaseMs)
     try {
       const taken = await withTimeout(
         candidate.acquireImmediately(),
@@ -184,7 +203,7 @@ export class MonitorRuntime {
       )
       if (!taken) return
       this.#lease = candidate
-      this.#leaseUntil = now + LEASE_MS
+      this.#leaseUntil = now + this.#leaseMs
       this.stats.leasesTaken++
       /** A new dispatcher looks at every period-bound task at once. */
       this.#last = { rescale: 0, sweep: 0, schedules: 0 }
