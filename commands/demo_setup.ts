@@ -30,6 +30,8 @@ export default class DemoSetup extends BaseCommand {
       this.exitCode = 1
       return
     }
+    const { ensurePlatformRows } = await import('#connectors/platform_rows')
+    await ensurePlatformRows()
     const { startEmbeddedSandboxIfNeeded } = await import('#services/embedded_sandbox')
     await startEmbeddedSandboxIfNeeded()
     const { discoverEvents } = await import('#monitoring/discovery_service')
