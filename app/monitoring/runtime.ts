@@ -38,6 +38,8 @@ export const SCHEDULES_MS = 30_000
 const STORE_TIMEOUT_MS = 2_000
 /** A dispatcher stops this long before its lease would run out if it cannot renew. */
 const SAFETY_MS = 2_000
+/** A task that has run this long is logged as stuck. */
+const STUCK_MS = 10_000
 
 type LeaseLock = ReturnType<typeof lock.createLock>
 export type Task = 'rescale' | 'sweep' | 'schedules'
@@ -74,6 +76,8 @@ export class MonitorRuntime {
   #last: Record<Task, number> = { rescale: 0, sweep: 0, schedules: 0 }
   #timer: NodeJS.Timeout | null = null
   #ticking: Promise<void> | null = null
+  /** What the tick in hand is doing and since when (a tick stuck on a task is logged). */
+  #task = { what: 'idle', since: 0, warned: false }
   #stopped = false
   #tickMs = 500
   #leaseMs: number
@@ -105,7 +109,19 @@ export class MonitorRuntime {
     this.#stopped = false
     logger.info('monitoring runtime %s started (standing by for the dispatcher lease)', this.holder)
     this.#timer = setInterval(() => {
-      if (this.#ticking || this.#stopped) return
+      if (this.#stopped) return
+      if (this.#ticking) {
+        const stuck = Date.now() - this.#task.since
+        if (stuck > STUCK_MS && !this.#task.warned) {
+          this.#task.warned = true
+          logger.warn(
+            'monitoring runtime: "%s" has taken %d s (no tick, no lease renewal meanwhile)',
+            this.#task.what,
+            Math.round(stuck / 1000)
+          )
+        }
+        return
+      }
       this.#ticking = this.tick().finally(() => (this.#ticking = null))
     }, this.#tickMs)
     this.#ticking = this.tick().finally(() => (this.#ticking = null))
@@ -153,7 +169,7 @@ export class MonitorRuntime {
       this.stats.dispatched += await dispatchDueChecks()
     })
     await this.#run('outbox sweep', async () => {
-      if (!due('sweep', SWEEP_MS)) return
+      if (!due('sweep', SWEEP_MS) || !this.isLeader) return
       const { sweepOutbox } = await import('#alerts/alert_service')
       const swept = await sweepOutbox(new Date(), OUTBOX_GRACE_MS)
       this.#last.sweep = now
@@ -164,6 +180,7 @@ export class MonitorRuntime {
   }
 
   async #run(what: string, task: () => Promise<void>) {
+    this.#task = { what, since: Date.now(), warned: false }
     try {
       await task()
     } catch (error) {
@@ -172,6 +189,7 @@ export class MonitorRuntime {
   }
 
   async #keepLease(now: number) {
+    this.#task = { what: 'lease', since: Date.now(), warned: false }
     if (this.#lease) {
       if (now - this.#lastLeaseTry < this.#renewMs) return
       this.#lastLeaseTry = now

@@ -5,7 +5,7 @@
  * failure message, SIGTERM timed, SIGKILL at will.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import app from '@adonisjs/core/services/app'
 
@@ -67,7 +67,13 @@ export class Child {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
+    /** The whole output also goes to tmp/process-logs/<name>-<pid>.log, for a failure's post-mortem. */
+    const dir = app.makePath('tmp/process-logs')
+    mkdirSync(dir, { recursive: true })
+    const file = createWriteStream(`${dir}/${name}-${this.process.pid}.log`)
+    this.process.once('exit', () => file.end())
     const keep = (chunk: Buffer) => {
+      file.write(chunk)
       this.output += chunk
       if (this.output.length > 2_000_000) this.output = this.output.slice(-1_000_000)
     }

@@ -16,7 +16,8 @@
  * - Redis emptied (as a cache-only Redis restarts): the monitor declares
  *   the recurring schedules again, without a restart;
  * - a SIGKILLed monitor is replaced by the standby within 15 s;
- * - a SIGTERMed worker exits within 30 s.
+ * - workers SIGTERMed with a purchase in hand finish it (one order), its
+ *   notification is delivered once, and they exit within 30 s.
  * The counts (alerts expected / stored / notified / delivered, exit and
  * take-over times) are printed.
  *
@@ -35,6 +36,7 @@ import { discoverEvents } from '#monitoring/discovery_service'
 import { signRequest } from '#connectors/ticketevolution/signing'
 import { sandboxCredential } from '#connectors/sandbox/sandbox_credentials'
 import { createUser } from '#tests/helpers/users'
+import { linkSandboxAccount } from '#tests/helpers/purchasing'
 import { seedPlatforms } from '#tests/helpers/sandbox'
 import { storeChannel } from '#tests/helpers/notifications'
 import { RedisServer } from '#tests/helpers/redis_server'
@@ -71,18 +73,23 @@ async function emptyTables() {
 }
 
 /** The sandbox's admin API (signed as the connector signs): the market moves when the test says. */
-async function mutate(sandboxUrl: string, body: Record<string, unknown>) {
-  const url = new URL('/__sandbox/mutate', sandboxUrl)
+async function sandboxAdmin(
+  sandboxUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: object
+) {
+  const url = new URL(path, sandboxUrl)
   const credential = sandboxCredential()
-  const json = JSON.stringify(body)
+  const json = body === undefined ? undefined : JSON.stringify(body)
   const signature = signRequest(String(credential.secret), {
-    method: 'POST',
+    method,
     host: url.host,
     path: url.pathname,
-    body: json,
+    ...(method === 'GET' ? { query: '' } : { body: json }),
   })
   const response = await fetch(url, {
-    method: 'POST',
+    method,
     body: json,
     headers: {
       'x-token': String(credential.token),
@@ -91,8 +98,12 @@ async function mutate(sandboxUrl: string, body: Record<string, unknown>) {
     },
   })
   if (response.status !== 200)
-    throw new Error(`sandbox mutate answered ${response.status}: ${await response.text()}`)
+    throw new Error(`sandbox ${path} answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as any
 }
+
+const mutate = (sandboxUrl: string, body: Record<string, unknown>) =>
+  sandboxAdmin(sandboxUrl, 'POST', '/__sandbox/mutate', body)
 
 /** Webhook receiver: every request, its delivery id (the idempotency key) and the alert it names. */
 async function webhookReceiver(port: number) {
@@ -187,6 +198,28 @@ async function openStream(
   return { received: () => received, close: () => controller.abort() }
 }
 
+/**
+ * The monitor that holds the dispatcher lease: of those whose last lease
+ * event is "taken", the one that took it last.
+ */
+function currentLeader(monitors: Child[]) {
+  const holders: Array<{ monitor: Child; at: number }> = []
+  for (const monitor of monitors.filter((candidate) => candidate.alive)) {
+    let holding = false
+    let at = 0
+    for (const line of monitor.output.split('\n')) {
+      if (line.includes('dispatcher lease taken')) {
+        holding = true
+        at = Number(line.match(/"time":(\d+)/)?.[1] ?? 0)
+      } else if (/dispatcher lease (lost|released)/.test(line)) {
+        holding = false
+      }
+    }
+    if (holding) holders.push({ monitor, at })
+  }
+  return holders.sort((a, b) => b.at - a.at)[0]?.monitor
+}
+
 async function count(query: any): Promise<number> {
   const row = await query.count('* as total').first()
   return Number(row?.total ?? 0)
@@ -273,6 +306,11 @@ test.group('Scaled topology (process level, from the build)', () => {
       } as any)
     }
     await storeChannel(user.id, 'webhook', { url: receiver.url, secret: WEBHOOK_SECRET })
+    /** For the purchase in hand at SIGTERM (below). */
+    await linkSandboxAccount(user)
+    const apiToken = (
+      await User.accessTokens.create(user, ['read', 'write', 'purchase'])
+    ).value!.release()
 
     /**
      * An event for the outbox fault (below): its first market written here,
@@ -545,10 +583,9 @@ test.group('Scaled topology (process level, from the build)', () => {
     const schedulesBackMs = Date.now() - flushedAt
 
     /** The dispatcher's monitor SIGKILLed: the standby takes the lease within 15 s. */
-    const leader = monitors.find(
-      (monitor) => monitor.alive && monitor.output.includes('dispatcher lease taken')
-    )!
-    const standby = monitors.find((monitor) => monitor !== leader)!
+    const leader = currentLeader(monitors)
+    assert.exists(leader, `a monitor holds the lease\n${explain()}`)
+    const standby = monitors.find((monitor) => monitor.alive && monitor !== leader)!
     const standbyFrom = standby.output.length
     await leader.kill()
     const killedAt = Date.now()
@@ -565,9 +602,71 @@ test.group('Scaled topology (process level, from the build)', () => {
       explain
     )
 
-    /** SIGTERM of a worker: it exits within 30 s. */
-    const stopping = workers.shift()!
-    const stop = await stopping.terminate(35_000)
+    /**
+     * SIGTERM with a purchase in hand: the exchange commits the order and
+     * answers 5 s later; both workers are told to stop meanwhile. The one
+     * with the purchase finishes it (one order), its notification is not
+     * lost, and both exit within 30 s; new workers deliver the notification.
+     */
+    const buyable = await db
+      .from('listings')
+      .where('event_source_id', sources[5].id)
+      .where('status', 'available')
+      .orderBy('id')
+      .first()
+    const splits: number[] =
+      typeof buyable.splits === 'string' ? JSON.parse(buyable.splits) : (buyable.splits ?? [1])
+    await sandboxAdmin(sandboxUrl, 'POST', '/__sandbox/order-responses', {
+      mode: 'delay',
+      delayMs: 5_000,
+      count: 1,
+    })
+    const ordersBefore = (await sandboxAdmin(sandboxUrl, 'GET', '/__sandbox/orders')).orders.length
+    const created = await fetch(`${bases[0]}/api/v1/purchases`, {
+      method: 'POST',
+      headers: {
+        'authorization': `Bearer ${apiToken}`,
+        'content-type': 'application/json',
+        'accept': 'application/json',
+      },
+      body: JSON.stringify({
+        listingId: Number(buyable.id),
+        quantity: Math.min(...splits),
+        maxPriceMinor: Number(buyable.price_minor) * 2,
+      }),
+    })
+    const createdBody = (await created.json()) as any
+    assert.equal(created.status, 201, JSON.stringify(createdBody))
+    const requestId = Number(createdBody.data.id)
+    await until(
+      'the order committed at the exchange (its answer held back)',
+      async () =>
+        (await sandboxAdmin(sandboxUrl, 'GET', '/__sandbox/orders')).orders.length > ordersBefore,
+      30_000,
+      explain
+    )
+    const stopping = workers.splice(0, workers.length)
+    const stops = await Promise.all(stopping.map((worker) => worker.terminate(35_000)))
+    workers.push(startWorker(), startWorker())
+    await until(
+      'the purchase succeeded and its notification delivered',
+      async () =>
+        receiver.received.some((request) =>
+          JSON.stringify(request.body).includes('purchase_success')
+        ),
+      60_000,
+      () => `${stops.map((stop) => JSON.stringify(stop)).join(' ')}\n${explain()}`
+    )
+    await sleep(3_000)
+    const purchase = await db.from('purchase_requests').where('id', requestId).first()
+    const orders =
+      (await sandboxAdmin(sandboxUrl, 'GET', '/__sandbox/orders')).orders.length - ordersBefore
+    const purchaseNotifications = await count(
+      db.from('notifications').where('user_id', user.id).where('type', 'purchase_success')
+    )
+    const purchaseWebhooks = receiver.received.filter((request) =>
+      JSON.stringify(request.body).includes('purchase_success')
+    ).length
 
     const report = {
       alerts: { expected, stored, notified, webhookDeliveries: deliveries },
@@ -581,8 +680,14 @@ test.group('Scaled topology (process level, from the build)', () => {
       checksByWorker: Object.fromEntries(spread),
       workerKills: kills.length,
       monitorTakeoverMs: takeoverMs,
-      workerSigtermExitMs: stop.ms,
-      workerSigtermCode: stop.code,
+      purchaseInHand: {
+        status: purchase.status,
+        orders,
+        notifications: purchaseNotifications,
+        webhooks: purchaseWebhooks,
+        workerSigtermExitMs: stops.map((stop) => stop.ms),
+        workerSigtermCodes: stops.map((stop) => stop.code),
+      },
     }
     console.log(`topology: ${JSON.stringify(report)}`)
 
@@ -594,9 +699,15 @@ test.group('Scaled topology (process level, from the build)', () => {
     assert.equal(webhookRequests, expected, 'and no delivery twice')
     assert.isAtLeast(sseAlerts, 1, 'the SSE client on the other web process heard the alert')
     assert.isBelow(takeoverMs, 15_000, 'the standby monitor took over within 15 s')
-    assert.isNotNull(stop.ms, `the worker was still running 30 s after SIGTERM\n${stopping.tail()}`)
-    assert.isBelow(stop.ms!, 30_000)
-    assert.equal(stop.code, 0, stopping.tail())
+    assert.equal(purchase.status, 'succeeded')
+    assert.equal(orders, 1, 'one order at the exchange')
+    assert.equal(purchaseNotifications, 1, 'the purchase_success notification was not lost')
+    assert.equal(purchaseWebhooks, 1, 'and delivered once')
+    for (const [index, stop] of stops.entries()) {
+      assert.isNotNull(stop.ms, `a worker ran on 30 s after SIGTERM\n${stopping[index].tail()}`)
+      assert.isBelow(stop.ms!, 30_000)
+      assert.equal(stop.code, 0, stopping[index].tail())
+    }
 
     clockRunning = false
     await clock
