@@ -638,6 +638,14 @@ test.group('Scaled topology (process level, from the build)', () => {
     const createdBody = (await created.json()) as any
     assert.equal(created.status, 201, JSON.stringify(createdBody))
     const requestId = Number(createdBody.data.id)
+    /** The owner approves (as the page's "approve" does): the order goes to the queue. */
+    if (createdBody.data.status === 'pending_approval') {
+      const approved = await fetch(`${bases[0]}/api/v1/purchases/${requestId}/approve`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken}`, accept: 'application/json' },
+      })
+      assert.equal(approved.status, 200, await approved.text())
+    }
     await until(
       'the order committed at the exchange (its answer held back)',
       async () =>
