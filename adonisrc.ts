@@ -48,6 +48,7 @@ export default defineConfig({
     () => import('#start/transmit'),
     () => import('#start/metrics'),
     () => import('#start/notifications'),
+    { file: () => import('#start/queue_shutdown'), environment: ['console'] },
     { file: () => import('#start/embedded'), environment: ['web'] },
   ],
 

@@ -14,11 +14,23 @@ export interface JobOrigin {
 
 export const jobContext = new AsyncLocalStorage<JobOrigin>()
 
+/** Jobs running in this process (their executions), for a shutdown to wait on. */
+const inHand = new Set<Promise<unknown>>()
+
 /** The queue's `executionWrapper`: runs one job inside its context. */
 export function runInJobContext<T>(
   run: () => Promise<T>,
   job: { id: string; name: string },
   queue: string
 ): Promise<T> {
-  return jobContext.run({ jobId: job.id, name: job.name, queue }, run)
+  const running = jobContext.run({ jobId: job.id, name: job.name, queue }, run)
+  const done = () => inHand.delete(running)
+  inHand.add(running)
+  running.then(done, done)
+  return running
+}
+
+/** Resolves once no job of this process is running (the ones in hand have finished). */
+export async function jobsInHandSettled() {
+  while (inHand.size) await Promise.allSettled([...inHand])
 }
