@@ -11,10 +11,11 @@
 | 5. browser  the browser suite: the real app (test server, sandbox exchange,
 |             its own fresh SQLite file) driven in Debian's Chromium through
 |             playwright-core; screenshots in tmp/browser-artifacts/
-| 6. process  the process suite: HDTickets' own processes (web, queue:work)
-|             as children on PostgreSQL, with faults injected — a Redis
-|             server of the test's own (the redis-server binary) stopped and
-|             restarted empty
+| 6. process  the process suite: HDTickets' own processes (web, queue:work,
+|             monitor:run, sandbox:serve) started from the build as children
+|             on PostgreSQL and a Redis server of the test's own (the
+|             redis-server binary), with faults injected — SIGKILLs, SIGTERMs
+|             with work in hand, Redis stopped and restarted empty
 |
 | Before them, what CI checks of what ships:
 | typecheck  tsc and vue-tsc
