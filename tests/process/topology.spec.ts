@@ -300,6 +300,8 @@ test.group('Scaled topology (process level, from the build)', () => {
         name: `Cheap seats ${source.event_id}`,
         eventId: source.event_id,
         maxPriceMinor: 300,
+        /** The ticket price before fees (the sandbox states fees; the cut is to the ticket price). */
+        includeFees: false,
         currency: 'USD',
         minQuantity: 1,
         triggers: [{ kind: 'available' }],
@@ -325,6 +327,7 @@ test.group('Scaled topology (process level, from the build)', () => {
       name: 'Orphaned check',
       eventId: orphan.eventId,
       maxPriceMinor: 300,
+      includeFees: false,
       currency: 'USD',
       minQuantity: 1,
       triggers: [{ kind: 'available' }],
