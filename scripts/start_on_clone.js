@@ -14,10 +14,19 @@
 | Usage: node scripts/start_on_clone.js
 */
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join, matchesGlob } from 'node:path'
 
 const root = new URL('../', import.meta.url).pathname
 const work = mkdtempSync(join(tmpdir(), 'hdtickets-clone-'))
@@ -42,17 +51,59 @@ function freePort() {
   })
 }
 
-/** 1. The clone: the repository's files, nothing generated. */
-const files = execFileSync(
-  'git',
-  ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-  {
+/**
+ * 1. The clone: the repository's files, nothing generated — what `git ls-files` lists, or, in a
+ * copy without .git (CI runs the suite on a `git archive` of the commit), the tree minus what
+ * .gitignore names.
+ */
+const files = isGitCheckout() ? gitFiles() : treeFiles()
+
+function isGitCheckout() {
+  try {
+    execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, stdio: 'ignore' })
+    return existsSync(join(root, '.git'))
+  } catch {
+    return false
+  }
+}
+
+function gitFiles() {
+  return execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: root,
     encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean)
+}
+
+/** .gitignore's patterns as this repository writes them: names, paths, `*`, `!` exceptions. */
+function treeFiles() {
+  const rules = readFileSync(join(root, '.gitignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => ({ negate: line.startsWith('!'), glob: line.replace(/^!/, '') }))
+  const ignored = (path) => {
+    let result = false
+    for (const { negate, glob } of rules) {
+      const target = glob.includes('/') ? path : basename(path)
+      if (matchesGlob(target, glob.replace(/^\//, ''))) result = !negate
+    }
+    return result
   }
-)
-  .split('\0')
-  .filter(Boolean)
+  const found = []
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.name === '.git' || ignored(path)) continue
+      if (entry.isDirectory()) walk(path)
+      else if (entry.isFile()) found.push(path)
+    }
+  }
+  walk('')
+  return found
+}
+
 for (const file of files) {
   if (!existsSync(join(root, file))) continue
   mkdirSync(dirname(join(clone, file)), { recursive: true })
