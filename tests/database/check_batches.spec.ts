@@ -6,6 +6,7 @@
  */
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import env from '#start/env'
 import { checkSources } from '#monitoring/check_market_service'
 import { claimPairs, dispatchDueChecks } from '#monitoring/due_checks'
 import { discoverEvents } from '#monitoring/discovery_service'
@@ -124,8 +125,10 @@ test.group('Checks in batches', (group) => {
 
     const dispatched = await dispatchDueChecks(now, 60_000)
     assert.equal(dispatched, ids.length)
-    const jobs = await db.from('queue_jobs').select('*')
-    assert.isAbove(jobs.length, 0)
+    /** On the database queue the batches are rows of its table (Redis keeps its own; the worker below runs them) */
+    if (env.get('QUEUE_DRIVER', 'database') === 'database') {
+      assert.isAbove((await db.from('queue_jobs').select('*')).length, 0)
+    }
     const claims = await db.from('event_sources').select('id', 'claimed_until')
     const claim = Number(claims[0].claimed_until)
     assert.isAbove(claim, now.getTime())
