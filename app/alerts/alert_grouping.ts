@@ -3,7 +3,10 @@
  * become one alert that is updated ("3 new listings under $150 — best $41,
  * section 203") instead of one alert per listing; a rule's optional minimum
  * deal score drops the listings it does not want; its optional hourly cap
- * folds further matches into its latest alert instead of raising new ones.
+ * folds further matches into its latest alert instead of raising new ones,
+ * and those held-back matches go out in the user's next digest (one low-
+ * priority notification per rule and check batch, delivered in digest mode:
+ * see `notifyHeldBack`), never as an interruption of their own.
  *
  * `planAlertGroups` is the pure core (data in, plan out, `now` passed in);
  * `groupAlerts` is the thin shell that loads what the core needs, applies
@@ -70,6 +73,8 @@ export interface GroupingPlan {
   update: Array<{ alertId: number; userId: number; group: GroupSummary; best: Match }>
   /** Left out: below the rule's minimum deal score */
   belowScore: Match[]
+  /** Folded into an existing alert because the rule's hourly cap was reached: for the next digest */
+  heldBack: Match[]
 }
 
 function money(minor: number | null, currency: string | null) {
@@ -116,7 +121,7 @@ function better(price: number | null, than: number | null) {
 
 export function planAlertGroups(input: GroupingInput): GroupingPlan {
   const windowMs = input.windowMs ?? GROUP_WINDOW_MS
-  const plan: GroupingPlan = { create: [], update: [], belowScore: [] }
+  const plan: GroupingPlan = { create: [], update: [], belowScore: [], heldBack: [] }
   const fired = new Map(input.firedLastHour)
   /** Groups touched in this batch, by `${rule}:${event}`: new ones (index into create) or existing */
   const touched = new Map<
@@ -126,8 +131,13 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
   >()
   const updates = new Map<number, { open: OpenGroup; best: Match; userId: number }>()
 
-  const grow = (group: GroupSummary, match: Match, folded: boolean) => {
-    if (match.listingId !== null && group.listingIds.includes(match.listingId)) return false
+  /** 'seen': the listing is in the group already (a replayed batch adds nothing twice) */
+  const grow = (
+    group: GroupSummary,
+    match: Match,
+    folded: boolean
+  ): 'seen' | 'added' | 'better' => {
+    if (match.listingId !== null && group.listingIds.includes(match.listingId)) return 'seen'
     if (match.listingId !== null) group.listingIds.push(match.listingId)
     if (folded) group.folded++
     else group.count++
@@ -136,9 +146,9 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
       group.bestSection =
         match.listingId === null ? null : (input.sections.get(match.listingId) ?? null)
       group.currency = match.currency ?? group.currency
-      return true
+      return 'better'
     }
-    return false
+    return 'added'
   }
   const withSummary = (group: GroupSummary, condition: string, limits?: RuleLimits) => {
     group.summary = summarize(group, condition, limits?.maxPriceMinor ?? null)
@@ -162,7 +172,7 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
     const key = `${match.ruleId}:${match.eventId}`
     const current = touched.get(key)
     if (current?.kind === 'new') {
-      if (grow(current.group, match, false)) current.best = match
+      if (grow(current.group, match, false) === 'better') current.best = match
       continue
     }
     const open = current?.kind === 'open' ? current.open : input.latest.get(key)
@@ -184,7 +194,7 @@ export function planAlertGroups(input: GroupingInput): GroupingPlan {
     if (cap !== null && count >= cap) {
       const target = open ?? input.latestOfRule.get(match.ruleId)
       if (target) {
-        grow(target.group, match, true)
+        if (grow(target.group, match, true) !== 'seen') plan.heldBack.push(match)
         const previous = updates.get(target.alertId)
         updates.set(target.alertId, {
           open: target,
@@ -385,6 +395,10 @@ export async function groupAlerts(matches: Match[], detectedAt: Date): Promise<M
             : { amountMinor: update.group.bestPriceMinor, currency: update.group.currency },
       },
     } as any)
+  }
+  if (plan.heldBack.length) {
+    const { notifyHeldBack } = await import('#notifications/alert_notifications')
+    await notifyHeldBack(plan.heldBack, detectedAt)
   }
   return plan.create
 }

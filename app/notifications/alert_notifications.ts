@@ -11,6 +11,7 @@ import {
   buildPriceAlert,
   buildSystemAlert,
   buildTicketAvailable,
+  priceLabel,
   priorityFromImportance,
   type NotificationMessage,
 } from '#notifications/message'
@@ -20,6 +21,7 @@ import {
   type NotifyInput,
 } from '#notifications/notification_service'
 import { fromDbTime } from '#purchasing/sql'
+import type { Match } from '#alerts/rule_engine'
 
 const parse = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value)
 
@@ -152,4 +154,98 @@ export async function notifyPendingAlerts(options: {
       .select('id')
   ).map((row) => Number(row.id))
   return (await notifyAlerts(ids, options.now)).length
+}
+
+/**
+ * Matches a rule's hourly cap held back (folded into its latest alert): one
+ * low-priority notification per rule, for the user's next digest only
+ * ("4 more matches held back by the hourly limit — best $41, …"), so a
+ * capped rule stops interrupting but nothing it found goes unsaid.
+ */
+export async function notifyHeldBack(matches: Match[], now: Date): Promise<CreatedNotification[]> {
+  if (matches.length === 0) return []
+  const byRule = new Map<number, Match[]>()
+  for (const match of matches)
+    byRule.set(match.ruleId, [...(byRule.get(match.ruleId) ?? []), match])
+  const bestOf = [...byRule.values()].map((list) =>
+    list.reduce((best, match) =>
+      match.priceMinor !== null && (best.priceMinor === null || match.priceMinor < best.priceMinor)
+        ? match
+        : best
+    )
+  )
+  const [rules, events, listings] = await Promise.all([
+    db
+      .from('watch_rules')
+      .whereIn('id', [...byRule.keys()])
+      .select('id', 'name', 'max_alerts_per_hour', 'channels'),
+    db
+      .from('events')
+      .whereIn('id', [...new Set(bestOf.map((match) => match.eventId))])
+      .select('id', 'name', 'starts_at', 'venue', 'timezone'),
+    db
+      .from('listings')
+      .leftJoin('event_sources', 'event_sources.id', 'listings.event_source_id')
+      .leftJoin('platforms', 'platforms.id', 'event_sources.platform_id')
+      .whereIn(
+        'listings.id',
+        bestOf.map((match) => match.listingId).filter((id): id is number => id !== null)
+      )
+      .select(
+        'listings.id',
+        'listings.section',
+        'listings.row',
+        'listings.quantity',
+        'platforms.slug as platform'
+      ),
+  ])
+  const ruleById = new Map(rules.map((row: any) => [Number(row.id), row]))
+  const eventById = new Map(events.map((row: any) => [Number(row.id), row]))
+  const listingById = new Map(listings.map((row: any) => [Number(row.id), row]))
+  const inputs: NotifyInput[] = []
+  for (const best of bestOf) {
+    const rule = ruleById.get(best.ruleId)
+    if (!rule) continue
+    const held = byRule.get(best.ruleId)!
+    const event = eventById.get(best.eventId)
+    const listing = best.listingId === null ? undefined : listingById.get(best.listingId)
+    const message = buildTicketAvailable(
+      {
+        alertId: 0,
+        eventId: best.eventId,
+        eventName: event?.name ?? 'an event',
+        eventStartsAt: fromDbTime(event?.starts_at)?.toISOString() ?? null,
+        venue: event?.venue ?? null,
+        eventTimeZone: event?.timezone ?? null,
+        listingId: best.listingId,
+        platform: listing?.platform ?? null,
+        section: listing?.section ?? null,
+        row: listing?.row ?? null,
+        quantity: listing?.quantity ?? null,
+        priceMinor: best.priceMinor,
+        currency: best.currency,
+        purchaseRequestId: null,
+      },
+      { appUrl: hdtickets.url, now, priority: 'low', path: `/alerts?ruleId=${best.ruleId}` }
+    )
+    const eventCount = new Set(held.map((match) => match.eventId)).size
+    const price = priceLabel(best.priceMinor, best.currency)
+    message.title = `${held.length} more ${held.length === 1 ? 'match' : 'matches'} held back: ${rule.name}`
+    message.body = [
+      `Over the rule's limit of ${Number(rule.max_alerts_per_hour)} alerts an hour`,
+      `${held.length === 1 ? 'one listing' : `${held.length} listings`} on ${eventCount === 1 ? 'one event' : `${eventCount} events`}`,
+      price
+        ? `best ${price}, ${event?.name ?? 'an event'}${listing?.section ? `, section ${listing.section}` : ''}`
+        : null,
+    ]
+      .filter(Boolean)
+      .join(' · ')
+    inputs.push({
+      userId: held[0].userId,
+      message,
+      ruleChannels: rule.channels ? parse(rule.channels) : null,
+      digestOnly: true,
+    })
+  }
+  return createNotifications(inputs, { now })
 }

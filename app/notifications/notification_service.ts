@@ -68,6 +68,12 @@ export interface NotifyInput {
   ruleChannels?: Array<number | string> | null
   /** Only the inbox (messages about the channels themselves must not go through them) */
   inAppOnly?: boolean
+  /**
+   * Only in the next digest: people's channels get it in their digest window
+   * (the user's, or hourly when they have none); machine channels (webhooks),
+   * which have no digest, are skipped. Matches held back by a rule's hourly cap.
+   */
+  digestOnly?: boolean
 }
 
 export interface CreatedNotification {
@@ -147,6 +153,27 @@ async function loadRecipients(userIds: number[]) {
  * skipped (the unique alert_id), so a sweep or a retried outbox row never
  * notifies twice.
  */
+/** The digest window of digest-only messages for a user who has none: the hourly cap's hour. */
+const DIGEST_ONLY_MINUTES = 60
+
+/** A digest-only message: what would go out now (machine channels) is skipped, saying why. */
+function onlyDigests(plan: ReturnType<typeof planDeliveries>): ReturnType<typeof planDeliveries> {
+  return {
+    deliveries: plan.deliveries.filter((delivery) => delivery.mode === 'digest'),
+    skipped: [
+      ...plan.skipped,
+      ...plan.deliveries
+        .filter((delivery) => delivery.mode !== 'digest')
+        .map((delivery) => ({
+          id: delivery.id,
+          kind: delivery.kind,
+          reason: `held back by the rule's hourly limit: ${delivery.kind} has no digest`,
+        })),
+    ],
+    escalation: null,
+  }
+}
+
 export async function createNotifications(
   inputs: NotifyInput[],
   options: { now?: Date; inline?: boolean } = {}
@@ -232,14 +259,19 @@ export async function createNotifications(
       // A rule's own list (beyond "inapp", which every rule has by default and is always on) replaces the preference.
       const explicit = (input.ruleChannels ?? []).filter((kind) => kind !== 'inapp')
       const chosen = explicit.length ? resolveRuleChannels(explicit, userChannels) : null
-      const plan = planDeliveries({
-        message,
-        preferences: chosen
-          ? { ...prefs, types: { ...prefs.types, [message.type]: chosen } }
-          : prefs,
+      const everyChannel = planDeliveries({
+        message: input.digestOnly ? { ...message, priority: 'low' } : message,
+        preferences: {
+          ...prefs,
+          ...(chosen ? { types: { ...prefs.types, [message.type]: chosen } } : {}),
+          ...(input.digestOnly
+            ? { digestMinutes: prefs.digestMinutes ?? DIGEST_ONLY_MINUTES }
+            : {}),
+        },
         channels: userChannels,
         now,
       })
+      const plan = input.digestOnly ? onlyDigests(everyChannel) : everyChannel
       for (const planned of plan.deliveries) {
         deliveries.push({
           notification_id: id,

@@ -513,6 +513,88 @@ test.group(
       )
     }).timeout(20_000)
 
+    test('matches a rule’s hourly cap held back go to the next digest (hourly without one), never to a webhook now', async ({
+      assert,
+    }) => {
+      const receiver = await webhookReceiver()
+      const smtp = await startSmtpServer()
+      const peers = useLocalPeers({ smtpPort: smtp.port })
+      closers.push(
+        () => receiver.server.close(),
+        () => smtp.close(),
+        () => peers.close()
+      )
+      await storeChannel(user.id, 'email', { address: 'fan@example.test' })
+      const hook = await storeChannel(user.id, 'webhook', {
+        url: `${receiver.server.url}/hook`,
+        secret: SECRET,
+      })
+      const now = new Date('2026-11-24T12:10:00Z')
+      await db.table('watch_rules').insert({
+        user_id: user.id,
+        name: 'Any NHL pair under $150',
+        filters: '{}',
+        sections: '[]',
+        triggers: JSON.stringify([{ kind: 'available' }]),
+        channels: JSON.stringify(['inapp']),
+        max_alerts_per_hour: 2,
+        importance: 5,
+        created_at: dbTime(db.connection(), now),
+      })
+      const rule = await db.from('watch_rules').where('user_id', user.id).first()
+      const held = [9_900, 4_100, 7_000].map((priceMinor, index) => ({
+        ruleId: Number(rule.id),
+        userId: user.id,
+        eventId: 900_000 + (index % 2),
+        listingId: null,
+        condition: 'available' as const,
+        type: 'ticket_available' as const,
+        priceMinor,
+        currency: 'USD',
+        dedupeKey: `held-${index}`,
+        reason: { text: 'available' },
+      }))
+      const { notifyHeldBack } = await import('#notifications/alert_notifications')
+      const [created] = await notifyHeldBack(held, now)
+
+      const stored = await db.from('notifications').where('id', created.id).first()
+      assert.equal(stored.title, '3 more matches held back: Any NHL pair under $150')
+      assert.include(stored.body, "Over the rule's limit of 2 alerts an hour")
+      assert.include(stored.body, '3 listings on 2 events')
+      assert.include(stored.body, 'best $41')
+      assert.equal(
+        stored.priority,
+        'low',
+        'an interruption it is not, whatever the rule’s importance'
+      )
+      const rows = await deliveries(created.id)
+      const byKind = new Map(rows.map((row) => [row.channel_kind, row]))
+      assert.equal(byKind.get('inapp')?.status, 'sent', 'the inbox has it at once')
+      assert.equal(byKind.get('email')?.mode, 'digest')
+      assert.equal(
+        byKind.get('email')?.digest_key,
+        `c${byKind.get('email')?.channel_id}:${Date.parse('2026-11-24T13:00:00Z')}`,
+        'no digest set: the hour of the cap'
+      )
+      assert.equal(byKind.get('webhook')?.status, 'skipped')
+      assert.equal(Number(byKind.get('webhook')?.channel_id), hook)
+      assert.match(byKind.get('webhook')?.last_error, /hourly limit: webhook has no digest/)
+      assert.deepEqual(await deliverDue(created.id, now), [], 'nothing goes out now')
+      assert.lengthOf(receiver.server.requests, 0)
+
+      assert.deepEqual(await sendDigests(new Date('2026-11-24T12:59:00Z')), {
+        digests: 0,
+        items: 0,
+      })
+      assert.deepEqual(await sendDigests(new Date('2026-11-24T13:00:00Z')), {
+        digests: 1,
+        items: 1,
+      })
+      assert.lengthOf(smtp.messages, 1)
+      assert.include(smtp.messages[0].raw, '3 more matches held back')
+      assert.lengthOf(receiver.server.requests, 0, 'the webhook never hears of held-back matches')
+    }).timeout(20_000)
+
     test('an unacknowledged urgent alert escalates to the next channel after N minutes; a read one stops', async ({
       assert,
     }) => {

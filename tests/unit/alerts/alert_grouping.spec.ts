@@ -145,6 +145,33 @@ test.group('Alert grouping (pure core)', () => {
     assert.lengthOf(plan.update, 1)
     assert.equal(plan.update[0].group.folded, 1)
     assert.match(plan.update[0].group.summary, /1 more held back: hourly limit/)
+    assert.deepEqual(
+      plan.heldBack.map((m) => m.listingId),
+      [12],
+      'the held-back match goes to the next digest'
+    )
+  })
+
+  test('a replayed batch over the cap holds nothing back twice', ({ assert }) => {
+    const latest = open(NOW - 40 * 60_000, [11, 12], 4_100)
+    latest.group.folded = 1
+    const plan = planAlertGroups(
+      input([match(12, 4_100, { eventId: 6 }), match(13, 5_000, { eventId: 6 })], {
+        limits: new Map([
+          [
+            1,
+            { minDealScore: null, maxAlertsPerHour: 1, maxPriceMinor: 15_000, autoPurchase: false },
+          ],
+        ]),
+        firedLastHour: new Map([[1, 1]]),
+        latestOfRule: new Map([[1, latest]]),
+      })
+    )
+    assert.deepEqual(
+      plan.heldBack.map((m) => m.listingId),
+      [13]
+    )
+    assert.equal(plan.update[0].group.folded, 2)
   })
 
   test('status alerts and auto-purchase rules are never grouped', ({ assert }) => {
