@@ -27,6 +27,14 @@
 | start      the README's `npm start` on a copy of the repository
 |            (scripts/start_on_clone.js)
 |
+| The passes run in two lanes side by side (the test runner keeps one core
+| busy at most, and the machine has two): first typecheck → build → smoke
+| beside lint, then sqlite → mysql → pg → process beside start → browser →
+| redis. Passes that share something stay in one lane (pg and process: the
+| PostgreSQL database `test`); the HTTP passes get ports of their own. A
+| pass's output is printed whole when it ends (streamed when it runs alone);
+| TEST_SERIAL=1 runs every pass one after another, streamed.
+|
 | Under CI=true a service (or Chromium, for the browser pass) that cannot be
 | reached fails the run. Elsewhere its pass is reported as NOT RUN (never
 | counted as passed).
@@ -115,12 +123,19 @@ const pgEnv = {
   DB_DATABASE: process.env.TEST_PG_DATABASE ?? 'test',
 }
 
+/** The test server's port of each HTTP pass (they run side by side): PORT, PORT+1, PORT+2. */
+const basePort = Number(process.env.PORT ?? 3334)
+const http = (offset) => ({
+  PORT: String(basePort + offset),
+  APP_URL: `http://localhost:${basePort + offset}`,
+})
+
 const passes = [
   ...checks.map((check) => ({ ...check, narrowed })),
   {
     name: 'sqlite',
     suites: ['unit', 'connectors', 'functional', 'database'],
-    env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test') },
+    env: { DB_CONNECTION: 'sqlite', SQLITE_PATH: sqliteFile('test'), ...http(0) },
   },
   {
     name: 'mysql',
@@ -155,6 +170,7 @@ const passes = [
       LOCK_STORE: 'redis',
       TRANSMIT_TRANSPORT: 'redis',
       SESSION_DRIVER: 'redis',
+      ...http(1),
     },
   },
   {
@@ -172,6 +188,7 @@ const passes = [
       CHROMIUM_PATH: chromiumPath,
       /** Sessions in the database, as `npm start` keeps them. */
       SESSION_DRIVER: 'database',
+      ...http(2),
     },
   },
   {
@@ -197,124 +214,169 @@ function reachable({ host, port }) {
   })
 }
 
-/** A check pass: its commands in order, each one passed or failed; output shown as it comes. */
-async function runSteps(pass) {
+/**
+ * Where a pass's output goes: straight to the terminal when it runs alone,
+ * into a buffer printed whole when it ends when it runs beside another.
+ */
+function sink(stream) {
+  let buffer = ''
+  return {
+    out: stream ? (chunk) => process.stdout.write(chunk) : (chunk) => void (buffer += chunk),
+    err: stream ? (chunk) => process.stderr.write(chunk) : (chunk) => void (buffer += chunk),
+    buffered: () => buffer,
+  }
+}
+
+/** A child's output to the sink; resolves with its exit code and what it printed. */
+function run(command, args, env, output) {
+  return new Promise((resolve) => {
+    let printed = ''
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.on('data', (chunk) => (output.out(chunk), (printed += chunk)))
+    child.stderr.on('data', (chunk) => (output.err(chunk), (printed += chunk)))
+    child.on('exit', (status) => resolve({ code: status ?? 1, printed }))
+    child.on('error', (error) => (output.err(`${error.message}\n`), resolve({ code: 1, printed })))
+  })
+}
+
+/** A check pass: its commands in order, each one passed or failed. */
+async function runSteps(pass, output) {
   let passed = 0
   let failed = 0
+  const env = { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' }
   for (const [command, args] of pass.steps) {
-    const code = await new Promise((resolve) => {
-      const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env })
-      child.on('exit', (status) => resolve(status ?? 1))
-      child.on('error', () => resolve(1))
-    })
+    const { code } = await run(command, args, env, output)
     if (code === 0) passed++
     else {
       failed++
-      console.error(
-        `✖ ${[command === node ? 'node' : command, ...args].join(' ')} failed (${code})`
-      )
+      output.err(`✖ ${[command === node ? 'node' : command, ...args].join(' ')} failed (${code})\n`)
     }
   }
   return { code: failed ? 1 : 0, passed, failed }
 }
 
-function runPass(pass) {
-  if (pass.steps) return runSteps(pass)
-  return new Promise((resolve) => {
-    const args = [
-      '--import=@poppinss/ts-exec',
-      '--enable-source-maps',
-      'bin/test.ts',
-      ...pass.suites,
-      ...extra,
-    ]
-    const child = spawn('node', args, {
-      cwd: root,
-      env: {
-        ...process.env,
-        ...pass.env,
-        NODE_ENV: 'test',
-        FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (process.stdout.write(chunk), (output += chunk)))
-    child.stderr.on('data', (chunk) => (process.stderr.write(chunk), (output += chunk)))
-    child.on('exit', (code) => {
-      const plain = output.replace(/\x1b\[[0-9;]*m/g, '')
-      const line = plain.match(/Tests\s+(.*)\(\d+\)/)?.[1] ?? ''
-      const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0)
-      const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0)
-      resolve({ code: code ?? 1, passed, failed })
-    })
-  })
+async function runPass(pass, output) {
+  if (pass.steps) return runSteps(pass, output)
+  const args = [
+    '--import=@poppinss/ts-exec',
+    '--enable-source-maps',
+    'bin/test.ts',
+    ...pass.suites,
+    ...extra,
+  ]
+  const env = {
+    ...process.env,
+    ...pass.env,
+    NODE_ENV: 'test',
+    FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
+  }
+  const { code, printed } = await run('node', args, env, output)
+  const plain = printed.replace(/\x1b\[[0-9;]*m/g, '')
+  const line = plain.match(/Tests\s+(.*)\(\d+\)/)?.[1] ?? ''
+  const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0)
+  const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0)
+  return { code, passed, failed }
 }
 
 rmSync(`${root}${sqliteFile('test')}`, { force: true })
 rmSync(`${root}${sqliteFile('test-redis')}`, { force: true })
 rmSync(`${root}${sqliteFile('test-browser')}`, { force: true })
 
-const summary = []
-let failedRun = false
-for (const pass of passes) {
-  console.log(
-    `\n━━ pass: ${pass.name} ${pass.steps ? `(${pass.steps.map(([command]) => (command === node ? 'node' : command)).join(', ')})` : `(${pass.suites.join(', ')})`} ━━`
-  )
+/** One pass, from its service check to its summary row. */
+async function execute(pass, output) {
+  const say = (line) => output.out(`${line}\n`)
+  const complain = (line) => output.err(`${line}\n`)
   if (pass.service && !(await reachable(services[pass.service]))) {
     const where = `${services[pass.service].host}:${services[pass.service].port}`
     if (ci) {
-      console.error(
+      complain(
         `✖ ${pass.service} is not reachable at ${where}: under CI this is a failure, not a skip`
       )
-      summary.push({ name: pass.name, status: 'FAILED (service missing)', passed: 0, failed: 1 })
-      failedRun = true
-    } else {
-      console.warn(
-        `⚠ ${pass.service} is not reachable at ${where}: pass NOT RUN (start it to run these tests)`
-      )
-      summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
+      return { name: pass.name, status: 'FAILED (service missing)', passed: 0, failed: 1 }
     }
-    continue
+    complain(
+      `⚠ ${pass.service} is not reachable at ${where}: pass NOT RUN (start it to run these tests)`
+    )
+    return { name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 }
   }
   if (pass.needs && !pass.needs.present()) {
     if (ci) {
-      console.error(
+      complain(
         `✖ ${pass.needs.what} is missing at ${pass.needs.where}: under CI this is a failure, not a skip (${pass.needs.install})`
       )
-      summary.push({
+      return {
         name: pass.name,
         status: `FAILED (${pass.needs.what} missing)`,
         passed: 0,
         failed: 1,
-      })
-      failedRun = true
-    } else {
-      console.warn(
-        `⚠ ${pass.needs.what} is missing at ${pass.needs.where}: pass NOT RUN (${pass.needs.install})`
-      )
-      summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
+      }
     }
-    continue
+    complain(
+      `⚠ ${pass.needs.what} is missing at ${pass.needs.where}: pass NOT RUN (${pass.needs.install})`
+    )
+    return { name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 }
   }
   if (pass.narrowed) {
-    console.warn(`⚠ NOT RUN: a run narrowed to some files leaves out the ${pass.name} check`)
-    summary.push({ name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 })
-    continue
+    say(`⚠ NOT RUN: a run narrowed to some files leaves out the ${pass.name} check`)
+    return { name: pass.name, status: 'NOT RUN', passed: 0, failed: 0 }
   }
   const started = Date.now()
-  const result = await runPass(pass)
-  result.seconds = Math.round((Date.now() - started) / 100) / 10
+  const result = await runPass(pass, output)
   const ok = result.code === 0 && result.failed === 0 && result.passed > 0
-  if (!ok) failedRun = true
-  summary.push({
+  return {
     name: pass.name,
     status: ok ? 'ok' : 'FAILED',
     passed: result.passed,
     failed: result.failed || (ok ? 0 : 1),
-    seconds: result.seconds,
-  })
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  }
 }
+
+/** The lanes of each phase, by pass name (see the header). */
+const phases = [
+  [['typecheck', 'build', 'smoke'], ['lint']],
+  [
+    ['sqlite', 'mysql', 'pg', 'process'],
+    ['start', 'browser', 'redis'],
+  ],
+]
+const laned = new Set(phases.flat(2))
+for (const pass of passes) {
+  if (!laned.has(pass.name)) throw new Error(`bin/run_tests.js: pass ${pass.name} has no lane`)
+}
+const serial = ['1', 'true'].includes(process.env.TEST_SERIAL ?? '')
+const byName = new Map(passes.map((pass) => [pass.name, pass]))
+const title = (pass) =>
+  `\n━━ pass: ${pass.name} ${pass.steps ? `(${pass.steps.map(([command]) => (command === node ? 'node' : command)).join(', ')})` : `(${pass.suites.join(', ')})`} ━━`
+
+const rows = new Map()
+const wallStarted = Date.now()
+for (const phase of phases) {
+  const lanes = phase
+    .map((lane) => lane.map((name) => byName.get(name)).filter(Boolean))
+    .filter((lane) => lane.length > 0)
+  const alone = serial || lanes.length <= 1
+  const runLane = async (lane) => {
+    for (const pass of lane) {
+      if (alone) console.log(title(pass))
+      else console.log(`▶ ${pass.name} started`)
+      const output = sink(alone)
+      const row = await execute(pass, output)
+      rows.set(pass.name, row)
+      if (!alone) {
+        console.log(title(pass))
+        process.stdout.write(output.buffered())
+        console.log(
+          `◀ ${pass.name}: ${row.status}${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`
+        )
+      }
+    }
+  }
+  if (alone) for (const lane of lanes) await runLane(lane)
+  else await Promise.all(lanes.map(runLane))
+}
+const summary = passes.map((pass) => rows.get(pass.name))
+const failedRun = summary.some((row) => row.status !== 'ok' && row.status !== 'NOT RUN')
 
 console.log('\n━━ summary ━━')
 for (const row of summary) {
@@ -324,5 +386,7 @@ for (const row of summary) {
 }
 const passed = summary.reduce((sum, row) => sum + row.passed, 0)
 const failed = summary.reduce((sum, row) => sum + row.failed, 0)
-console.log(`\n${passed} passed, ${failed} failed`)
+console.log(
+  `\n${passed} passed, ${failed} failed (${Math.round((Date.now() - wallStarted) / 1000)} s)`
+)
 process.exit(failedRun ? 1 : 0)
