@@ -35,6 +35,7 @@ import { markRead } from '#notifications/inbox'
 import { savePreferences } from '#notifications/preferences_store'
 import { emitPurchase } from '#purchasing/purchase_events'
 import { dbTime } from '#purchasing/sql'
+import { waitFor } from '#tests/helpers/wait'
 
 const SECRET = 'whsec_test_secret_0123456789abcdef'
 const APP_URL = 'http://localhost:3333'
@@ -91,15 +92,6 @@ async function fakeTwilio(): Promise<LocalServer> {
       })
     )
   })
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return false
 }
 
 async function deliveries(notificationId: number) {

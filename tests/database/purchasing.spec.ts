@@ -34,9 +34,9 @@ import {
   sandboxCredentials,
   sandboxListing,
   sandboxOrdersFor,
-  waitFor,
   type TestSandbox,
 } from '#tests/helpers/purchasing'
+import { waitFor } from '#tests/helpers/wait'
 
 const DB = env.get('DB_CONNECTION', 'sqlite')
 const noDispatch = async () => {}

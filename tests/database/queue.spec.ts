@@ -5,15 +5,7 @@ import User from '#models/user'
 import PruneExpiredTokens from '#jobs/prune_expired_tokens'
 import { createWorker } from '#services/embedded_worker'
 import { createUser } from '#tests/helpers/users'
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return false
-}
+import { waitFor } from '#tests/helpers/wait'
 
 test.group(
   `Queue (${env.get('QUEUE_DRIVER', 'database')} driver, ${env.get('DB_CONNECTION', 'sqlite')})`,

@@ -107,16 +107,3 @@ export async function refreshMarket(sourceId: number) {
 export function sandboxOrdersFor(sandbox: TestSandbox, key: string) {
   return sandbox.exchange.orders().filter((order) => order.reference === key)
 }
-
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-  everyMs = 50
-) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return true
-    await new Promise((resolve) => setTimeout(resolve, everyMs))
-  }
-  return false
-}
