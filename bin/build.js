@@ -10,7 +10,7 @@
 |
 */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { root } from './bootstrap.js'
@@ -42,7 +42,8 @@ function newestMtime(path) {
   if (!existsSync(path)) return 0
   const stats = statSync(path)
   if (!stats.isDirectory()) return stats.mtimeMs
-  let newest = stats.mtimeMs
+  /** public/ itself changes when the build replaces public/assets in it */
+  let newest = path === join(root, 'public') ? 0 : stats.mtimeMs
   for (const entry of readdirSync(path, { withFileTypes: true })) {
     /** The front end's own output lands in public/assets: not a source. */
     if (path === join(root, 'public') && entry.name === 'assets') continue
@@ -75,7 +76,12 @@ export function ensureBuild({ say = console.log, quiet = false, force = false } 
     console.error('✖ the build failed (node ace build)')
     process.exit(result.status || 1)
   }
-  writeFileSync(stamp, `${new Date().toISOString()}\n`)
+  /**
+   * The stamp carries the time the build started: a source saved while it
+   * ran is newer than the stamp, so the next start builds again.
+   */
+  writeFileSync(stamp, `${new Date(started).toISOString()}\n`)
+  utimesSync(stamp, new Date(started), new Date(started))
   say(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return true
 }
