@@ -32,6 +32,7 @@
  * window, "vs yesterday") are at most that old.
  */
 import transmit from '@adonisjs/transmit/services/main'
+import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
 import { transmitRedisChannel } from '#config/transmit'
 
@@ -106,6 +107,20 @@ class DashboardVersions {
     else if (scope === 'users') this.userChanged(id, (payload as any)?.kind)
   }
 
+  /**
+   * A message of Transmit's Redis channel, as @boringnode/bus's JSON
+   * encoder writes it: `{ busId, payload: { type, channel, payload } }`.
+   */
+  heardOnBus(text: string) {
+    let message: any
+    try {
+      message = JSON.parse(text)?.payload
+    } catch {
+      return
+    }
+    this.heard(message?.channel, message?.payload)
+  }
+
   /** Starts listening (once per process); true when entries may be kept. */
   listen(): boolean {
     if (!this.#started) {
@@ -121,12 +136,7 @@ class DashboardVersions {
     const { redisOptions } = await import('#config/redis')
     const { TrackedRedis } = await import('#services/redis_connections')
     const subscriber = new TrackedRedis('dashboard', redisOptions).duplicate()
-    subscriber.on('message', (_channel: string, text: string) => {
-      try {
-        const message = JSON.parse(text)?.payload
-        this.heard(message?.channel, message?.payload)
-      } catch {}
-    })
+    subscriber.on('message', (_channel: string, text: string) => this.heardOnBus(text))
     subscriber.on('ready', () => {
       this.#forgetAll()
       subscriber
@@ -142,6 +152,10 @@ class DashboardVersions {
       this.#forgetAll()
     })
     subscriber.connect().catch(() => {})
+    app.terminating(async () => {
+      this.#listening = false
+      await subscriber.quit().catch(() => subscriber.disconnect())
+    })
   }
 
   /**

@@ -85,4 +85,24 @@ test.group('Dashboard cache: versions', (group) => {
     await dashboardVersions.reuse('7:own', 7, panels.make, start + dashboardCacheLimits.maxAgeMs)
     assert.equal(panels.runs, 2)
   })
+
+  test("another process's messages count too, as they arrive on Transmit's Redis channel", async ({
+    assert,
+  }) => {
+    const panels = maker([5])
+    await dashboardVersions.reuse('7:own', 7, panels.make)
+    /** What @boringnode/bus's JSON encoder publishes for transmit.broadcast('events/5', …) */
+    const onBus = (channel: string) =>
+      JSON.stringify({
+        busId: 'another-process',
+        payload: { type: 1, channel, payload: { kind: 'market' } },
+      })
+    dashboardVersions.heardOnBus('not json')
+    dashboardVersions.heardOnBus(onBus('events/6'))
+    await dashboardVersions.reuse('7:own', 7, panels.make)
+    assert.equal(panels.runs, 1)
+    dashboardVersions.heardOnBus(onBus('events/5'))
+    await dashboardVersions.reuse('7:own', 7, panels.make)
+    assert.equal(panels.runs, 2)
+  })
 })
