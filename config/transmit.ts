@@ -14,6 +14,10 @@ export function transmitChannel(prefix: string) {
   return `${prefix}:transmit::broadcast`
 }
 
+/** Transmit's Redis channel when the transport is Redis (several processes), else null */
+export const transmitRedisChannel =
+  env.get('TRANSMIT_TRANSPORT', 'memory') === 'redis' ? transmitChannel(redisPrefix) : null
+
 /**
  * Server-Sent Events. In memory for one process; through Redis when web
  * processes are scaled out so a message reaches every open dashboard. The

@@ -54,6 +54,7 @@ export default class AppProvider {
    * and once when it ends instead of at every reconnection attempt.
    */
   async boot() {
+    if (this.app.inProduction && this.app.usingEdgeJS) await this.#listEdgeComponentsOnce()
     const { redisInUse } = await import('#config/redis')
     if (!redisInUse) return
     const { logRedisOutagesTo, trackRedis } = await import('#services/redis_connections')
@@ -61,6 +62,21 @@ export default class AppProvider {
     const redis = await this.app.container.make('redis')
     redis.doNotLogErrors()
     trackRedis('main', redis.connection('main').ioConnection)
+  }
+
+  /**
+   * Edge's "supercharged" components plugin is registered before the edge
+   * provider turns the template cache on, so it stays a recurring plugin
+   * and lists the components folders from disk (existsSync, readdir) on
+   * every page render. In production the templates do not change while the
+   * process runs: the list is read once, at the first render.
+   */
+  async #listEdgeComponentsOnce() {
+    const { default: edge } = await import('edge.js')
+    const loader = edge.loader
+    const list = loader.listComponents.bind(loader)
+    let components: ReturnType<typeof list> | undefined
+    loader.listComponents = () => (components ??= list())
   }
 
   async ready() {}

@@ -5,6 +5,7 @@
  * history ("would have fired K times in the last 7 days, at these prices").
  */
 import db from '@adonisjs/lucid/services/db'
+import { publishToUser } from '#monitoring/live_feed'
 import type { Infer } from '@vinejs/vine/types'
 import type WatchRule from '#models/watch_rule'
 import type User from '#models/user'
@@ -131,7 +132,7 @@ export default class WatchRuleService {
       includeFees: input.includeFees ?? user.priceMode !== 'base',
     })
     const rule = await user.related('watchRules').create(values)
-    this.#changed()
+    this.#changed(user)
     await this.#discoverSoon(rule)
     return rule
   }
@@ -140,7 +141,7 @@ export default class WatchRuleService {
     const rule = await this.find(user, id)
     rule.merge(await this.normalise(input))
     await rule.save()
-    this.#changed()
+    this.#changed(user)
     await this.#discoverSoon(rule)
     return rule
   }
@@ -150,7 +151,7 @@ export default class WatchRuleService {
     const rule = await this.find(user, id)
     rule.enabled = enabled
     await rule.save()
-    this.#changed()
+    this.#changed(user)
     if (enabled) await this.#discoverSoon(rule)
     return rule
   }
@@ -202,7 +203,7 @@ export default class WatchRuleService {
   async destroy(user: User, id: number) {
     const rule = await this.find(user, id)
     await rule.delete()
-    this.#changed()
+    this.#changed(user)
   }
 
   /** A new or changed follow rule is searched for now rather than at the next hourly run. */
@@ -212,9 +213,11 @@ export default class WatchRuleService {
     await DiscoverFollowedEvents.dispatch({ ruleIds: [rule.id] })
   }
 
-  #changed() {
+  #changed(user: User) {
     forgetWatcherCounts()
     forgetRuleCache()
+    /** Their dashboard lists the events their rules watch (app/monitoring/dashboard_cache.ts) */
+    publishToUser(user.id, { kind: 'watch_rules' })
   }
 
   /** How many listings available now the rule would match (no alert is created). */

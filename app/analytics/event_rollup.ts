@@ -19,6 +19,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromDbTime } from '#purchasing/sql'
+import { dashboardVersions } from '#monitoring/dashboard_cache'
 
 const DAY_MS = 86_400_000
 /** Points are kept this long: the dashboard's 7-day sparkline, and a day to spare. */
@@ -57,6 +58,11 @@ export async function updateMarketRollups(
   now: Date
 ): Promise<void> {
   const at = now.getTime()
+  /** Dashboards of this process showing these events read them again once this commits */
+  if (markets.length)
+    trx.after('commit', () => {
+      for (const market of markets) dashboardVersions.eventChanged(market.eventId)
+    })
   for (const market of markets) {
     const [figures, previous] = await Promise.all([
       trx
@@ -315,6 +321,7 @@ export async function rebuildMarketRollups(
     if (options.log && (offset / chunk) % 10 === 9)
       options.log(`${Math.min(offset + chunk, ids.length)} of ${ids.length} events`)
   }
+  dashboardVersions.clear()
   return { markets, points }
 }
 

@@ -5,11 +5,12 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import app from '@adonisjs/core/services/app'
-import AlertQueries from '#alerts/alert_queries'
 import { sourceHealth } from '#monitoring/source_health'
 import { watchedEventIds } from '#analytics/watched_events'
 import { readEventRollups, type EventRollup } from '#analytics/event_rollup'
 import { sampleLowest } from '#analytics/price_series'
+import { isoTime } from '#purchasing/sql'
+import { dashboardVersions } from '#monitoring/dashboard_cache'
 
 function lowestOf(rollup: EventRollup | undefined) {
   return rollup?.lowest === null || rollup?.lowest === undefined
@@ -18,7 +19,36 @@ function lowestOf(rollup: EventRollup | undefined) {
 }
 
 export default class DashboardQueries {
+  /**
+   * The user's panels come from app/monitoring/dashboard_cache.ts while
+   * nothing they show changed; source and queue health are the readings
+   * every dashboard of the process shares.
+   */
   async forUser(userId: number, canSeeOthers: boolean) {
+    const now = new Date()
+    const [own, health, queue] = await Promise.all([
+      dashboardVersions.reuse(`${userId}:${canSeeOthers ? 'all' : 'own'}`, userId, () =>
+        this.panels(userId, canSeeOthers)
+      ),
+      recentSourceHealth(now),
+      recentQueueHealth(now),
+    ])
+    return {
+      ...own,
+      sources: health.platforms
+        .filter((platform) => platform.checks24h > 0 || platform.sources.active > 0)
+        .map((platform) => ({
+          name: platform.name,
+          successRate: platform.successRate,
+          blocked: platform.sources.blocked,
+          active: platform.sources.active,
+        })),
+      queue,
+    }
+  }
+
+  /** The user's own panels, from the database, and the events they depend on. */
+  async panels(userId: number, canSeeOthers: boolean) {
     const ids = await watchedEventIds(userId, 20)
     const now = new Date()
     const dayAgo = new Date(now.getTime() - 86_400_000)
@@ -75,8 +105,8 @@ export default class DashboardQueries {
       )
     if (!canSeeOthers) pendingQuery.where('purchase_requests.user_id', userId)
 
-    const health = await recentSourceHealth(now)
-    return {
+    const [alerts, pending] = await Promise.all([latestAlerts(userId), pendingQuery])
+    const value = {
       watched: watched.map((row) => ({
         id: row.id,
         name: row.name,
@@ -88,24 +118,53 @@ export default class DashboardQueries {
         lowestYesterdayMinor: lowestYesterday.get(row.id) ?? null,
         sparkline: sparklines.get(row.id) ?? [],
       })),
-      alerts: (await new AlertQueries().feed(userId, { limit: 8 })).alerts,
-      pendingPurchases: (await pendingQuery).map((row) => ({
+      alerts,
+      pendingPurchases: pending.map((row) => ({
         id: row.id,
         eventName: row.event_name,
         quantity: row.quantity,
         maxPrice: { amountMinor: row.max_price_minor, currency: row.currency },
       })),
-      sources: health.platforms
-        .filter((platform) => platform.checks24h > 0 || platform.sources.active > 0)
-        .map((platform) => ({
-          name: platform.name,
-          successRate: platform.successRate,
-          blocked: platform.sources.blocked,
-          active: platform.sources.active,
-        })),
-      queue: await recentQueueHealth(now),
     }
+    return { value, eventIds: ids }
   }
+}
+
+/**
+ * The 8 latest alerts, with what the panel shows of them (event, reason,
+ * price, when): one query, no delivery receipts (the alerts page has them).
+ */
+async function latestAlerts(userId: number) {
+  const rows = await db
+    .from('alerts')
+    .leftJoin('events', 'events.id', 'alerts.event_id')
+    .where('alerts.user_id', userId)
+    .orderBy('alerts.id', 'desc')
+    .limit(8)
+    .select(
+      'alerts.id',
+      'alerts.type',
+      'alerts.event_id',
+      'alerts.price_minor',
+      'alerts.currency',
+      'alerts.reason',
+      'alerts.detected_at',
+      'events.name as event_name'
+    )
+  return rows.map((row) => ({
+    id: Number(row.id),
+    type: row.type as string,
+    eventId: row.event_id as number | null,
+    eventName: (row.event_name ?? null) as string | null,
+    price:
+      row.price_minor === null
+        ? null
+        : { amountMinor: Number(row.price_minor), currency: row.currency as string },
+    reason: (typeof row.reason === 'string' ? JSON.parse(row.reason) : row.reason) as {
+      text?: string
+    },
+    detectedAt: isoTime(row.detected_at),
+  }))
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type PurchaseState,
 } from '#purchasing/state_machine'
 import { affectedRows, dbTime } from '#purchasing/sql'
+import { announcePurchasesChanged } from '#monitoring/dashboard_cache'
 
 export interface RequestRow {
   id: number
@@ -131,6 +132,8 @@ export async function moveRequest(trx: TransactionClientContract, move: Move): P
       .first()
     throw new IllegalTransition(current?.status ?? 'missing', move.to)
   }
+  /** Open dashboards list the pending requests (app/monitoring/dashboard_cache.ts) */
+  trx.after('commit', announcePurchasesChanged)
   await recordAudit(
     {
       actorId: move.actorId,
