@@ -29,6 +29,12 @@ export default class SandboxServe extends BaseCommand {
   @flags.number({ description: 'Seed of the market simulator', default: 1 })
   declare seed: number
 
+  @flags.string({
+    description:
+      'Append one line per request to this file (arrival ms, method, path?query, status, ms; tab-separated): benchmarks count from it',
+  })
+  declare requestLog?: string
+
   async run() {
     for (const [name, value] of Object.entries({
       events: this.events,
@@ -43,14 +49,23 @@ export default class SandboxServe extends BaseCommand {
     }
     const { startSandboxExchange } = await import('#connectors/sandbox/start_sandbox')
     const { SANDBOX_CREDENTIALS } = await import('#connectors/sandbox/sandbox_credentials')
-    const exchange = await startSandboxExchange({
-      port: this.port,
-      host: this.host,
-      events: this.events,
-      listingsPerEvent: this.listings,
-      changesPerSecond: this.pace,
-      seed: this.seed,
-    })
+    let exchange: Awaited<ReturnType<typeof startSandboxExchange>>
+    try {
+      exchange = await startSandboxExchange({
+        port: this.port,
+        host: this.host,
+        events: this.events,
+        listingsPerEvent: this.listings,
+        changesPerSecond: this.pace,
+        seed: this.seed,
+        requestLog: this.requestLog,
+      })
+    } catch (error) {
+      /** A port in use, a request log that cannot be written: named, no stack. */
+      this.logger.error(`the sandbox exchange did not start: ${(error as Error).message}`)
+      this.exitCode = 1
+      return
+    }
     this.logger.success(
       `Sandbox exchange on ${exchange.url} (${this.events} events × ${this.listings} listings)`
     )
