@@ -21,14 +21,16 @@
  *   since the previous one had run out (bench/request_log.ts), over the
  *   whole run, first load included;
  * - the CPU the monitor and workers spent per check (and the database's and
- *   Redis's, from /proc on Linux), the workers' peak RSS, the alerts stored
- *   in the window and how long after their check;
+ *   Redis's, from /proc on Linux), the database transactions and Redis
+ *   commands per check (the round trips), the workers' peak RSS, the alerts
+ *   stored in the window and how long after their check;
  * - scaled_planned_checks_per_s: what the pairs' intervals asked for at the
  *   end; a throughput near it was set by the plan, not by the capacity.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import knex from 'knex'
+import { Redis } from 'ioredis'
 import {
   Child,
   ROLE_ARGS,
@@ -248,6 +250,19 @@ export async function runScaledBench(options: ScaledBenchOptions) {
     ).map((row) => Number(row.pid))
     const appCpu = () => sum(children.filter((c) => c !== sandbox).map((c) => cpuMsOf(c.pid)))
     const storeCpu = () => sum([...pgPids.map(cpuMsOf), cpuMsOf(redis.pid)])
+    /** Round trips per check: the database's transactions (a statement outside one is one), Redis's commands. */
+    const redisClient = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true })
+    await redisClient.connect()
+    const roundTrips = async () => ({
+      xacts: await count(
+        `SELECT xact_commit + xact_rollback AS total FROM pg_stat_database WHERE datname = '${database}'`
+      ),
+      redis: [...(await redisClient.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce(
+        (total, match) => total + Number(match[1]),
+        0
+      ),
+    })
+    const tripsStart = await roundTrips()
     const cpuStart = { app: appCpu(), store: storeCpu() }
     let peakRss = 0
     const rssSampler = setInterval(() => {
@@ -257,6 +272,8 @@ export async function runScaledBench(options: ScaledBenchOptions) {
     await sleep(options.durationS * 1000)
     const to = Date.now()
     const cpuEnd = { app: appCpu(), store: storeCpu() }
+    const tripsEnd = await roundTrips()
+    redisClient.disconnect()
     clearInterval(rssSampler)
 
     const alerts = await rows(
@@ -305,6 +322,12 @@ export async function runScaledBench(options: ScaledBenchOptions) {
         Math.round(((cpuEnd.app - cpuStart.app) / checks) * 100) / 100
       result.scaled_store_cpu_ms_per_check =
         Math.round(((cpuEnd.store - cpuStart.store) / checks) * 100) / 100
+    }
+    if (checks > 0) {
+      result.scaled_db_transactions_per_check =
+        Math.round(((tripsEnd.xacts - tripsStart.xacts) / checks) * 10) / 10
+      result.scaled_redis_commands_per_check =
+        Math.round(((tripsEnd.redis - tripsStart.redis) / checks) * 10) / 10
     }
     if (peakRss > 0) result.scaled_worker_rss_mb = peakRss
     if (checkToAlert.length > 0) {
