@@ -257,9 +257,10 @@ export async function runScaledBench(options: ScaledBenchOptions) {
       xacts: await count(
         `SELECT xact_commit + xact_rollback AS total FROM pg_stat_database WHERE datname = '${database}'`
       ),
-      redis: [...(await redisClient.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce(
-        (total, match) => total + Number(match[1]),
-        0
+      redis: new Map(
+        [...(await redisClient.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+)/g)].map(
+          (match) => [match[1], Number(match[2])]
+        )
       ),
     })
     const tripsStart = await roundTrips()
@@ -326,8 +327,19 @@ export async function runScaledBench(options: ScaledBenchOptions) {
     if (checks > 0) {
       result.scaled_db_transactions_per_check =
         Math.round(((tripsEnd.xacts - tripsStart.xacts) / checks) * 10) / 10
+      const commands = [...tripsEnd.redis]
+        .map(
+          ([name, calls]) => [name, (calls - (tripsStart.redis.get(name) ?? 0)) / checks] as const
+        )
+        .sort((a, b) => b[1] - a[1])
       result.scaled_redis_commands_per_check =
-        Math.round(((tripsEnd.redis - tripsStart.redis) / checks) * 10) / 10
+        Math.round(commands.reduce((total, [, perCheck]) => total + perCheck, 0) * 10) / 10
+      say(
+        `  Redis commands per check: ${commands
+          .slice(0, 8)
+          .map(([name, perCheck]) => `${name} ${perCheck.toFixed(1)}`)
+          .join(', ')}`
+      )
     }
     if (peakRss > 0) result.scaled_worker_rss_mb = peakRss
     if (checkToAlert.length > 0) {
