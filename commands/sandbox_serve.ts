@@ -44,7 +44,8 @@ export default class SandboxServe extends BaseCommand {
       if (!Number.isInteger(value) || value < 0) {
         this.logger.error(`--${name} must be a whole number ≥ 0 (got ${value})`)
         this.exitCode = 1
-        return
+        /** A command that stays alive hands its exit code on only through terminate(). */
+        return this.terminate()
       }
     }
     const { startSandboxExchange } = await import('#connectors/sandbox/start_sandbox')
@@ -64,7 +65,7 @@ export default class SandboxServe extends BaseCommand {
       /** A port in use, a request log that cannot be written: named, no stack. */
       this.logger.error(`the sandbox exchange did not start: ${(error as Error).message}`)
       this.exitCode = 1
-      return
+      return this.terminate()
     }
     this.logger.success(
       `Sandbox exchange on ${exchange.url} (${this.events} events × ${this.listings} listings)`
