@@ -4,9 +4,11 @@
 |--------------------------------------------------------------------------
 |
 | Starts the sandbox exchange in its own process (not counted), runs the
-| check pipeline against it in another (bench:pipeline), runs the scheduler
-| simulation, the alert → webhook fan-out (bench/notifications.js), and prints a table — or, with --json, one JSON object with the
-| DESIGN §5 keys it measured (a key it did not measure is absent).
+| check pipeline against it in another (bench:pipeline), the same pipeline in
+| the scaled topology (bench/scaled.ts: PostgreSQL, Redis, a monitor and 2
+| workers), runs the scheduler simulation, the alert → webhook fan-out
+| (bench/notifications.js), and prints a table — or, with --json, one JSON
+| object with the DESIGN §5 keys it measured (a key it did not measure is absent).
 |
 */
 import { spawn } from 'node:child_process'
@@ -24,16 +26,20 @@ if (!existsSync(`${root}.env`)) {
 
 const { values: opts } = parseArgs({
   options: {
-    events: { type: 'string', default: '10000' },
-    listings: { type: 'string', default: '50' },
-    pace: { type: 'string', default: '100' },
-    duration: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '4' },
-    only: { type: 'string', default: 'pipeline,simulation,api,analytics,advice,notifications' },
-    db: { type: 'string', default: 'sqlite' },
-    queue: { type: 'string', default: 'database' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+    'events': { type: 'string', default: '10000' },
+    'listings': { type: 'string', default: '50' },
+    'pace': { type: 'string', default: '100' },
+    'duration': { type: 'string', default: '20' },
+    'concurrency': { type: 'string', default: '4' },
+    'only': {
+      type: 'string',
+      default: 'pipeline,scaled,simulation,api,analytics,advice,notifications',
+    },
+    'db': { type: 'string', default: 'sqlite' },
+    'queue': { type: 'string', default: 'database' },
+    'profile-worker': { type: 'boolean', default: false },
+    'json': { type: 'boolean', default: false },
+    'help': { type: 'boolean', default: false },
   },
 })
 
@@ -45,10 +51,11 @@ if (opts.help) {
   --pace N          market changes per second across the sandbox (default 100)
   --duration S      seconds to measure the pipeline (default 20)
   --concurrency N   batches of checks (CheckMarkets jobs of 50 pairs) in flight (default 4)
-  --only LIST       parts to run, comma-separated: pipeline, simulation, api, analytics,
-                    advice, notifications (default: all)
+  --only LIST       parts to run, comma-separated: pipeline, scaled, simulation, api,
+                    analytics, advice, notifications (default: all)
   --db NAME         sqlite | pg | mysql (default sqlite; pg/mysql: the bench's own database, below)
   --queue NAME      database | redis (default database)
+  --profile-worker  scaled: the first worker runs with --cpu-prof (tmp/bench-scaled-profile/)
   --json            print one JSON object instead of the table
   --help            this text
 
@@ -57,7 +64,15 @@ as production does. The sandbox exchange runs in its own process and is not coun
 process empties and migrates the benchmark's own database: tmp/bench.sqlite3,
 or on pg/mysql the database BENCH_DB_DATABASE (default "hdtickets_bench",
 created if missing; DB_HOST, DB_PORT, DB_USER, DB_PASSWORD say where). It
-never touches DB_DATABASE or any other database.`)
+never touches DB_DATABASE or any other database.
+
+The scaled part (bench/scaled.ts) starts the README's scaled deployment from
+the build: one monitor (monitor:run) and 2 workers (queue:work), on
+PostgreSQL — its own database BENCH_SCALED_DB_DATABASE (default
+"hdtickets_bench_scaled", created if missing, emptied) on the same server —
+and a redis-server of its own (a free port; TEST_PORT_RANGE narrows it). It
+counts the checks and the pairs checked twice within their interval from
+the sandbox exchange's request log (tmp/bench-scaled-requests.log).`)
   process.exit(0)
 }
 
@@ -71,7 +86,7 @@ if (!['sqlite', 'pg', 'mysql'].includes(opts.db)) {
   console.error(`--db must be sqlite, pg or mysql (got "${opts.db}")`)
   process.exit(1)
 }
-const PARTS = ['pipeline', 'simulation', 'api', 'analytics', 'advice', 'notifications']
+const PARTS = ['pipeline', 'scaled', 'simulation', 'api', 'analytics', 'advice', 'notifications']
 const only = new Set(opts.only.split(',').map((part) => part.trim()))
 for (const part of only) {
   if (!PARTS.includes(part)) {
@@ -103,18 +118,6 @@ function freePort() {
  * one DB_DATABASE names, which may be an installation's or the test suite's.
  */
 const benchDatabase = process.env.BENCH_DB_DATABASE ?? 'hdtickets_bench'
-if (opts.db !== 'sqlite') {
-  if (!/^[A-Za-z0-9_]{1,63}$/.test(benchDatabase)) {
-    console.error(`BENCH_DB_DATABASE must be letters, digits and _ (got "${benchDatabase}")`)
-    process.exit(1)
-  }
-  if (benchDatabase === process.env.DB_DATABASE) {
-    console.error(
-      `BENCH_DB_DATABASE is DB_DATABASE ("${benchDatabase}"): the bench empties its database, name another`
-    )
-    process.exit(1)
-  }
-}
 
 const dbEnv = {
   sqlite: { DB_CONNECTION: 'sqlite', SQLITE_PATH: 'tmp/bench.sqlite3' },
@@ -134,43 +137,20 @@ const dbEnv = {
   },
 }[opts.db]
 
-/** Creates the bench's database when it is missing (pg: from the `postgres` database). */
+/** Creates the bench's database when it is missing (bench/bench_database.ts). */
 async function ensureBenchDatabase() {
-  if (opts.db === 'pg') {
-    const { default: pg } = await import('pg')
-    const client = new pg.Client({
+  if (opts.db === 'sqlite') return
+  const created = await ensureDatabase(
+    opts.db,
+    {
       host: dbEnv.DB_HOST,
       port: Number(dbEnv.DB_PORT),
       user: dbEnv.DB_USER,
       password: process.env.DB_PASSWORD,
-      database: 'postgres',
-    })
-    await client.connect()
-    try {
-      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-        benchDatabase,
-      ])
-      if (found.rowCount === 0) {
-        await client.query(`CREATE DATABASE "${benchDatabase}"`)
-        say(`› created the bench database "${benchDatabase}"`)
-      }
-    } finally {
-      await client.end()
-    }
-  } else if (opts.db === 'mysql') {
-    const { default: mysql } = await import('mysql2/promise')
-    const connection = await mysql.createConnection({
-      host: dbEnv.DB_HOST,
-      port: Number(dbEnv.DB_PORT),
-      user: dbEnv.DB_USER,
-      password: process.env.DB_PASSWORD,
-    })
-    try {
-      await connection.query(`CREATE DATABASE IF NOT EXISTS \`${benchDatabase}\``)
-    } finally {
-      await connection.end()
-    }
-  }
+    },
+    benchDatabase
+  )
+  if (created) say(`› created the bench database "${benchDatabase}"`)
 }
 
 const childEnv = {
@@ -189,7 +169,16 @@ const childEnv = {
 const { ensureBuild } = await import('./build.js')
 ensureBuild({ say, quiet: opts.json })
 const { commitAndMachine } = await import('../build/app/monitoring/bench_provenance.js')
+const { checkBenchDatabaseName, ensureDatabase } = await import('../build/bench/bench_database.js')
+const { startSandbox } = await import('../build/bench/processes.js')
 
+if (opts.db !== 'sqlite') {
+  const problem = checkBenchDatabaseName(benchDatabase, 'BENCH_DB_DATABASE')
+  if (problem) {
+    console.error(problem)
+    process.exit(1)
+  }
+}
 mkdirSync(`${root}tmp`, { recursive: true })
 try {
   await ensureBenchDatabase()
@@ -197,35 +186,24 @@ try {
   console.error(`the bench database "${benchDatabase}" could not be created: ${error.message}`)
   process.exit(1)
 }
-const port = await freePort()
-say(
-  `› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`
-)
-const sandbox = spawn(
-  process.execPath,
-  [
-    'build/ace.js',
-    'sandbox:serve',
-    `--port=${port}`,
-    `--events=${opts.events}`,
-    `--listings=${opts.listings}`,
-    `--pace=${opts.pace}`,
-  ],
-  { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] }
-)
-const sandboxUrl = await new Promise((resolve, reject) => {
-  let output = ''
-  sandbox.stdout.on('data', (chunk) => {
-    output += chunk
-    const match = output.match(/Sandbox exchange on (http:\/\/\S+)/)
-    if (match) resolve(match[1])
-  })
-  sandbox.on('exit', (code) =>
-    reject(new Error(`the sandbox exited (${code}) before listening:\n${output}`))
-  )
-})
 
-const stopSandbox = () => sandbox.kill('SIGTERM')
+/** The pipeline's sandbox exchange (the scaled part starts its own, with a request log). */
+let sandbox = null
+let sandboxUrl = null
+if (only.has('pipeline')) {
+  say(
+    `› sandbox exchange: ${opts.events} events × ${opts.listings} listings, ${opts.pace} changes/s (own process)`
+  )
+  ;({ child: sandbox, url: sandboxUrl } = await startSandbox({
+    cwd: root,
+    env: childEnv,
+    port: await freePort(),
+    events: Number(opts.events),
+    listings: Number(opts.listings),
+    pace: Number(opts.pace),
+  }))
+}
+const stopSandbox = () => sandbox?.process.kill('SIGTERM')
 process.on('exit', stopSandbox)
 
 const results = { ...commitAndMachine() }
@@ -300,6 +278,31 @@ try {
   stopSandbox()
 }
 
+/**
+ * The same pipeline in the scaled topology (bench/scaled.ts): PostgreSQL,
+ * Redis of its own, 1 monitor and 2 workers from the build, its own sandbox.
+ */
+if (only.has('scaled')) {
+  const { runScaledBench } = await import('../build/bench/scaled.js')
+  try {
+    Object.assign(
+      results,
+      await runScaledBench({
+        root,
+        baseEnv: { ...process.env },
+        say,
+        events: Number(opts.events),
+        listings: Number(opts.listings),
+        pace: Number(opts.pace),
+        durationS: Number(opts.duration),
+        profileWorker: opts['profile-worker'],
+      })
+    )
+  } catch (error) {
+    say(`scaled bench failed (${error.message}); its figures are absent`)
+  }
+}
+
 /** Analytics: price_chart_p95_ms, the dashboard (200 req/s, max rate) and 2,000 SSE clients on a seeded history (bench/analytics.js), sandbox stopped. */
 if (only.has('analytics')) {
   const { runAnalyticsBench } = await import('../bench/analytics.js')
@@ -318,6 +321,8 @@ if (only.has('notifications')) {
 
 const targets = {
   checks_per_s: '≥ 2000',
+  scaled_checks_per_s: '≥ checks_per_s',
+  scaled_duplicate_checks: '0',
   cpu_ms_per_check: '≤ 0.5',
   history_rows_per_unchanged_check: '0',
   check_to_alert_p99_ms: '≤ 250',

@@ -41,8 +41,26 @@ export default class BenchPipeline extends BaseCommand {
   @flags.string({ description: 'Write the JSON result to this file' })
   declare out?: string
 
+  @flags.boolean({
+    description:
+      'Only prepare the database (migrate, discover, bench rules, intervals) and exit: the scaled bench checks it with its own workers',
+  })
+  declare prepareOnly: boolean
+
   async run() {
-    const { runPipelineBenchmark } = await import('#monitoring/pipeline_benchmark')
+    const { preparePipelineDatabase, runPipelineBenchmark } =
+      await import('#monitoring/pipeline_benchmark')
+    if (this.prepareOnly) {
+      const prepared = await preparePipelineDatabase({
+        sandboxUrl: this.sandboxUrl,
+        reuse: this.reuse,
+        log: (line) => this.logger.info(line),
+      })
+      const json = JSON.stringify({ events: prepared.seen, pairs: prepared.ids.length })
+      if (this.out) writeFileSync(this.out, json)
+      else console.log(json)
+      process.exit(0)
+    }
     const result = await runPipelineBenchmark({
       sandboxUrl: this.sandboxUrl,
       durationMs: this.duration * 1000,

@@ -29,6 +29,12 @@ export default class SandboxServe extends BaseCommand {
   @flags.number({ description: 'Seed of the market simulator', default: 1 })
   declare seed: number
 
+  @flags.string({
+    description:
+      'Append one line per request to this file (arrival ms, method, path?query, status, ms; tab-separated): benchmarks count from it',
+  })
+  declare requestLog?: string
+
   async run() {
     for (const [name, value] of Object.entries({
       events: this.events,
@@ -38,19 +44,29 @@ export default class SandboxServe extends BaseCommand {
       if (!Number.isInteger(value) || value < 0) {
         this.logger.error(`--${name} must be a whole number ≥ 0 (got ${value})`)
         this.exitCode = 1
-        return
+        /** A command that stays alive hands its exit code on only through terminate(). */
+        return this.terminate()
       }
     }
     const { startSandboxExchange } = await import('#connectors/sandbox/start_sandbox')
     const { SANDBOX_CREDENTIALS } = await import('#connectors/sandbox/sandbox_credentials')
-    const exchange = await startSandboxExchange({
-      port: this.port,
-      host: this.host,
-      events: this.events,
-      listingsPerEvent: this.listings,
-      changesPerSecond: this.pace,
-      seed: this.seed,
-    })
+    let exchange: Awaited<ReturnType<typeof startSandboxExchange>>
+    try {
+      exchange = await startSandboxExchange({
+        port: this.port,
+        host: this.host,
+        events: this.events,
+        listingsPerEvent: this.listings,
+        changesPerSecond: this.pace,
+        seed: this.seed,
+        requestLog: this.requestLog,
+      })
+    } catch (error) {
+      /** A port in use, a request log that cannot be written: named, no stack. */
+      this.logger.error(`the sandbox exchange did not start: ${(error as Error).message}`)
+      this.exitCode = 1
+      return this.terminate()
+    }
     this.logger.success(
       `Sandbox exchange on ${exchange.url} (${this.events} events × ${this.listings} listings)`
     )

@@ -65,7 +65,16 @@ async function runChecks(
   await Promise.all(Array.from({ length: inFlight }, worker))
 }
 
-export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
+/**
+ * The benchmark's database, ready to be checked: emptied and migrated (kept
+ * with `reuse`), the platforms seeded, the sandbox's events discovered, a
+ * watch rule on every event, each platform's intervals fitted to its quota.
+ * The embedded bench (below) and the scaled one (bench/scaled.ts, through
+ * `bench:pipeline --prepare-only`) start from it. Returns the active pairs.
+ */
+export async function preparePipelineDatabase(
+  options: Pick<PipelineBenchmarkOptions, 'sandboxUrl' | 'reuse' | 'log'>
+) {
   const log = options.log ?? (() => {})
 
   const reuse =
@@ -107,6 +116,12 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   /** As the embedded tick does every minute: fit the intervals to the platform's quota before planning any. */
   const { rescaleIntervals } = await import('#monitoring/due_checks')
   await rescaleIntervals()
+  return { seen: discovered.seen, ids }
+}
+
+export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
+  const log = options.log ?? (() => {})
+  const { seen, ids } = await preparePipelineDatabase(options)
 
   log('first full load (not measured)')
   const loadStart = performance.now()
@@ -196,7 +211,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
   const burst = await measureApproveToOrder(100, 0, 400)
 
   const result: Record<string, number | string> = {
-    events: discovered.seen,
+    events: seen,
     listings: listingRows,
     checks,
     failed_checks: failed,

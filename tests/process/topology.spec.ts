@@ -1,6 +1,7 @@
 /**
- * The scaled topology, started as the README's Deployment section runs it:
- * from the build, on PostgreSQL and a Redis of the test's own — 2 web
+ * The scaled topology, started as the README's Deployment section runs it
+ * (bench/processes.ts: the same starters as the scaled benchmark): from
+ * the build, on PostgreSQL and a Redis of the test's own — 2 web
  * processes (EMBEDDED=false), 2 `queue:work` workers, 2 `monitor:run`
  * monitors (one holds the dispatcher lease, one stands by), the sandbox
  * exchange in its own process (`sandbox:serve`) and a local webhook
@@ -44,7 +45,15 @@ import { normalisedEvent, normalisedListing, snapshot } from '#tests/helpers/mar
 import { writeMarket } from '#monitoring/market_writer'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { Redis } from 'ioredis'
-import { Child, ensureBuilt, freePortInRange, sleep } from '#tests/helpers/processes'
+import {
+  Child,
+  ROLE_ARGS,
+  ensureBuilt,
+  freePortInRange,
+  scaledEnv,
+  sleep,
+  startSandbox,
+} from '#tests/helpers/processes'
 
 const EVENTS = 6
 const WEBHOOK_SECRET = 'whsec_topology_0123456789abcdef'
@@ -256,23 +265,15 @@ test.group('Scaled topology (process level, from the build)', () => {
     const redis = new RedisServer(await freePortInRange())
     await redis.start()
     cleanup(() => redis.stop())
-    const sandboxPort = await freePortInRange()
-    const sandbox = new Child(
-      'sandbox',
-      [
-        'build/ace.js',
-        'sandbox:serve',
-        `--port=${sandboxPort}`,
-        `--events=${EVENTS}`,
-        '--listings=6',
-        '--pace=0',
-        '--seed=11',
-      ],
-      { ...process.env, NODE_ENV: 'production' }
-    )
+    const { child: sandbox, url: sandboxUrl } = await startSandbox({
+      env: { ...process.env, NODE_ENV: 'production' },
+      port: await freePortInRange(),
+      events: EVENTS,
+      listings: 6,
+      pace: 0,
+      seed: 11,
+    })
     children.push(sandbox)
-    await sandbox.waitForOutput('Sandbox exchange on', 60_000)
-    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
     const receiver = await webhookReceiver(await freePortInRange())
     cleanup(async () => {
       await receiver.close()
@@ -339,52 +340,37 @@ test.group('Scaled topology (process level, from the build)', () => {
     )
 
     /** The cluster, as the README runs it. */
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      APP_KEY: env.get('APP_KEY').release(),
-      APP_URL: 'http://127.0.0.1',
-      HOST: '127.0.0.1',
-      EMBEDDED: 'false',
-      QUEUE_DRIVER: 'redis',
-      LIMITER_STORE: 'redis',
-      LOCK_STORE: 'redis',
-      TRANSMIT_TRANSPORT: 'redis',
-      SESSION_DRIVER: 'redis',
-      API_RATE_LIMIT_STORE: 'redis',
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: String(redis.port),
-      REDIS_DB: '0',
-      SANDBOX_URL: sandboxUrl,
-      WEBHOOK_ALLOW_PRIVATE: 'true',
-      METRICS_TOKEN: 'topology-scrape-token',
-    }
+    const childEnv = scaledEnv(
+      {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        APP_KEY: env.get('APP_KEY').release(),
+        APP_URL: 'http://127.0.0.1',
+        HOST: '127.0.0.1',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        METRICS_TOKEN: 'topology-scrape-token',
+      },
+      { redisPort: redis.port, sandboxUrl }
+    )
     const webPorts = [await freePortInRange(), await freePortInRange()]
     const bases = webPorts.map((port) => `http://127.0.0.1:${port}`)
     webPorts.forEach((port, index) =>
       children.push(
-        new Child(`web${index + 1}`, ['build/bin/server.js'], { ...childEnv, PORT: String(port) })
+        new Child(`web${index + 1}`, ROLE_ARGS.web, { ...childEnv, PORT: String(port) })
       )
     )
     let workerCount = 0
     const startWorker = () => {
-      const worker = new Child(
-        `worker${++workerCount}`,
-        [
-          'build/ace.js',
-          'queue:work',
-          '--queue=purchases,notifications,default,checks',
-          '--concurrency=5',
-        ],
-        { ...childEnv, PORT: '0' }
-      )
+      const worker = new Child(`worker${++workerCount}`, ROLE_ARGS.worker, {
+        ...childEnv,
+        PORT: '0',
+      })
       children.push(worker)
       return worker
     }
     let monitorCount = 0
     const startMonitor = () => {
-      const monitor = new Child(`monitor${++monitorCount}`, ['build/ace.js', 'monitor:run'], {
+      const monitor = new Child(`monitor${++monitorCount}`, ROLE_ARGS.monitor, {
         ...childEnv,
         PORT: '0',
       })

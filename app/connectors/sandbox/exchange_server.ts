@@ -13,7 +13,16 @@
  *   GET  /v9/orders?reference=
  *   Admin (signed too): POST /__sandbox/mutate, POST /__sandbox/order-responses, POST /__sandbox/fault,
  *                       GET /__sandbox/orders
+ *
+ * Opt-in request log (`requestLog`, `sandbox:serve --request-log=FILE`): one
+ * line per request, appended when its answer is sent or its client goes away,
+ * five tab-separated fields:
+ *   <arrival, ms since the epoch> <method> <path and query> <status; 0: the client went away first> <ms taken>
+ * so a benchmark can count what reached the exchange (e.g. a pair whose
+ * market was fetched twice within its check interval). Headers and bodies
+ * (the credential's token and signature, order bodies) are never written.
  */
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { canonicalQuery, signaturesEqual, signString } from '#connectors/ticketevolution/signing'
@@ -74,6 +83,8 @@ export interface ExchangeServerOptions {
    * null: orders stay pending (tests of the pending path).
    */
   acceptOrdersAfterMs?: number | null
+  /** A file to append one line per request to (above); unset: no log */
+  requestLog?: string
 }
 
 export interface ExchangeStats {
@@ -95,6 +106,27 @@ const UNAUTHORIZED = Buffer.from('{"error":"Unauthorized"}')
 const NOT_FOUND = Buffer.from('{"error":"Not Found"}')
 const MAX_BODY_BYTES = 1 << 20
 const MAX_PER_PAGE = 100
+
+/**
+ * Opens the request log for appending: a path that cannot be written fails
+ * the start, named; a write that fails later (a full disk) is reported once
+ * and ends the log, never the exchange.
+ */
+function openLog(path: string): Promise<WriteStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createWriteStream(path, { flags: 'a' })
+    const failed = (error: Error) =>
+      reject(new Error(`sandbox request log ${path}: ${error.message}`, { cause: error }))
+    stream.once('error', failed)
+    stream.once('open', () => {
+      stream.off('error', failed)
+      stream.once('error', (error) =>
+        process.emitWarning(`sandbox request log ${path}: ${error.message}; no more lines written`)
+      )
+      resolve(stream)
+    })
+  })
+}
 
 function splitRuleOf(value: unknown): SplitRule | undefined {
   return value === 'any' || value === 'pairs' || value === 'whole' || value === 'no_single_left'
@@ -131,6 +163,8 @@ export default class ExchangeServer {
   #server: Server | null = null
   #timer: NodeJS.Timeout | null = null
   #url = ''
+  readonly #requestLogPath: string | undefined
+  #requestLog: WriteStream | null = null
 
   constructor(options: ExchangeServerOptions) {
     this.simulator = options.simulator
@@ -145,11 +179,13 @@ export default class ExchangeServer {
       options.acceptOrdersAfterMs === undefined ? 20_000 : options.acceptOrdersAfterMs
     this.#cacheLimit = options.cacheBytes ?? 64 * 1024 * 1024
     this.#categoryIds.set('Sports', 1)
+    this.#requestLogPath = options.requestLog
   }
 
   /** Listens on `host:port` (port 0: a free port). Resolves with the base URL for the connector. */
   async start(port = 0, host = '127.0.0.1'): Promise<{ port: number; url: string }> {
     if (this.#server) throw new Error('sandbox exchange already started')
+    if (this.#requestLogPath !== undefined) this.#requestLog = await openLog(this.#requestLogPath)
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.#handle(req, res))
     server.headersTimeout = 66_000
     await new Promise<void>((resolve, reject) => {
@@ -158,6 +194,9 @@ export default class ExchangeServer {
         server.off('error', reject)
         resolve()
       })
+    }).catch(async (error) => {
+      await this.#closeLog()
+      throw error
     })
     this.#server = server
     const address = server.address() as AddressInfo
@@ -180,6 +219,14 @@ export default class ExchangeServer {
       server.close(() => resolve())
       server.closeAllConnections()
     })
+    await this.#closeLog()
+  }
+
+  /** Ends the request log once its lines are on disk. */
+  async #closeLog() {
+    const log = this.#requestLog
+    this.#requestLog = null
+    if (log) await new Promise<void>((resolve) => log.end(resolve))
   }
 
   /** Base URL once started, e.g. http://127.0.0.1:54321 */
@@ -220,6 +267,7 @@ export default class ExchangeServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     this.stats.requests++
+    if (this.#requestLog) this.#logRequest(req, res, this.#requestLog)
     const rawUrl = req.url ?? '/'
     const q = rawUrl.indexOf('?')
     const path = q === -1 ? rawUrl : rawUrl.slice(0, q)
@@ -261,6 +309,19 @@ export default class ExchangeServer {
       return
     }
     this.#json(res, 405, { error: 'Method Not Allowed' })
+  }
+
+  #logRequest(req: IncomingMessage, res: ServerResponse, log: WriteStream): void {
+    const at = Date.now()
+    const started = performance.now()
+    /** A request line holds no whitespace; should one reach here, it would not split the line's fields. */
+    const target = (req.url ?? '/').replace(/\s/g, encodeURIComponent)
+    res.once('close', () => {
+      if (log.errored || log.writableEnded) return
+      const status = res.writableFinished ? res.statusCode : 0
+      const ms = Math.round((performance.now() - started) * 10) / 10
+      log.write(`${at}\t${req.method}\t${target}\t${status}\t${ms}\n`)
+    })
   }
 
   #authorised(req: IncomingMessage, toSign: string): boolean {
@@ -414,11 +475,20 @@ export default class ExchangeServer {
     return id
   }
 
+  /** Category and performer ids are handed out in the order events are first seen. */
+  #assignIds(event: SimEvent) {
+    return {
+      sportId: this.#idFor(this.#categoryIds, event.sport, 1),
+      leagueId: this.#idFor(this.#categoryIds, `${event.sport}/${event.league}`, 1),
+      homeId: this.#idFor(this.#performerIds, event.homeTeam, 50_001),
+      awayId: this.#idFor(this.#performerIds, event.awayTeam, 50_001),
+    }
+  }
+
   #renderEvent(event: SimEvent, listings: readonly SimListing[]): string {
     let available = 0
     for (const l of listings) available += l.available
-    const sportId = this.#idFor(this.#categoryIds, event.sport, 1)
-    const leagueId = this.#idFor(this.#categoryIds, `${event.sport}/${event.league}`, 1)
+    const { sportId, leagueId, homeId, awayId } = this.#assignIds(event)
     return JSON.stringify({
       id: event.id,
       url: `/events/${event.id}`,
@@ -455,17 +525,11 @@ export default class ExchangeServer {
       performances: [
         {
           primary: true,
-          performer: {
-            id: String(this.#idFor(this.#performerIds, event.homeTeam, 50_001)),
-            name: event.homeTeam,
-          },
+          performer: { id: String(homeId), name: event.homeTeam },
         },
         {
           primary: false,
-          performer: {
-            id: String(this.#idFor(this.#performerIds, event.awayTeam, 50_001)),
-            name: event.awayTeam,
-          },
+          performer: { id: String(awayId), name: event.awayTeam },
         },
       ],
     })
@@ -512,8 +576,12 @@ export default class ExchangeServer {
     )
     const matched: SimEvent[] = []
     for (const event of this.simulator.events()) {
-      // rendering first also assigns the event's performer and category ids
-      this.#cached(event.id)
+      /**
+       * The event's performer and category ids, as rendering it would assign
+       * them; rendering every event (and its listings) for one page thrashed
+       * the answer cache at 10,000 events × 50 listings: ~4 s a page.
+       */
+      this.#assignIds(event)
       if (words.length) {
         const haystack =
           `${event.name} ${event.venue.name} ${event.venue.city} ${event.league} regular-season game`.toLowerCase()

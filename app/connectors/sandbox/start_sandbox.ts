@@ -23,6 +23,8 @@ export interface StartSandboxOptions {
   clock?: () => number
   /** When the seller accepts an order (default 20 s; null: never) */
   acceptOrdersAfterMs?: number | null
+  /** Append one line per request to this file (ExchangeServer's request log); unset: none */
+  requestLog?: string
 }
 
 export async function startSandboxExchange(
@@ -44,6 +46,7 @@ export async function startSandboxExchange(
     listingsKey: options.listingsKey,
     tickIntervalMs: options.tickIntervalMs === undefined ? 1000 : options.tickIntervalMs,
     acceptOrdersAfterMs: options.acceptOrdersAfterMs,
+    requestLog: options.requestLog,
   })
   await exchange.start(options.port ?? 0, options.host ?? '127.0.0.1')
   return exchange
