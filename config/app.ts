@@ -45,4 +45,11 @@ export const hdtickets = {
   version: app.version?.toString() ?? '0.1.0',
   signupEnabled: env.get('SIGNUP_ENABLED', true),
   embedded: env.get('EMBEDDED', false),
+  /**
+   * The dispatcher claims due pairs only while fewer than this many are
+   * claimed and not yet checked: beyond it, due pairs wait in the table in
+   * priority order instead of in the queue's arrival order (see
+   * app/monitoring/due_checks.ts).
+   */
+  checksMaxInFlight: env.get('CHECKS_MAX_IN_FLIGHT', 2_000),
 }

@@ -91,6 +91,8 @@ export default await Env.create(new URL('../', import.meta.url), {
     return value
   },
   EMBEDDED: Env.schema.boolean.optional(),
+  /** Pairs claimed by the dispatcher and not yet checked, at most (the queue's backlog) */
+  CHECKS_MAX_IN_FLIGHT: Env.schema.number.optional(),
   DEMO_ADMIN_EMAIL: Env.schema.string.optional({ format: 'email' }),
   /** Purchases of other users need a manager's approval (default: the requester approves) */
   PURCHASE_REQUIRE_MANAGER: Env.schema.boolean.optional(),

@@ -7,8 +7,16 @@
  * batch of a platform's pairs. Once a
  * minute it sets each platform's interval scale so that, together, the
  * planned intervals ask for what the platform's quota allows.
+ *
+ * Backpressure: it claims only while fewer than `checksMaxInFlight` pairs
+ * are claimed and not yet checked. Without it a platform with a generous
+ * quota had nearly every pair claimed into the queue, so a pair waited for
+ * the whole backlog in arrival order (minutes, under load) instead of its
+ * interval, and importance stopped counting; now the backlog stays in the
+ * table, where each tick takes the most urgent first.
  */
 import db from '@adonisjs/lucid/services/db'
+import { hdtickets } from '#config/app'
 import CheckMarkets from '#jobs/check_markets'
 import { transactionWithRetry } from '#monitoring/write_retry'
 import { CLAIM_MS } from '#monitoring/check_market_service'
@@ -71,7 +79,23 @@ async function platformQuotas(now: Date) {
   return quotas
 }
 
-export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
+/** Pairs claimed by a dispatcher whose check has not finished (nor its claim expired). */
+export async function pairsInFlight(now: Date): Promise<number> {
+  const row = await db
+    .from('event_sources')
+    .where('claimed_until', '>', now.getTime())
+    .count('* as total')
+    .first()
+  return Number(row?.total ?? 0)
+}
+
+export async function dispatchDueChecks(
+  now = new Date(),
+  windowMs = TICK_MS,
+  maxInFlight = hdtickets.checksMaxInFlight
+) {
+  const room = maxInFlight - (await pairsInFlight(now))
+  if (room <= 0) return 0
   const rows = await db
     .from('event_sources')
     .join('platforms', 'platforms.id', 'event_sources.platform_id')
@@ -105,7 +129,8 @@ export async function dispatchDueChecks(now = new Date(), windowMs = TICK_MS) {
       ),
     }
   })
-  const chosen = planDueChecks(candidates, await platformQuotas(now), now, windowMs)
+  /** Most urgent first: what does not fit the room waits for a later tick. */
+  const chosen = planDueChecks(candidates, await platformQuotas(now), now, windowMs).slice(0, room)
   if (chosen.length === 0) return 0
 
   const claim = now.getTime() + CLAIM_MS

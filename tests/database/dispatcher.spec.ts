@@ -59,6 +59,60 @@ test.group('Check dispatcher', (group) => {
     )
   })
 
+  test('backpressure: only as many pairs as there is room for beside those in flight, most urgent first', async ({
+    assert,
+  }) => {
+    const platform = await createPlatform()
+    await db.from('platforms').where('id', platform.id).update({ requests_per_second: 1000 })
+    const now = new Date()
+    const sources: Record<number, number> = {}
+    for (const importance of [1, 5, 3, 4, 2]) {
+      const { eventId, sourceId } = await upsertEvent(platform.id, normalisedEvent())
+      await db.from('events').where('id', eventId).update({ importance })
+      await db
+        .from('event_sources')
+        .where('id', sourceId)
+        .update({ next_check_at: new Date(now.getTime() - 1000) })
+      sources[sourceId] = importance
+    }
+    /** Two pairs already claimed by an earlier tick, their checks not done */
+    for (let i = 0; i < 2; i++) {
+      const { sourceId } = await upsertEvent(platform.id, normalisedEvent())
+      await db
+        .from('event_sources')
+        .where('id', sourceId)
+        .update({
+          next_check_at: new Date(now.getTime() + 60_000),
+          claimed_until: now.getTime() + 60_000,
+        })
+    }
+    /** An expired claim (its worker died) holds no room */
+    const { sourceId: expired } = await upsertEvent(platform.id, normalisedEvent())
+    await db
+      .from('event_sources')
+      .where('id', expired)
+      .update({ next_check_at: new Date(now.getTime() + 60_000), claimed_until: now.getTime() - 1 })
+
+    assert.equal(await dispatchDueChecks(now, 1000, 4), 2, 'room for 2 beside the 2 in flight')
+    const claimed = await db
+      .from('event_sources')
+      .whereIn('id', Object.keys(sources).map(Number))
+      .where('claimed_until', '>', now.getTime())
+      .select('id')
+    assert.sameMembers(
+      claimed.map((row) => sources[row.id]),
+      [5, 4]
+    )
+    assert.equal(await dispatchDueChecks(now, 1000, 4), 0, 'full: the rest wait in the table')
+    const waiting = await db
+      .from('event_sources')
+      .whereIn('id', Object.keys(sources).map(Number))
+      .whereNull('claimed_until')
+      .count('* as total')
+      .first()
+    assert.equal(Number(waiting.total), 3)
+  })
+
   test('a daily quota that is spent dispatches nothing', async ({ assert }) => {
     const platform = await createPlatform()
     await db
