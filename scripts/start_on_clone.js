@@ -188,14 +188,16 @@ if (login.status !== 302 || login.headers.get('location') === '/login') {
 }
 console.log(`✓ the printed demo admin (${email}) signs in`)
 
-const { default: sqlite3 } = await import(join(root, 'node_modules/sqlite3/lib/sqlite3.js'))
-const database = new sqlite3.Database(
-  join(clone, 'storage/hdtickets.sqlite3'),
-  sqlite3.OPEN_READONLY
-)
-const one = (sql) =>
-  new Promise((resolve) => database.get(sql, (error, row) => resolve(error ? null : row)))
-const event = await one('SELECT name FROM events ORDER BY id LIMIT 1')
+const { default: Database } = await import(join(root, 'node_modules/better-sqlite3/lib/index.js'))
+const database = new Database(join(clone, 'storage/hdtickets.sqlite3'), { readonly: true })
+const one = (sql) => {
+  try {
+    return database.prepare(sql).get() ?? null
+  } catch {
+    return null
+  }
+}
+const event = one('SELECT name FROM events ORDER BY id LIMIT 1')
 if (!event) fail('the demo has no events', output)
 const events = await fetch(`${url}/events`, { headers: { cookie: cookieHeader() } })
 const html = await events.text()
@@ -210,15 +212,10 @@ console.log(`✓ the events page shows the sandbox's events ("${event.name}", �
 
 /** 4. The embedded runtime checks markets: some source gets a check time. */
 const checked = () =>
-  new Promise((resolve) =>
-    database.get(
-      'SELECT COUNT(*) AS n FROM event_sources WHERE last_checked_at IS NOT NULL',
-      (error, row) => resolve(error ? 0 : Number(row.n))
-    )
-  )
+  Number(one('SELECT COUNT(*) AS n FROM event_sources WHERE last_checked_at IS NOT NULL')?.n ?? 0)
 let sources = 0
 const watching = Date.now()
-while ((sources = await checked()) === 0 && Date.now() - watching < 90_000) {
+while ((sources = checked()) === 0 && Date.now() - watching < 90_000) {
   await new Promise((resolve) => setTimeout(resolve, 1000))
 }
 database.close()

@@ -19,9 +19,21 @@ if (hdtickets.embedded && !app.inTest) {
   /** A SIGTERM during start-up (discovery, the demo's history) waits for it, then stops. */
   let startup: Promise<unknown> = Promise.resolve()
   let stopping = false
+  /**
+   * What start-up started once the SIGTERM had come: the hooks a shutdown
+   * runs are fixed when it begins, so a part's own hook added later never
+   * runs, and the database would close under it. This hook, there from
+   * the start, stops those parts (newest first) once start-up is over.
+   */
+  const late: Array<() => Promise<void>> = []
+  function stopOnShutdown(stop: () => Promise<void>) {
+    if (stopping) late.unshift(stop)
+    else app.terminating(stop)
+  }
   app.terminating(async () => {
     stopping = true
     await startup.catch(() => {})
+    for (const stop of late) await stop()
   })
   app.ready(() => (startup = start()))
 
@@ -49,7 +61,9 @@ if (hdtickets.embedded && !app.inTest) {
     }
 
     if (stopping) return sandbox?.stop()
-    await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
+    const worker = await startEmbeddedWorker(['purchases', 'notifications', 'default', 'checks'])
+    /** Its own hook (added as it started) is in this shutdown unless the signal came first. */
+    if (stopping) late.unshift(() => worker.stop())
     let demoPurchase = sandbox ? 'pending' : 'done'
     const { MonitorRuntime } = await import('#monitoring/runtime')
     const runtime = new MonitorRuntime({
@@ -62,13 +76,12 @@ if (hdtickets.embedded && !app.inTest) {
         })
       },
     })
-    await runtime.start()
-
     // Shutdown order: no new tick, the one in hand finishes (its queries need the pool the
     // database provider closes after this hook), the lease is given back, then the sandbox stops.
-    app.terminating(async () => {
+    stopOnShutdown(async () => {
       await runtime.stop()
       await sandbox?.stop()
     })
+    if (!stopping) await runtime.start()
   }
 }

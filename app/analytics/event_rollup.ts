@@ -50,7 +50,10 @@ const num = (value: unknown) => (value === null || value === undefined ? null : 
 /**
  * Called once per write, in its transaction, with the markets (event
  * sources) whose listings it changed (none: nothing to do). Reads only the
- * listings of those sources, which only their own check writes.
+ * listings of those sources, which only their own check writes. A batch of
+ * checks passes all its changed markets at once: the same five statements
+ * whatever their number (figures, previous lowest, the rollup rows, the new
+ * points, the points past keeping), not five per market.
  */
 export async function updateMarketRollups(
   trx: TransactionClientContract,
@@ -63,47 +66,61 @@ export async function updateMarketRollups(
     trx.after('commit', () => {
       for (const market of markets) dashboardVersions.eventChanged(market.eventId)
     })
-  for (const market of markets) {
-    const [figures, previous] = await Promise.all([
+  for (let offset = 0; offset < markets.length; offset += 200) {
+    const chunk = markets.slice(offset, offset + 200)
+    const ids = chunk.map((market) => Number(market.id))
+    const [figureRows, previousRows] = await Promise.all([
       trx
         .from('listings')
-        .where('event_source_id', market.id)
+        .whereIn('event_source_id', ids)
         .where('status', 'available')
+        .groupBy('event_source_id')
+        .select('event_source_id')
         .min('price_minor as lowest')
         .count('* as listings')
-        .sum('quantity as tickets')
-        .first(),
+        .sum('quantity as tickets'),
       trx
         .from('market_rollups')
-        .where('event_source_id', market.id)
-        .select('lowest_price_minor')
-        .first(),
+        .whereIn('event_source_id', ids)
+        .select('event_source_id', 'lowest_price_minor'),
     ])
-    const lowest = num(figures?.lowest)
-    await trx
-      .table('market_rollups')
-      .insert({
+    const figures = new Map(figureRows.map((row) => [Number(row.event_source_id), row]))
+    const previous = new Map(
+      previousRows.map((row) => [Number(row.event_source_id), num(row.lowest_price_minor)])
+    )
+    const rollups = []
+    const points = []
+    for (const market of chunk) {
+      const row = figures.get(Number(market.id))
+      const lowest = num(row?.lowest)
+      rollups.push({
         event_source_id: market.id,
         event_id: market.eventId,
         lowest_price_minor: lowest,
-        available_listings: Number(figures?.listings ?? 0),
-        available_tickets: Number(figures?.tickets ?? 0),
+        available_listings: Number(row?.listings ?? 0),
+        available_tickets: Number(row?.tickets ?? 0),
         last_change_at: at,
       })
-      .onConflict('event_source_id')
-      .merge()
-    const before = previous ? num(previous.lowest_price_minor) : null
-    if (before !== lowest) {
-      await trx.table('market_lowest_points').insert({
-        event_source_id: market.id,
-        event_id: market.eventId,
-        at,
-        lowest_price_minor: lowest,
-        previous_lowest_minor: before,
-      })
+      const before = previous.get(Number(market.id)) ?? null
+      if (before !== lowest) {
+        points.push({
+          event_source_id: market.id,
+          event_id: market.eventId,
+          at,
+          lowest_price_minor: lowest,
+          previous_lowest_minor: before,
+        })
+      }
+    }
+    await trx.table('market_rollups').multiInsert(rollups).onConflict('event_source_id').merge()
+    if (points.length > 0) {
+      await trx.table('market_lowest_points').multiInsert(points)
       await trx
         .from('market_lowest_points')
-        .where('event_source_id', market.id)
+        .whereIn(
+          'event_source_id',
+          points.map((point) => point.event_source_id)
+        )
         .where('at', '<', at - POINTS_KEEP_MS)
         .delete()
     }

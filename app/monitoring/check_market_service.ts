@@ -40,6 +40,7 @@ import { publishMarketChange } from '#monitoring/live_feed'
 import { processOutboxes } from '#alerts/alert_service'
 import { alertBlockedSource } from '#monitoring/platform_notices'
 import { isDeadlock, transactionWithRetry } from '#monitoring/write_retry'
+import { updateMarketRollups } from '#analytics/event_rollup'
 
 export type CheckOutcome =
   | { outcome: 'done'; changes: number; statusChanged: WriteResult['statusChanged'] }
@@ -351,7 +352,9 @@ export async function checkSources(
                   volatility,
                   claimed_until: null,
                 }
-              }
+              },
+              /** Without savepoints the batch's rollups are written together, after its markets. */
+              { deferRollups: !isolate }
             )
             if (stop !== null) await stopChecking(market, source.id, source.event_id, stop, now)
             return wrote
@@ -379,10 +382,20 @@ export async function checkSources(
       await writeStamps(trx, stamps, now)
       /**
        * What is derived from the changed markets goes in this same
-       * transaction: the market rollups are written per market by
-       * writeMarketIn (updateMarketRollups); a batch-wide step goes here,
-       * with `written` holding the batch's markets in (event, source) order.
+       * transaction, batch-wide, with `written` holding the batch's markets
+       * in (event, source) order: the market rollups of those whose listings
+       * changed, in one set of statements (with savepoints, each market
+       * wrote its own inside its savepoint).
        */
+      if (!isolate) {
+        await updateMarketRollups(
+          trx,
+          written
+            .filter((market) => market.result.changes.length > 0)
+            .map((market) => ({ id: market.sourceId, eventId: market.eventId })),
+          now
+        )
+      }
     })
   try {
     await writeBatch(false)

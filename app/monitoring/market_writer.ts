@@ -76,7 +76,13 @@ export async function writeMarketIn(
   marketHash: string | null = null,
   firstLoad?: boolean,
   /** More columns for the source's row, from what was written (a check's next time): same UPDATE */
-  sourceColumns?: (result: WriteResult) => Record<string, unknown>
+  sourceColumns?: (result: WriteResult) => Record<string, unknown>,
+  /**
+   * `deferRollups`: the caller writes the market rollups itself, for all the
+   * markets of its transaction at once (a batch of checks), from
+   * `result.changes`.
+   */
+  options: { deferRollups?: boolean } = {}
 ): Promise<WriteResult> {
   const result: WriteResult = { changes: [], statusChanged: null, outboxId: null }
 
@@ -113,7 +119,8 @@ export async function writeMarketIn(
     result.changes = diff.changes
     await applyDiff(trx, source, diff, now)
     /** The dashboard's figures of this market (lowest price, listings, 7-day points) */
-    await updateMarketRollups(trx, diff.changes.length ? [source] : [], now)
+    if (!options.deferRollups)
+      await updateMarketRollups(trx, diff.changes.length ? [source] : [], now)
   }
 
   const event = await trx.from('events').where('id', source.eventId).select('status').first()

@@ -8,7 +8,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 
 /**
  * A timestamp as the Lucid models write it: SQLite keeps `yyyy-MM-dd
- * HH:mm:ss` text (the sqlite3 driver would store a Date as a number, which
+ * HH:mm:ss` text (the SQLite drivers would store a Date as a number, which
  * neither the models nor comparisons with model-written rows understand).
  */
 export function dbTime(client: QueryClientContract, date: Date): Date | string {
@@ -53,7 +53,8 @@ export function uniqueViolation(error: unknown): string | null {
   if (!e) return null
   const text = `${e.constraint ?? ''} ${e.detail ?? ''} ${e.message ?? ''}`.toLowerCase()
   if (e.code === '23505' || e.code === 'ER_DUP_ENTRY' || e.errno === 1062) return text
-  if (e.code === 'SQLITE_CONSTRAINT' && text.includes('unique')) return text
+  /** node-sqlite3 gave the primary code; better-sqlite3 gives the extended one (SQLITE_CONSTRAINT_UNIQUE). */
+  if (e.code?.startsWith('SQLITE_CONSTRAINT') && text.includes('unique')) return text
   return null
 }
 

@@ -18,6 +18,8 @@ import { createWorker } from '#services/embedded_worker'
 async function resetMarket() {
   await db.from('queue_jobs').delete()
   await db.from('alert_outbox').delete()
+  await db.from('market_lowest_points').delete()
+  await db.from('market_rollups').delete()
   await db.from('listing_changes').delete()
   await db.from('listings').delete()
   await db.from('event_status_changes').delete()
@@ -110,6 +112,60 @@ test.group('Checks in batches', (group) => {
     /** The healthy sources' cuts were written (change-only history) */
     const historyAfter = await db.from('listing_changes').count('* as total').first()
     assert.isAbove(Number(historyAfter.total), Number(historyBefore.total))
+  }).timeout(30_000)
+
+  test("a batch writes every changed market's rollup at once, the figures of its listings", async ({
+    assert,
+  }) => {
+    await discoverEvents('sandbox', {})
+    const sources = await db.from('event_sources').orderBy('id').select('id', 'external_id')
+    const ids = sources.map((source) => Number(source.id))
+    await checkSources(ids)
+    for (const source of sources) {
+      sandbox.exchange.mutate((simulator) => {
+        const listing = simulator
+          .listings(Number(source.external_id))
+          .find((one) => one.available > 0)
+        if (listing) simulator.setPrice(listing.id, Math.max(100, listing.retailCents - 700))
+      })
+    }
+    await checkSources(ids)
+
+    const expected = await db
+      .from('listings')
+      .where('status', 'available')
+      .groupBy('event_source_id')
+      .select('event_source_id')
+      .min('price_minor as lowest')
+      .count('* as listings')
+      .sum('quantity as tickets')
+    const rollups = await db.from('market_rollups').whereIn('event_source_id', ids)
+    assert.lengthOf(rollups, ids.length)
+    for (const row of expected) {
+      const rollup = rollups.find(
+        (one) => Number(one.event_source_id) === Number(row.event_source_id)
+      )
+      assert.deepEqual(
+        [
+          Number(rollup?.lowest_price_minor),
+          Number(rollup?.available_listings),
+          Number(rollup?.available_tickets),
+        ],
+        [Number(row.lowest), Number(row.listings), Number(row.tickets)],
+        `source ${row.event_source_id}`
+      )
+    }
+    /** Each market's lowest price is a point of its own, its latest the price now */
+    for (const id of ids) {
+      const latest = await db
+        .from('market_lowest_points')
+        .where('event_source_id', id)
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .first()
+      const rollup = rollups.find((one) => Number(one.event_source_id) === id)
+      assert.equal(Number(latest?.lowest_price_minor), Number(rollup?.lowest_price_minor))
+    }
   }).timeout(30_000)
 
   test('the dispatcher claims due pairs once; the batch checks each claimed pair once, a repeat of the job checks nothing', async ({

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import app from '@adonisjs/core/services/app'
 import hash from '@adonisjs/core/services/hash'
 import db from '@adonisjs/lucid/services/db'
-import sqlite3 from 'sqlite3'
+import Database from 'better-sqlite3'
 
 const prefix = process.env.TEST_SQLITE_PREFIX ?? ''
 const scratch = app.makePath('tmp', `${prefix}ops`)
@@ -23,16 +23,14 @@ function ace(args: string[], env: Record<string, string> = {}) {
   return { status: result.status, output: `${result.stdout}${result.stderr}` }
 }
 
-function query(file: string, sql: string): Promise<any[]> {
-  return new Promise((resolve, reject) => {
-    const handle = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
-      if (error) return reject(error)
-      handle.all(sql, (err, rows) => {
-        handle.close()
-        return err ? reject(err) : resolve(rows)
-      })
-    })
-  })
+/** Rows of a query on another SQLite file, read-only (the app's connection stays on its own). */
+function query(file: string, sql: string): any[] {
+  const handle = new Database(file, { readonly: true })
+  try {
+    return handle.prepare(sql).all()
+  } finally {
+    handle.close()
+  }
 }
 
 test.group('operations commands', (group) => {
@@ -68,7 +66,7 @@ test.group('operations commands', (group) => {
     assert.equal(result.status, 0, result.output)
     assert.isTrue(existsSync(target))
     assert.equal(statSync(target).mode & 0o777, 0o600, 'only the owner reads a backup')
-    const [copy] = await query(target, 'select count(*) as total from platforms')
+    const [copy] = query(target, 'select count(*) as total from platforms')
     assert.equal(Number(copy.total), Number(expected.total))
     const again = ace(['db:backup', `--out=${target}`])
     assert.equal(again.status, 1)
@@ -97,10 +95,7 @@ test.group('operations commands', (group) => {
     assert.equal(first.status, 0, first.output)
     const printed = /password: (\S+)/.exec(first.output)?.[1]
     assert.exists(printed, first.output)
-    const [row] = await query(
-      file,
-      "select password from users where email = 'admin@hdtickets.local'"
-    )
+    const [row] = query(file, "select password from users where email = 'admin@hdtickets.local'")
     assert.isTrue(await hash.verify(row.password, printed!), 'the printed password signs in')
     assert.notInclude(JSON.stringify(row), printed!)
     assert.isFalse(existsSync(app.makePath('storage/demo-admin.txt')), 'no plain-text copy')
@@ -127,9 +122,9 @@ test.group('operations commands', (group) => {
     assert.include(refused.output, 'Nothing changed')
     const reset = ace(['demo:reset', '--force'], env)
     assert.equal(reset.status, 0, reset.output)
-    const users = await query(file, 'select email, role from users')
+    const users = query(file, 'select email, role from users')
     assert.deepEqual(users, [{ email: 'demo@hdtickets.test', role: 'admin' }])
-    const platforms = await query(file, "select slug from platforms where slug = 'sandbox'")
+    const platforms = query(file, "select slug from platforms where slug = 'sandbox'")
     assert.lengthOf(platforms, 1)
   }).timeout(180_000)
 
