@@ -4,6 +4,21 @@ import { dispatchDueChecks, rescaleIntervals } from '#monitoring/due_checks'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { createPlatform, normalisedEvent } from '#tests/helpers/market'
 
+/** One due pair per importance (events of those importances), a second overdue: source id → importance. */
+async function dueSources(platformId: number, importances: number[], now: Date) {
+  const sources: Record<number, number> = {}
+  for (const importance of importances) {
+    const { eventId, sourceId } = await upsertEvent(platformId, normalisedEvent())
+    await db.from('events').where('id', eventId).update({ importance })
+    await db
+      .from('event_sources')
+      .where('id', sourceId)
+      .update({ next_check_at: new Date(now.getTime() - 1000) })
+    sources[sourceId] = importance
+  }
+  return sources
+}
+
 test.group('Check dispatcher', (group) => {
   group.each.setup(async () => {
     await db.from('queue_jobs').delete()
@@ -17,16 +32,7 @@ test.group('Check dispatcher', (group) => {
     const platform = await createPlatform()
     await db.from('platforms').where('id', platform.id).update({ requests_per_second: 2 })
     const now = new Date()
-    const sources: Record<number, number> = {}
-    for (const importance of [1, 5, 3, 5, 2]) {
-      const { eventId, sourceId } = await upsertEvent(platform.id, normalisedEvent())
-      await db.from('events').where('id', eventId).update({ importance })
-      await db
-        .from('event_sources')
-        .where('id', sourceId)
-        .update({ next_check_at: new Date(now.getTime() - 1000) })
-      sources[sourceId] = importance
-    }
+    const sources = await dueSources(platform.id, [1, 5, 3, 5, 2], now)
     const { eventId: future } = await upsertEvent(platform.id, normalisedEvent())
     await db
       .from('event_sources')
@@ -65,16 +71,7 @@ test.group('Check dispatcher', (group) => {
     const platform = await createPlatform()
     await db.from('platforms').where('id', platform.id).update({ requests_per_second: 1000 })
     const now = new Date()
-    const sources: Record<number, number> = {}
-    for (const importance of [1, 5, 3, 4, 2]) {
-      const { eventId, sourceId } = await upsertEvent(platform.id, normalisedEvent())
-      await db.from('events').where('id', eventId).update({ importance })
-      await db
-        .from('event_sources')
-        .where('id', sourceId)
-        .update({ next_check_at: new Date(now.getTime() - 1000) })
-      sources[sourceId] = importance
-    }
+    const sources = await dueSources(platform.id, [1, 5, 3, 4, 2], now)
     /** Two pairs already claimed by an earlier tick, their checks not done */
     for (let i = 0; i < 2; i++) {
       const { sourceId } = await upsertEvent(platform.id, normalisedEvent())
