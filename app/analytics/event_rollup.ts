@@ -19,6 +19,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fromDbTime } from '#purchasing/sql'
+import { marketNow, undoChanges, type MarketState } from '#analytics/price_series'
+import { REPLAY_CHANGE_COLUMNS, historyChangeOf } from '#analytics/price_queries'
 import { dashboardVersions } from '#monitoring/dashboard_cache'
 
 const DAY_MS = 86_400_000
@@ -143,7 +145,7 @@ export type ReplayChange = {
   at: number
 }
 
-function figuresOf(state: Map<number, { price: number | null; quantity: number }>) {
+function figuresOf(state: MarketState) {
   let lowest: number | null = null
   let tickets = 0
   for (const listing of state.values()) {
@@ -169,21 +171,10 @@ export function replayLowest(
   now: RollupFigures
   points: Array<{ at: number; lowest: number | null; previous: number | null }>
 } {
-  const state = new Map<number, { price: number | null; quantity: number }>()
-  for (const listing of listings)
-    if (listing.available)
-      state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
+  const state = marketNow(listings)
   const now = figuresOf(state)
   const ordered = changes.filter((change) => change.at > fromMs).sort((a, b) => a.at - b.at)
-  for (let i = ordered.length - 1; i >= 0; i--) {
-    const change = ordered[i]
-    if (change.kind === 'appeared') state.delete(change.listingId)
-    else
-      state.set(change.listingId, {
-        price: change.oldPriceMinor,
-        quantity: change.oldQuantity ?? 0,
-      })
-  }
+  undoChanges(state, ordered)
   const points: Array<{ at: number; lowest: number | null; previous: number | null }> = []
   let current = figuresOf(state).lowest
   let index = 0
@@ -258,16 +249,7 @@ export async function rebuildMarketRollups(
           .from('listing_changes')
           .whereIn('event_id', eventIds)
           .where('observed_at', '>', new Date(fromMs))
-          .select(
-            'event_source_id',
-            'listing_id',
-            'kind',
-            'old_price_minor',
-            'new_price_minor',
-            'old_quantity',
-            'new_quantity',
-            'observed_at'
-          ),
+          .select('event_source_id', ...REPLAY_CHANGE_COLUMNS),
       ])
       const bySource = new Map<
         number,
@@ -298,15 +280,7 @@ export async function rebuildMarketRollups(
           entry.lastChangeAt = changed
       }
       for (const row of changes)
-        bySource.get(row.event_source_id)?.changes.push({
-          listingId: Number(row.listing_id),
-          kind: row.kind,
-          oldPriceMinor: num(row.old_price_minor),
-          newPriceMinor: num(row.new_price_minor),
-          oldQuantity: num(row.old_quantity),
-          newQuantity: num(row.new_quantity),
-          at: fromDbTime(row.observed_at)!.getTime(),
-        })
+        bySource.get(row.event_source_id)?.changes.push(historyChangeOf(row))
       const rollupRows: Record<string, unknown>[] = []
       const pointRows: Record<string, unknown>[] = []
       for (const [sourceId, entry] of bySource) {

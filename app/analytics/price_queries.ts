@@ -17,6 +17,31 @@ import {
 import { DAY_MS, type PastEvent } from '#analytics/days_before'
 
 const ms = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
+const numOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
+
+/** The columns of `listing_changes` a replay reads (beside the one its caller groups by). */
+export const REPLAY_CHANGE_COLUMNS = [
+  'listing_id',
+  'kind',
+  'old_price_minor',
+  'new_price_minor',
+  'old_quantity',
+  'new_quantity',
+  'observed_at',
+] as const
+
+/** A `listing_changes` row (REPLAY_CHANGE_COLUMNS) as the replays take it. */
+export function historyChangeOf(row: Record<string, any>): HistoryChange {
+  return {
+    listingId: Number(row.listing_id),
+    kind: row.kind,
+    oldPriceMinor: numOrNull(row.old_price_minor),
+    newPriceMinor: numOrNull(row.new_price_minor),
+    oldQuantity: numOrNull(row.old_quantity),
+    newQuantity: numOrNull(row.new_quantity),
+    at: ms(row.observed_at),
+  }
+}
 
 export async function loadSeries(
   eventIds: number[],
@@ -46,16 +71,7 @@ export async function loadSeries(
       .whereIn('event_id', eventIds)
       .where('observed_at', '>=', new Date(fromMs))
       .where('observed_at', '<=', new Date(toMs))
-      .select(
-        'event_id',
-        'listing_id',
-        'kind',
-        'old_price_minor',
-        'new_price_minor',
-        'old_quantity',
-        'new_quantity',
-        'observed_at'
-      ),
+      .select('event_id', ...REPLAY_CHANGE_COLUMNS),
   ])
   const listingsBy = new Map<number, ListingNow[]>()
   for (const row of listings) {
@@ -71,15 +87,7 @@ export async function loadSeries(
   const changesBy = new Map<number, HistoryChange[]>()
   for (const row of changes) {
     if (!changesBy.has(row.event_id)) changesBy.set(row.event_id, [])
-    changesBy.get(row.event_id)!.push({
-      listingId: Number(row.listing_id),
-      kind: row.kind,
-      oldPriceMinor: row.old_price_minor,
-      newPriceMinor: row.new_price_minor,
-      oldQuantity: row.old_quantity,
-      newQuantity: row.new_quantity,
-      at: ms(row.observed_at),
-    })
+    changesBy.get(row.event_id)!.push(historyChangeOf(row))
   }
   for (const id of eventIds)
     result.set(
@@ -299,16 +307,7 @@ async function loadRaw(eventIds: number[], fromMs: number, _toMs: number) {
       .from('listing_changes')
       .whereIn('event_id', eventIds)
       .where('observed_at', '>=', new Date(fromMs))
-      .select(
-        'event_id',
-        'listing_id',
-        'kind',
-        'old_price_minor',
-        'new_price_minor',
-        'old_quantity',
-        'new_quantity',
-        'observed_at'
-      ),
+      .select('event_id', ...REPLAY_CHANGE_COLUMNS),
   ])
   const by = new Map<
     number,
@@ -328,17 +327,9 @@ async function loadRaw(eventIds: number[], fromMs: number, _toMs: number) {
     })
   for (const row of changes) {
     const target = entry(row.event_id)
-    const at = ms(row.observed_at)
-    target.lastChangeAt = Math.max(target.lastChangeAt, at)
-    target.changes.push({
-      listingId: Number(row.listing_id),
-      kind: row.kind,
-      oldPriceMinor: row.old_price_minor,
-      newPriceMinor: row.new_price_minor,
-      oldQuantity: row.old_quantity,
-      newQuantity: row.new_quantity,
-      at,
-    })
+    const change = historyChangeOf(row)
+    target.lastChangeAt = Math.max(target.lastChangeAt, change.at)
+    target.changes.push(change)
   }
   return by
 }

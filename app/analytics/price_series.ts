@@ -41,7 +41,42 @@ export type PriceSeries = {
   bucketMs: number
 }
 
-type State = Map<number, { price: number | null; quantity: number }>
+/** A market at one moment: each available listing's price and quantity, by listing id. */
+export type MarketState = Map<number, { price: number | null; quantity: number }>
+type State = MarketState
+
+/** The market as stored now: its available listings. */
+export function marketNow(
+  listings: ReadonlyArray<Pick<ListingNow, 'id' | 'priceMinor' | 'quantity' | 'available'>>
+): MarketState {
+  const state: MarketState = new Map()
+  for (const listing of listings)
+    if (listing.available)
+      state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
+  return state
+}
+
+/**
+ * Undoes `ordered` (oldest first) on `state`, newest first: the market just
+ * before the first of them. Shared by the charts and the roll-ups.
+ */
+export function undoChanges(
+  state: MarketState,
+  ordered: ReadonlyArray<
+    Pick<HistoryChange, 'listingId' | 'kind' | 'oldPriceMinor' | 'oldQuantity'>
+  >
+): MarketState {
+  for (let i = ordered.length - 1; i >= 0; i--) {
+    const change = ordered[i]
+    if (change.kind === 'appeared') state.delete(change.listingId)
+    else
+      state.set(change.listingId, {
+        price: change.oldPriceMinor,
+        quantity: change.oldQuantity ?? 0,
+      })
+  }
+  return state
+}
 
 /** Bucket width so that a window has at most `maxPoints` buckets, never under `minBucketMs`. */
 export function bucketFor(fromMs: number, toMs: number, maxPoints = 400, minBucketMs = 60_000) {
@@ -76,24 +111,11 @@ export function priceSeries(
 ): PriceSeries {
   const perPlatform = options.perPlatform ?? true
   const platformOf = new Map(listings.map((listing) => [listing.id, listing.platform]))
-  const state: State = new Map()
-  for (const listing of listings)
-    if (listing.available)
-      state.set(listing.id, { price: listing.priceMinor, quantity: listing.quantity })
-
   const ordered = changes
     .filter((change) => change.at >= fromMs && change.at <= toMs)
     .sort((a, b) => a.at - b.at)
   /** Undo, newest first: the market at the window's start. */
-  for (let i = ordered.length - 1; i >= 0; i--) {
-    const change = ordered[i]
-    if (change.kind === 'appeared') state.delete(change.listingId)
-    else
-      state.set(change.listingId, {
-        price: change.oldPriceMinor,
-        quantity: change.oldQuantity ?? 0,
-      })
-  }
+  const state: State = undoChanges(marketNow(listings), ordered)
 
   const byPlatform = new Map<string, Set<number>>()
   for (const [id, platform] of platformOf) {
