@@ -54,6 +54,7 @@ import {
   sleep,
   startSandbox,
 } from '#tests/helpers/processes'
+import { browserLogin } from '#tests/helpers/web_login'
 
 const EVENTS = 6
 const WEBHOOK_SECRET = 'whsec_topology_0123456789abcdef'
@@ -140,33 +141,6 @@ async function webhookReceiver(port: number) {
     received,
     close: () => new Promise((resolve) => server.close(resolve)),
   }
-}
-
-/** Logs in through the form of one web process and returns the cookie header and XSRF token. */
-async function browserLogin(base: string, email: string, password: string) {
-  const jar = new Map<string, string>()
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const index = pair.indexOf('=')
-      jar.set(pair.slice(0, index), pair.slice(index + 1))
-    }
-  }
-  const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-  keep(await fetch(`${base}/login`))
-  const login = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'cookie': header(),
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
-    },
-    body: new URLSearchParams({ email, password }).toString(),
-  })
-  keep(login)
-  if (login.status !== 302) throw new Error(`log-in on ${base} answered ${login.status}`)
-  return { cookie: header(), xsrf: decodeURIComponent(jar.get('XSRF-TOKEN') ?? '') }
 }
 
 /** An SSE client of one web process, subscribed to `channel`; what arrives is kept. */

@@ -9,37 +9,9 @@ import { deriveRedisPrefix, redisOptions, redisPrefix } from '#config/redis'
 import { transmitChannel } from '#config/transmit'
 import User from '#models/user'
 import { createUser } from '#tests/helpers/users'
+import { browserLogin } from '#tests/helpers/web_login'
 
 const BASE = `http://${process.env.HOST}:${process.env.PORT}`
-
-/** Logs in through the real form, as a browser would, and returns the cookie header. */
-async function browserLogin(email: string, password: string) {
-  const jar = new Map<string, string>()
-  const keep = (response: Response) => {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';')
-      const index = pair.indexOf('=')
-      jar.set(pair.slice(0, index), pair.slice(index + 1))
-    }
-  }
-  const header = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
-  keep(await fetch(`${BASE}/login`))
-  const login = await fetch(`${BASE}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'cookie': header(),
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
-    },
-    body: new URLSearchParams({ email, password }).toString(),
-  })
-  keep(login)
-  if (login.status !== 302 || login.headers.get('location') !== '/') {
-    throw new Error(`log-in failed with ${login.status}`)
-  }
-  return header()
-}
 
 /** Opens an SSE stream as the given session cookie and collects what arrives. */
 async function openStream(cookie: string, uid: string) {
@@ -89,8 +61,8 @@ test.group('Realtime (SSE)', (group) => {
   test('a message on users/<id> reaches only that user', async ({ client, assert, cleanup }) => {
     const alice = await createUser('member', { password: 'alice password 1' })
     const bob = await createUser('member', { password: 'bob password 22' })
-    const aliceCookie = await browserLogin(alice.email, 'alice password 1')
-    const bobCookie = await browserLogin(bob.email, 'bob password 22')
+    const aliceCookie = (await browserLogin(BASE, alice.email, 'alice password 1')).cookie
+    const bobCookie = (await browserLogin(BASE, bob.email, 'bob password 22')).cookie
 
     const aliceUid = randomUUID()
     const bobUid = randomUUID()
@@ -171,7 +143,10 @@ test.group('Realtime (SSE) across deployments sharing a Redis server', (group) =
   }) => {
     const user = await createUser('member', { password: 'carol password 3' })
     const uid = randomUUID()
-    const stream = await openStream(await browserLogin(user.email, 'carol password 3'), uid)
+    const stream = await openStream(
+      (await browserLogin(BASE, user.email, 'carol password 3')).cookie,
+      uid
+    )
     cleanup(() => stream.close())
     const subscribed = await client
       .post('/__transmit/subscribe')
