@@ -94,8 +94,6 @@ export async function dispatchDueChecks(
   windowMs = TICK_MS,
   maxInFlight = hdtickets.checksMaxInFlight
 ) {
-  const room = maxInFlight - (await pairsInFlight(now))
-  if (room <= 0) return 0
   const rows = await db
     .from('event_sources')
     .join('platforms', 'platforms.id', 'event_sources.platform_id')
@@ -116,6 +114,9 @@ export async function dispatchDueChecks(
       'events.importance'
     )
   if (rows.length === 0) return 0
+  /** Counted only when something is due: an idle tick stays one indexed query. */
+  const room = maxInFlight - (await pairsInFlight(now))
+  if (room <= 0) return 0
 
   const candidates = rows.map((row) => {
     const nextCheckAt = row.next_check_at ? new Date(row.next_check_at) : new Date(0)
