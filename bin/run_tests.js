@@ -275,7 +275,30 @@ async function runPass(pass, output) {
   const line = plain.match(/Tests\s+(.*)\(\d+\)/)?.[1] ?? ''
   const passed = Number(line.match(/(\d+) passed/)?.[1] ?? 0)
   const failed = Number(line.match(/(\d+) failed/)?.[1] ?? 0)
-  return { code, passed, failed }
+  return { code, passed, failed, failures: failuresOf(plain) }
+}
+
+/**
+ * The failing tests of a Japa run, as its reporter listed them at the end
+ * (the ERRORS block), cut to a size a CI log's tail keeps: the summary
+ * repeats them, so that the last screen of a failed run names what failed.
+ */
+function failuresOf(plain) {
+  const start = plain.lastIndexOf('ERRORS')
+  if (start < 0) return []
+  const lines = plain.slice(start).split('\n')
+  const end = lines.findIndex((text) => /^\s*Tests\s/.test(text))
+  const block = lines.slice(0, end < 0 ? undefined : end)
+  const kept = []
+  for (const text of block) {
+    if (/^\s*(⁃\s*)?at /.test(text) && !text.includes('tests/')) continue
+    kept.push(text)
+    if (kept.length >= 80) {
+      kept.push('  … (the rest is in the pass output above)')
+      break
+    }
+  }
+  return kept
 }
 
 rmSync(`${root}${sqliteFile('test')}`, { force: true })
@@ -328,6 +351,7 @@ async function execute(pass, output) {
     status: ok ? 'ok' : 'FAILED',
     passed: result.passed,
     failed: result.failed || (ok ? 0 : 1),
+    failures: result.failures ?? [],
     seconds: Math.round((Date.now() - started) / 100) / 10,
   }
 }
@@ -383,6 +407,11 @@ for (const row of summary) {
   console.log(
     `  ${row.name.padEnd(10)} ${row.status.padEnd(24)} ${row.passed} passed, ${row.failed} failed${row.seconds === undefined ? '' : ` (${row.seconds} s)`}`
   )
+}
+for (const row of summary) {
+  if (!row.failures?.length) continue
+  console.log(`\n━━ what failed in ${row.name} ━━`)
+  for (const text of row.failures) console.log(text)
 }
 const passed = summary.reduce((sum, row) => sum + row.passed, 0)
 const failed = summary.reduce((sum, row) => sum + row.failed, 0)
