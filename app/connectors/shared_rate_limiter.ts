@@ -4,6 +4,13 @@
  * processes together stay within a platform's requests/second and daily
  * quota. Platform quota observations (e.g. Ticketmaster's remaining calls)
  * are kept in the same store.
+ *
+ * A platform's "quota spent" mark is read once a second per worker, not
+ * before every request: it is a MULTI/GET/PTTL/EXEC round trip, and a market
+ * check makes one to three requests. A quota the platform says is spent thus
+ * stops the worker that saw it at once and the others within a second (their
+ * requests meanwhile are answered by the platform's own 429, which the
+ * transport handles as for any source).
  */
 import limiter from '@adonisjs/limiter/services/main'
 import { errors } from '@adonisjs/limiter'
@@ -15,8 +22,24 @@ import type {
 } from '#connectors/transport/rate_limiter'
 
 const DAY_SECONDS = 24 * 60 * 60
+/** How long a worker trusts its last read of a platform's "quota spent" mark. */
+const QUOTA_READ_TTL_MS = 1000
+
+interface QuotaRead {
+  /** Until when this read is trusted (clock ms). */
+  until: number
+  /** When the spent quota resets (clock ms), or null when it is not spent. */
+  spentUntil: number | null
+}
 
 export default class SharedRateLimiter implements RateLimiter {
+  readonly #now: () => number
+  readonly #quotaReads = new Map<string, QuotaRead>()
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now
+  }
+
   /** Fractional rates become "1 request per ⌈1/r⌉ seconds". */
   #perSecond(limits: RateLimits) {
     const rps = limits.requestsPerSecond
@@ -31,12 +54,24 @@ export default class SharedRateLimiter implements RateLimiter {
     return limiter.use({ requests: 1, duration: DAY_SECONDS })
   }
 
-  async tryAcquire(key: string, limits: RateLimits): Promise<RateDecision> {
+  /** When the platform's spent quota resets (clock ms), or null: from the store at most once a second. */
+  async #quotaSpentUntil(key: string): Promise<number | null> {
+    const now = this.#now()
+    const cached = this.#quotaReads.get(key)
+    if (cached && cached.until > now) return cached.spentUntil
     const exhausted = await this.#platformQuota().get(`platform-quota:${key}`)
-    if (exhausted && exhausted.remaining <= 0) {
+    const spentUntil =
+      exhausted && exhausted.remaining <= 0 ? now + exhausted.availableIn * 1000 : null
+    this.#quotaReads.set(key, { until: now + QUOTA_READ_TTL_MS, spentUntil })
+    return spentUntil
+  }
+
+  async tryAcquire(key: string, limits: RateLimits): Promise<RateDecision> {
+    const spentUntil = await this.#quotaSpentUntil(key)
+    if (spentUntil !== null && spentUntil > this.#now()) {
       return {
         granted: false,
-        retryAfterMs: exhausted.availableIn * 1000,
+        retryAfterMs: spentUntil - this.#now(),
         reason: 'platform-quota',
       }
     }
@@ -78,5 +113,7 @@ export default class SharedRateLimiter implements RateLimiter {
       ? Math.max(1, Math.ceil((observation.resetAt - Date.now()) / 1000))
       : DAY_SECONDS
     await this.#platformQuota().set(`platform-quota:${key}`, 1, seconds)
+    const now = this.#now()
+    this.#quotaReads.set(key, { until: now + QUOTA_READ_TTL_MS, spentUntil: now + seconds * 1000 })
   }
 }

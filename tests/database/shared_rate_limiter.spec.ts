@@ -44,5 +44,30 @@ test.group(
       })
       assert.deepInclude(blocked, { granted: false, reason: 'platform-quota' })
     })
+
+    test('another worker sees a spent platform quota within a second (its read is kept that long)', async ({
+      assert,
+    }) => {
+      let clock = Date.now()
+      const now = () => clock
+      const key = `test-observed-later-${Date.now()}`
+      const open = { requestsPerSecond: null, requestsPerDay: null }
+      const workerA = new SharedRateLimiter({ now })
+      const workerB = new SharedRateLimiter({ now })
+      assert.isTrue((await workerB.tryAcquire(key, open)).granted)
+      await workerA.observe(key, { remaining: 0, resetAt: clock + 60_000 })
+      assert.deepInclude(await workerA.tryAcquire(key, open), {
+        granted: false,
+        reason: 'platform-quota',
+      })
+      /** B read "not spent" just now and trusts that read for up to a second… */
+      clock += 500
+      assert.isTrue((await workerB.tryAcquire(key, open)).granted)
+      /** …then reads the store again and stops too. */
+      clock += 600
+      const blocked = await workerB.tryAcquire(key, open)
+      assert.deepInclude(blocked, { granted: false, reason: 'platform-quota' })
+      assert.isAbove((blocked as { retryAfterMs: number }).retryAfterMs, 50_000)
+    })
   }
 )
