@@ -4,7 +4,7 @@
  * snooze — every query starts from the owner.
  */
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import AlertTransformer from '#transformers/alert_transformer'
 import { alertReceipts } from '#notifications/inbox'
 
@@ -50,7 +50,7 @@ export default class AlertQueries {
       .where({ id: alertId, user_id: userId })
       .update({ acknowledged_at: now })
     if (!Number(Array.isArray(updated) ? updated[0] : updated))
-      throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
+      throw new apiErrors.E_NOT_FOUND('No such alert')
   }
 
   /**
@@ -97,7 +97,7 @@ export default class AlertQueries {
       .where({ id: alertId, user_id: userId })
       .update({ snoozed_until: until })
     if (!Number(Array.isArray(updated) ? updated[0] : updated))
-      throw new ApiException('E_NOT_FOUND', 'No such alert', 404)
+      throw new apiErrors.E_NOT_FOUND('No such alert')
     return until
   }
 }

@@ -9,7 +9,7 @@ import { publishToUser } from '#monitoring/live_feed'
 import type { Infer } from '@vinejs/vine/types'
 import type WatchRule from '#models/watch_rule'
 import type User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import type { watchRuleValidator } from '#validators/watch_rule_validator'
 import { compileRule, listingMatches, type RuleSpec } from '#alerts/rule_engine'
 import { backtest } from '#alerts/backtest'
@@ -20,7 +20,7 @@ import { isoTime } from '#purchasing/sql'
 export type WatchRuleInput = Infer<typeof watchRuleValidator>
 
 function refuse(field: string, message: string): never {
-  throw new ApiException('E_VALIDATION', message, 422, field)
+  throw new apiErrors.E_VALIDATION(message, field)
 }
 
 export function toSpec(rule: WatchRule): RuleSpec {

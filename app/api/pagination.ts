@@ -12,7 +12,7 @@
  * on every database (SQLite and MySQL would put them first, PostgreSQL last).
  */
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 export interface SortField {
   /** The SQL column (qualified when the query joins). */
@@ -54,24 +54,19 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   for (const [name, raw] of Object.entries(qs)) {
     if (RESERVED.has(name)) {
       if (typeof raw !== 'string')
-        throw new ApiException('E_VALIDATION', `"${name}" must be given once, as text`, 422, name)
+        throw new apiErrors.E_VALIDATION(`"${name}" must be given once, as text`, name)
       continue
     }
     /** Own keys only: `constructor`, `__proto__` or `toString` name no filter of any list. */
     if (!spec.filters || !Object.hasOwn(spec.filters, name)) {
-      throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+      throw new apiErrors.E_UNKNOWN_FIELD(`Unknown query parameter "${name}"`, name)
     }
     if (typeof raw !== 'string') {
-      throw new ApiException('E_VALIDATION', `"${name}" must be given once, as text`, 422, name)
+      throw new apiErrors.E_VALIDATION(`"${name}" must be given once, as text`, name)
     }
     const allowed = spec.enums && Object.hasOwn(spec.enums, name) ? spec.enums[name] : undefined
     if (allowed && !allowed.includes(raw)) {
-      throw new ApiException(
-        'E_VALIDATION',
-        `"${name}" must be one of ${allowed.join(', ')}`,
-        422,
-        name
-      )
+      throw new apiErrors.E_VALIDATION(`"${name}" must be one of ${allowed.join(', ')}`, name)
     }
     filters[name] = raw
   }
@@ -81,10 +76,8 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   if (qs.limit !== undefined) {
     const text = String(qs.limit)
     if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > maxLimit) {
-      throw new ApiException(
-        'E_VALIDATION',
+      throw new apiErrors.E_VALIDATION(
         `"limit" must be a whole number from 1 to ${maxLimit}`,
-        422,
         'limit'
       )
     }
@@ -96,10 +89,8 @@ export function parseListQuery(qs: Record<string, unknown>, spec: ListSpec): Lis
   const name = descending ? sortText.slice(1) : sortText
   const field = Object.hasOwn(spec.sorts, name) ? spec.sorts[name] : undefined
   if (!field) {
-    throw new ApiException(
-      'E_VALIDATION',
+    throw new apiErrors.E_VALIDATION(
       `"sort" must be one of ${Object.keys(spec.sorts).join(', ')} (prefix - for descending)`,
-      422,
       'sort'
     )
   }
@@ -188,10 +179,8 @@ export function encodeCursor(sort: string, value: unknown, id: number) {
 
 export function decodeCursor(text: string, sort: string): { value: unknown; id: number } {
   const invalid = () =>
-    new ApiException(
-      'E_INVALID_CURSOR',
+    new apiErrors.E_INVALID_CURSOR(
       'The cursor is not one this list gave out (or was issued for another sort)',
-      400,
       'cursor'
     )
   let parsed: any

@@ -1,9 +1,25 @@
 /**
  * Typed connector errors. Each carries facts (source, event, path, reason),
- * never a secret, so it can be logged and shown as is.
+ * never a secret, so it can be logged and shown as is, and says what a
+ * caller needs to decide: a stable `code` and whether trying again later
+ * can succeed (`retryable`, not before `retryAfterMs` when the platform
+ * said). The purchase executor asks the error instead of testing its class.
  */
 export class ConnectorError extends Error {
   readonly source: string
+  /**
+   * Stable code of the failure, stored with a failed purchase attempt. Any
+   * other connector failure (e.g. a malformed answer) is a `platform_error`.
+   */
+  readonly code: string = 'platform_error'
+  /**
+   * Whether the same call may succeed later. A failure whose outcome is not
+   * known (a malformed answer after an order call) is retryable: the next
+   * attempt looks the order up by its key before placing it again.
+   */
+  readonly retryable: boolean = true
+  /** The least wait before trying again, when the platform said (Retry-After). */
+  readonly retryAfterMs: number | null = null
   constructor(source: string, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = new.target.name
@@ -13,7 +29,9 @@ export class ConnectorError extends Error {
 
 /** The platform said "slow down". `retryAfterMs` comes from Retry-After or the platform's reset header. */
 export class RateLimited extends ConnectorError {
-  readonly retryAfterMs: number | null
+  override readonly code = 'rate_limited'
+  override readonly retryable = true
+  override readonly retryAfterMs: number | null
   readonly detail: string
   constructor(source: string, retryAfterMs: number | null, detail = 'rate limited') {
     super(
@@ -31,6 +49,8 @@ export class RateLimited extends ConnectorError {
  * an operator is told. Never retried in a loop.
  */
 export class SourceBlocked extends ConnectorError {
+  override readonly code = 'source_blocked'
+  override readonly retryable = false
   readonly reason: string
   /**
    * challenge: a CAPTCHA / bot check / login wall / edge filter; denied: an
@@ -50,7 +70,10 @@ export class SourceBlocked extends ConnectorError {
   }
 }
 
-/** The payload did not match the platform's schema. Nothing is written. */
+/**
+ * The payload did not match the platform's schema. Nothing is written. A
+ * `platform_error`, retryable: after an order call its outcome is unknown.
+ */
 export class InvalidPayload extends ConnectorError {
   readonly endpoint: string | null
   readonly eventRef: string | null
@@ -78,6 +101,8 @@ export class InvalidPayload extends ConnectorError {
 
 /** The platform refused the credential (401/403 on an authenticated call). */
 export class CredentialRejected extends ConnectorError {
+  override readonly code = 'credential_rejected'
+  override readonly retryable = false
   constructor(source: string, detail = 'credential rejected') {
     super(source, `${source}: ${detail}`)
   }
@@ -85,7 +110,9 @@ export class CredentialRejected extends ConnectorError {
 
 /** 5xx, timeouts, resets, open circuit: try later. */
 export class Unavailable extends ConnectorError {
-  readonly retryAfterMs: number | null
+  override readonly code = 'unavailable'
+  override readonly retryable = true
+  override readonly retryAfterMs: number | null
   constructor(
     source: string,
     detail: string,
@@ -99,6 +126,8 @@ export class Unavailable extends ConnectorError {
 
 /** The event no longer exists on the platform (404): mark it gone, no error storm. */
 export class EventGone extends ConnectorError {
+  override readonly code = 'event_gone'
+  override readonly retryable = false
   readonly eventRef: string
   constructor(source: string, eventRef: string) {
     super(source, `${source}: event ${eventRef} is gone`)
@@ -106,9 +135,10 @@ export class EventGone extends ConnectorError {
   }
 }
 
-/** The platform refused an order for a reason that will not change on retry. */
+/** The platform refused an order for a reason that will not change on retry; `code` is the platform's. */
 export class OrderRejected extends ConnectorError {
-  readonly code: string
+  override readonly code: string
+  override readonly retryable = false
   constructor(source: string, code: string, detail: string) {
     super(source, `${source}: order rejected (${code}): ${detail}`)
     this.code = code

@@ -5,7 +5,7 @@ import AnalyticsQueries from '#analytics/analytics_queries'
 import CalendarFeed from '#analytics/calendar_feed'
 import { alertsCsv, priceHistoryCsv, purchasesCsv } from '#analytics/exports'
 import { analyticsFiltersValidator } from '#validators/analytics_validator'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 /**
  * Analytics: the page, CSV exports (streamed) and the private iCal feed.
@@ -21,7 +21,7 @@ export default class AnalyticsController {
 
   async priceHistory({ params, response }: HttpContext) {
     const event = await db.from('events').where('id', Number(params.id)).select('id').first()
-    if (!event) throw new ApiException('E_NOT_FOUND', 'No such event', 404)
+    if (!event) throw new apiErrors.E_NOT_FOUND('No such event')
     return this.#csv(response, `event-${event.id}-price-history.csv`, priceHistoryCsv(event.id))
   }
 

@@ -6,6 +6,7 @@ import UserService from '#services/user_service'
 import WebSessions from '#services/web_sessions'
 import { loginValidator, signupValidator } from '#validators/auth_validator'
 import { hdtickets } from '#config/app'
+import { CATALOGUE, type ErrorCode } from '#exceptions/catalogue'
 
 /**
  * Log-in attempts are throttled twice; successes don't count:
@@ -64,7 +65,8 @@ export default class AuthController {
       const message = `Too many failed log-ins. Try again in ${throttled.response.availableIn} seconds.`
       if (request.accepts(['html', 'json']) === 'json' && !request.header('x-inertia')) {
         response.header('retry-after', String(throttled.response.availableIn))
-        return response.status(429).send({ errors: [{ code: 'E_TOO_MANY_REQUESTS', message }] })
+        const code = 'E_TOO_MANY_REQUESTS' satisfies ErrorCode
+        return response.status(CATALOGUE[code].status).send({ errors: [{ code, message }] })
       }
       session.flashExcept(['password'])
       session.flash('error', message)

@@ -8,7 +8,7 @@ import {
   discoverEventsValidator,
   listEventsValidator,
 } from '#validators/event_validator'
-import ApiException from '#exceptions/api_exception'
+import { ApiException, apiErrors } from '#exceptions/catalogue'
 import { ConnectorError } from '#connectors/errors'
 import { errors as vineErrors } from '@vinejs/vine'
 import type { EventFilters } from '#monitoring/event_queries'
@@ -76,7 +76,7 @@ export default class EventsController {
 
   async show({ params, inertia }: HttpContext) {
     const detail = await new EventQueries().detail(Number(params.id))
-    if (!detail) throw new ApiException('E_NOT_FOUND', 'No such event', 404)
+    if (!detail) throw new apiErrors.E_NOT_FOUND('No such event')
     const analytics = await new AnalyticsQueries().forEvent(detail.event.id, detail.listings)
     return inertia.render('events/show', { ...detail, ...analytics })
   }
@@ -106,7 +106,7 @@ export default class EventsController {
     } catch (error) {
       if (error instanceof ConnectorError) {
         /** The platform failed or refused: say so where the user asked. */
-        throw new ApiException('E_PLATFORM', error.message, 422, 'reference')
+        throw new apiErrors.E_PLATFORM(error.message, 'reference')
       }
       throw error
     }
@@ -135,8 +135,7 @@ export default class EventsController {
         : `?${new URLSearchParams({ platform })}`
       return response.redirect(`/events${query}`)
     } catch (error) {
-      if (error instanceof ConnectorError)
-        throw new ApiException('E_PLATFORM', error.message, 422, 'keyword')
+      if (error instanceof ConnectorError) throw new apiErrors.E_PLATFORM(error.message, 'keyword')
       throw error
     }
   }

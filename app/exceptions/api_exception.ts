@@ -1,14 +1,7 @@
-import { Exception } from '@adonisjs/core/exceptions'
-
 /**
- * An error the API and the pages show as is: a stable code, an HTTP status
- * and, where it is about one input, the field.
+ * The base of every catalogue error, under its old path: the call sites not
+ * converted yet (`new ApiException(code, message, status, field)`) and the
+ * `instanceof ApiException` checks import it from here. New code imports
+ * `errors` (or `ApiException`) from #exceptions/catalogue.
  */
-export default class ApiException extends Exception {
-  readonly field?: string
-
-  constructor(code: string, message: string, status = 400, field?: string) {
-    super(message, { code, status })
-    this.field = field
-  }
-}
+export { ApiException as default } from '#exceptions/catalogue'

@@ -5,7 +5,13 @@ import { errors as vineErrors } from '@vinejs/vine'
 import { errors as authErrors } from '@adonisjs/auth'
 import { errors as bouncerErrors } from '@adonisjs/bouncer'
 import { errors as limiterErrors } from '@adonisjs/limiter'
-import ApiException from '#exceptions/api_exception'
+import {
+  ApiException,
+  CATALOGUE,
+  apiErrors,
+  isErrorCode,
+  type ErrorCode,
+} from '#exceptions/catalogue'
 import { isRedisOutage } from '#services/redis_connections'
 
 /** Seconds a client is asked to wait while Redis reconnects. */
@@ -13,18 +19,99 @@ const OUTAGE_RETRY_AFTER = '5'
 
 /** What a request that needed Redis answers while Redis is away: a 503, never a 500. */
 function redisUnavailable() {
-  return new ApiException(
-    'E_SERVICE_UNAVAILABLE',
-    'The job queue and rate-limit store (Redis) cannot be reached right now, so nothing was done. Try again in a few seconds.',
-    503
+  return new apiErrors.E_SERVICE_UNAVAILABLE(
+    'The job queue and rate-limit store (Redis) cannot be reached right now, so nothing was done. Try again in a few seconds.'
   )
 }
 
-interface ApiError {
-  code: string
+export interface ApiError {
+  code: ErrorCode
   message: string
   field?: string
   rule?: string
+}
+
+export interface ApiErrorAnswer {
+  status: number
+  errors: ApiError[]
+  headers?: Record<string, string>
+}
+
+/** One error of the catalogue, at its status. */
+function one(code: ErrorCode, message: string, field?: string): ApiErrorAnswer {
+  return {
+    status: CATALOGUE[code].status,
+    errors: [{ code, message, ...(field ? { field } : {}) }],
+  }
+}
+
+/**
+ * The code an error of the framework (or a library) is answered with when
+ * its own code is not in the catalogue: the catalogue's code for its status.
+ * A status the catalogue has no general code for is answered as a 400.
+ */
+const CODE_FOR_STATUS: Record<number, ErrorCode> = {
+  400: 'E_BAD_REQUEST',
+  401: 'E_UNAUTHORIZED',
+  403: 'E_FORBIDDEN',
+  413: 'E_REQUEST_ENTITY_TOO_LARGE',
+  415: 'E_UNSUPPORTED_MEDIA_TYPE',
+  422: 'E_VALIDATION',
+  429: 'E_TOO_MANY_REQUESTS',
+}
+
+/**
+ * What a JSON client receives for an error: `{ errors: [{ code, message,
+ * field?, rule? }] }` at the status of the code, always a catalogue code.
+ * Every 404 is `E_NOT_FOUND` "Not found"; every 5xx but a catalogue 503 is
+ * `E_INTERNAL` (internals never leave the server).
+ */
+export function apiErrorsFor(error: any): ApiErrorAnswer {
+  if (error instanceof vineErrors.E_VALIDATION_ERROR) {
+    return {
+      status: CATALOGUE.E_VALIDATION.status,
+      errors: error.messages.map((m: any) => ({
+        code: 'E_VALIDATION',
+        field: m.field,
+        rule: m.rule,
+        message: m.message,
+      })),
+    }
+  }
+  if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
+    return one('E_UNAUTHORIZED', 'Authentication required')
+  }
+  if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
+    return one('E_INVALID_CREDENTIALS', 'Invalid email or password')
+  }
+  if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
+    return one('E_FORBIDDEN', 'You are not allowed to do this')
+  }
+  if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
+    const retryAfter = String(error.response.availableIn)
+    return {
+      ...one('E_TOO_MANY_REQUESTS', `Too many requests; retry in ${retryAfter} s`),
+      headers: { 'retry-after': retryAfter },
+    }
+  }
+  const status = typeof error?.status === 'number' ? error.status : 500
+  if (status === 404 || error?.code === 'E_ROUTE_NOT_FOUND' || error?.code === 'E_ROW_NOT_FOUND') {
+    return one('E_NOT_FOUND', 'Not found')
+  }
+  if (error?.code === 'E_BAD_CSRF_TOKEN') {
+    return one('E_BAD_CSRF_TOKEN', 'Invalid or missing CSRF token')
+  }
+  if (error instanceof ApiException && error.status === 503) {
+    return {
+      ...one(error.code, error.message),
+      headers: { 'retry-after': OUTAGE_RETRY_AFTER },
+    }
+  }
+  if (status >= 500) return one('E_INTERNAL', 'Internal server error')
+  const code: ErrorCode = isErrorCode(error?.code)
+    ? error.code
+    : (CODE_FOR_STATUS[status] ?? 'E_BAD_REQUEST')
+  return one(code, error?.message ?? 'Bad request', error?.field || undefined)
 }
 
 /**
@@ -81,89 +168,13 @@ export default class HttpExceptionHandler extends ExceptionHandler {
     return accept.includes('application/json') && !accept.includes('text/html')
   }
 
-  private toApiErrors(error: any): {
-    status: number
-    errors: ApiError[]
-    headers?: Record<string, string>
-  } {
-    if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-      return {
-        status: 422,
-        errors: error.messages.map((m: any) => ({
-          code: 'E_VALIDATION',
-          field: m.field,
-          rule: m.rule,
-          message: m.message,
-        })),
-      }
-    }
-    if (error instanceof authErrors.E_UNAUTHORIZED_ACCESS) {
-      return {
-        status: 401,
-        errors: [{ code: 'E_UNAUTHORIZED', message: 'Authentication required' }],
-      }
-    }
-    if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
-      return {
-        status: 400,
-        errors: [{ code: 'E_INVALID_CREDENTIALS', message: 'Invalid email or password' }],
-      }
-    }
-    if (error instanceof bouncerErrors.E_AUTHORIZATION_FAILURE) {
-      return {
-        status: 403,
-        errors: [{ code: 'E_FORBIDDEN', message: 'You are not allowed to do this' }],
-      }
-    }
-    if (error instanceof limiterErrors.E_TOO_MANY_REQUESTS) {
-      const retryAfter = String(error.response.availableIn)
-      return {
-        status: 429,
-        errors: [
-          { code: 'E_TOO_MANY_REQUESTS', message: `Too many requests; retry in ${retryAfter} s` },
-        ],
-        headers: { 'retry-after': retryAfter },
-      }
-    }
-    const status = typeof error?.status === 'number' ? error.status : 500
-    if (
-      status === 404 ||
-      error?.code === 'E_ROUTE_NOT_FOUND' ||
-      error?.code === 'E_ROW_NOT_FOUND'
-    ) {
-      return { status: 404, errors: [{ code: 'E_NOT_FOUND', message: 'Not found' }] }
-    }
-    if (error?.code === 'E_BAD_CSRF_TOKEN') {
-      return {
-        status: 403,
-        errors: [{ code: 'E_BAD_CSRF_TOKEN', message: 'Invalid or missing CSRF token' }],
-      }
-    }
-    if (error instanceof ApiException && error.status === 503) {
-      return {
-        status,
-        errors: [{ code: error.code!, message: error.message }],
-        headers: { 'retry-after': OUTAGE_RETRY_AFTER },
-      }
-    }
-    if (status >= 500) {
-      return { status, errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] }
-    }
-    const apiError: ApiError = {
-      code: error?.code ?? 'E_BAD_REQUEST',
-      message: error?.message ?? 'Bad request',
-    }
-    if (error?.field) apiError.field = error.field
-    return { status, errors: [apiError] }
-  }
-
   async handle(error: any, ctx: HttpContext) {
     if (isRedisOutage(error)) {
       error = redisUnavailable()
       ctx.response.header('retry-after', OUTAGE_RETRY_AFTER)
     }
     if (this.wantsJson(ctx)) {
-      const { status, errors, headers } = this.toApiErrors(error)
+      const { status, errors, headers } = apiErrorsFor(error)
       for (const [name, value] of Object.entries(headers ?? {})) ctx.response.header(name, value)
       return ctx.response.status(status).send({ errors })
     }

@@ -3,6 +3,9 @@ import logger from '@adonisjs/core/services/logger'
 import { Exception } from '@adonisjs/core/exceptions'
 import { HttpContext } from '@adonisjs/core/http'
 import { jobContext } from '#services/job_context'
+import { CATALOGUE, type ErrorCode } from '#exceptions/catalogue'
+
+const INTERNAL = 'E_INTERNAL' satisfies ErrorCode
 
 type Kind = 'unhandled rejection' | 'uncaught exception'
 
@@ -61,14 +64,18 @@ async function answer500(ctx: HttpContext) {
   try {
     const { default: HttpExceptionHandler } = await import('#exceptions/handler')
     const handler = await app.container.make(HttpExceptionHandler)
+    /** A plain Exception, not an ApiException: in production the 500 page shows no message. */
     await handler.handle(
-      new Exception('Internal server error', { status: 500, code: 'E_INTERNAL' }),
+      new Exception('Internal server error', {
+        status: CATALOGUE[INTERNAL].status,
+        code: INTERNAL,
+      }),
       ctx
     )
   } catch {
     ctx.response
-      .status(500)
-      .send({ errors: [{ code: 'E_INTERNAL', message: 'Internal server error' }] })
+      .status(CATALOGUE[INTERNAL].status)
+      .send({ errors: [{ code: INTERNAL, message: 'Internal server error' }] })
   }
   ctx.response.finish()
 }

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import limiter from '@adonisjs/limiter/services/main'
 import { errors as limiterErrors } from '@adonisjs/limiter'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import apiConfig from '#config/api'
 import AccessTokenService, { type TokenAbility } from '#services/access_token_service'
 
@@ -20,10 +20,10 @@ export default class ApiAuthMiddleware {
     const guard = ctx.auth.use('api')
     const user = await guard.check().then(() => guard.user)
     if (!user || !guard.isAuthenticated) {
-      throw new ApiException('E_UNAUTHORIZED', 'A valid access token is required', 401)
+      throw new apiErrors.E_UNAUTHORIZED('A valid access token is required')
     }
     if (user.disabledAt) {
-      throw new ApiException('E_UNAUTHORIZED', 'This account is disabled', 401)
+      throw new apiErrors.E_UNAUTHORIZED('This account is disabled')
     }
     const token = user.currentAccessToken
     await this.#rateLimit(ctx, String(token.identifier))
@@ -34,13 +34,11 @@ export default class ApiAuthMiddleware {
     const roleAllows = new AccessTokenService().allowedAbilities(user)
     for (const ability of options.abilities ?? []) {
       if (!token.allows(ability) && !token.allows('*')) {
-        throw new ApiException('E_TOKEN_ABILITY', `This token lacks the "${ability}" ability`, 403)
+        throw new apiErrors.E_TOKEN_ABILITY(`This token lacks the "${ability}" ability`)
       }
       if (!roleAllows.includes(ability as TokenAbility)) {
-        throw new ApiException(
-          'E_TOKEN_ABILITY',
-          `Your role (${user.role}) does not allow the "${ability}" ability this token was given`,
-          403
+        throw new apiErrors.E_TOKEN_ABILITY(
+          `Your role (${user.role}) does not allow the "${ability}" ability this token was given`
         )
       }
     }

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { openApiDocument } from '#api/openapi/document'
 import { firstUnknownField, operationFor, queryParameters } from '#api/openapi/lookup'
 
@@ -29,7 +29,7 @@ export default class ApiContractMiddleware {
     const names = new Set([...raw.keys()].map((key) => key.split('[')[0]))
     for (const name of names) {
       if (!documented.has(name))
-        throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+        throw new apiErrors.E_UNKNOWN_FIELD(`Unknown query parameter "${name}"`, name)
     }
     const hasBody =
       Number(ctx.request.header('content-length') ?? 0) > 0 ||
@@ -42,10 +42,8 @@ export default class ApiContractMiddleware {
       .toLowerCase()
     const accepted = Object.keys(operation.requestBody?.content ?? { 'application/json': {} })
     if (!accepted.includes(contentType)) {
-      throw new ApiException(
-        'E_UNSUPPORTED_MEDIA_TYPE',
-        `Send the body as ${accepted.join(' or ')} (got "${contentType || 'none'}")`,
-        415
+      throw new apiErrors.E_UNSUPPORTED_MEDIA_TYPE(
+        `Send the body as ${accepted.join(' or ')} (got "${contentType || 'none'}")`
       )
     }
     if (contentType === 'application/json') {
@@ -55,8 +53,7 @@ export default class ApiContractMiddleware {
         additionalProperties: false,
       }
       const unknown = firstUnknownField(openApiDocument(), schema, ctx.request.body())
-      if (unknown)
-        throw new ApiException('E_UNKNOWN_FIELD', `Unknown field "${unknown}"`, 422, unknown)
+      if (unknown) throw new apiErrors.E_UNKNOWN_FIELD(`Unknown field "${unknown}"`, unknown)
     }
     return next()
   }

@@ -16,7 +16,7 @@ import type { WaitListener } from '#connectors/transport/types'
 import { normalisePageUrl } from '#connectors/jsonld/identity'
 import { connectorRuntime } from '#connectors/runtime'
 import Platform from '#models/platform'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { writeMarket } from '#monitoring/market_writer'
 import { marketHash } from '#monitoring/market_hash'
@@ -56,15 +56,13 @@ async function platformBySlug(slug: string) {
   const platform = await Platform.findBy('slug', slug)
   if (!platform) {
     const known = (await Platform.query().select('slug')).map((row) => row.slug).join(', ')
-    throw new ApiException(
-      'E_UNKNOWN_PLATFORM',
+    throw new apiErrors.E_UNKNOWN_PLATFORM(
       `Unknown platform "${slug}" (known: ${known})`,
-      422,
       'platform'
     )
   }
   if (!platform.enabled)
-    throw new ApiException('E_PLATFORM_DISABLED', `Platform "${slug}" is disabled`, 422, 'platform')
+    throw new apiErrors.E_PLATFORM_DISABLED(`Platform "${slug}" is disabled`, 'platform')
   return platform
 }
 
@@ -84,10 +82,8 @@ export async function discoverEvents(
   const runtime = await connectorRuntime()
   const connector = runtime.connector(slug)
   if (!connector.capabilities.discover) {
-    throw new ApiException(
-      'E_NO_DISCOVERY',
+    throw new apiErrors.E_NO_DISCOVERY(
       `${connector.name} cannot search events; add them by URL or id`,
-      422,
       'platform'
     )
   }
@@ -193,16 +189,14 @@ export function parseEventReference(input: string): { slug: string; ref: string 
     try {
       new URL(value)
     } catch {
-      throw new ApiException('E_BAD_REFERENCE', `"${value}" is not a valid URL`, 422, 'reference')
+      throw new apiErrors.E_BAD_REFERENCE(`"${value}" is not a valid URL`, 'reference')
     }
     return { slug: 'jsonld', ref: value }
   }
   const match = value.match(/^([a-z][a-z0-9_-]*):(.+)$/i)
   if (!match) {
-    throw new ApiException(
-      'E_BAD_REFERENCE',
+    throw new apiErrors.E_BAD_REFERENCE(
       `"${value}" is neither a URL nor <platform>:<event id> (e.g. sandbox:2000001, ticketmaster:G5diZfkn0B-bh)`,
-      422,
       'reference'
     )
   }

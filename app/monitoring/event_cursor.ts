@@ -3,7 +3,7 @@
  * (dated events first by start then id, then undated ones by id), encoded
  * so that clients pass it back without reading it.
  */
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 export type EventCursor = { undated: boolean; startsAtMs: number | null; id: number }
 
@@ -13,15 +13,13 @@ export function encodeEventCursor(cursor: EventCursor): string {
 }
 
 export function invalidCursor() {
-  return new ApiException(
-    'E_INVALID_CURSOR',
+  return new apiErrors.E_INVALID_CURSOR(
     'This page link is not valid (the cursor was changed or is from another list). Start again from the first page.',
-    422,
     'cursor'
   )
 }
 
-/** Throws E_INVALID_CURSOR (422, field `cursor`) for anything this module did not produce. */
+/** Throws E_INVALID_CURSOR (field `cursor`) for anything this module did not produce. */
 export function decodeEventCursor(value: string): EventCursor {
   let payload: unknown
   try {

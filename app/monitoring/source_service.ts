@@ -3,14 +3,14 @@
  * admins only (checked by the caller's route); every action is audited.
  */
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import CheckTicketAvailability from '#jobs/check_ticket_availability'
 import { recordAudit } from '#services/audit_log'
 import type User from '#models/user'
 
 async function sourceOrFail(id: number) {
   const source = await db.from('event_sources').where('id', id).first()
-  if (!source) throw new ApiException('E_NOT_FOUND', 'No such source', 404)
+  if (!source) throw new apiErrors.E_NOT_FOUND('No such source')
   return source
 }
 
@@ -18,7 +18,7 @@ export default class SourceService {
   async pause(actor: User, id: number, reason: string | null) {
     const source = await sourceOrFail(id)
     if (source.state === 'gone')
-      throw new ApiException('E_SOURCE_GONE', 'This event is gone from the platform', 422)
+      throw new apiErrors.E_SOURCE_GONE('This event is gone from the platform')
     await db
       .from('event_sources')
       .where('id', id)
@@ -42,7 +42,7 @@ export default class SourceService {
   async resume(actor: User, id: number) {
     const source = await sourceOrFail(id)
     if (source.state === 'gone')
-      throw new ApiException('E_SOURCE_GONE', 'This event is gone from the platform', 422)
+      throw new apiErrors.E_SOURCE_GONE('This event is gone from the platform')
     await db.from('event_sources').where('id', id).update({
       state: 'active',
       state_reason: null,
@@ -63,11 +63,7 @@ export default class SourceService {
   async checkNow(actor: User, id: number) {
     const source = await sourceOrFail(id)
     if (source.state !== 'active')
-      throw new ApiException(
-        'E_SOURCE_NOT_ACTIVE',
-        `This source is ${source.state}: resume it first`,
-        422
-      )
+      throw new apiErrors.E_SOURCE_NOT_ACTIVE(`This source is ${source.state}: resume it first`)
     await CheckTicketAvailability.dispatch({ sourceId: id })
     await recordAudit({
       actorId: actor.id,

@@ -6,7 +6,7 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import { hdtickets } from '#config/app'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { CHANNEL_KINDS, type ChannelKind, type FieldError } from '#notifications/channels/contract'
 import { redactUrl } from '#notifications/channels/validation'
 import { buildSystemAlert } from '#notifications/message'
@@ -136,7 +136,7 @@ export async function addChannel(
 export async function removeChannel(userId: number, id: number) {
   const deleted = await db.from('notification_channels').where({ id, user_id: userId }).delete()
   if (!Number(Array.isArray(deleted) ? deleted[0] : deleted))
-    throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
+    throw new apiErrors.E_NOT_FOUND('No such channel')
 }
 
 /** Re-enables a channel a failure run switched off. */
@@ -148,7 +148,7 @@ export async function enableChannel(userId: number, id: number) {
     failing_since: null,
   })
   if (!Number(Array.isArray(updated) ? updated[0] : updated))
-    throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
+    throw new apiErrors.E_NOT_FOUND('No such channel')
 }
 
 export interface TestSendResult {
@@ -166,7 +166,7 @@ export async function testChannel(
   now = new Date()
 ): Promise<TestSendResult> {
   const row = await db.from('notification_channels').where({ id, user_id: userId }).first()
-  if (!row) throw new ApiException('E_NOT_FOUND', 'No such channel', 404)
+  if (!row) throw new apiErrors.E_NOT_FOUND('No such channel')
   const registry = await channelRegistry()
   const message = buildSystemAlert(
     {

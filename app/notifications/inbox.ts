@@ -4,7 +4,7 @@
  * from the owner; changes are pushed to the user's open pages.
  */
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import NotificationTransformer from '#transformers/notification_transformer'
 import { publishToUser } from '#monitoring/live_feed'
 import { affectedRows, dbTime } from '#purchasing/sql'
@@ -70,7 +70,7 @@ async function announce(userId: number) {
 
 export async function markRead(userId: number, id: number, now = new Date()) {
   const exists = await db.from('notifications').where({ id, user_id: userId }).first()
-  if (!exists) throw new ApiException('E_NOT_FOUND', 'No such notification', 404)
+  if (!exists) throw new apiErrors.E_NOT_FOUND('No such notification')
   await db
     .from('notifications')
     .where({ id, user_id: userId })
@@ -97,7 +97,7 @@ export async function snoozeNotification(
   now = new Date()
 ) {
   const row = await db.from('notifications').where({ id, user_id: userId }).first()
-  if (!row) throw new ApiException('E_NOT_FOUND', 'No such notification', 404)
+  if (!row) throw new apiErrors.E_NOT_FOUND('No such notification')
   const until = new Date(now.getTime() + minutes * 60_000)
   if (row.alert_id)
     await db

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { recordAudit } from '#services/audit_log'
 import type { BudgetCaps, Spend } from '#purchasing/criteria'
 import { dbTime } from '#purchasing/sql'
@@ -120,17 +120,15 @@ export default class BudgetService {
   /** Members and above set their own caps; every change is audited. */
   async update(actor: User, input: BudgetInput, ip: string | null = null): Promise<Budget> {
     if (!actor.hasRoleAtLeast('member'))
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot change purchase budgets', 403)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot change purchase budgets')
     for (const [field, value] of Object.entries({
       perEventMinor: input.perEventMinor,
       perDayMinor: input.perDayMinor,
       perMonthMinor: input.perMonthMinor,
     })) {
       if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
-        throw new ApiException(
-          'E_VALIDATION',
+        throw new apiErrors.E_VALIDATION(
           'A cap is a whole, non-negative amount in minor units',
-          422,
           field
         )
       }
@@ -140,10 +138,8 @@ export default class BudgetService {
       input.priceDriftBps < 0 ||
       input.priceDriftBps > 5_000
     ) {
-      throw new ApiException(
-        'E_VALIDATION',
+      throw new apiErrors.E_VALIDATION(
         'The price tolerance is 0–5000 basis points (0–50 %)',
-        422,
         'priceDriftBps'
       )
     }

@@ -3,9 +3,11 @@
  * out (no database, clock or network). The service turns a refusal into an
  * `ApiException` with the code given here.
  */
+import type { FieldErrorCode } from '#exceptions/catalogue'
 
-export interface Refusal {
-  code: string
+export interface Refusal<Code extends string = FieldErrorCode> {
+  /** A 422 code of the catalogue, which the service throws as is naming `field` (the executor's drift check has its own). */
+  code: Code
   message: string
   field: string
 }
@@ -158,7 +160,7 @@ export function checkDrift(
   quotedMinor: number,
   maxPriceMinor: number,
   driftBps: number
-): Refusal | null {
+): Refusal<'price_drift'> | null {
   const ceiling = priceCeiling(quotedMinor, maxPriceMinor, driftBps)
   if (currentMinor <= ceiling) return null
   return {

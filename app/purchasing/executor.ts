@@ -24,15 +24,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Connector, ConnectorContext, Credential, PlacedOrder } from '#connectors/contract'
-import {
-  ConnectorError,
-  CredentialRejected,
-  EventGone,
-  OrderRejected,
-  RateLimited,
-  SourceBlocked,
-  Unavailable,
-} from '#connectors/errors'
+import { ConnectorError } from '#connectors/errors'
 import type ConnectorRuntime from '#connectors/runtime'
 import { connectorRuntime } from '#connectors/runtime'
 import Order from '#models/order'
@@ -549,61 +541,35 @@ export default class PurchaseExecutor {
         retryAfterMs: null,
         attemptOutcome: error.attemptOutcome,
       }
-    if (error instanceof OrderRejected)
-      return {
-        kind: 'permanent',
-        code: error.code,
-        message,
-        retryAfterMs: null,
-        attemptOutcome: 'rejected',
-      }
-    if (error instanceof CredentialRejected)
-      return {
-        kind: 'permanent',
-        code: 'credential_rejected',
-        message,
-        retryAfterMs: null,
-        attemptOutcome: 'rejected',
-      }
-    if (error instanceof EventGone)
-      return {
-        kind: 'permanent',
-        code: 'event_gone',
-        message,
-        retryAfterMs: null,
-        attemptOutcome: 'rejected',
-      }
-    if (error instanceof SourceBlocked)
-      return {
-        kind: 'permanent',
-        code: 'source_blocked',
-        message,
-        retryAfterMs: null,
-        attemptOutcome: 'rejected',
-      }
-    if (error instanceof RateLimited)
-      return {
-        kind: 'transient',
-        code: 'rate_limited',
-        message,
-        retryAfterMs: error.retryAfterMs,
-        attemptOutcome: 'transient',
-      }
-    if (error instanceof Unavailable)
-      return {
-        kind: 'transient',
-        code: 'unavailable',
-        message,
-        retryAfterMs: error.retryAfterMs,
-        attemptOutcome: 'transient',
-      }
+    /** A connector error says itself whether trying again can succeed (#connectors/errors). */
+    if (error instanceof ConnectorError)
+      return error.retryable
+        ? {
+            kind: 'transient',
+            code: error.code,
+            message,
+            retryAfterMs: error.retryAfterMs,
+            attemptOutcome: 'transient',
+          }
+        : {
+            kind: 'permanent',
+            code: error.code,
+            message,
+            retryAfterMs: null,
+            attemptOutcome: 'rejected',
+          }
     /**
-     * Anything else (a malformed answer, our own database error after the
-     * platform accepted): the outcome is unknown, so retry — the next attempt
-     * starts by looking the order up by its key.
+     * Anything else (our own database error after the platform accepted):
+     * the outcome is unknown, so retry — the next attempt starts by looking
+     * the order up by its key.
      */
-    const code = error instanceof ConnectorError ? 'platform_error' : 'internal_error'
-    return { kind: 'transient', code, message, retryAfterMs: null, attemptOutcome: 'transient' }
+    return {
+      kind: 'transient',
+      code: 'internal_error',
+      message,
+      retryAfterMs: null,
+      attemptOutcome: 'transient',
+    }
   }
 
   async #handleFailure(

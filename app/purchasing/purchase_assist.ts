@@ -11,7 +11,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
 import Order from '#models/order'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { recordAudit } from '#services/audit_log'
 import { looksLikeCardNumber } from '#purchasing/criteria'
 import { uniqueViolation } from '#purchasing/sql'
@@ -54,10 +54,8 @@ export default class PurchaseAssistService {
       .select('s.url', 'p.slug', 'p.name', 'p.capabilities')
       .first()
     if (!source)
-      throw new ApiException(
-        'E_NOT_FOUND',
+      throw new apiErrors.E_NOT_FOUND(
         `This event is not sold on "${platform}" as far as HDTickets knows`,
-        404,
         'platform'
       )
     let url: URL | null = null
@@ -67,10 +65,8 @@ export default class PurchaseAssistService {
       url = null
     }
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new ApiException(
-        'E_NO_EVENT_PAGE',
+      throw new apiErrors.E_NO_EVENT_PAGE(
         `${source.name} gave no event page for this event`,
-        404,
         'platform'
       )
     }
@@ -92,36 +88,31 @@ export default class PurchaseAssistService {
     input: ManualPurchaseInput
   ): Promise<{ order: Order; replayed: boolean }> {
     if (!actor.hasRoleAtLeast('member'))
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot record purchases', 403)
-    const fail = (code: string, message: string, field: string): never => {
-      throw new ApiException(code, message, 422, field)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot record purchases')
+    const fail = (message: string, field: string): never => {
+      throw new apiErrors.E_VALIDATION(message, field)
     }
     if (!Number.isSafeInteger(input.quantity) || input.quantity < 1 || input.quantity > 100)
-      fail('E_VALIDATION', 'Quantity is 1–100', 'quantity')
+      fail('Quantity is 1–100', 'quantity')
     if (!Number.isSafeInteger(input.unitPriceMinor) || input.unitPriceMinor < 0)
-      fail(
-        'E_VALIDATION',
-        'The unit price is a whole, non-negative amount in minor units',
-        'unitPriceMinor'
-      )
+      fail('The unit price is a whole, non-negative amount in minor units', 'unitPriceMinor')
     if (!Number.isSafeInteger(input.feesMinor) || input.feesMinor < 0)
-      fail('E_VALIDATION', 'Fees are a whole, non-negative amount in minor units', 'feesMinor')
+      fail('Fees are a whole, non-negative amount in minor units', 'feesMinor')
     if (!/^[A-Z]{3}$/.test(input.currency ?? ''))
-      fail('E_VALIDATION', 'Currency is an ISO 4217 code such as USD', 'currency')
+      fail('Currency is an ISO 4217 code such as USD', 'currency')
     if (
       !(input.purchasedAt instanceof Date) ||
       Number.isNaN(input.purchasedAt.getTime()) ||
       input.purchasedAt.getTime() > this.clock().getTime() + 5 * 60_000
     ) {
-      fail('E_VALIDATION', 'The purchase date cannot be in the future', 'purchasedAt')
+      fail('The purchase date cannot be in the future', 'purchasedAt')
     }
     const reference = input.paymentReference?.trim() || null
     if (reference !== null) {
       if (reference.length > 191)
-        fail('E_VALIDATION', 'The payment reference is at most 191 characters', 'paymentReference')
+        fail('The payment reference is at most 191 characters', 'paymentReference')
       if (looksLikeCardNumber(reference)) {
-        fail(
-          'E_CARD_NUMBER_REFUSED',
+        throw new apiErrors.E_CARD_NUMBER_REFUSED(
           'That looks like a card number. HDTickets never stores card numbers: enter the platform order or payment reference instead',
           'paymentReference'
         )
@@ -133,15 +124,14 @@ export default class PurchaseAssistService {
       !CLIENT_KEY.test(input.idempotencyKey)
     ) {
       fail(
-        'E_VALIDATION',
         'An idempotency key is 1–100 characters of letters, digits and . _ : -',
         'idempotencyKey'
       )
     }
     const event = await db.from('events').where('id', input.eventId).first()
-    if (!event) throw new ApiException('E_NOT_FOUND', 'No such event', 404, 'eventId')
+    if (!event) throw new apiErrors.E_NOT_FOUND('No such event', 'eventId')
     const platform = await db.from('platforms').where('slug', input.platform).first()
-    if (!platform) fail('E_VALIDATION', `Unknown platform "${input.platform}"`, 'platform')
+    if (!platform) fail(`Unknown platform "${input.platform}"`, 'platform')
 
     const key = input.idempotencyKey
       ? `manual-u${actor.id}-${input.idempotencyKey}`
@@ -208,10 +198,8 @@ export default class PurchaseAssistService {
       order.quantity !== input.quantity ||
       order.unitPriceMinor !== input.unitPriceMinor
     ) {
-      throw new ApiException(
-        'E_IDEMPOTENCY_KEY_REUSED',
+      throw new apiErrors.E_IDEMPOTENCY_KEY_REUSED(
         'This idempotency key was used for a different purchase',
-        409,
         'idempotencyKey'
       )
     }

@@ -7,7 +7,7 @@
  *     ↘          ↘                ↘
  *   cancelled / expired (before execution starts)
  */
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 export const PURCHASE_STATES = [
   'draft',
@@ -61,18 +61,12 @@ export function canTransition(from: PurchaseState, to: PurchaseState): boolean {
   return TRANSITIONS[from]?.includes(to) ?? false
 }
 
-/** An illegal move: HTTP 409 with the stable code `E_ILLEGAL_TRANSITION`. */
-export class IllegalTransition extends ApiException {
-  static readonly code = 'E_ILLEGAL_TRANSITION'
+/** An illegal move: the catalogue's `E_ILLEGAL_TRANSITION` (409), with the two states. */
+export class IllegalTransition extends apiErrors.E_ILLEGAL_TRANSITION {
   readonly from: string
   readonly to: string
   constructor(from: string, to: string) {
-    super(
-      IllegalTransition.code,
-      `A purchase request cannot go from "${from}" to "${to}"`,
-      409,
-      'status'
-    )
+    super(`A purchase request cannot go from "${from}" to "${to}"`, 'status')
     this.from = from
     this.to = to
   }

@@ -1,5 +1,5 @@
 import User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 export type TokenAbility = 'read' | 'write' | 'purchase' | 'admin'
 
@@ -18,12 +18,7 @@ export default class AccessTokenService {
     const allowed = this.allowedAbilities(user)
     const refused = abilities.filter((ability) => !allowed.includes(ability))
     if (refused.length > 0) {
-      throw new ApiException(
-        'E_VALIDATION',
-        `Your role cannot grant: ${refused.join(', ')}`,
-        422,
-        'abilities'
-      )
+      throw new apiErrors.E_VALIDATION(`Your role cannot grant: ${refused.join(', ')}`, 'abilities')
     }
     const token = await User.accessTokens.create(user, abilities, { name })
     return {
@@ -49,6 +44,6 @@ export default class AccessTokenService {
   /** Only the owner's tokens can be revoked: the lookup is scoped to the user. */
   async revoke(user: User, tokenId: string | number) {
     const deleted = await User.accessTokens.delete(user, tokenId)
-    if (!deleted) throw new ApiException('E_NOT_FOUND', 'No such token', 404)
+    if (!deleted) throw new apiErrors.E_NOT_FOUND('No such token')
   }
 }

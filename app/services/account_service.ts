@@ -8,7 +8,7 @@ import { DateTime } from 'luxon'
 import Account from '#models/account'
 import Platform from '#models/platform'
 import type User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { ApiException, apiErrors } from '#exceptions/catalogue'
 import { connectorRuntime } from '#connectors/runtime'
 import { ConnectorError, CredentialRejected } from '#connectors/errors'
 import type { Credential } from '#connectors/contract'
@@ -50,12 +50,7 @@ export default class AccountService {
   private async platformOrFail(slug: string) {
     const platform = await Platform.findBy('slug', slug)
     if (!platform || !platform.enabled) {
-      throw new ApiException(
-        'E_VALIDATION',
-        `Unknown or disabled platform "${slug}"`,
-        422,
-        'platform'
-      )
+      throw new apiErrors.E_VALIDATION(`Unknown or disabled platform "${slug}"`, 'platform')
     }
     return platform
   }
@@ -66,38 +61,27 @@ export default class AccountService {
     const connector = runtime.connector(platform.slug)
     for (const field of connector.credentialFields.filter((item) => item.secret)) {
       if (!credential[field.name]) {
-        throw new ApiException(
-          'E_VALIDATION',
-          `${field.label} is required`,
-          422,
-          `credentials.${field.name}`
-        )
+        throw new apiErrors.E_VALIDATION(`${field.label} is required`, `credentials.${field.name}`)
       }
     }
     try {
       const result = await connector.checkCredential({ credential })
       if (!result.ok)
-        throw new ApiException(
-          'E_CREDENTIAL_REJECTED',
+        throw new apiErrors.E_CREDENTIAL_REJECTED(
           `${platform.name} refused these credentials: ${result.reason}`,
-          422,
           'credentials'
         )
     } catch (error) {
       if (error instanceof ApiException) throw error
       if (error instanceof CredentialRejected) {
-        throw new ApiException(
-          'E_CREDENTIAL_REJECTED',
+        throw new apiErrors.E_CREDENTIAL_REJECTED(
           `${platform.name} refused these credentials`,
-          422,
           'credentials'
         )
       }
       if (error instanceof ConnectorError) {
-        throw new ApiException(
-          'E_PLATFORM_UNAVAILABLE',
+        throw new apiErrors.E_PLATFORM_UNAVAILABLE(
           `Could not check with ${platform.name} now: ${error.message}`,
-          503,
           'credentials'
         )
       }
@@ -147,10 +131,8 @@ export default class AccountService {
       .where('platform_id', platform.id)
       .first()
     if (existing) {
-      throw new ApiException(
-        'E_ACCOUNT_EXISTS',
+      throw new apiErrors.E_ACCOUNT_EXISTS(
         `You already linked an account on ${platform.name} (one per platform). Replace its credentials instead.`,
-        422,
         'platform'
       )
     }

@@ -4,7 +4,7 @@
  * table is append-only, so ids only grow).
  */
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { dbTime, fromDbTime } from '#purchasing/sql'
 
 export type AuditFilters = {
@@ -25,10 +25,8 @@ export function decodeAuditCursor(value: string): number {
     : ''
   const match = decoded.match(/^a:(\d{1,15})$/)
   if (!match) {
-    throw new ApiException(
-      'E_INVALID_CURSOR',
+    throw new apiErrors.E_INVALID_CURSOR(
       'This page link is not valid. Start again from the newest entries.',
-      422,
       'before'
     )
   }

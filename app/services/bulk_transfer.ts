@@ -24,7 +24,7 @@ import vine, { errors as vineErrors } from '@vinejs/vine'
 import type User from '#models/user'
 import WatchRule from '#models/watch_rule'
 import Account from '#models/account'
-import ApiException from '#exceptions/api_exception'
+import { ApiException, apiErrors } from '#exceptions/catalogue'
 import WatchRuleService from '#alerts/watch_rule_service'
 import { forgetRuleCache } from '#alerts/alert_service'
 import { forgetWatcherCounts } from '#monitoring/watcher_counts'
@@ -244,17 +244,13 @@ export default class BulkTransfer {
     options: { dryRun: boolean; preErrors?: RowError[]; ip?: string | null }
   ): Promise<ImportReport> {
     if (kind === 'events' && !actor.hasRoleAtLeast('manager')) {
-      throw new ApiException(
-        'E_FORBIDDEN',
-        'Importing events needs the manager role or higher',
-        403
-      )
+      throw new apiErrors.E_FORBIDDEN('Importing events needs the manager role or higher')
     }
     if ((kind === 'watch-rules' || kind === 'accounts') && !actor.hasRoleAtLeast('member')) {
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot import', 403)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot import')
     }
     if (items.length > 5000)
-      throw new ApiException('E_VALIDATION', 'At most 5,000 rows per import', 422, 'items')
+      throw new apiErrors.E_VALIDATION('At most 5,000 rows per import', 'items')
     const report: ImportReport = {
       kind,
       dryRun: options.dryRun,
@@ -320,10 +316,8 @@ export default class BulkTransfer {
               .first()
           : null
       if (!source)
-        throw new ApiException(
-          'E_VALIDATION',
+        throw new apiErrors.E_VALIDATION(
           `No event "${item.event}" here (import events first; format platform:externalId)`,
-          422,
           'event'
         )
       eventId = Number(source.event_id)
@@ -350,12 +344,7 @@ export default class BulkTransfer {
     const payload = await eventImportValidator.validate(item)
     const platform = await db.from('platforms').where('slug', payload.platform).first()
     if (!platform)
-      throw new ApiException(
-        'E_VALIDATION',
-        `Unknown platform "${payload.platform}"`,
-        422,
-        'platform'
-      )
+      throw new apiErrors.E_VALIDATION(`Unknown platform "${payload.platform}"`, 'platform')
     const known = await db
       .from('event_sources')
       .where({ platform_id: platform.id, external_id: payload.externalId })
@@ -400,10 +389,8 @@ export default class BulkTransfer {
     const payload = await accountImportValidator.validate(item)
     const platform = await db.from('platforms').where('slug', payload.platform).first()
     if (!platform || !platform.enabled)
-      throw new ApiException(
-        'E_VALIDATION',
+      throw new apiErrors.E_VALIDATION(
         `Unknown or disabled platform "${payload.platform}"`,
-        422,
         'platform'
       )
     const existing = await db

@@ -10,7 +10,7 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import type { Redis } from 'ioredis'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 
 export type QueueCounts = {
   queue: string
@@ -51,11 +51,7 @@ function parse(data: string | null | undefined): Record<string, any> {
 const iso = (ms: unknown) =>
   ms === null || ms === undefined || ms === '' ? null : new Date(Number(ms)).toISOString()
 const notFound = () =>
-  new ApiException(
-    'E_NOT_FOUND',
-    'No such failed job (it may have been retried or pruned already)',
-    404
-  )
+  new apiErrors.E_NOT_FOUND('No such failed job (it may have been retried or pruned already)')
 
 /**
  * Keys matching `pattern`, as the connection names them: SCAN's pattern and

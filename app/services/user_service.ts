@@ -1,7 +1,7 @@
 import type { PriceMode } from '#analytics/fees'
 import db from '@adonisjs/lucid/services/db'
 import User, { type Role } from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { hdtickets } from '#config/app'
 import { recordAudit } from '#services/audit_log'
 
@@ -18,7 +18,7 @@ export default class UserService {
       const existing = await trx.from('users').count('* as total').first()
       const isFirst = Number(existing?.total ?? 0) === 0
       if (!isFirst && !hdtickets.signupEnabled) {
-        throw new ApiException('E_SIGNUP_DISABLED', 'Sign-up is disabled on this deployment', 403)
+        throw new apiErrors.E_SIGNUP_DISABLED('Sign-up is disabled on this deployment')
       }
       const user = await User.create(
         {
@@ -47,12 +47,7 @@ export default class UserService {
   async changePassword(user: User, currentPassword: string, newPassword: string) {
     const verified = await User.verifyCredentials(user.email, currentPassword).catch(() => null)
     if (!verified || verified.id !== user.id) {
-      throw new ApiException(
-        'E_VALIDATION',
-        'The current password is not correct',
-        422,
-        'currentPassword'
-      )
+      throw new apiErrors.E_VALIDATION('The current password is not correct', 'currentPassword')
     }
     user.password = newPassword
     await user.save()

@@ -1,6 +1,6 @@
 /** GET /api/v1/scrapers: sources with their event and platform. */
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import type { ListSpec } from '#api/pagination'
 import { isoTime } from '#purchasing/sql'
 
@@ -19,7 +19,7 @@ export const scraperListSpec: ListSpec = {
     platform: (query, value) => query.where('platforms.slug', value),
     eventId: (query, value) => {
       if (!/^\d{1,9}$/.test(value))
-        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+        throw new apiErrors.E_VALIDATION('"eventId" must be a whole number', 'eventId')
       query.where('event_sources.event_id', Number(value))
     },
   },
@@ -65,6 +65,6 @@ export function scraperToJSON(row: any) {
 
 export async function findScraper(id: number) {
   const row = await scraperQuery().where('event_sources.id', id).first()
-  if (!row) throw new ApiException('E_NOT_FOUND', 'No such source', 404)
+  if (!row) throw new apiErrors.E_NOT_FOUND('No such source')
   return scraperToJSON(row)
 }

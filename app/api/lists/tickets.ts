@@ -4,17 +4,15 @@
  */
 import { availabilityRankColumn } from '#monitoring/availability'
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { parseInstant } from '#validators/day'
 import type { ListSpec } from '#api/pagination'
 
 function isoDate(value: string, field: string) {
   const date = parseInstant(value)
   if (!date) {
-    throw new ApiException(
-      'E_VALIDATION',
+    throw new apiErrors.E_VALIDATION(
       `"${field}" must be a real ISO 8601 date (YYYY-MM-DD or YYYY-MM-DDTHH:mm…)`,
-      422,
       field
     )
   }
@@ -23,7 +21,7 @@ function isoDate(value: string, field: string) {
 
 function positiveInt(value: string, field: string) {
   if (!/^\d{1,9}$/.test(value))
-    throw new ApiException('E_VALIDATION', `"${field}" must be a whole number`, 422, field)
+    throw new apiErrors.E_VALIDATION(`"${field}" must be a whole number`, field)
   return Number(value)
 }
 

@@ -18,6 +18,7 @@ import {
   type OpenApiModule,
   type Schema,
 } from '#api/openapi/schema'
+import { CATALOGUE, type ErrorCode } from '#exceptions/catalogue'
 import account from '#api/openapi/resources/account'
 import users from '#api/openapi/resources/users'
 import watchRules from '#api/openapi/resources/watch_rules'
@@ -48,10 +49,32 @@ export const MODULES: OpenApiModule[] = [
   system,
 ]
 
+/**
+ * The error catalogue (#exceptions/catalogue) as the document shows it: every
+ * code an error can carry, with its one HTTP status and its meaning.
+ */
+function errorCodeSchema(): Schema {
+  const codes = Object.keys(CATALOGUE) as ErrorCode[]
+  const rows = codes.map(
+    (code) => `| \`${code}\` | ${CATALOGUE[code].status} | ${CATALOGUE[code].meaning} |`
+  )
+  return str({
+    enum: codes,
+    description: [
+      'Stable code from the error catalogue; each code has one HTTP status.',
+      'Codes with status 422 also name one input (`field`) in a list of field errors.',
+      '',
+      '| Code | Status | Meaning |',
+      '| --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
+  })
+}
+
 const COMMON_SCHEMAS: Record<string, Schema> = {
   Error: obj(
     {
-      code: str({ description: 'Stable code, e.g. E_VALIDATION' }),
+      code: errorCodeSchema(),
       message: str(),
       field: str(),
       rule: str(),
@@ -125,7 +148,8 @@ export function buildOpenApiDocument(modules: OpenApiModule[] = MODULES) {
       description: [
         'Bearer access tokens (create them under Settings → API tokens, or `POST /api/v1/tokens`) carry abilities:',
         '`read`, `write`, `purchase`, `admin`; each operation lists what it needs in `x-abilities`.',
-        'Errors are one envelope: `{ "errors": [{ "code", "message", "field"? }] }`. Every response carries `X-Request-Id`.',
+        'Errors are one envelope: `{ "errors": [{ "code", "message", "field"? }] }`, each `code` from the catalogue in the',
+        '`Error` schema (one HTTP status per code). Every response carries `X-Request-Id`.',
         'Lists page by cursor (`limit`, `cursor`, `sort`, and the filters each list names); unknown query parameters and',
         'unknown body fields are a 422 naming them. Bodies are JSON (`Content-Type: application/json`, else 415) of at most',
         '1 MB (else 413). Each token has a rate limit (429 with `Retry-After`; `RateLimit-*` headers on every response).',

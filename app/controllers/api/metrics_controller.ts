@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { timingSafeEqual } from 'node:crypto'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import apiConfig from '#config/api'
 import { metricsContentType, metricsText } from '#monitoring/cluster_metrics'
 
@@ -27,16 +27,11 @@ export default class MetricsController {
       const user = await guard.check().then(() => guard.user)
       if (user && !user.disabledAt && user.role === 'admin') {
         allowed = user.currentAccessToken.allows('admin')
-        if (!allowed)
-          throw new ApiException('E_TOKEN_ABILITY', 'This token lacks the "admin" ability', 403)
+        if (!allowed) throw new apiErrors.E_TOKEN_ABILITY('This token lacks the "admin" ability')
       }
     }
     if (!allowed)
-      throw new ApiException(
-        'E_UNAUTHORIZED',
-        'The metrics token or an admin access token is required',
-        401
-      )
+      throw new apiErrors.E_UNAUTHORIZED('The metrics token or an admin access token is required')
     return ctx.response.header('content-type', metricsContentType).send(await metricsText())
   }
 }

@@ -1,5 +1,6 @@
 import type { ChannelKind } from '#models/notification_channel'
 import type { NotificationMessage } from '#notifications/message'
+import type { FieldErrorCode } from '#exceptions/catalogue'
 
 /**
  * The one channel contract. Every kind (email, sms, webpush, webhook, slack,
@@ -29,8 +30,8 @@ export const CHANNEL_KINDS = [
 export interface FieldError {
   /** The config field, dotted for nested ones: "url", "subscription.keys.p256dh" */
   field: string
-  /** Stable code: E_INVALID_EMAIL, E_INVALID_PHONE, E_INSECURE_URL, E_PRIVATE_URL… */
-  code: string
+  /** A 422 code of the catalogue (#exceptions/catalogue): E_INVALID_EMAIL, E_INSECURE_URL… */
+  code: FieldErrorCode
   message: string
 }
 

@@ -1,4 +1,5 @@
 import type { ConfigValidation, FieldError } from '#notifications/channels/contract'
+import type { FieldErrorCode } from '#exceptions/catalogue'
 
 /**
  * Small field validators shared by the channel drivers. Each returns a
@@ -8,7 +9,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-export function fieldError(field: string, code: string, message: string): FieldError {
+export function fieldError(field: string, code: FieldErrorCode, message: string): FieldError {
   return { field, code, message }
 }
 

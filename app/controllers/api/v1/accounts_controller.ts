@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import vine from '@vinejs/vine'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import AccountService from '#services/account_service'
 import AccountTransformer from '#transformers/account_transformer'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
@@ -45,7 +45,7 @@ async function ownOrFail(userId: number, id: string) {
   const row = /^\d{1,9}$/.test(id)
     ? await ownQuery(userId).where('accounts.id', Number(id)).first()
     : null
-  if (!row) throw new ApiException('E_NOT_FOUND', 'No such account', 404)
+  if (!row) throw new apiErrors.E_NOT_FOUND('No such account')
   return row
 }
 

@@ -3,7 +3,7 @@ import vine from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import AlertQueries from '#alerts/alert_queries'
 import AlertTransformer from '#transformers/alert_transformer'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
 import { alertReceipts } from '#notifications/inbox'
 
@@ -23,7 +23,7 @@ const spec: ListSpec = {
     type: (query, value) => query.where('alerts.type', value),
     eventId: (query, value) => {
       if (!/^\d{1,9}$/.test(value))
-        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+        throw new apiErrors.E_VALIDATION('"eventId" must be a whole number', 'eventId')
       query.where('alerts.event_id', Number(value))
     },
   },

@@ -1,13 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import AnalyticsQueries from '#analytics/analytics_queries'
 import EventQueries from '#monitoring/event_queries'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { analyticsFiltersValidator } from '#validators/analytics_validator'
 
 function onlyKnown(qs: Record<string, unknown>, known: string[]) {
   for (const name of Object.keys(qs)) {
     if (!known.includes(name))
-      throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+      throw new apiErrors.E_UNKNOWN_FIELD(`Unknown query parameter "${name}"`, name)
   }
 }
 
@@ -34,7 +34,7 @@ export default class AnalyticsController {
     onlyKnown(request.qs(), [])
     const id = Number(params.id)
     const detail = Number.isSafeInteger(id) && id > 0 ? await new EventQueries().detail(id) : null
-    if (!detail) throw new ApiException('E_NOT_FOUND', 'No such event', 404)
+    if (!detail) throw new apiErrors.E_NOT_FOUND('No such event')
     const analytics = await new AnalyticsQueries().forEvent(detail.event.id, detail.listings)
     return { data: { eventId: detail.event.id, ...analytics } }
   }

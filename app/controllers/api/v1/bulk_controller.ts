@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import BulkTransfer, {
   COLUMNS,
   fromCsvRecord,
@@ -10,14 +10,14 @@ import { CsvError, parseCsv, toCsv } from '#api/csv'
 
 function kindOf(value: string) {
   if (!isKind(value))
-    throw new ApiException('E_NOT_FOUND', 'Unknown kind: watch-rules, events or accounts', 404)
+    throw new apiErrors.E_NOT_FOUND('Unknown kind: watch-rules, events or accounts')
   return value
 }
 
 function onlyParams(qs: Record<string, unknown>, allowed: string[]) {
   for (const name of Object.keys(qs)) {
     if (!allowed.includes(name))
-      throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+      throw new apiErrors.E_UNKNOWN_FIELD(`Unknown query parameter "${name}"`, name)
   }
 }
 
@@ -32,7 +32,7 @@ export default class BulkController {
     onlyParams(qs, ['format'])
     const format = qs.format ?? 'json'
     if (format !== 'json' && format !== 'csv')
-      throw new ApiException('E_VALIDATION', '"format" must be json or csv', 422, 'format')
+      throw new apiErrors.E_VALIDATION('"format" must be json or csv', 'format')
     const items = await new BulkTransfer().export(auth.use('api').getUserOrFail(), kind)
     response.header('content-disposition', `attachment; filename="hdtickets-${kind}.${format}"`)
     if (format === 'csv')
@@ -47,7 +47,7 @@ export default class BulkController {
     const qs = request.qs()
     onlyParams(qs, ['dryRun'])
     if (qs.dryRun !== undefined && qs.dryRun !== 'true' && qs.dryRun !== 'false') {
-      throw new ApiException('E_VALIDATION', '"dryRun" must be true or false', 422, 'dryRun')
+      throw new apiErrors.E_VALIDATION('"dryRun" must be true or false', 'dryRun')
     }
     const dryRun = qs.dryRun === 'true'
     let items: unknown[]
@@ -58,12 +58,7 @@ export default class BulkController {
         records = parseCsv(request.raw() ?? '')
       } catch (error) {
         if (error instanceof CsvError)
-          throw new ApiException(
-            'E_VALIDATION',
-            `CSV line ${error.line}: ${error.message}`,
-            422,
-            'body'
-          )
+          throw new apiErrors.E_VALIDATION(`CSV line ${error.line}: ${error.message}`, 'body')
         throw error
       }
       items = records.map((record, index) => {
@@ -74,12 +69,7 @@ export default class BulkController {
     } else {
       const body = request.body()
       if (!Array.isArray(body.items))
-        throw new ApiException(
-          'E_VALIDATION',
-          'Send { "items": [...] } (or text/csv)',
-          422,
-          'items'
-        )
+        throw new apiErrors.E_VALIDATION('Send { "items": [...] } (or text/csv)', 'items')
       items = body.items
     }
     const report = await new BulkTransfer().import(auth.use('api').getUserOrFail(), kind, items, {

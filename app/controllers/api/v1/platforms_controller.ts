@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { connectorRuntime } from '#connectors/runtime'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
 
@@ -58,7 +58,7 @@ export default class PlatformsController {
     const row = /^\d{1,9}$/.test(params.id)
       ? await db.from('platforms').where('id', Number(params.id)).first()
       : null
-    if (!row) throw new ApiException('E_NOT_FOUND', 'No such platform', 404)
+    if (!row) throw new apiErrors.E_NOT_FOUND('No such platform')
     return { data: (await this.#toJSON())(row) }
   }
 }

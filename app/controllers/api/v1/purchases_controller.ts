@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { purchaseService } from '#purchasing/settings'
 import { auditToJSON, orderToJSON, purchaseRequestToJSON } from '#purchasing/purchase_transformer'
 import { createPurchaseValidator, rejectPurchaseValidator } from '#validators/purchase_validator'
@@ -20,7 +20,7 @@ const spec: ListSpec = {
     status: (query, value) => query.where('r.status', value),
     eventId: (query, value) => {
       if (!/^\d{1,9}$/.test(value))
-        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+        throw new apiErrors.E_VALIDATION('"eventId" must be a whole number', 'eventId')
       query.where('r.event_id', Number(value))
     },
     platform: (query, value) => query.where('p.slug', value),
@@ -45,10 +45,8 @@ export default class PurchasesController {
     const payload = await request.validateUsing(createPurchaseValidator)
     const header = request.header('idempotency-key')?.trim()
     if (header && payload.idempotencyKey && header !== payload.idempotencyKey) {
-      throw new ApiException(
-        'E_VALIDATION',
+      throw new apiErrors.E_VALIDATION(
         'The Idempotency-Key header and the body disagree',
-        422,
         'idempotencyKey'
       )
     }

@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import SourceService from '#monitoring/source_service'
 import { paginate, parseListQuery } from '#api/pagination'
 import {
@@ -18,13 +18,12 @@ export default class ScrapersController {
   private operator(ctx: HttpContext) {
     const user = ctx.auth.use('api').getUserOrFail()
     if (!user.hasRoleAtLeast('manager'))
-      throw new ApiException('E_FORBIDDEN', 'This needs the manager role or higher', 403)
+      throw new apiErrors.E_FORBIDDEN('This needs the manager role or higher')
     return user
   }
 
   private id(ctx: HttpContext) {
-    if (!/^\d{1,9}$/.test(ctx.params.id))
-      throw new ApiException('E_NOT_FOUND', 'No such source', 404)
+    if (!/^\d{1,9}$/.test(ctx.params.id)) throw new apiErrors.E_NOT_FOUND('No such source')
     return Number(ctx.params.id)
   }
 

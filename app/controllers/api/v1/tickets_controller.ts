@@ -1,6 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import EventTransformer from '#transformers/event_transformer'
 import PriceHistory from '#alerts/price_history'
 import { paginate, parseListQuery } from '#api/pagination'
@@ -15,7 +15,7 @@ async function eventOrFail(id: string) {
   const event = /^\d{1,9}$/.test(id)
     ? await db.from('events').where('id', Number(id)).first()
     : null
-  if (!event) throw new ApiException('E_NOT_FOUND', 'No such event', 404)
+  if (!event) throw new apiErrors.E_NOT_FOUND('No such event')
   return event
 }
 
@@ -61,16 +61,11 @@ export default class TicketsController {
     const qs = request.qs()
     for (const name of Object.keys(qs)) {
       if (name !== 'days')
-        throw new ApiException('E_UNKNOWN_FIELD', `Unknown query parameter "${name}"`, 422, name)
+        throw new apiErrors.E_UNKNOWN_FIELD(`Unknown query parameter "${name}"`, name)
     }
     const days = qs.days === undefined ? 30 : Number(qs.days)
     if (!/^\d+$/.test(String(qs.days ?? '30')) || days < 1 || days > 365) {
-      throw new ApiException(
-        'E_VALIDATION',
-        '"days" must be a whole number from 1 to 365',
-        422,
-        'days'
-      )
+      throw new apiErrors.E_VALIDATION('"days" must be a whole number from 1 to 365', 'days')
     }
     const event = await eventOrFail(params.id)
     const now = Date.now()

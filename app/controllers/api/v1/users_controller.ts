@@ -4,7 +4,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import UserService from '#services/user_service'
 import UserTransformer from '#transformers/user_transformer'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { changeRoleValidator } from '#validators/auth_validator'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
 
@@ -32,14 +32,13 @@ export default class UsersController {
 
   private admin(ctx: HttpContext) {
     const actor = ctx.auth.use('api').getUserOrFail()
-    if (actor.role !== 'admin')
-      throw new ApiException('E_FORBIDDEN', 'Only admins manage users', 403)
+    if (actor.role !== 'admin') throw new apiErrors.E_FORBIDDEN('Only admins manage users')
     return actor
   }
 
   private async target(id: string) {
     const user = /^\d{1,9}$/.test(id) ? await User.find(Number(id)) : null
-    if (!user) throw new ApiException('E_NOT_FOUND', 'No such user', 404)
+    if (!user) throw new apiErrors.E_NOT_FOUND('No such user')
     return user
   }
 
@@ -61,7 +60,7 @@ export default class UsersController {
     const { role } = await ctx.request.validateUsing(changeRoleValidator)
     const target = await this.target(ctx.params.id)
     if (target.id === actor.id)
-      throw new ApiException('E_VALIDATION', 'You cannot change your own role', 422, 'role')
+      throw new apiErrors.E_VALIDATION('You cannot change your own role', 'role')
     return { data: UserTransformer.toJSON(await this.users.changeRole(actor, target, role)) }
   }
 }

@@ -3,7 +3,7 @@ import { inject } from '@adonisjs/core'
 import WatchRuleService from '#alerts/watch_rule_service'
 import WatchRuleTransformer from '#transformers/watch_rule_transformer'
 import { watchRuleValidator } from '#validators/watch_rule_validator'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import db from '@adonisjs/lucid/services/db'
 import WatchRule from '#models/watch_rule'
 import { paginate, parseListQuery, type ListSpec } from '#api/pagination'
@@ -16,7 +16,7 @@ const spec: ListSpec = {
     enabled: (query, value) => query.where('enabled', value === 'true'),
     eventId: (query, value) => {
       if (!/^\d{1,9}$/.test(value))
-        throw new ApiException('E_VALIDATION', '"eventId" must be a whole number', 422, 'eventId')
+        throw new apiErrors.E_VALIDATION('"eventId" must be a whole number', 'eventId')
       query.where('event_id', Number(value))
     },
   },
@@ -29,7 +29,7 @@ export default class WatchRulesController {
   private writer(ctx: HttpContext) {
     const user = ctx.auth.use('api').getUserOrFail()
     if (!user.hasRoleAtLeast('member'))
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot change rules', 403)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot change rules')
     return user
   }
 
