@@ -226,7 +226,13 @@ export class HttpTransport {
         waitMs: decision.retryAfterMs,
         reason: 'per-second limit',
       })
-      await this.#sleep(decision.retryAfterMs)
+      /**
+       * One millisecond more than asked: a timer may fire up to a millisecond
+       * before the wall clock the limiter counts with has moved on that far,
+       * and the bucket would then ask for a second, 1 ms wait (and a second
+       * notice to the person waiting).
+       */
+      await this.#sleep(decision.retryAfterMs + 1)
     }
   }
 
