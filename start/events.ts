@@ -4,5 +4,27 @@
 |--------------------------------------------------------------------------
 |
 | Domain events fan out here. Requests stay short: listeners queue work.
+| Dependencies go one way: services emit events (their payload types and the
+| EventsList entries sit beside them: purchasing/purchase_events.ts),
+| listeners (app/listeners/) queue jobs, jobs call services. Listeners are
+| imported on the first event, not at boot.
+|
+| On shutdown the notifications a finished purchase started are queued (or
+| written) before the queue, Redis and the database close: terminating hooks
+| run before the providers shut down.
 |
 */
+import app from '@adonisjs/core/services/app'
+import emitter from '@adonisjs/core/services/emitter'
+
+const QueuePurchaseOrder = () => import('#listeners/queue_purchase_order')
+const QueuePurchaseNotification = () => import('#listeners/queue_purchase_notification')
+
+emitter.on('purchase:approved', [QueuePurchaseOrder])
+emitter.on('purchase:succeeded', [QueuePurchaseNotification, 'succeeded'])
+emitter.on('purchase:failed', [QueuePurchaseNotification, 'failed'])
+
+app.terminating(async () => {
+  const { settlePurchaseNotifications } = await import('#listeners/queue_purchase_notification')
+  await settlePurchaseNotifications()
+})

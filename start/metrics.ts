@@ -12,11 +12,11 @@
 */
 import app from '@adonisjs/core/services/app'
 import transmit from '@adonisjs/transmit/services/main'
-import { onPurchase } from '#purchasing/purchase_events'
+import emitter from '@adonisjs/core/services/emitter'
 import { recordPurchase, sseConnected } from '#monitoring/metrics'
 
-onPurchase('purchase_success', () => recordPurchase('succeeded'))
-onPurchase('purchase_failed', () => recordPurchase('failed'))
+emitter.on('purchase:succeeded', () => recordPurchase('succeeded'))
+emitter.on('purchase:failed', () => recordPurchase('failed'))
 
 transmit.on('connect', () => sseConnected(1))
 transmit.on('disconnect', () => sseConnected(-1))

@@ -48,7 +48,7 @@ import {
 import { selectOffer, type Offer } from '#purchasing/offer_selection'
 import { findRequest, moveRequest, type RequestRow } from '#purchasing/requests'
 import { platformRateMap, recordAttempt, type AttemptOutcome } from '#purchasing/success_rates'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { loadBudget } from '#purchasing/budgets'
 import { affectedRows, dbTime, fromDbTime, uniqueViolation } from '#purchasing/sql'
 
@@ -462,7 +462,7 @@ export default class PurchaseExecutor {
       return { order, moved }
     })
     if (outcome.moved) {
-      await emitPurchase('purchase_success', {
+      await announcePurchase('purchase:succeeded', {
         requestId: request.id,
         userId: request.user_id,
         orderId: outcome.order.id,
@@ -716,7 +716,7 @@ export default class PurchaseExecutor {
       })
     })
     if (!moved) return { outcome: 'skipped', reason: 'another worker finished the request' }
-    await emitPurchase('purchase_failed', {
+    await announcePurchase('purchase:failed', {
       requestId: request.id,
       userId: request.user_id,
       platform: offer?.platformSlug ?? null,

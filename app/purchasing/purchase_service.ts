@@ -34,14 +34,17 @@ import {
   type PurchaseState,
 } from '#purchasing/state_machine'
 import { dbTime, fromDbTime, insertReturningId, lockRows, uniqueViolation } from '#purchasing/sql'
-import { lazy } from '#services/lazy'
+import emitter from '@adonisjs/core/services/emitter'
 
 export interface PurchaseServiceOptions {
   /** The deployment requires a manager (or admin) to approve every request, the requester's own included */
   requireManagerApproval?: boolean
   /** A request not executed within this time expires (default 24 h) */
   requestTtlMs?: number
-  /** Queues the execution of an approved request (default: the ProcessPurchaseRequests job) */
+  /**
+   * What follows an approval, once committed (default: the `purchase:approved`
+   * event, whose listener queues the ProcessPurchaseRequests job)
+   */
   dispatch?: (requestId: number, priority: number) => Promise<void>
   clock?: () => Date
 }
@@ -186,11 +189,8 @@ export function priorityFor(eventImportance: number, ruleImportance: number | nu
   return Math.min(10, Math.max(1, 11 - 2 * Math.min(5, importance)))
 }
 
-const purchaseJob = lazy(() => import('#jobs/process_purchase_requests'))
-
 async function defaultDispatch(requestId: number, priority: number) {
-  const { default: ProcessPurchaseRequests } = await purchaseJob()
-  await ProcessPurchaseRequests.dispatch({ requestId }).priority(priority)
+  await emitter.emit('purchase:approved', { requestId, priority })
 }
 
 /**

@@ -33,7 +33,7 @@ import {
 } from '#notifications/notification_service'
 import { markRead } from '#notifications/inbox'
 import { savePreferences } from '#notifications/preferences_store'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { dbTime } from '#purchasing/sql'
 import { waitFor } from '#tests/helpers/wait'
 
@@ -779,7 +779,7 @@ test.group(
     }) => {
       const peers = useLocalPeers()
       closers.push(() => peers.close())
-      await emitPurchase('purchase_success', {
+      await announcePurchase('purchase:succeeded', {
         requestId: 999_001,
         userId: user.id,
         orderId: 5,
@@ -790,7 +790,7 @@ test.group(
         currency: 'USD',
         reconciled: false,
       })
-      await emitPurchase('purchase_failed', {
+      await announcePurchase('purchase:failed', {
         requestId: 999_002,
         userId: user.id,
         platform: 'sandbox',
