@@ -3,7 +3,7 @@
  *
  * 1. `createNotifications` (one transaction for a batch): the in-app
  *    notification row, one `notification_deliveries` row per (notification,
- *    channel) with its idempotency key and due time (planDeliveries: the
+ *    channel) with its idempotency key and due time (delivery_plan.ts: the
  *    user's preferences, quiet hours in their time zone, digests,
  *    escalation), the escalation state, and `alerts.notified_at` for an
  *    alert's notification. After commit: pushed live (users/<id>) and a
@@ -38,17 +38,15 @@ import {
   PermanentDeliveryError,
   TransientDeliveryError,
 } from '#notifications/errors'
+import { planDeliveries } from '#notifications/delivery_plan'
+import { buildDigest } from '#notifications/digests'
+import { nextEscalation, type EscalationState } from '#notifications/escalation'
 import {
-  buildDigest,
-  nextEscalation,
-  planDeliveries,
-  retryDelayMs,
-  shouldDisable,
-  type EscalationState,
+  DEFAULT_PREFERENCES,
   type NotificationPreferences,
   type UserChannel,
-} from '#notifications/policy'
-import { DEFAULT_PREFERENCES } from '#notifications/policy'
+} from '#notifications/preferences'
+import { retryDelayMs, shouldDisable } from '#notifications/retry_policy'
 import { channelRegistry } from '#notifications/runtime'
 import { decryptSecret } from '#security/secrets'
 import { affectedRows, dbTime, fromDbTime, insertReturningId } from '#purchasing/sql'

@@ -1,18 +1,19 @@
 import { test } from '@japa/runner'
+import { planDeliveries } from '#notifications/delivery_plan'
+import { buildDigest, digestWindow } from '#notifications/digests'
+import { nextEscalation } from '#notifications/escalation'
+import { isQuietAt, quietHoursEnd } from '#notifications/quiet_hours'
 import {
   WEBHOOK_RETRY_SCHEDULE_MS,
-  buildDigest,
-  digestWindow,
-  isQuietAt,
-  nextEscalation,
   nextRetryAt,
-  planDeliveries,
-  quietHoursEnd,
   retryDelayMs,
   shouldDisable,
+} from '#notifications/retry_policy'
+import {
   validatePreferences,
-} from '#notifications/policy'
-import type { NotificationPreferences, UserChannel } from '#notifications/policy'
+  type NotificationPreferences,
+  type UserChannel,
+} from '#notifications/preferences'
 import { APP_URL, priceAlert, ticketAvailable } from './helpers/messages.js'
 
 const at = (iso: string) => new Date(iso)
@@ -40,7 +41,7 @@ function prefs(overrides: Partial<NotificationPreferences> = {}): NotificationPr
 
 const night = { start: '22:00', end: '07:00' }
 
-test.group('Policy / preferences', () => {
+test.group('Notification rules / preferences', () => {
   test('defaults: every active channel, SMS only for high priority; disabled channels are skipped', ({
     assert,
   }) => {
@@ -92,7 +93,7 @@ test.group('Policy / preferences', () => {
   })
 })
 
-test.group('Policy / quiet hours', () => {
+test.group('Notification rules / quiet hours', () => {
   test('non-urgent deliveries to people wait for the end of quiet hours; high priority, in-app and webhooks pass', ({
     assert,
   }) => {
@@ -185,7 +186,7 @@ test.group('Policy / quiet hours', () => {
   })
 })
 
-test.group('Policy / digests', () => {
+test.group('Notification rules / digests', () => {
   test('low priority joins the digest window (aligned to local midnight) for people; machines get it now', ({
     assert,
   }) => {
@@ -276,7 +277,7 @@ test.group('Policy / digests', () => {
   })
 })
 
-test.group('Policy / escalation', () => {
+test.group('Notification rules / escalation', () => {
   const escalation = { afterMinutes: 10, channelIds: [3, 5, 2] }
   const start = at('2026-01-15T12:00:00Z')
   const plus = (minutes: number) => new Date(start.getTime() + minutes * 60_000)
@@ -373,7 +374,7 @@ test.group('Policy / escalation', () => {
   })
 })
 
-test.group('Policy / webhook retries', () => {
+test.group('Notification rules / webhook retries', () => {
   const exact = { random: () => 0.5 }
 
   test('exponential backoff over hours: 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, then give up', ({
@@ -413,7 +414,7 @@ test.group('Policy / webhook retries', () => {
   })
 })
 
-test.group('Policy / preference validation', () => {
+test.group('Notification rules / preference validation', () => {
   test('errors name the field', ({ assert }) => {
     const result = validatePreferences(
       {
