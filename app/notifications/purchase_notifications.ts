@@ -7,7 +7,7 @@ import db from '@adonisjs/lucid/services/db'
 import { hdtickets } from '#config/app'
 import type { PurchaseFailed, PurchaseSucceeded } from '#purchasing/purchase_events'
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
-import { createNotifications } from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
 import { orderVerdict } from '#purchasing/order_states'
 
 async function requestFacts(requestId: number) {

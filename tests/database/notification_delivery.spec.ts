@@ -23,14 +23,11 @@ import {
 import { createWorker } from '#services/embedded_worker'
 import { verifySignature } from '#notifications/signature'
 import { buildPriceAlert, buildTicketAvailable } from '#notifications/message'
-import {
-  createNotifications,
-  deliverDue,
-  runEscalations,
-  sendDigests,
-  sweepNotifications,
-  SENDING_LEASE_MS,
-} from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
+import { deliverDue, SENDING_LEASE_MS } from '#notifications/delivery'
+import { runEscalations } from '#notifications/escalation_runner'
+import { sendDigests } from '#notifications/digest_sender'
+import { sweepNotifications } from '#notifications/notification_sweep'
 import { markRead } from '#notifications/inbox'
 import { savePreferences } from '#notifications/preferences_store'
 import { announcePurchase } from '#purchasing/purchase_events'
