@@ -6,7 +6,7 @@
 | Domain events fan out here. Requests stay short: listeners queue work.
 | Dependencies go one way: services emit events (their payload types and the
 | EventsList entries sit beside them: purchasing/purchase_events.ts,
-| notifications/notification_events.ts),
+| notifications/notification_events.ts, alerts/watch_rule_events.ts),
 | listeners (app/listeners/) queue jobs, jobs call services. Listeners are
 | imported on the first event, not at boot.
 |
@@ -22,6 +22,7 @@ const QueuePurchaseOrder = () => import('#listeners/queue_purchase_order')
 const QueuePurchaseNotification = () => import('#listeners/queue_purchase_notification')
 const QueueNotificationDeliveries = () => import('#listeners/queue_notification_deliveries')
 const TellChannelOwner = () => import('#listeners/tell_channel_owner')
+const QueueFollowDiscovery = () => import('#listeners/queue_follow_discovery')
 
 emitter.on('purchase:approved', [QueuePurchaseOrder])
 emitter.on('purchase:succeeded', [QueuePurchaseNotification, 'succeeded'])
@@ -31,6 +32,8 @@ emitter.on('notification:due', [QueueNotificationDeliveries, 'due'])
 emitter.on('notification:held', [QueueNotificationDeliveries, 'held'])
 emitter.on('notification_channel:disabled', [TellChannelOwner, 'disabled'])
 emitter.on('notification_channel:removed', [TellChannelOwner, 'removed'])
+
+emitter.on('watch_rule:following', [QueueFollowDiscovery])
 
 app.terminating(async () => {
   const { settlePurchaseNotifications } = await import('#listeners/queue_purchase_notification')
