@@ -47,7 +47,6 @@ export default defineConfig({
     () => import('#start/events'),
     () => import('#start/transmit'),
     () => import('#start/metrics'),
-    () => import('#start/notifications'),
     { file: () => import('#start/queue_shutdown'), environment: ['console'] },
     { file: () => import('#start/embedded'), environment: ['web'] },
   ],

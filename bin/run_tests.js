@@ -19,7 +19,7 @@
 |
 | Before them, what CI checks of what ships:
 | typecheck  tsc and vue-tsc
-| lint       eslint and prettier --check
+| lint       eslint, prettier --check, and no import cycle (bin/check_cycles.js)
 | build      node ace build (when a source changed), and the build imports
 |            only production dependencies (scripts/check_runtime_deps.js)
 | smoke      the built server started as production runs it
@@ -86,6 +86,7 @@ const checks = [
     steps: [
       ['eslint', ['.']],
       ['prettier', ['--check', '--log-level=warn', '.']],
+      [node, ['bin/check_cycles.js']],
     ],
   },
   {

@@ -4,7 +4,8 @@
 |--------------------------------------------------------------------------
 |
 | Outcomes other modules already announce (purchase events, SSE
-| connections) feed the Prometheus metrics of app/monitoring/metrics.ts.
+| connections) feed the Prometheus metrics of app/monitoring/metrics.ts, and
+| its circuit gauge reads the connectors' breaker.
 | Long-running processes push their metrics so that any web process serves
 | the whole cluster's (app/monitoring/cluster_metrics.ts): web processes,
 | and the console commands in WORKER_COMMANDS.
@@ -12,11 +13,17 @@
 */
 import app from '@adonisjs/core/services/app'
 import transmit from '@adonisjs/transmit/services/main'
-import { onPurchase } from '#purchasing/purchase_events'
-import { recordPurchase, sseConnected } from '#monitoring/metrics'
+import emitter from '@adonisjs/core/services/emitter'
+import { recordPurchase, sseConnected, useCircuitReader } from '#monitoring/metrics'
 
-onPurchase('purchase_success', () => recordPurchase('succeeded'))
-onPurchase('purchase_failed', () => recordPurchase('failed'))
+emitter.on('purchase:succeeded', () => recordPurchase('succeeded'))
+emitter.on('purchase:failed', () => recordPurchase('failed'))
+
+/** The circuit gauge reads the connectors' shared breaker, loaded on the first scrape. */
+useCircuitReader(async (slugs) => {
+  const { platformCircuits } = await import('#connectors/runtime')
+  return platformCircuits(slugs)
+})
 
 transmit.on('connect', () => sseConnected(1))
 transmit.on('disconnect', () => sseConnected(-1))

@@ -20,7 +20,7 @@ if (app.getEnvironment() === 'console') {
   ace.executing(async (command, isMainCommand) => {
     if (!isMainCommand || command.commandName !== 'queue:work') return
     const { jobsInHandSettled } = await import('#services/job_context')
-    const { settlePurchaseNotifications } = await import('#notifications/purchase_notifications')
+    const { settlePurchaseNotifications } = await import('#listeners/queue_purchase_notification')
     const manager = await app.container.make('queue.manager')
     const destroy = manager.destroy.bind(manager)
     manager.destroy = async () => {

@@ -18,14 +18,12 @@ import {
   type ListingView,
   type Match,
 } from '#alerts/rule_engine'
-import { toSpec, listingView } from '#alerts/watch_rule_service'
+import { toSpec, listingView } from '#alerts/rule_inputs'
 import { publishToUser } from '#monitoring/live_feed'
 import PriceHistory from '#alerts/price_history'
 import { groupAlerts } from '#alerts/alert_grouping'
-import { lazy } from '#services/lazy'
-
-const fromAlerts = lazy(() => import('#purchasing/from_alerts'))
-const alertNotifications = lazy(() => import('#notifications/alert_notifications'))
+import { openRequestsFromAlerts } from '#purchasing/from_alerts'
+import { notifyAlerts, notifyPendingAlerts } from '#notifications/alert_notifications'
 
 interface RuleCache {
   byEvent: Map<number, CompiledRule[]>
@@ -339,11 +337,9 @@ export async function processOutboxes(ids: number[]) {
   }
   const matches = await evaluateChecks(checks)
   if (matches.length > 0) {
-    const { openRequestsFromAlerts } = await fromAlerts()
     await openRequestsFromAlerts(matches)
     // Deliveries are stored (with alerts.notified_at) before the outbox rows go:
     // a worker killed in between leaves alerts the notification sweep picks up.
-    const { notifyAlerts } = await alertNotifications()
     const alertIds: number[] = []
     const keys = matches.map((match) => match.dedupeKey)
     for (let offset = 0; offset < keys.length; offset += 500) {
@@ -373,7 +369,6 @@ export async function sweepOutbox(now = new Date(), olderThanMs = 30_000) {
     .limit(200)
     .select('id')
   await processOutboxes(stale.map((row) => Number(row.id)))
-  const { notifyPendingAlerts } = await alertNotifications()
   await notifyPendingAlerts({ olderThan: new Date(now.getTime() - olderThanMs), now })
   return stale.length
 }

@@ -5,6 +5,7 @@
  * history ("would have fired K times in the last 7 days, at these prices").
  */
 import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
 import { publishToUser } from '#monitoring/live_feed'
 import type { Infer } from '@vinejs/vine/types'
 import type WatchRule from '#models/watch_rule'
@@ -15,29 +16,13 @@ import { compileRule, listingMatches, type RuleSpec } from '#alerts/rule_engine'
 import { backtest } from '#alerts/backtest'
 import { forgetWatcherCounts } from '#monitoring/watcher_counts'
 import { forgetRuleCache } from '#alerts/alert_service'
+import { listingView } from '#alerts/rule_inputs'
 import { isoTime } from '#purchasing/sql'
 
 export type WatchRuleInput = Infer<typeof watchRuleValidator>
 
 function refuse(field: string, message: string): never {
   throw new apiErrors.E_VALIDATION(message, field)
-}
-
-export function toSpec(rule: WatchRule): RuleSpec {
-  return {
-    id: rule.id,
-    userId: rule.userId,
-    eventId: rule.eventId,
-    filters: rule.filters ?? {},
-    maxPriceMinor: rule.maxPriceMinor,
-    currency: rule.currency,
-    includeFees: rule.includeFees,
-    minQuantity: rule.minQuantity,
-    sections: rule.sections ?? [],
-    triggers: (rule.triggers ?? []) as RuleSpec['triggers'],
-    hysteresisMinor: rule.hysteresisMinor,
-    cooldownSeconds: rule.cooldownSeconds,
-  }
 }
 
 export default class WatchRuleService {
@@ -206,11 +191,10 @@ export default class WatchRuleService {
     this.#changed(user)
   }
 
-  /** A new or changed follow rule is searched for now rather than at the next hourly run. */
+  /** A new or changed follow rule is searched for now rather than at the next hourly run (its listener queues the search). */
   async #discoverSoon(rule: WatchRule) {
     if (!rule.follow || !rule.enabled) return
-    const { default: DiscoverFollowedEvents } = await import('#jobs/discover_followed_events')
-    await DiscoverFollowedEvents.dispatch({ ruleIds: [rule.id] })
+    await emitter.emit('watch_rule:following', { ruleId: rule.id })
   }
 
   #changed(user: User) {
@@ -263,21 +247,5 @@ export default class WatchRuleService {
     if (f.from) query.where('starts_at', '>=', new Date(f.from))
     if (f.to) query.where('starts_at', '<=', new Date(f.to))
     return (await query).map((row) => row.id as number)
-  }
-}
-
-export function listingView(row: any) {
-  return {
-    id: row.id,
-    platform: row.platform ?? row.platform_slug ?? '',
-    section: row.section,
-    row: row.row,
-    quantity: row.quantity,
-    splits: typeof row.splits === 'string' ? JSON.parse(row.splits) : row.splits,
-    priceMinor: row.price_minor,
-    priceWithFeesMinor: row.price_with_fees_minor,
-    deliveryFeeMinor: row.delivery_fee_minor ?? null,
-    currency: row.currency,
-    status: row.status,
   }
 }

@@ -1,6 +1,6 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import { deliverDue, type DeliveryOutcome } from '#notifications/notification_service'
+import { deliverDue, type DeliveryOutcome } from '#notifications/delivery'
 
 /** One notification, or a batch of them (a check's alerts, fanned out together: fewer queue round trips). */
 type DeliverNotificationPayload = { notificationId: number } | { notificationIds: number[] }

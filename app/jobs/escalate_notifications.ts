@@ -1,6 +1,6 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import { runEscalations } from '#notifications/notification_service'
+import { runEscalations } from '#notifications/escalation_runner'
 
 /** Every minute: unacknowledged high-priority alerts move to the next channel of the user's chain. */
 export default class EscalateNotifications extends Job<Record<string, never>> {

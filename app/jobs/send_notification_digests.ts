@@ -1,6 +1,6 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import { sendDigests } from '#notifications/notification_service'
+import { sendDigests } from '#notifications/digest_sender'
 
 /** Every minute: one message per (channel, closed digest window) of low-priority notifications. */
 export default class SendNotificationDigests extends Job<Record<string, never>> {

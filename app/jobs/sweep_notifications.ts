@@ -1,6 +1,6 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import { sweepNotifications } from '#notifications/notification_service'
+import { sweepNotifications } from '#notifications/notification_sweep'
 
 /** Every minute: alerts never notified and deliveries whose job was lost get queued again. */
 export default class SweepNotifications extends Job<Record<string, never>> {

@@ -135,6 +135,19 @@ new Gauge({
 
 const CIRCUIT_VALUES = { 'closed': 0, 'half-open': 1, 'open': 2 } as const
 
+type CircuitState = keyof typeof CIRCUIT_VALUES
+type CircuitReader = (slugs: string[]) => Promise<Record<string, { state: CircuitState }>>
+let readCircuits: CircuitReader | null = null
+
+/**
+ * Where the circuit gauge reads each platform's circuit (the connectors'
+ * shared breaker): installed by start/metrics.ts, so that these metrics,
+ * which the connectors' transport records into, do not import the connectors.
+ */
+export function useCircuitReader(reader: CircuitReader | null) {
+  readCircuits = reader
+}
+
 new Gauge({
   name: 'hdtickets_circuit_state',
   help: "Each platform's circuit, shared by every worker: 0 closed, 1 half-open (one probe), 2 open (calls fail fast)",
@@ -142,10 +155,10 @@ new Gauge({
   registers: [clusterRegistry],
   async collect() {
     this.reset()
+    if (!readCircuits) return
     try {
       const slugs = (await db.from('platforms').select('slug')).map((row: any) => row.slug)
-      const { platformCircuits } = await import('#connectors/runtime')
-      for (const [platform, circuit] of Object.entries(await platformCircuits(slugs)))
+      for (const [platform, circuit] of Object.entries(await readCircuits(slugs)))
         this.set({ platform }, CIRCUIT_VALUES[circuit.state])
     } catch {
       /** The limiter store is unreachable: no series rather than a failed scrape. */

@@ -1,6 +1,6 @@
 import { hdtickets } from '#config/app'
 import { buildAccountIssue } from '#notifications/message'
-import { createNotifications } from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
 
 /** A linked platform account whose credential the platform now rejects. */
 export async function notifyAccountRejected(

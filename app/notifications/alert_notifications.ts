@@ -19,7 +19,7 @@ import {
   createNotifications,
   type CreatedNotification,
   type NotifyInput,
-} from '#notifications/notification_service'
+} from '#notifications/create_notifications'
 import { fromDbTime } from '#purchasing/sql'
 import type { Match } from '#alerts/rule_engine'
 

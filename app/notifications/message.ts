@@ -116,7 +116,7 @@ export interface NotificationMessage<T extends NotificationType = NotificationTy
   /** The stored notification's id, once there is one */
   notificationId: string | null
   data: NotificationDataMap[T]
-  /** Set on a digest: the messages it batches (see policy.buildDigest) */
+  /** Set on a digest: the messages it batches (see digests.ts, buildDigest) */
   digest?: DigestItem[]
 }
 

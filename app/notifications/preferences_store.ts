@@ -1,13 +1,13 @@
 /**
  * Stored notification preferences, one row per user (JSON of
- * policy.NotificationPreferences; the time zone is the user's own).
+ * preferences.NotificationPreferences; the time zone is the user's own).
  */
 import db from '@adonisjs/lucid/services/db'
 import {
   DEFAULT_PREFERENCES,
   validatePreferences,
   type NotificationPreferences,
-} from '#notifications/policy'
+} from '#notifications/preferences'
 import type { FieldError } from '#notifications/channels/contract'
 import { dbTime } from '#purchasing/sql'
 

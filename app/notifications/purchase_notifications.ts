@@ -1,19 +1,13 @@
 /**
  * Purchase outcomes → purchase_success / purchase_failed notifications.
- * Registered once per process (start/notifications.ts); the handlers run
- * after the outcome is committed and only queue a job.
+ * Written by the NotifyPurchaseOutcome job, which the `purchase:succeeded`
+ * and `purchase:failed` listener queues (app/listeners/queue_purchase_notification.ts).
  */
 import db from '@adonisjs/lucid/services/db'
-import logger from '@adonisjs/core/services/logger'
 import { hdtickets } from '#config/app'
-import {
-  onPurchase,
-  type PurchaseFailed,
-  type PurchaseSucceeded,
-} from '#purchasing/purchase_events'
+import type { PurchaseFailed, PurchaseSucceeded } from '#purchasing/purchase_events'
 import { buildPurchaseFailed, buildPurchaseSuccess } from '#notifications/message'
-import { createNotifications } from '#notifications/notification_service'
-import { lazy } from '#services/lazy'
+import { createNotifications } from '#notifications/create_notifications'
 import { orderVerdict } from '#purchasing/order_states'
 
 async function requestFacts(requestId: number) {
@@ -104,58 +98,3 @@ export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Da
   )
   return createNotifications([{ userId: payload.userId, message }], { now })
 }
-
-let registered = false
-
-/** Queue writes started by the handlers and not settled yet (shutdown waits for them). */
-const inFlight = new Set<Promise<unknown>>()
-
-/**
- * Idempotent: a second call does not register the handlers twice. The
- * handlers only start queueing a NotifyPurchaseOutcome job: the purchase's
- * own path does not wait for it, nor for the notification's queries. When
- * the job cannot be queued (Redis away, the queue already closing), the
- * notification is written at once instead — with its deliveries, which the
- * notification sweep queues again if their own jobs cannot be queued.
- */
-const notifyJob = lazy(() => import('#jobs/notify_purchase_outcome'))
-
-export function registerPurchaseNotifications() {
-  if (registered) return
-  registered = true
-  // Not awaited: the purchase's other listeners (and its caller) do not wait on the queue write.
-  const queue = (payload: PurchaseOutcomePayload) => {
-    const requestId = payload.outcome.requestId
-    const pending: Promise<unknown> = notifyJob()
-      .then(({ default: NotifyPurchaseOutcome }) => NotifyPurchaseOutcome.dispatch(payload))
-      .catch(async (error) => {
-        logger.warn(
-          { err: error, requestId },
-          'could not queue a purchase notification: writing it now'
-        )
-        try {
-          if (payload.kind === 'purchase_success') await notifyPurchaseSucceeded(payload.outcome)
-          else await notifyPurchaseFailed(payload.outcome)
-        } catch (writeError) {
-          logger.error({ err: writeError, requestId }, 'could not write a purchase notification')
-        }
-      })
-      .finally(() => inFlight.delete(pending))
-    inFlight.add(pending)
-  }
-  onPurchase('purchase_success', (outcome) => queue({ kind: 'purchase_success', outcome }))
-  onPurchase('purchase_failed', (outcome) => queue({ kind: 'purchase_failed', outcome }))
-}
-
-/**
- * Resolves when every purchase notification a handler started is queued
- * (or written): the shutdown hook awaits it before the queue, Redis and the
- * database close (start/notifications.ts).
- */
-export async function settlePurchaseNotifications() {
-  while (inFlight.size) await Promise.allSettled([...inFlight])
-}
-
-type PurchaseOutcomePayload =
-  | { kind: 'purchase_success'; outcome: PurchaseSucceeded }
-  | { kind: 'purchase_failed'; outcome: PurchaseFailed }

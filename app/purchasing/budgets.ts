@@ -11,7 +11,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
 import { apiErrors } from '#exceptions/catalogue'
 import { recordAudit } from '#services/audit_log'
-import type { BudgetCaps, Spend } from '#purchasing/criteria'
+import { checkBudget, type BudgetCaps, type Refusal, type Spend } from '#purchasing/criteria'
 import { dbTime } from '#purchasing/sql'
 
 export interface Budget extends BudgetCaps {
@@ -173,4 +173,34 @@ export default class BudgetService {
     })
     return (await loadBudget(db.connection(), actor.id))!
   }
+}
+
+/**
+ * The refusal a new amount meets against `user`'s caps, or null: their
+ * budget and what they spent (`excludeRequestId`: the request being
+ * decided, already counted as reserved). Run inside the transaction that
+ * holds the user's row lock, so two requests cannot both fit the last of a cap.
+ */
+export async function budgetRefusal(
+  client: QueryClientContract,
+  user: User,
+  order: {
+    eventId: number
+    currency: string
+    amountMinor: number
+    excludeRequestId: number | null
+    now: Date
+  }
+): Promise<Refusal | null> {
+  const budget = await loadBudget(client, user.id)
+  if (!budget) return null
+  const spent = await spendOf(client, {
+    userId: user.id,
+    eventId: order.eventId,
+    currency: order.currency,
+    timezone: user.timezone,
+    now: order.now,
+    excludeRequestId: order.excludeRequestId,
+  })
+  return checkBudget(budget, spent, order.amountMinor, order.currency)
 }

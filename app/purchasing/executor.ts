@@ -40,7 +40,7 @@ import {
 import { selectOffer, type Offer } from '#purchasing/offer_selection'
 import { findRequest, moveRequest, type RequestRow } from '#purchasing/requests'
 import { platformRateMap, recordAttempt, type AttemptOutcome } from '#purchasing/success_rates'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { loadBudget } from '#purchasing/budgets'
 import { affectedRows, dbTime, fromDbTime, uniqueViolation } from '#purchasing/sql'
 
@@ -454,7 +454,7 @@ export default class PurchaseExecutor {
       return { order, moved }
     })
     if (outcome.moved) {
-      await emitPurchase('purchase_success', {
+      await announcePurchase('purchase:succeeded', {
         requestId: request.id,
         userId: request.user_id,
         orderId: outcome.order.id,
@@ -682,7 +682,7 @@ export default class PurchaseExecutor {
       })
     })
     if (!moved) return { outcome: 'skipped', reason: 'another worker finished the request' }
-    await emitPurchase('purchase_failed', {
+    await announcePurchase('purchase:failed', {
       requestId: request.id,
       userId: request.user_id,
       platform: offer?.platformSlug ?? null,

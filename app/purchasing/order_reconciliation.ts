@@ -13,7 +13,7 @@ import type { Credential } from '#connectors/contract'
 import { connectorRuntime } from '#connectors/runtime'
 import { decryptSecret } from '#security/secrets'
 import { recordAudit } from '#services/audit_log'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { affectedRows } from '#purchasing/sql'
 import {
   CONFIRMED_ORDER_STATES,
@@ -104,7 +104,7 @@ export async function reconcileOpenOrders(limit = 100): Promise<ReconcileResult>
       }
       if (verdict === 'confirmed') {
         result.confirmed++
-        await emitPurchase('purchase_success', {
+        await announcePurchase('purchase:succeeded', {
           requestId: Number(order.purchase_request_id),
           userId: Number(order.user_id),
           orderId: Number(order.id),
@@ -118,7 +118,7 @@ export async function reconcileOpenOrders(limit = 100): Promise<ReconcileResult>
         })
       } else {
         result.refused++
-        await emitPurchase('purchase_failed', {
+        await announcePurchase('purchase:failed', {
           requestId: Number(order.purchase_request_id),
           userId: Number(order.user_id),
           platform: order.platform_name ?? order.platform_slug,

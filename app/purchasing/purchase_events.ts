@@ -1,9 +1,24 @@
 /**
- * Outcomes other modules plug into (notifications, analytics): a small
- * callback registry. Handlers run after the outcome is committed; one that
- * throws is logged and never undoes or blocks the purchase.
+ * What purchasing announces, on the framework's emitter
+ * (`@adonisjs/core/services/emitter`); listeners are registered in
+ * start/events.ts and live in app/listeners/.
+ *
+ * - `purchase:approved`: a request was approved (by a person, or at once by a
+ *   rule with auto_purchase) and committed; its order is to be placed.
+ * - `purchase:succeeded` / `purchase:failed`: a request's outcome, committed.
+ *
+ * Outcomes are emitted through `announcePurchase`: a listener that throws is
+ * logged and never undoes or blocks the purchase.
  */
+import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'
+import type { EventsList } from '@adonisjs/core/types'
+
+export interface PurchaseApproved {
+  requestId: number
+  /** 1 (first) .. 10 (last): the queue priority of its order */
+  priority: number
+}
 
 export interface PurchaseSucceeded {
   requestId: number
@@ -31,43 +46,25 @@ export interface PurchaseFailed {
   reason: string
 }
 
-export interface PurchaseEventMap {
-  purchase_success: PurchaseSucceeded
-  purchase_failed: PurchaseFailed
-}
-
-type Handler<K extends keyof PurchaseEventMap> = (
-  payload: PurchaseEventMap[K]
-) => unknown | Promise<unknown>
-
-const handlers: { [K in keyof PurchaseEventMap]: Set<Handler<K>> } = {
-  purchase_success: new Set(),
-  purchase_failed: new Set(),
-}
-
-/** Registers a handler; returns the function that removes it. */
-export function onPurchase<K extends keyof PurchaseEventMap>(
-  name: K,
-  handler: Handler<K>
-): () => void {
-  handlers[name].add(handler)
-  return () => {
-    handlers[name].delete(handler)
+declare module '@adonisjs/core/types' {
+  interface EventsList {
+    'purchase:approved': PurchaseApproved
+    'purchase:succeeded': PurchaseSucceeded
+    'purchase:failed': PurchaseFailed
   }
 }
 
-export async function emitPurchase<K extends keyof PurchaseEventMap>(
-  name: K,
-  payload: PurchaseEventMap[K]
+/** A purchase outcome, after its commit. Listeners that throw are logged, never rethrown. */
+export async function announcePurchase<K extends 'purchase:succeeded' | 'purchase:failed'>(
+  event: K,
+  payload: EventsList[K]
 ): Promise<void> {
-  for (const handler of [...handlers[name]]) {
-    try {
-      await handler(payload)
-    } catch (error) {
-      logger.error(
-        { err: error, event: name, requestId: payload.requestId },
-        'purchase event handler failed'
-      )
-    }
+  try {
+    await emitter.emit(event, payload)
+  } catch (error) {
+    logger.error(
+      { err: error, event, requestId: payload.requestId },
+      'purchase event listener failed'
+    )
   }
 }

@@ -23,17 +23,14 @@ import {
 import { createWorker } from '#services/embedded_worker'
 import { verifySignature } from '#notifications/signature'
 import { buildPriceAlert, buildTicketAvailable } from '#notifications/message'
-import {
-  createNotifications,
-  deliverDue,
-  runEscalations,
-  sendDigests,
-  sweepNotifications,
-  SENDING_LEASE_MS,
-} from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
+import { deliverDue, SENDING_LEASE_MS } from '#notifications/delivery'
+import { runEscalations } from '#notifications/escalation_runner'
+import { sendDigests } from '#notifications/digest_sender'
+import { sweepNotifications } from '#notifications/notification_sweep'
 import { markRead } from '#notifications/inbox'
 import { savePreferences } from '#notifications/preferences_store'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { dbTime } from '#purchasing/sql'
 import { waitFor } from '#tests/helpers/wait'
 
@@ -779,7 +776,7 @@ test.group(
     }) => {
       const peers = useLocalPeers()
       closers.push(() => peers.close())
-      await emitPurchase('purchase_success', {
+      await announcePurchase('purchase:succeeded', {
         requestId: 999_001,
         userId: user.id,
         orderId: 5,
@@ -790,7 +787,7 @@ test.group(
         currency: 'USD',
         reconciled: false,
       })
-      await emitPurchase('purchase_failed', {
+      await announcePurchase('purchase:failed', {
         requestId: 999_002,
         userId: user.id,
         platform: 'sandbox',

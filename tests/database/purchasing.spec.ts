@@ -18,7 +18,7 @@ import PurchaseService from '#purchasing/purchase_service'
 import PurchaseExecutor from '#purchasing/executor'
 import PurchaseAssistService from '#purchasing/purchase_assist'
 import BudgetService from '#purchasing/budgets'
-import { onPurchase } from '#purchasing/purchase_events'
+import emitter from '@adonisjs/core/services/emitter'
 import { reconcileOpenOrders } from '#purchasing/order_reconciliation'
 import { platformSuccessRates, accountSuccessRates } from '#purchasing/success_rates'
 import ProcessPurchaseRequests from '#jobs/process_purchase_requests'
@@ -597,7 +597,7 @@ test.group(`Purchase execution against the sandbox exchange (${DB})`, (group) =>
     const owner = await buyer()
     const listing = await sandboxListing(sandbox, { retailCents: 10_000, quantity: 8 })
     const successes: any[] = []
-    cleanup(onPurchase('purchase_success', (payload) => void successes.push(payload)))
+    cleanup(emitter.on('purchase:succeeded', (payload) => void successes.push(payload)))
     const worker = await createWorker()
     cleanup(() => worker.stop())
     worker.start(['purchases']).catch(() => {})
@@ -653,7 +653,7 @@ test.group(`Purchase execution against the sandbox exchange (${DB})`, (group) =>
     cleanup,
   }) => {
     const failures: any[] = []
-    cleanup(onPurchase('purchase_failed', (payload) => void failures.push(payload)))
+    cleanup(emitter.on('purchase:failed', (payload) => void failures.push(payload)))
     const first = await approved({ retailCents: 10_000 })
     sandbox.exchange.simulator.setPrice(first.listing.simListing.id, 10_600)
     const outcome = await new PurchaseExecutor().run(first.request.id)
@@ -697,7 +697,7 @@ test.group(`Purchase execution against the sandbox exchange (${DB})`, (group) =>
   }) => {
     const { owner, request } = await approved()
     const successes: any[] = []
-    cleanup(onPurchase('purchase_success', (payload) => void successes.push(payload)))
+    cleanup(emitter.on('purchase:succeeded', (payload) => void successes.push(payload)))
     sandbox.exchange.acceptOrdersAfter(null)
     cleanup(() => sandbox.exchange.acceptOrdersAfter(20_000))
     assert.equal((await new PurchaseExecutor().run(request.id)).outcome, 'succeeded')

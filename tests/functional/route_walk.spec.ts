@@ -26,7 +26,7 @@ import {
 import { storeChannel } from '#tests/helpers/notifications'
 import { purchaseService } from '#purchasing/settings'
 import WatchRuleService from '#alerts/watch_rule_service'
-import { createNotifications } from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
 import { buildAccountIssue } from '#notifications/message'
 
 type Actor = { role: Role | 'anonymous'; user: User | null; own: Ids }

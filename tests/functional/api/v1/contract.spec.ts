@@ -28,7 +28,7 @@ import {
 import { buildOpenApiDocument, openApiDocument } from '#api/openapi/document'
 import { useLocalPeers } from '#tests/helpers/notifications'
 import { startHttpServer } from '#tests/unit/notifications/helpers/servers'
-import { createNotifications } from '#notifications/notification_service'
+import { createNotifications } from '#notifications/create_notifications'
 import { buildAccountIssue } from '#notifications/message'
 import type { OpenApiModule } from '#api/openapi/schema'
 

@@ -8,7 +8,7 @@ import User from '#models/user'
 import apiConfig from '#config/api'
 import { upsertEvent } from '#monitoring/event_catalogue'
 import { recordDelivery } from '#monitoring/metrics'
-import { emitPurchase } from '#purchasing/purchase_events'
+import { announcePurchase } from '#purchasing/purchase_events'
 import { createUser } from '#tests/helpers/users'
 import { createPlatform, normalisedEvent } from '#tests/helpers/market'
 import { conformanceErrors } from '#tests/helpers/openapi'
@@ -192,7 +192,7 @@ test.group('API operations', (group) => {
     recordDelivery('webhook', 'sent')
     /** Purchase outcomes reach the counter through the purchase events (start/metrics.ts). */
     const failedBefore = Number((await scrapeFailed()) ?? 0)
-    await emitPurchase('purchase_failed', {
+    await announcePurchase('purchase:failed', {
       requestId: 1,
       userId: 1,
       platform: 'sandbox',
