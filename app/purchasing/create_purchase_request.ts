@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { recordAudit } from '#services/audit_log'
 import { autoApprovalFits, checkPrice, checkQuantity, orderUnitMinor } from '#purchasing/criteria'
 import { budgetRefusal } from '#purchasing/budgets'
@@ -80,10 +80,8 @@ function idempotencyKeyOf(actor: User, input: CreateInput) {
   if (input.idempotencyKey === undefined || input.idempotencyKey === null)
     return { key: `hdt-u${actor.id}-${randomUUID()}`, chosen: false }
   if (!CLIENT_KEY.test(input.idempotencyKey)) {
-    throw new ApiException(
-      'E_VALIDATION',
+    throw new apiErrors.E_VALIDATION(
       'An idempotency key is 1–100 characters of letters, digits and . _ : -',
-      422,
       'idempotencyKey'
     )
   }
@@ -96,10 +94,8 @@ async function replay(actor: User, key: string, input: CreateInput): Promise<Req
   if (!existing) return null
   const row = normaliseRequest(existing)
   if (existing.request_fingerprint && existing.request_fingerprint !== fingerprint(input)) {
-    throw new ApiException(
-      'E_IDEMPOTENCY_KEY_REUSED',
+    throw new apiErrors.E_IDEMPOTENCY_KEY_REUSED(
       'This idempotency key was used for a different purchase request: send the same request again, or use a new key',
-      409,
       'idempotencyKey'
     )
   }
@@ -108,10 +104,8 @@ async function replay(actor: User, key: string, input: CreateInput): Promise<Req
       ? row.listing_id === input.listingId
       : row.event_id === input.eventId && row.listing_ref === input.listingRef
   if (row.user_id !== actor.id || !sameListing || row.quantity !== input.quantity) {
-    throw new ApiException(
-      'E_IDEMPOTENCY_KEY_REUSED',
+    throw new apiErrors.E_IDEMPOTENCY_KEY_REUSED(
       'This idempotency key was used for a different purchase request',
-      409,
       'idempotencyKey'
     )
   }
@@ -126,47 +120,36 @@ async function resolveListing(input: CreateInput): Promise<ListingContext> {
   } else if (input.eventId && input.platform && input.listingRef) {
     const platform = await db.from('platforms').where('slug', input.platform).first()
     if (!platform)
-      throw new ApiException(
-        'E_VALIDATION',
-        `Unknown platform "${input.platform}"`,
-        422,
-        'platform'
-      )
+      throw new apiErrors.E_VALIDATION(`Unknown platform "${input.platform}"`, 'platform')
     listing = await loadListing(db.connection(), {
       eventId: input.eventId,
       platform: input.platform,
       ref: input.listingRef,
     })
   } else {
-    throw new ApiException(
-      'E_VALIDATION',
+    throw new apiErrors.E_VALIDATION(
       'Give a listingId, or an eventId with a platform and a listingRef',
-      422,
       'listingId'
     )
   }
-  if (!listing) throw new ApiException('E_LISTING_NOT_FOUND', 'No such listing', 404, 'listingId')
+  if (!listing) throw new apiErrors.E_LISTING_NOT_FOUND('No such listing', 'listingId')
   return listing
 }
 
 /** Still offered, on an enabled platform with an order API, where the actor has a usable account. */
 async function checkOrderable(actor: User, listing: ListingContext) {
   if (listing.status !== 'available') {
-    throw new ApiException('E_LISTING_GONE', 'This listing is no longer offered', 422, 'listingId')
+    throw new apiErrors.E_LISTING_GONE('This listing is no longer offered', 'listingId')
   }
   if (!listing.platformEnabled) {
-    throw new ApiException(
-      'E_PLATFORM_DISABLED',
+    throw new apiErrors.E_PLATFORM_DISABLED(
       `${listing.platformName} is disabled on this deployment`,
-      422,
       'platform'
     )
   }
   if (!listing.checkout) {
-    throw new ApiException(
-      'E_CHECKOUT_UNSUPPORTED',
+    throw new apiErrors.E_CHECKOUT_UNSUPPORTED(
       `${listing.platformName} has no order API: open its page through purchase assist and record the purchase afterwards`,
-      422,
       'platform'
     )
   }
@@ -175,18 +158,14 @@ async function checkOrderable(actor: User, listing: ListingContext) {
     .where({ user_id: actor.id, platform_id: listing.platformId })
     .first()
   if (!account) {
-    throw new ApiException(
-      'E_ACCOUNT_NOT_LINKED',
+    throw new apiErrors.E_ACCOUNT_NOT_LINKED(
       `Link your ${listing.platformName} account before buying there`,
-      422,
       'platform'
     )
   }
   if (account.status === 'rejected') {
-    throw new ApiException(
-      'E_ACCOUNT_REJECTED',
+    throw new apiErrors.E_ACCOUNT_REJECTED(
       `${listing.platformName} refused your linked credentials: replace them first`,
-      422,
       'platform'
     )
   }
@@ -205,10 +184,8 @@ function orderTerms(input: CreateInput, listing: ListingContext) {
   const unitMinor = orderUnitMinor(listing)
   const maxPriceMinor = input.maxPriceMinor ?? unitMinor
   if (maxPriceMinor !== null && (!Number.isSafeInteger(maxPriceMinor) || maxPriceMinor < 1)) {
-    throw new ApiException(
-      'E_VALIDATION',
+    throw new apiErrors.E_VALIDATION(
       'The maximum price is a positive whole amount in minor units',
-      422,
       'maxPriceMinor'
     )
   }
@@ -222,11 +199,10 @@ async function sourceOf(actor: User, input: CreateInput) {
   const rule = input.ruleId
     ? await db.from('watch_rules').where({ id: input.ruleId, user_id: actor.id }).first()
     : null
-  if (input.ruleId && !rule)
-    throw new ApiException('E_NOT_FOUND', 'No such watch rule', 404, 'ruleId')
+  if (input.ruleId && !rule) throw new apiErrors.E_NOT_FOUND('No such watch rule', 'ruleId')
   if (input.alertId) {
     const alert = await db.from('alerts').where({ id: input.alertId, user_id: actor.id }).first()
-    if (!alert) throw new ApiException('E_NOT_FOUND', 'No such alert', 404, 'alertId')
+    if (!alert) throw new apiErrors.E_NOT_FOUND('No such alert', 'alertId')
   }
   return rule
 }
@@ -243,7 +219,7 @@ export default class CreatePurchaseRequest {
     input: CreateInput
   ): Promise<{ request: RequestRow; replayed: boolean }> {
     if (!actor.hasRoleAtLeast('member'))
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot request purchases', 403)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot request purchases')
     const now = this.#options.clock()
     const { key: idempotencyKey, chosen } = idempotencyKeyOf(actor, input)
     if (chosen) {
@@ -291,10 +267,8 @@ export default class CreatePurchaseRequest {
         if (first) return { request: first, replayed: true }
       }
       if (unique?.includes('active_key')) {
-        throw new ApiException(
-          'E_DUPLICATE_REQUEST',
+        throw new apiErrors.E_DUPLICATE_REQUEST(
           'You already have an open purchase request for this listing',
-          409,
           'listingId'
         )
       }

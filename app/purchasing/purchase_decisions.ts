@@ -8,6 +8,7 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { checkPrice, checkQuantity, orderUnitMinor } from '#purchasing/criteria'
 import { budgetRefusal } from '#purchasing/budgets'
 import { loadListing } from '#purchasing/purchase_listing'
@@ -36,7 +37,7 @@ export default class PurchaseDecisions {
   /** Who may decide on a request: the requester (unless the deployment wants a manager), a manager or an admin. */
   #authorize(actor: User, request: RequestRow, verb: 'approve' | 'reject') {
     if (!actor.hasRoleAtLeast('member')) {
-      throw new ApiException('E_FORBIDDEN', `Viewers cannot ${verb} purchase requests`, 403)
+      throw new apiErrors.E_FORBIDDEN(`Viewers cannot ${verb} purchase requests`)
     }
     const manager = actor.hasRoleAtLeast('manager')
     if (
@@ -45,10 +46,8 @@ export default class PurchaseDecisions {
       this.#options.requireManagerApproval &&
       !manager
     ) {
-      throw new ApiException(
-        'E_MANAGER_APPROVAL_REQUIRED',
-        'This deployment requires a manager to approve purchases',
-        403
+      throw new apiErrors.E_MANAGER_APPROVAL_REQUIRED(
+        'This deployment requires a manager to approve purchases'
       )
     }
   }
@@ -83,10 +82,8 @@ export default class PurchaseDecisions {
       : null
     if (!listing || listing.status !== 'available') {
       await expireRequest(request, 'listing_gone', 'The listing is no longer offered', now)
-      throw new ApiException(
-        'E_LISTING_GONE',
+      throw new apiErrors.E_LISTING_GONE(
         'This listing is no longer offered; the request expired',
-        422,
         'listingId'
       )
     }
@@ -142,8 +139,7 @@ export default class PurchaseDecisions {
     const request = await visibleRequest(actor, id)
     this.#authorize(actor, request, 'reject')
     const text = reason?.trim()
-    if (!text)
-      throw new ApiException('E_VALIDATION', 'Say why the request is rejected', 422, 'reason')
+    if (!text) throw new apiErrors.E_VALIDATION('Say why the request is rejected', 'reason')
     const now = this.#options.clock()
     await db.transaction((trx) =>
       moveRequest(trx, {
@@ -164,12 +160,10 @@ export default class PurchaseDecisions {
   async cancel(actor: User, id: number, ip: string | null = null): Promise<RequestRow> {
     const request = await visibleRequest(actor, id)
     if (!actor.hasRoleAtLeast('member'))
-      throw new ApiException('E_FORBIDDEN', 'Viewers cannot cancel purchase requests', 403)
+      throw new apiErrors.E_FORBIDDEN('Viewers cannot cancel purchase requests')
     if (request.status === 'executing') {
-      throw new ApiException(
-        'E_PURCHASE_IN_FLIGHT',
+      throw new apiErrors.E_PURCHASE_IN_FLIGHT(
         'The order is being placed; it can no longer be cancelled',
-        409,
         'status'
       )
     }
@@ -197,7 +191,7 @@ export default class PurchaseDecisions {
   async submit(actor: User, id: number, ip: string | null = null): Promise<RequestRow> {
     const request = await visibleRequest(actor, id)
     if (request.user_id !== actor.id || !actor.hasRoleAtLeast('member')) {
-      throw new ApiException('E_FORBIDDEN', 'Only the requester submits a draft', 403)
+      throw new apiErrors.E_FORBIDDEN('Only the requester submits a draft')
     }
     const now = this.#options.clock()
     await db.transaction((trx) =>

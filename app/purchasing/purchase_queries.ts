@@ -5,7 +5,7 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import type User from '#models/user'
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import { findRequest, normaliseRequest, type RequestRow } from '#purchasing/requests'
 import { isPurchaseState, type PurchaseState } from '#purchasing/state_machine'
 import { dbTime } from '#purchasing/sql'
@@ -26,7 +26,7 @@ export interface ListFilters {
 export async function visibleRequest(actor: User, id: number): Promise<RequestRow> {
   const request = await findRequest(db.connection(), id)
   if (!request || (request.user_id !== actor.id && !actor.hasRoleAtLeast('manager')))
-    throw new ApiException('E_NOT_FOUND', 'No such purchase request', 404)
+    throw new apiErrors.E_NOT_FOUND('No such purchase request')
   return request
 }
 
@@ -54,12 +54,7 @@ export async function showRequest(actor: User, id: number) {
 export function scopedRequests(actor: User, scope: 'mine' | 'awaiting' | 'all' = 'mine') {
   const manager = actor.hasRoleAtLeast('manager')
   if (scope === 'all' && !manager)
-    throw new ApiException(
-      'E_FORBIDDEN',
-      "Only managers and admins see everyone's requests",
-      403,
-      'scope'
-    )
+    throw new apiErrors.E_FORBIDDEN("Only managers and admins see everyone's requests", 'scope')
   const query = db
     .from('purchase_requests as r')
     .join('platforms as p', 'p.id', 'r.platform_id')
@@ -76,7 +71,7 @@ export async function listRequests(actor: User, filters: ListFilters = {}) {
   const query = scopedRequests(actor, filters.scope ?? 'mine')
   if (filters.status) {
     if (!isPurchaseState(filters.status))
-      throw new ApiException('E_VALIDATION', 'Unknown status', 422, 'status')
+      throw new apiErrors.E_VALIDATION('Unknown status', 'status')
     query.where('r.status', filters.status)
   }
   if (filters.eventId) query.where('r.event_id', filters.eventId)

@@ -1,10 +1,10 @@
 /**
  * A refusal of the pure criteria (criteria.ts) as the error the API answers:
- * its stable code, a 4xx status (422 unless said) and the field it is about.
+ * its catalogue code (a 422 one), its message and the field it is about.
  */
-import ApiException from '#exceptions/api_exception'
+import { apiErrors } from '#exceptions/catalogue'
 import type { Refusal } from '#purchasing/criteria'
 
-export function refuse(refusal: Refusal, status = 422): never {
-  throw new ApiException(refusal.code, refusal.message, status, refusal.field)
+export function refuse(refusal: Refusal): never {
+  throw new apiErrors[refusal.code](refusal.message, refusal.field)
 }

@@ -24,15 +24,6 @@ const CODES = Object.keys(CATALOGUE) as ErrorCode[]
 /** Where server code lives (the pages too: they must not invent codes either). */
 const SOURCE_DIRS = ['app', 'start', 'commands', 'config', 'providers', 'database', 'inertia']
 
-/**
- * The call sites of the old `new ApiException('E_…', message, status, field)`
- * form: files another change is splitting (#20), converted after it lands.
- * The list may only shrink.
- */
-const LEGACY_SITES: Record<string, number> = {
-  'app/purchasing/purchase_service.ts': 26,
-}
-
 function sourceFiles(dir: string): string[] {
   const out: string[] = []
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -115,17 +106,14 @@ test.group('Error catalogue', () => {
     assert.deepEqual(strays, [], 'codes missing from app/exceptions/catalogue.ts')
   })
 
-  test('errors are thrown as catalogue classes; the old string form only where it is left to convert', ({
-    assert,
-  }) => {
+  test('errors are thrown as catalogue classes, never as a code string', ({ assert }) => {
     const found: Record<string, number> = {}
     for (const { file, text } of serverSources()) {
       if (file === 'app/exceptions/catalogue.ts') continue
       const count = [...text.matchAll(/new (?:ApiException|Exception)\(\s*['"`]?E_/g)].length
       if (count) found[file] = count
     }
-    for (const [file, count] of Object.entries(found))
-      assert.isAtMost(count, LEGACY_SITES[file] ?? 0, `${file}: throw apiErrors.E_… instead`)
+    assert.deepEqual(found, {}, 'throw apiErrors.E_… instead of a code string')
   })
 
   test('the OpenAPI document lists every code with its status and meaning', ({ assert }) => {
