@@ -42,6 +42,7 @@ import { findRequest, moveRequest, type RequestRow } from '#purchasing/requests'
 import { platformRateMap, recordAttempt, type AttemptOutcome } from '#purchasing/success_rates'
 import { announcePurchase } from '#purchasing/purchase_events'
 import { loadBudget } from '#purchasing/budgets'
+import { IllegalTransition } from '#purchasing/state_machine'
 import { affectedRows, dbTime, fromDbTime, uniqueViolation } from '#purchasing/sql'
 
 export type ExecutionOutcome =
@@ -128,8 +129,7 @@ export default class PurchaseExecutor {
             now,
           })
         } catch (error) {
-          if ((error as { code?: string }).code === 'E_ILLEGAL_TRANSITION')
-            return { skipped: 'another worker took it' }
+          if (error instanceof IllegalTransition) return { skipped: 'another worker took it' }
           throw error
         }
         return {
@@ -665,7 +665,7 @@ export default class PurchaseExecutor {
         })
         moved = true
       } catch (moveError) {
-        if ((moveError as { code?: string }).code !== 'E_ILLEGAL_TRANSITION') throw moveError
+        if (!(moveError instanceof IllegalTransition)) throw moveError
         return
       }
       await recordAttempt(trx, {

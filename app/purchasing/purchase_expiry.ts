@@ -4,9 +4,8 @@
  * number of workers may run this at once.
  */
 import db from '@adonisjs/lucid/services/db'
-import type ApiException from '#exceptions/api_exception'
 import { moveRequest, normaliseRequest, type RequestRow } from '#purchasing/requests'
-import { ACTIVE_STATES, type PurchaseState } from '#purchasing/state_machine'
+import { ACTIVE_STATES, IllegalTransition, type PurchaseState } from '#purchasing/state_machine'
 import { dbTime, fromDbTime } from '#purchasing/sql'
 
 /** Expires one request; false when it moved on meanwhile (another run, an approval). */
@@ -26,7 +25,7 @@ export async function expireRequest(request: RequestRow, code: string, reason: s
     )
     return true
   } catch (error) {
-    if ((error as ApiException).code === 'E_ILLEGAL_TRANSITION') return false
+    if (error instanceof IllegalTransition) return false
     throw error
   }
 }
