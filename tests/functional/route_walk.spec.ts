@@ -231,8 +231,16 @@ test.group('Route walk', (group) => {
   group.setup(async () => {
     await resetPurchasing()
     await seedPlatforms()
+    /**
+     * The walk posts to the admin's platform routes (credentials, limits,
+     * enabled): the platform rows go back as they were, for the files after it.
+     */
+    const platforms = await db.from('platforms')
     sandbox = await startTestSandbox()
-    return () => sandbox.stop()
+    return async () => {
+      await sandbox.stop()
+      for (const { id, ...row } of platforms) await db.from('platforms').where('id', id).update(row)
+    }
   })
 
   test('every route, as everyone, with hostile queries: no 5xx, and the server stays up', async ({
