@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import { purchaseService } from '#purchasing/settings'
@@ -24,7 +25,13 @@ function observedRate(succeeded: number, failed: number) {
  * request with its order and audit trail, purchase assist, manual purchases,
  * budgets. Each action: validate → one service call (which authorizes) → render/redirect.
  */
+@inject()
 export default class PurchasesController {
+  constructor(
+    private purchaseAssist: PurchaseAssistService,
+    private budgets: BudgetService
+  ) {}
+
   async index({ inertia, auth, request }: HttpContext) {
     const user = auth.getUserOrFail()
     const filters = await listPurchasesValidator.validate(request.qs())
@@ -132,7 +139,7 @@ export default class PurchasesController {
 
   /** Purchase assist: off to the platform's own event page. */
   async assist({ auth, params, response }: HttpContext) {
-    const link = await new PurchaseAssistService().assist(
+    const link = await this.purchaseAssist.assist(
       auth.getUserOrFail(),
       Number(params.eventId),
       String(params.platform)
@@ -142,7 +149,7 @@ export default class PurchasesController {
 
   async recordManual({ auth, request, response, session }: HttpContext) {
     const payload = await request.validateUsing(manualPurchaseValidator)
-    await new PurchaseAssistService().recordManualPurchase(auth.getUserOrFail(), {
+    await this.purchaseAssist.recordManualPurchase(auth.getUserOrFail(), {
       ...payload,
       ip: request.ip(),
     })
@@ -152,13 +159,13 @@ export default class PurchasesController {
 
   async budget({ inertia, auth }: HttpContext) {
     return inertia.render('purchases/budget', {
-      budget: await new BudgetService().show(auth.getUserOrFail()),
+      budget: await this.budgets.show(auth.getUserOrFail()),
     })
   }
 
   async updateBudget({ auth, request, response, session }: HttpContext) {
     const payload = await request.validateUsing(budgetValidator)
-    await new BudgetService().update(auth.getUserOrFail(), payload, request.ip())
+    await this.budgets.update(auth.getUserOrFail(), payload, request.ip())
     session.flash('success', 'Budget saved.')
     return response.redirect().back()
   }

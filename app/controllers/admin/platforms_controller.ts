@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import Platform from '#models/platform'
 import { replaceCredentialsValidator, updatePlatformValidator } from '#validators/account_validator'
@@ -7,7 +8,10 @@ import { recordAudit } from '#services/audit_log'
 import { resetConnectorRuntime } from '#connectors/runtime'
 
 /** Admins edit each platform's limits; the connectors pick them up at once. */
+@inject()
 export default class AdminPlatformsController {
+  constructor(private accounts: AccountService) {}
+
   async index({ inertia }: HttpContext) {
     const platforms = await Platform.query().orderBy('name')
     const runtime = await connectorRuntime()
@@ -40,7 +44,7 @@ export default class AdminPlatformsController {
   async setCredential({ params, request, auth, response, session }: HttpContext) {
     const { credentials } = await request.validateUsing(replaceCredentialsValidator)
     const empty = !credentials || Object.values(credentials).every((value) => !value)
-    const platform = await new AccountService().setDeploymentCredential(
+    const platform = await this.accounts.setDeploymentCredential(
       auth.getUserOrFail(),
       Number(params.id),
       empty ? null : (credentials as Record<string, string>),

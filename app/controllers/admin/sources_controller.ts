@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import SourceService from '#monitoring/source_service'
@@ -7,7 +8,10 @@ import { platformCircuits } from '#connectors/runtime'
 
 const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
 
+@inject()
 export default class AdminSourcesController {
+  constructor(private sources: SourceService) {}
+
   async index({ inertia }: HttpContext) {
     const schedules = await sourceSchedules()
     const health = await sourceHealth()
@@ -25,19 +29,19 @@ export default class AdminSourcesController {
 
   async pause({ params, request, auth, response, session }: HttpContext) {
     const { reason } = await request.validateUsing(pauseValidator)
-    await new SourceService().pause(auth.getUserOrFail(), Number(params.id), reason ?? null)
+    await this.sources.pause(auth.getUserOrFail(), Number(params.id), reason ?? null)
     session.flash('success', 'Source paused.')
     return response.redirect().back()
   }
 
   async resume({ params, auth, response, session }: HttpContext) {
-    await new SourceService().resume(auth.getUserOrFail(), Number(params.id))
+    await this.sources.resume(auth.getUserOrFail(), Number(params.id))
     session.flash('success', 'Source resumed; it is checked now.')
     return response.redirect().back()
   }
 
   async checkNow({ params, auth, response, session }: HttpContext) {
-    await new SourceService().checkNow(auth.getUserOrFail(), Number(params.id))
+    await this.sources.checkNow(auth.getUserOrFail(), Number(params.id))
     session.flash('success', 'Check queued.')
     return response.redirect().back()
   }

@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import ZoneService from '#analytics/zone_service'
@@ -12,23 +13,25 @@ const setZoneValidator = vine.create({
 })
 
 /** Admins set a venue's seat zones: the comparables of every deal score there (#18 item 2). */
+@inject()
 export default class AdminZonesController {
+  constructor(private zones: ZoneService) {}
+
   async index({ request, inertia }: HttpContext) {
     const { venue } = await venueQuery.validate(request.qs())
-    const service = new ZoneService()
-    const venues = await service.venues()
+    const venues = await this.zones.venues()
     const selected = venue ?? venues[0]?.name ?? null
     return inertia.render('admin/zones', {
       venues,
       venue: selected,
-      sections: selected ? await service.sections(selected) : [],
+      sections: selected ? await this.zones.sections(selected) : [],
       zones: ZONES.map((id) => ({ id, label: ZONE_LABELS[id] })),
     })
   }
 
   async update({ request, auth, response, session }: HttpContext) {
     const payload = await request.validateUsing(setZoneValidator)
-    await new ZoneService().setZone(
+    await this.zones.setZone(
       auth.getUserOrFail(),
       payload.venue,
       payload.section,

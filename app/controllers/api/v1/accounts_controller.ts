@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
 import vine from '@vinejs/vine'
@@ -53,7 +54,10 @@ async function ownOrFail(userId: number, id: string) {
  * /api/v1/accounts — the caller's linked platform accounts. Credentials are
  * write-only: checked with the platform, stored encrypted, never returned.
  */
+@inject()
 export default class AccountsController {
+  constructor(private accounts: AccountService) {}
+
   async index({ auth, request }: HttpContext) {
     const list = parseListQuery(request.qs(), spec)
     return paginate(ownQuery(auth.use('api').getUserOrFail().id), list, spec, (row) =>
@@ -70,7 +74,7 @@ export default class AccountsController {
   async store({ auth, request, response }: HttpContext) {
     const user = auth.use('api').getUserOrFail()
     const payload = await request.validateUsing(linkValidator)
-    const account = await new AccountService().link(user, payload, request.ip())
+    const account = await this.accounts.link(user, payload, request.ip())
     return response
       .status(201)
       .send({ data: AccountTransformer.row(await ownOrFail(user.id, String(account.id))) })
@@ -80,14 +84,14 @@ export default class AccountsController {
     const user = auth.use('api').getUserOrFail()
     const row = await ownOrFail(user.id, params.id)
     const { credentials: given } = await request.validateUsing(credentialsValidator)
-    await new AccountService().replaceCredentials(user, Number(row.id), given, request.ip())
+    await this.accounts.replaceCredentials(user, Number(row.id), given, request.ip())
     return { data: AccountTransformer.row(await ownOrFail(user.id, params.id)) }
   }
 
   async destroy({ auth, params, request, response }: HttpContext) {
     const user = auth.use('api').getUserOrFail()
     const row = await ownOrFail(user.id, params.id)
-    await new AccountService().unlink(user, Number(row.id), request.ip())
+    await this.accounts.unlink(user, Number(row.id), request.ip())
     return response.noContent()
   }
 }

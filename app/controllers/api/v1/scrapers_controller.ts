@@ -1,3 +1,4 @@
+import { inject } from '@adonisjs/core'
 import type { HttpContext } from '@adonisjs/core/http'
 import vine from '@vinejs/vine'
 import { apiErrors } from '#exceptions/catalogue'
@@ -14,7 +15,10 @@ import {
 const pauseValidator = vine.create({ reason: vine.string().trim().maxLength(300).optional() })
 
 /** /api/v1/scrapers — sources: status, schedule; pause, resume and check now for managers. */
+@inject()
 export default class ScrapersController {
+  constructor(private sources: SourceService) {}
+
   private operator(ctx: HttpContext) {
     const user = ctx.auth.use('api').getUserOrFail()
     if (!user.hasRoleAtLeast('manager'))
@@ -49,17 +53,17 @@ export default class ScrapersController {
   async pause(ctx: HttpContext) {
     const user = this.operator(ctx)
     const { reason } = await ctx.request.validateUsing(pauseValidator)
-    await new SourceService().pause(user, this.id(ctx), reason ?? null)
+    await this.sources.pause(user, this.id(ctx), reason ?? null)
     return { data: await findScraper(this.id(ctx)) }
   }
 
   async resume(ctx: HttpContext) {
-    await new SourceService().resume(this.operator(ctx), this.id(ctx))
+    await this.sources.resume(this.operator(ctx), this.id(ctx))
     return { data: await findScraper(this.id(ctx)) }
   }
 
   async check(ctx: HttpContext) {
-    await new SourceService().checkNow(this.operator(ctx), this.id(ctx))
+    await this.sources.checkNow(this.operator(ctx), this.id(ctx))
     return ctx.response.status(202).send({ data: { queued: true } })
   }
 }
