@@ -3,7 +3,7 @@ import MarketSimulator, {
   mulberry32,
   splitsFor,
   type SimListing,
-} from '#connectors/sandbox/market_simulator'
+} from '#sandbox/market_simulator'
 
 const START = Date.parse('2026-03-01T12:00:00Z')
 
