@@ -229,7 +229,7 @@ try {
     Object.assign(results, JSON.parse(readFileSync(out, 'utf8')))
   }
 
-  const simulation = `${root}bench/scheduler_simulation.ts`
+  const simulation = `${root}bench/staleness.ts`
   if (only.has('simulation') && existsSync(simulation)) {
     say('› scheduler simulation (importance-weighted staleness, same quota)')
     const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], {

@@ -4,7 +4,7 @@
  * `staleness_ratio_vs_round_robin`). Everything printed is measured by this
  * run; nothing is a constant.
  *
- *   node --import=@poppinss/ts-exec bench/scheduler_simulation.ts \
+ *   node --import=@poppinss/ts-exec bench/staleness.ts \
  *     [--events N] [--quota R] [--duration S] [--warmup S] [--spread σ] [--seed K] [--json]
  *
  * `measureSchedulerSimulation()` is the same measurement for `npm run bench`.
