@@ -17,7 +17,7 @@ import {
   simulateScheduling,
   type SimulationOptions,
   type SimulationResult,
-} from '#monitoring/scheduler_simulation'
+} from '#bench/scheduler_simulation'
 
 export interface SchedulerBenchFigures {
   /** Round-robin's importance-weighted staleness ÷ the planner's (DESIGN §5 key) */

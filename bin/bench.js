@@ -168,7 +168,7 @@ const childEnv = {
 /** The figures are those of the code production runs: the compiled build, never the TypeScript loader. */
 const { ensureBuild } = await import('./build.js')
 ensureBuild({ say, quiet: opts.json })
-const { commitAndMachine } = await import('../build/app/monitoring/bench_provenance.js')
+const { commitAndMachine } = await import('../build/bench/provenance.js')
 const { checkBenchDatabaseName, ensureDatabase } = await import('../build/bench/bench_database.js')
 const { startSandbox } = await import('../build/bench/processes.js')
 

@@ -4,7 +4,7 @@ import {
   generateWorld,
   mulberry32,
   simulateScheduling,
-} from '#monitoring/scheduler_simulation'
+} from '#bench/scheduler_simulation'
 
 const SMALL = { events: 300, quota: 1, durationS: 3600, warmupS: 3600 }
 
