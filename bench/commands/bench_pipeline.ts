@@ -48,8 +48,7 @@ export default class BenchPipeline extends BaseCommand {
   declare prepareOnly: boolean
 
   async run() {
-    const { preparePipelineDatabase, runPipelineBenchmark } =
-      await import('#bench/pipeline')
+    const { preparePipelineDatabase, runPipelineBenchmark } = await import('#bench/pipeline')
     if (this.prepareOnly) {
       const prepared = await preparePipelineDatabase({
         sandboxUrl: this.sandboxUrl,
