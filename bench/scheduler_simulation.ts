@@ -48,6 +48,7 @@ import {
   type EventStatus,
   type PlanInput,
 } from '#monitoring/check_planner'
+import { mulberry32 } from '#sandbox/random'
 
 export interface SimulationOptions {
   /** Number of events (each one (event, source) pair on the one platform) */
@@ -96,18 +97,6 @@ export interface SimulationResult {
   planner: PolicyResult
   /** roundRobin.staleness ÷ planner.staleness */
   ratio: number
-}
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const EPOCH_MS = Date.UTC(2025, 0, 1)
