@@ -40,7 +40,7 @@ new Ignitor(APP_ROOT, { importer: IMPORTER })
   .configure(async (app) => {
     const ace: Kernel = await app.container.make('ace')
     ace.addLoader(new FsLoader(app.makePath('bench/commands')))
-    ace.info.set('binary', 'node bench/ace.js')
+    ace.info.set('binary', 'node build/bench/ace.js')
   })
   .handle(process.argv.splice(2))
   .catch((error) => {
