@@ -66,6 +66,8 @@ export default defineConfig({
   metaFiles: [
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
+    /** The benchmarks' plain-JavaScript parts (load generators, runners) beside their compiled ones */
+    { pattern: 'bench/**/*.js', reloadServer: false },
   ],
 
   hooks: {

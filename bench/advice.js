@@ -1,5 +1,5 @@
 /**
- * The buy-or-wait advice's backtest (`node ace analytics:backtest`) for
+ * The buy-or-wait advice's backtest (`analytics:backtest`, from the build) for
  * `npm run bench`: on a throwaway SQLite file seeded with the demo's played
  * games of five leagues, the advice learnt on older games and replayed on the
  * most recent ones against "always buy now" and "always wait". Adds the
@@ -27,10 +27,10 @@ export async function runAdviceBench({ root, baseEnv, say }) {
   }
   say('› advice: backtest of buy-or-wait on held-back played games (analytics:backtest)')
   for (const args of [
-    ['ace', 'migration:fresh', '--force'],
-    ['ace', 'analytics:backtest', '--seed-demo', `--out=${out}`],
+    ['build/ace.js', 'migration:fresh', '--force'],
+    ['build/ace.js', 'analytics:backtest', '--seed-demo', `--out=${out}`],
   ]) {
-    const result = spawnSync('node', args, { cwd: root, env, encoding: 'utf8' })
+    const result = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' })
     if (result.status !== 0) {
       say(`  node ${args.join(' ')} failed (${result.status}): advice_* not measured`)
       say(result.stderr.slice(0, 500))

@@ -84,6 +84,10 @@ export async function runAnalyticsBench({
     LOG_LEVEL: 'warn',
     EMBEDDED: 'false',
   }
+  /** Seeded, timed and served as production runs the code: the compiled build (bin/build.js). */
+  const { ensureBuild } = await import('../bin/build.js')
+  ensureBuild({ say, quiet: true })
+
   const seedFile = join(tmp, `bench-analytics-seed-${env.DB_CONNECTION}.json`)
   const seedKey = `${events}/${changes}`
   let seed = existsSync(seedFile) ? JSON.parse(readFileSync(seedFile, 'utf8')) : null
@@ -93,12 +97,18 @@ export async function runAnalyticsBench({
     if (sqlite)
       for (const suffix of ['', '-wal', '-shm'])
         rmSync(join(root, `tmp/bench-analytics.sqlite3${suffix}`), { force: true })
-    run(root, env, ['ace', 'migration:fresh', '--force'], say)
+    run(root, env, ['build/ace.js', 'migration:fresh', '--force'], say)
     const out = join(tmp, 'bench-analytics-seed.out.json')
     run(
       root,
       env,
-      ['ace', 'bench:seed-history', `--events=${events}`, `--changes=${changes}`, `--out=${out}`],
+      [
+        'build/bench/ace.js',
+        'bench:seed-history',
+        `--events=${events}`,
+        `--changes=${changes}`,
+        `--out=${out}`,
+      ],
       say
     )
     seed = { key: seedKey, ...JSON.parse(readFileSync(out, 'utf8')) }
@@ -115,14 +125,10 @@ export async function runAnalyticsBench({
     say('› analytics: 90-day price chart of random events (bench:analytics)')
     const chartOut = join(tmp, 'bench-analytics-chart.json')
     rmSync(chartOut, { force: true })
-    run(root, env, ['ace', 'bench:analytics', `--out=${chartOut}`], say)
+    run(root, env, ['build/bench/ace.js', 'bench:analytics', `--out=${chartOut}`], say)
     Object.assign(results, JSON.parse(readFileSync(chartOut, 'utf8')))
   }
   if (!['dashboard', 'rps', 'sse'].some(wants)) return results
-
-  /** The dashboard is measured as production serves it: the compiled build (bin/build.js). */
-  const { ensureBuild } = await import('../bin/build.js')
-  ensureBuild({ say, quiet: true })
 
   /** SSE needs the market change to reach the web processes from another process: Redis. */
   const redis =
@@ -290,7 +296,7 @@ export async function runAnalyticsBench({
       say(`  ${ready}`)
       const publisher = spawnSync(
         'node',
-        ['build/ace.js', 'bench:market-change', `--event=${eventId}`],
+        ['build/bench/ace.js', 'bench:market-change', `--event=${eventId}`],
         { cwd: root, env: serverEnv, encoding: 'utf8' }
       )
       const published = Number(/published (\d+)/.exec(publisher.stdout ?? '')?.[1])

@@ -1,9 +1,10 @@
 /*
  * The alert → webhook fan-out step of `npm run bench`: starts the webhook
  * receiver in its own process (bench/webhook_receiver.js, not counted), runs
- * `node ace bench:notifications` against it (10,000 alerts in a burst for
- * webhook_deliveries_per_s, then a paced run for alert_to_webhook_p50/p99_ms)
- * and returns the figures it measured (nothing when the step failed).
+ * `bench:notifications` from the build (build/bench/ace.js) against it
+ * (10,000 alerts in a burst for webhook_deliveries_per_s, then a paced run
+ * for alert_to_webhook_p50/p99_ms) and returns the figures it measured
+ * (nothing when the step failed).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -37,9 +38,9 @@ export async function runNotificationsBench({
       `› alert → webhook fan-out: ${alerts} alerts in a burst, ${paced} paced (receiver in its own process)`
     )
     const child = spawn(
-      'node',
+      process.execPath,
       [
-        'ace',
+        'build/bench/ace.js',
         'bench:notifications',
         `--receiver-url=http://127.0.0.1:${port}`,
         `--alerts=${alerts}`,

@@ -1,6 +1,6 @@
 /**
  * What the sandbox exchange's request log (`sandbox:serve --request-log`,
- * app/connectors/sandbox/exchange_server.ts) says about the checks that
+ * sandbox/exchange_server.ts) says about the checks that
  * reached it: pure functions, data in, data out (the scaled bench reads the
  * file and the intervals, tests/unit/bench/request_log.spec.ts holds these).
  *

@@ -171,7 +171,7 @@ export async function runScaledBench(options: ScaledBenchOptions) {
     const prepared = await new Promise<number | null>((resolve) => {
       const child = spawn(
         process.execPath,
-        ['build/ace.js', 'bench:pipeline', '--prepare-only', `--sandbox-url=${started.url}`],
+        ['build/bench/ace.js', 'bench:pipeline', '--prepare-only', `--sandbox-url=${started.url}`],
         { cwd: root, env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] }
       )
       child.on('exit', resolve)

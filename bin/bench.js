@@ -168,7 +168,7 @@ const childEnv = {
 /** The figures are those of the code production runs: the compiled build, never the TypeScript loader. */
 const { ensureBuild } = await import('./build.js')
 ensureBuild({ say, quiet: opts.json })
-const { commitAndMachine } = await import('../build/app/monitoring/bench_provenance.js')
+const { commitAndMachine } = await import('../build/bench/provenance.js')
 const { checkBenchDatabaseName, ensureDatabase } = await import('../build/bench/bench_database.js')
 const { startSandbox } = await import('../build/bench/processes.js')
 
@@ -215,7 +215,7 @@ try {
     const pipeline = spawn(
       process.execPath,
       [
-        'build/ace.js',
+        'build/bench/ace.js',
         'bench:pipeline',
         `--sandbox-url=${sandboxUrl}`,
         `--duration=${opts.duration}`,
@@ -229,10 +229,10 @@ try {
     Object.assign(results, JSON.parse(readFileSync(out, 'utf8')))
   }
 
-  const simulation = `${root}bench/scheduler_simulation.ts`
-  if (only.has('simulation') && existsSync(simulation)) {
+  /** The scheduler simulation (bench/staleness.ts, compiled): pure, no database, no sandbox. */
+  if (only.has('simulation')) {
     say('› scheduler simulation (importance-weighted staleness, same quota)')
-    const sim = spawn('node', ['--import=@poppinss/ts-exec', simulation, '--json'], {
+    const sim = spawn(process.execPath, ['build/bench/staleness.js', '--json'], {
       cwd: root,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -243,7 +243,7 @@ try {
     if (simCode === 0) Object.assign(results, JSON.parse(text.trim().split('\n').pop()))
   }
 
-  /** GET /api/v1/tickets at a fixed rate (commands/bench_api.ts; its own database file on SQLite). */
+  /** GET /api/v1/tickets at a fixed rate (bench/commands/bench_api.ts; its own database file on SQLite). */
   const apiOut = `${root}tmp/bench-api.json`
   rmSync(apiOut, { force: true })
   if (only.has('api')) {
@@ -251,9 +251,9 @@ try {
       `› GET /api/v1/tickets at 200 req/s, ${opts.events} events, ${opts.duration} s (load from another process)`
     )
     const api = spawn(
-      'node',
+      process.execPath,
       [
-        'ace',
+        'build/bench/ace.js',
         'bench:api',
         `--events=${opts.events}`,
         '--rate=200',

@@ -26,6 +26,7 @@ const SOURCES = [
   'inertia',
   'providers',
   'resources',
+  'sandbox',
   'start',
   'types',
   'public',

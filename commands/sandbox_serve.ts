@@ -48,7 +48,7 @@ export default class SandboxServe extends BaseCommand {
         return this.terminate()
       }
     }
-    const { startSandboxExchange } = await import('#connectors/sandbox/start_sandbox')
+    const { startSandboxExchange } = await import('#sandbox/start_sandbox')
     const { SANDBOX_CREDENTIALS } = await import('#connectors/sandbox/sandbox_credentials')
     let exchange: Awaited<ReturnType<typeof startSandboxExchange>>
     try {

@@ -20,13 +20,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const allowed = new Set(Object.keys(pkg.dependencies ?? {}))
 
 /** Development-only parts of the build: never loaded by the server, the workers or the release step. */
-const DEV_ONLY = [
-  /^tests\//,
-  /^bench\//,
-  /^commands\/bench_/,
-  /^vite\.config\.js$/,
-  /^bin\/test\.js$/,
-]
+const DEV_ONLY = [/^tests\//, /^bench\//, /^vite\.config\.js$/, /^bin\/test\.js$/]
 
 function* modules(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

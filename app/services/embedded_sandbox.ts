@@ -9,7 +9,7 @@
 import { connect } from 'node:net'
 import connectorsConfig from '#config/connectors'
 import { connectorRuntime } from '#connectors/runtime'
-import type ExchangeServer from '#connectors/sandbox/exchange_server'
+import type ExchangeServer from '#sandbox/exchange_server'
 
 function answers(port: number) {
   return new Promise<boolean>((resolve) => {
@@ -21,7 +21,7 @@ function answers(port: number) {
 }
 
 export async function startSandbox(port: number): Promise<ExchangeServer> {
-  const { startSandboxExchange } = await import('#connectors/sandbox/start_sandbox')
+  const { startSandboxExchange } = await import('#sandbox/start_sandbox')
   return startSandboxExchange({
     port,
     seed: 1,

@@ -13,21 +13,11 @@
  */
 import db from '@adonisjs/lucid/services/db'
 import { insertReturningId } from '#purchasing/sql'
+import { mulberry32 } from '#sandbox/random'
 
 const DAY = 86_400_000
 export const DEMO_HISTORY_LABEL = '(demo history)'
 const EXTERNAL_PREFIX = 'demo-history-'
-
-function prng(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface PlayedEventsOptions {
   platformId: number
@@ -55,7 +45,7 @@ export async function seedPlayedEvents(options: PlayedEventsOptions) {
   const now = (options.now ?? new Date()).getTime()
   const count = options.count ?? 40
   const spanDays = options.spanDays ?? 150
-  const random = prng(options.seed ?? 2024)
+  const random = mulberry32(options.seed ?? 2024)
 
   let events = 0
   let changes = 0

@@ -5,8 +5,8 @@
  */
 import { test } from '@japa/runner'
 import { request } from 'undici'
-import ExchangeServer from '#connectors/sandbox/exchange_server'
-import MarketSimulator from '#connectors/sandbox/market_simulator'
+import ExchangeServer from '#sandbox/exchange_server'
+import MarketSimulator from '#sandbox/market_simulator'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 import { canonicalQuery, signRequest } from '#connectors/ticketevolution/signing'
 

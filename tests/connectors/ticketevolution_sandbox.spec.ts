@@ -12,8 +12,8 @@ import {
   Unavailable,
 } from '#connectors/errors'
 import type { ConnectorContext, NormalisedListing } from '#connectors/contract'
-import ExchangeServer from '#connectors/sandbox/exchange_server'
-import MarketSimulator from '#connectors/sandbox/market_simulator'
+import ExchangeServer from '#sandbox/exchange_server'
+import MarketSimulator from '#sandbox/market_simulator'
 import { sandboxCredential, SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 import { createSandboxConnector } from '#connectors/sandbox/sandbox_connector'
 import { UndiciTransport } from '#connectors/ticketevolution/client'

@@ -7,7 +7,7 @@ import { checkSource } from '#monitoring/check_market_service'
 import { discoverFollowed, followMatches } from '#monitoring/follow_discovery'
 import { createUser } from '#tests/helpers/users'
 import { seedPlatforms, startTestSandbox } from '#tests/helpers/sandbox'
-import type { SimEvent } from '#connectors/sandbox/market_simulator'
+import type { SimEvent } from '#sandbox/market_simulator'
 
 async function resetMarket() {
   await db.from('alerts').delete()

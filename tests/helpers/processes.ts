@@ -14,7 +14,7 @@ import {
   scaledEnv,
   sleep,
   startSandbox as startSandboxProcess,
-} from '../../bench/processes.js'
+} from '#bench/processes'
 
 export { ROLE_ARGS, freePortInRange, scaledEnv, sleep }
 

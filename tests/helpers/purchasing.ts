@@ -9,7 +9,7 @@ import AccountService from '#services/account_service'
 import { addEvent } from '#monitoring/discovery_service'
 import { checkSource } from '#monitoring/check_market_service'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
-import type { SplitRule } from '#connectors/sandbox/market_simulator'
+import type { SplitRule } from '#sandbox/market_simulator'
 import type { startTestSandbox } from '#tests/helpers/sandbox'
 
 export type TestSandbox = Awaited<ReturnType<typeof startTestSandbox>>

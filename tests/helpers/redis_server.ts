@@ -2,4 +2,4 @@
  * A Redis server of the test's own: the one the scaled benchmark starts too
  * (bench/processes.ts).
  */
-export { RedisServer, freePort, redisServerBinary } from '../../bench/processes.js'
+export { RedisServer, freePort, redisServerBinary } from '#bench/processes'

@@ -1,7 +1,7 @@
 import PlatformSeeder from '#database/seeders/platform_seeder'
 import db from '@adonisjs/lucid/services/db'
 import ConnectorRuntime, { resetConnectorRuntime } from '#connectors/runtime'
-import { startSandboxExchange } from '#connectors/sandbox/start_sandbox'
+import { startSandboxExchange } from '#sandbox/start_sandbox'
 import type { ConnectorSettings } from '#connectors/registry'
 
 /** The platforms table as a fresh install has it. */

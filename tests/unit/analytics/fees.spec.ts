@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { feePerTicket, isPriceMode, priceFor, unitPrice } from '#analytics/fees'
-import { buyerCharges, SERVICE_FEE_MIN_CENTS } from '#connectors/sandbox/fee_schedule'
+import { buyerCharges, SERVICE_FEE_MIN_CENTS } from '#sandbox/fee_schedule'
 import { normaliseListing } from '#connectors/ticketevolution/normalise'
 import { parseListing } from '#connectors/ticketevolution/payloads'
 import { compileRule, comparablePrice, type RuleSpec } from '#alerts/rule_engine'

@@ -5,7 +5,7 @@
  * checked twice within its interval.
  */
 import { test } from '@japa/runner'
-import { earlyRechecks, marketFetches, parseRequestLog } from '../../../bench/request_log.js'
+import { earlyRechecks, marketFetches, parseRequestLog } from '#bench/request_log'
 
 const line = (at: number, target: string, status = 200, method = 'GET') =>
   `${at}\t${method}\t${target}\t${status}\t1.5`

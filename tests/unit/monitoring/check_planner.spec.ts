@@ -14,7 +14,7 @@ import {
   type PlanInput,
   type PlatformQuota,
 } from '#monitoring/check_planner'
-import { mulberry32 } from '#monitoring/scheduler_simulation'
+import { mulberry32 } from '#sandbox/random'
 
 const NOW = new Date('2025-06-01T12:00:00Z')
 const MINUTE = 60_000

@@ -1,9 +1,5 @@
 import { test } from '@japa/runner'
-import MarketSimulator, {
-  mulberry32,
-  splitsFor,
-  type SimListing,
-} from '#connectors/sandbox/market_simulator'
+import MarketSimulator, { splitsFor, type SimListing } from '#sandbox/market_simulator'
 
 const START = Date.parse('2026-03-01T12:00:00Z')
 
@@ -51,18 +47,6 @@ function checkInvariants(assert: any, sim: MarketSimulator) {
 }
 
 test.group('market simulator', () => {
-  test('mulberry32 is deterministic and in [0, 1)', ({ assert }) => {
-    const a = mulberry32(7)
-    const b = mulberry32(7)
-    const xs = Array.from({ length: 1000 }, () => a())
-    assert.deepEqual(
-      xs,
-      Array.from({ length: 1000 }, () => b())
-    )
-    assert.isTrue(xs.every((x) => x >= 0 && x < 1))
-    assert.notDeepEqual(xs.slice(0, 10), Array.from({ length: 10 }, mulberry32(8)))
-  })
-
   test('same seed and same ticks → the same market; another seed → another market', ({
     assert,
   }) => {

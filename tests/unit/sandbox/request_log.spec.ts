@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
-import ExchangeServer from '#connectors/sandbox/exchange_server'
-import MarketSimulator from '#connectors/sandbox/market_simulator'
+import ExchangeServer from '#sandbox/exchange_server'
+import MarketSimulator from '#sandbox/market_simulator'
 import { SANDBOX_CREDENTIALS } from '#connectors/sandbox/sandbox_credentials'
 import { signRequest } from '#connectors/ticketevolution/signing'
 

@@ -10,23 +10,13 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import Platform from '#models/platform'
 import WatchRuleService from '#alerts/watch_rule_service'
+import { mulberry32 } from '#sandbox/random'
 
 const DAY = 86_400_000
 const LEAGUES = ['NBA', 'NFL', 'NHL', 'MLB', 'MLS', 'EPL']
 const TEAMS: Record<string, string[]> = Object.fromEntries(
   LEAGUES.map((league) => [league, Array.from({ length: 12 }, (_, i) => `${league} Team ${i + 1}`)])
 )
-
-function prng(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function insertAll(table: string, rows: Record<string, unknown>[], chunk = 500) {
   for (let offset = 0; offset < rows.length; offset += chunk)
@@ -53,7 +43,7 @@ export async function seedHistory(options: {
 }): Promise<SeedResult> {
   const log = options.log ?? (() => {})
   const now = (options.now ?? new Date()).getTime()
-  const random = prng(42)
+  const random = mulberry32(42)
   const changesPerEvent = Math.max(20, Math.round(options.changes / options.events))
   const listingsPerEvent = 20
 

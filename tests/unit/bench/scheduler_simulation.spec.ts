@@ -1,32 +1,7 @@
 import { test } from '@japa/runner'
-import {
-  DEFAULT_SIMULATION,
-  generateWorld,
-  mulberry32,
-  simulateScheduling,
-} from '#monitoring/scheduler_simulation'
+import { DEFAULT_SIMULATION, generateWorld, simulateScheduling } from '#bench/scheduler_simulation'
 
 const SMALL = { events: 300, quota: 1, durationS: 3600, warmupS: 3600 }
-
-test.group('mulberry32', () => {
-  test('is deterministic per seed and stays in [0, 1)', ({ assert }) => {
-    const a = mulberry32(123)
-    const b = mulberry32(123)
-    const c = mulberry32(124)
-    const drawsA = Array.from({ length: 1000 }, () => a())
-    assert.deepEqual(
-      drawsA,
-      Array.from({ length: 1000 }, () => b())
-    )
-    assert.notDeepEqual(
-      drawsA.slice(0, 10),
-      Array.from({ length: 10 }, () => c())
-    )
-    assert.isTrue(drawsA.every((x) => x >= 0 && x < 1))
-    const mean = drawsA.reduce((sum, x) => sum + x, 0) / drawsA.length
-    assert.closeTo(mean, 0.5, 0.05)
-  })
-})
 
 test.group('scheduler simulation', () => {
   test('the same seed gives the same result; another seed another world', ({ assert }) => {

@@ -37,7 +37,7 @@ export default class BenchNotifications extends BaseCommand {
   declare out?: string
 
   async run() {
-    const { runFanoutBenchmark } = await import('#notifications/fanout_benchmark')
+    const { runFanoutBenchmark } = await import('#bench/fanout')
     const result = await runFanoutBenchmark({
       receiverUrl: this.receiverUrl,
       alerts: this.alerts,

@@ -27,7 +27,7 @@ export default class BenchSeedHistory extends BaseCommand {
       this.exitCode = 1
       return
     }
-    const { seedHistory } = await import('#analytics/history_seed')
+    const { seedHistory } = await import('#bench/history_seed')
     const started = performance.now()
     const result = await seedHistory({
       events: this.events,

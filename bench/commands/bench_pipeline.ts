@@ -48,8 +48,7 @@ export default class BenchPipeline extends BaseCommand {
   declare prepareOnly: boolean
 
   async run() {
-    const { preparePipelineDatabase, runPipelineBenchmark } =
-      await import('#monitoring/pipeline_benchmark')
+    const { preparePipelineDatabase, runPipelineBenchmark } = await import('#bench/pipeline')
     if (this.prepareOnly) {
       const prepared = await preparePipelineDatabase({
         sandboxUrl: this.sandboxUrl,
@@ -69,7 +68,7 @@ export default class BenchPipeline extends BaseCommand {
       reuse: this.reuse,
       log: (line) => this.logger.info(line),
     })
-    const { commitAndMachine } = await import('#monitoring/bench_provenance')
+    const { commitAndMachine } = await import('#bench/provenance')
     const json = JSON.stringify({ ...result, ...commitAndMachine() })
     if (this.out) writeFileSync(this.out, json)
     else console.log(json)

@@ -2,8 +2,8 @@
  * Starts the sandbox exchange in this process: used by `npm start` (embedded
  * demo), `node ace sandbox:serve`, the end-to-end tests and the benchmarks.
  */
-import MarketSimulator from '#connectors/sandbox/market_simulator'
-import ExchangeServer from '#connectors/sandbox/exchange_server'
+import MarketSimulator from '#sandbox/market_simulator'
+import ExchangeServer from '#sandbox/exchange_server'
 import type { SandboxCredential } from '#connectors/sandbox/sandbox_credentials'
 
 export interface StartSandboxOptions {

@@ -27,14 +27,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { canonicalQuery, signaturesEqual, signString } from '#connectors/ticketevolution/signing'
 import { decimalToMinor, minorToDecimal } from '#connectors/ticketevolution/money'
-import type MarketSimulator from '#connectors/sandbox/market_simulator'
-import { buyerCharges } from '#connectors/sandbox/fee_schedule'
-import type {
-  SimEvent,
-  SimEventState,
-  SimListing,
-  SplitRule,
-} from '#connectors/sandbox/market_simulator'
+import type MarketSimulator from '#sandbox/market_simulator'
+import { buyerCharges } from '#sandbox/fee_schedule'
+import type { SimEvent, SimEventState, SimListing, SplitRule } from '#sandbox/market_simulator'
 import {
   SANDBOX_CREDENTIALS,
   type SandboxCredential,

@@ -8,6 +8,7 @@
  * decimals the way Ticket Evolution does.
  */
 import { zoneOffsetMinutes } from '#connectors/ticketevolution/normalise'
+import { mulberry32 } from '#sandbox/random'
 
 export type SimEventState = 'shown' | 'postponed' | 'canceled'
 export type SplitRule = 'any' | 'pairs' | 'whole' | 'no_single_left'
@@ -85,18 +86,6 @@ export const DEFAULT_SIMULATOR_CONFIG: Omit<SimulatorConfig, 'startMs'> = {
   preSaleFraction: 0.1,
   onSaleWithinMs: 10 * 60_000,
   maxStepsPerTick: 100_000,
-}
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 interface League {

@@ -13,7 +13,7 @@ import { connectorRuntime } from '#connectors/runtime'
 import { discoverEvents } from '#monitoring/discovery_service'
 import { checkSources, type CheckOutcome } from '#monitoring/check_market_service'
 import { JOB_BATCH } from '#monitoring/due_checks'
-import { measureChangeToAlert } from '#monitoring/change_to_alert_benchmark'
+import { measureChangeToAlert } from '#bench/change_to_alert'
 
 export interface PipelineBenchmarkOptions {
   sandboxUrl: string
