@@ -281,37 +281,35 @@ export async function recordResult(
   const error = result.error
   const health = await channelFailed(client, channel, now)
 
+  /** A transient failure is tried again while its retry schedule lasts; anything else fails now. */
+  const transient = error instanceof TransientDeliveryError
+  const delayMs = transient
+    ? retryDelayMs(attempts, {
+        schedule: retrySchedule(channel.kind),
+        retryAfterMs: error.retryAfterMs,
+      })
+    : null
   let outcome: DeliveryOutcome
-  if (error instanceof TransientDeliveryError) {
-    const delayMs = retryDelayMs(attempts, {
-      schedule: retrySchedule(channel.kind),
-      retryAfterMs: error.retryAfterMs,
-    })
-    if (delayMs !== null) {
-      await client
-        .from('notification_deliveries')
-        .whereIn('id', ids)
-        .update({
-          status: 'queued',
-          attempts,
-          last_error: errorText,
-          send_at: dbTime(client, new Date(now.getTime() + delayMs)),
-          updated_at: at,
-        })
-      outcome = { outcome: 'retry', deliveryId: ids[0], delayMs, error: errorText! }
-    } else {
-      await client
-        .from('notification_deliveries')
-        .whereIn('id', ids)
-        .update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
-      outcome = { outcome: 'failed', deliveryId: ids[0], error: errorText! }
-    }
+  if (delayMs !== null) {
+    await client
+      .from('notification_deliveries')
+      .whereIn('id', ids)
+      .update({
+        status: 'queued',
+        attempts,
+        last_error: errorText,
+        send_at: dbTime(client, new Date(now.getTime() + delayMs)),
+        updated_at: at,
+      })
+    outcome = { outcome: 'retry', deliveryId: ids[0], delayMs, error: errorText! }
   } else {
     await client
       .from('notification_deliveries')
       .whereIn('id', ids)
       .update({ status: 'failed', attempts, last_error: errorText, updated_at: at })
     outcome = { outcome: 'failed', deliveryId: ids[0], error: errorText! }
+  }
+  if (!transient) {
     if (error.code === 'subscription_gone') {
       await removeChannel(
         channel,
