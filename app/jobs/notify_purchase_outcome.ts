@@ -1,14 +1,9 @@
 import { Job } from '@adonisjs/queue'
 import type { JobOptions } from '@adonisjs/queue/types'
-import type { PurchaseFailed, PurchaseSucceeded } from '#purchasing/purchase_events'
 import {
-  notifyPurchaseFailed,
-  notifyPurchaseSucceeded,
+  notifyPurchaseOutcome,
+  type PurchaseOutcomeNotice,
 } from '#notifications/purchase_notifications'
-
-type NotifyPurchaseOutcomePayload =
-  | { kind: 'purchase_success'; outcome: PurchaseSucceeded }
-  | { kind: 'purchase_failed'; outcome: PurchaseFailed }
 
 /**
  * A purchase outcome → its notification. Queued by the purchase event
@@ -16,7 +11,7 @@ type NotifyPurchaseOutcomePayload =
  * queries); the queue retries it if the worker dies. One notification per
  * (request, outcome): a repeat finds it and does nothing.
  */
-export default class NotifyPurchaseOutcome extends Job<NotifyPurchaseOutcomePayload> {
+export default class NotifyPurchaseOutcome extends Job<PurchaseOutcomeNotice> {
   static options: JobOptions = {
     name: 'NotifyPurchaseOutcome',
     queue: 'notifications',
@@ -24,8 +19,6 @@ export default class NotifyPurchaseOutcome extends Job<NotifyPurchaseOutcomePayl
   }
 
   async execute(): Promise<void> {
-    if (this.payload.kind === 'purchase_success')
-      await notifyPurchaseSucceeded(this.payload.outcome)
-    else await notifyPurchaseFailed(this.payload.outcome)
+    await notifyPurchaseOutcome(this.payload)
   }
 }

@@ -10,19 +10,15 @@
 import logger from '@adonisjs/core/services/logger'
 import NotifyPurchaseOutcome from '#jobs/notify_purchase_outcome'
 import {
-  notifyPurchaseFailed,
-  notifyPurchaseSucceeded,
+  notifyPurchaseOutcome,
+  type PurchaseOutcomeNotice,
 } from '#notifications/purchase_notifications'
 import type { PurchaseFailed, PurchaseSucceeded } from '#purchasing/purchase_events'
-
-type PurchaseOutcomePayload =
-  | { kind: 'purchase_success'; outcome: PurchaseSucceeded }
-  | { kind: 'purchase_failed'; outcome: PurchaseFailed }
 
 /** Queue writes started here and not settled yet (shutdown waits for them). */
 const inFlight = new Set<Promise<unknown>>()
 
-function queue(payload: PurchaseOutcomePayload) {
+function queue(payload: PurchaseOutcomeNotice) {
   const requestId = payload.outcome.requestId
   const pending: Promise<unknown> = Promise.resolve()
     .then(() => NotifyPurchaseOutcome.dispatch(payload))
@@ -32,8 +28,7 @@ function queue(payload: PurchaseOutcomePayload) {
         'could not queue a purchase notification: writing it now'
       )
       try {
-        if (payload.kind === 'purchase_success') await notifyPurchaseSucceeded(payload.outcome)
-        else await notifyPurchaseFailed(payload.outcome)
+        await notifyPurchaseOutcome(payload)
       } catch (writeError) {
         logger.error({ err: writeError, requestId }, 'could not write a purchase notification')
       }

@@ -98,3 +98,14 @@ export async function notifyPurchaseFailed(payload: PurchaseFailed, now = new Da
   )
   return createNotifications([{ userId: payload.userId, message }], { now })
 }
+
+/** A purchase's outcome as its notification's input: what the purchase events carry, by kind. */
+export type PurchaseOutcomeNotice =
+  | { kind: 'purchase_success'; outcome: PurchaseSucceeded }
+  | { kind: 'purchase_failed'; outcome: PurchaseFailed }
+
+/** The notification of a purchase's outcome, whichever it is. */
+export async function notifyPurchaseOutcome(notice: PurchaseOutcomeNotice) {
+  if (notice.kind === 'purchase_success') await notifyPurchaseSucceeded(notice.outcome)
+  else await notifyPurchaseFailed(notice.outcome)
+}
