@@ -8,8 +8,12 @@
  */
 import { request } from 'undici'
 import db from '@adonisjs/lucid/services/db'
+import { fromDbTime } from '#purchasing/sql'
 import { signRequest } from '#connectors/ticketevolution/signing'
 import { sandboxCredential } from '#connectors/sandbox/sandbox_credentials'
+
+/** A stored timestamp (any of the encodings the tables hold) in epoch ms. */
+export const storedMs = (value: unknown) => fromDbTime(value)?.getTime() ?? Number.NaN
 
 export interface ChangeToAlertResult {
   samples: number
@@ -19,13 +23,6 @@ export interface ChangeToAlertResult {
   excess: number[]
   intervals: number[]
 }
-
-const toMs = (value: unknown) =>
-  value instanceof Date
-    ? value.getTime()
-    : typeof value === 'number'
-      ? value
-      : Date.parse(String(value))
 
 async function mutate(sandboxUrl: string, body: Record<string, unknown>) {
   const url = new URL('/__sandbox/mutate', sandboxUrl)
@@ -158,8 +155,8 @@ export async function measureChangeToAlert(options: {
       .select('listing_id', 'created_at')
     for (const m of made) {
       const hit = rows
-        .filter((r) => Number(r.listing_id) === m.listingId && toMs(r.created_at) >= m.at)
-        .map((r) => toMs(r.created_at))
+        .filter((r) => Number(r.listing_id) === m.listingId && storedMs(r.created_at) >= m.at)
+        .map((r) => storedMs(r.created_at))
       if (hit.length && !found.has(m.listingId)) found.set(m.listingId, Math.min(...hit))
     }
   }

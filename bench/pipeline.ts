@@ -13,7 +13,7 @@ import { connectorRuntime } from '#connectors/runtime'
 import { discoverEvents } from '#monitoring/discovery_service'
 import { checkSources, type CheckOutcome } from '#monitoring/check_market_service'
 import { JOB_BATCH } from '#monitoring/due_checks'
-import { measureChangeToAlert } from '#bench/change_to_alert'
+import { measureChangeToAlert, storedMs } from '#bench/change_to_alert'
 
 export interface PipelineBenchmarkOptions {
   sandboxUrl: string
@@ -185,14 +185,8 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions) {
     .from('alerts')
     .where('created_at', '>=', new Date(Date.now() - options.durationMs - 60_000))
     .select('created_at', 'detected_at')
-  const toMs = (value: unknown) =>
-    value instanceof Date
-      ? value.getTime()
-      : typeof value === 'number'
-        ? value
-        : Date.parse(String(value))
   const checkToAlert = alertLatencies
-    .map((row) => toMs(row.created_at) - toMs(row.detected_at))
+    .map((row) => storedMs(row.created_at) - storedMs(row.detected_at))
     .filter((ms) => Number.isFinite(ms) && ms >= 0)
 
   const changeToAlert = options.changeSamples
